@@ -1,0 +1,67 @@
+import type { RetryPolicy } from './retry-policy.ts';
+
+/** Configuration comes from environment variables; a missing or malformed one fails the cold start loudly. */
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`environment variable ${name} is required`);
+  return value;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`environment variable ${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export const DEFAULT_HOSTINGER_API_URL = 'https://developers.hostinger.com';
+
+export interface WorkerConfig {
+  tableName: string;
+  topicArn: string;
+  tokenSecretId: string;
+  hostingerApiUrl: string;
+  timeoutMs: number;
+  policy: RetryPolicy;
+  tokenCacheSeconds: number;
+  concurrency: number;
+  reserveMs: number;
+}
+
+export function workerConfig(env: Env = process.env): WorkerConfig {
+  return {
+    tableName: required(env, 'ORDERS_TABLE'),
+    topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
+    tokenSecretId: required(env, 'HOSTINGER_TOKEN_SECRET_ID'),
+    hostingerApiUrl: env.HOSTINGER_API_URL?.trim() || DEFAULT_HOSTINGER_API_URL,
+    timeoutMs: positiveInt(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
+    policy: {
+      maxAttempts: Math.max(1, positiveInt(env, 'HOSTINGER_MAX_ATTEMPTS', 5)),
+      baseDelayMs: positiveInt(env, 'HOSTINGER_RETRY_BASE_MS', 500),
+      maxDelayMs: positiveInt(env, 'HOSTINGER_RETRY_MAX_MS', 10_000),
+    },
+    tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
+    concurrency: Math.max(1, positiveInt(env, 'WORKER_CONCURRENCY', 10)),
+    reserveMs: positiveInt(env, 'WORKER_RESERVE_MS', 2_000),
+  };
+}
+
+export interface IntakeConfig {
+  tableName: string;
+  queueUrl: string;
+}
+
+export function intakeConfig(env: Env = process.env): IntakeConfig {
+  return { tableName: required(env, 'ORDERS_TABLE'), queueUrl: required(env, 'ORDERS_QUEUE_URL') };
+}
+
+export function readerConfig(env: Env = process.env): Pick<IntakeConfig, 'tableName'> {
+  return { tableName: required(env, 'ORDERS_TABLE') };
+}

@@ -1,0 +1,106 @@
+import { errorBodySchema, orderResourceSchema, type OrderResource } from './order-resource.ts';
+import type { HttpAnswer } from './http-transport.ts';
+import { TransportError } from './http-transport.ts';
+import type { FieldErrors } from '../order-request.ts';
+
+/** What went wrong with an attempt, in the shape outcomes and the ledger carry. Never holds the token. */
+export interface OrderError {
+  message: string;
+  httpStatus?: number;
+  code?: string;
+  fieldErrors?: FieldErrors;
+  correlationId?: string;
+}
+
+/** One attempt's result, as the submission loop acts on it. */
+export type AttemptResult =
+  | { kind: 'succeeded'; order: OrderResource }
+  | { kind: 'pending'; order?: OrderResource; httpStatus: number }
+  | { kind: 'failed'; order?: OrderResource; error: OrderError }
+  | { kind: 'rejected'; error: OrderError }
+  | { kind: 'unauthorized'; error: OrderError }
+  | { kind: 'retryable'; error: OrderError; retryAfterMs?: number }
+  | { kind: 'ambiguous'; error: OrderError };
+
+const PENDING_STATUSES = new Set(['pending', 'processing', 'awaiting_payment', 'payment_initiated']);
+const RETRYABLE_HTTP = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_MESSAGE_LENGTH = 500;
+
+/** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | string[] | undefined, now: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const truncate = (text: string) => (text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text);
+
+function stringFieldErrors(errors: Record<string, unknown[]> | undefined): FieldErrors | undefined {
+  if (!errors) return undefined;
+  return Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, messages.map(String)]));
+}
+
+/** Reads Hostinger's error body, or says plainly that the body was not one (an HTML page from a proxy, say). */
+function errorFromAnswer(answer: HttpAnswer): OrderError {
+  const parsed = errorBodySchema.safeParse(parseJson(answer.body));
+  if (parsed.success && parsed.data.message !== undefined) {
+    return {
+      httpStatus: answer.status,
+      message: truncate(parsed.data.message),
+      fieldErrors: stringFieldErrors(parsed.data.errors),
+      correlationId: parsed.data.correlation_id,
+    };
+  }
+  const contentType = String(answer.headers['content-type'] ?? 'no content type');
+  return { httpStatus: answer.status, message: `HTTP ${answer.status} with a body that is not Hostinger's JSON error (${contentType})` };
+}
+
+function classifyOrderBody(answer: HttpAnswer): AttemptResult {
+  const parsed = orderResourceSchema.safeParse(parseJson(answer.body));
+  if (!parsed.success) {
+    // A 2xx means Hostinger accepted the request: the order may well exist even though we cannot read it.
+    return {
+      kind: 'ambiguous',
+      error: { httpStatus: answer.status, message: `HTTP ${answer.status} with a body that is not an OrderResource` },
+    };
+  }
+  const order = parsed.data;
+  if (answer.status === 202 || PENDING_STATUSES.has(order.status)) return { kind: 'pending', order, httpStatus: answer.status };
+  if (order.status === 'completed') return { kind: 'succeeded', order };
+  return { kind: 'failed', order, error: { httpStatus: answer.status, message: `Hostinger created the order with status ${order.status}` } };
+}
+
+/** Maps one HTTP answer from POST /api/billing/v1/orders to what the pipeline does next. */
+export function classifyAnswer(answer: HttpAnswer, now: number): AttemptResult {
+  const { status } = answer;
+  if (status === 202 && answer.body.trim() === '') return { kind: 'pending', httpStatus: status };
+  if (status >= 200 && status < 300) return classifyOrderBody(answer);
+  const error = errorFromAnswer(answer);
+  if (status === 422) return { kind: 'rejected', error };
+  if (status === 401) return { kind: 'unauthorized', error };
+  if (RETRYABLE_HTTP.has(status)) {
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(answer.headers['retry-after'], now) : undefined;
+    return { kind: 'retryable', error, retryAfterMs };
+  }
+  return { kind: 'failed', error };
+}
+
+/** A request with no answer is safe to retry only if none of it was sent. */
+export function classifyTransportError(error: TransportError): AttemptResult {
+  const orderError: OrderError = { code: error.code, message: error.message };
+  if (!error.requestSent) return { kind: 'retryable', error: orderError };
+  return {
+    kind: 'ambiguous',
+    error: { ...orderError, message: `${error.message} after the request was sent: Hostinger may have created the order` },
+  };
+}

@@ -1,0 +1,96 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** A raw HTTP answer: classification happens elsewhere (classify-attempt.ts). */
+export interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A request that got no HTTP answer. `requestSent` tells whether any byte of the request left this process:
+ * if none did, Hostinger cannot have acted on it and a retry is safe; if some did, the order may exist.
+ */
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    readonly requestSent: boolean,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface PostJsonOptions {
+  url: string;
+  token: string;
+  body: unknown;
+  timeoutMs: number;
+}
+
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+// Keep-alive agents live at module scope so warm Lambda containers reuse connections across invocations.
+// Idle sockets are dropped after 4 s, below common server keep-alive timeouts (Node 5 s, nginx 75 s), so a
+// request is rarely written to a socket the server is closing: such a reset would be ambiguous.
+const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 4_000 };
+const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+
+/**
+ * POSTs JSON with a bearer token. Written on node:http rather than fetch because fetch cannot tell whether
+ * a failed request was ever written to the socket, and that is what decides between "retry" and "ambiguous".
+ */
+export function postJson({ url, token, body, timeoutMs }: PostJsonOptions): Promise<HttpAnswer> {
+  const target = new URL(url);
+  const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    let bytesBefore = 0;
+    let socket: import('node:net').Socket | undefined;
+    const requestSent = () => socket !== undefined && socket.bytesWritten > bytesBefore;
+    const onError = (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(error instanceof TransportError ? error : new TransportError(error.code ?? 'ERR_NETWORK', requestSent(), error.message));
+    };
+
+    const request = (protocol === 'https:' ? https : http).request(target, {
+      method: 'POST',
+      agent: agents[protocol],
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        authorization: `Bearer ${token}`,
+      },
+    });
+    const timer = setTimeout(() => {
+      request.destroy(new TransportError('ETIMEDOUT', requestSent(), `no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+
+    request.on('socket', (assigned) => {
+      socket = assigned;
+      bytesBefore = assigned.bytesWritten;
+    });
+    request.on('error', onError);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          request.destroy(new TransportError('ERESPONSETOOLARGE', true, `response over ${MAX_RESPONSE_BYTES} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      response.on('error', onError);
+    });
+    request.end(payload);
+  });
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * The order request: Hostinger's StoreRequest shape (payment_method_id, items, coupons), also accepting
+ * the newer PurchaseRequest (payment_method_id optional, quantity defaulting to 1). Limits are ours: the
+ * API states none, and a request that spends money should never carry absurd values.
+ */
+export const ORDER_LIMITS = {
+  maxItems: 50,
+  maxQuantity: 100,
+  maxCoupons: 10,
+  maxItemIdLength: 128,
+  maxCouponLength: 64,
+} as const;
+
+// Catalog price ids look like `hostingercom-vps-kvm2-usd-1m`.
+const ITEM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// Coupon codes are short printable tokens; the spec's own example contains a space ("Coupon 3").
+const COUPON_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+const itemId = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(ORDER_LIMITS.maxItemIdLength, `must be at most ${ORDER_LIMITS.maxItemIdLength} characters`)
+  .regex(ITEM_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
+
+const quantity = z
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(ORDER_LIMITS.maxQuantity, `must be at most ${ORDER_LIMITS.maxQuantity}`);
+
+const coupon = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(ORDER_LIMITS.maxCouponLength, `must be at most ${ORDER_LIMITS.maxCouponLength} characters`)
+  .regex(COUPON_PATTERN, 'may contain only letters, digits, spaces, ".", "_" and "-"');
+
+export const orderItemSchema = z.strictObject({
+  item_id: itemId,
+  quantity: quantity.default(1),
+});
+
+const orderFields = {
+  payment_method_id: z
+    .number({ error: 'must be an integer' })
+    .int('must be an integer')
+    .min(1, 'must be a positive integer')
+    .max(2 ** 31 - 1, 'is too large')
+    .optional(),
+  items: z
+    .array(orderItemSchema, { error: 'must be an array of items' })
+    .min(1, 'must contain at least one item')
+    .max(ORDER_LIMITS.maxItems, `must contain at most ${ORDER_LIMITS.maxItems} items`),
+  coupons: z
+    .array(coupon, { error: 'must be an array of strings' })
+    .max(ORDER_LIMITS.maxCoupons, `must contain at most ${ORDER_LIMITS.maxCoupons} coupons`)
+    .optional(),
+};
+
+export const orderRequestSchema = z.strictObject(orderFields, { error: 'must be a JSON object' });
+export type OrderRequest = z.output<typeof orderRequestSchema>;
+
+export const requestIdSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(REQUEST_ID_PATTERN, 'may contain only letters, digits, ".", "_", ":" and "-"');
+
+/** What travels on the orders queue: an order request plus an optional producer-chosen request id. */
+export const orderMessageSchema = z.strictObject(
+  { ...orderFields, requestId: requestIdSchema.optional() },
+  { error: 'must be a JSON object' },
+);
+export type OrderMessage = z.output<typeof orderMessageSchema>;
+
+/** Field errors keyed by dotted path (`items.0.quantity`), the way Hostinger reports its own. */
+export type FieldErrors = Record<string, string[]>;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+function toFieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  const add = (path: PropertyKey[], message: string) => {
+    const key = path.length === 0 ? 'body' : path.map(String).join('.');
+    (errors[key] ??= []).push(message);
+  };
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) add([...issue.path, key], 'is not a known field');
+    } else {
+      add(issue.path, issue.message);
+    }
+  }
+  return errors;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown): Parsed<T> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: toFieldErrors(result.error) };
+}
+
+export const parseOrderRequest = (input: unknown): Parsed<OrderRequest> => parseWith(orderRequestSchema, input);
+export const parseOrderMessage = (input: unknown): Parsed<OrderMessage> => parseWith(orderMessageSchema, input);
+
+/** The order part of a queue message, without the envelope's request id. */
+export function orderOf(message: OrderMessage): OrderRequest {
+  const { requestId: _requestId, ...order } = message;
+  return order;
+}

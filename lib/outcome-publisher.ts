@@ -1,0 +1,39 @@
+import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { outcomeAttributes, type Outcome } from './outcome.ts';
+
+/** Publishes outcomes; resolves to the ids of those that could not be published. */
+export type PublishOutcomes = (outcomes: Outcome[]) => Promise<Set<string>>;
+
+const SNS_BATCH_LIMIT = 10;
+
+export function createSnsOutcomePublisher(options: { client: SNSClient; topicArn: string }): PublishOutcomes {
+  return async (outcomes) => {
+    const failed = new Set<string>();
+    const chunks: Outcome[][] = [];
+    for (let i = 0; i < outcomes.length; i += SNS_BATCH_LIMIT) chunks.push(outcomes.slice(i, i + SNS_BATCH_LIMIT));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const response = await options.client.send(
+            new PublishBatchCommand({
+              TopicArn: options.topicArn,
+              PublishBatchRequestEntries: chunk.map((outcome, index) => ({
+                Id: String(index),
+                Message: JSON.stringify(outcome),
+                MessageAttributes: outcomeAttributes(outcome),
+              })),
+            }),
+          );
+          for (const entry of response.Failed ?? []) {
+            const outcome = chunk[Number(entry.Id)];
+            if (outcome) failed.add(outcome.outcomeId);
+          }
+        } catch {
+          // The SDK already retried; these outcomes stay in the ledger and their messages are redelivered.
+          for (const outcome of chunk) failed.add(outcome.outcomeId);
+        }
+      }),
+    );
+    return failed;
+  };
+}

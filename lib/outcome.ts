@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { orderResourceSchema } from './hostinger/order-resource.ts';
+
+/** The published outcome document: the contract with subscribers, versioned. */
+export const OUTCOME_VERSION = 1;
+export const OUTCOME_STATUSES = ['succeeded', 'pending', 'rejected', 'failed', 'unknown'] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+export const orderErrorSchema = z.object({
+  message: z.string(),
+  httpStatus: z.number().int().optional(),
+  code: z.string().optional(),
+  fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+  correlationId: z.string().optional(),
+});
+
+export const outcomeSchema = z.object({
+  version: z.literal(OUTCOME_VERSION),
+  /** Stable across re-publication: subscribers drop repeats by it. */
+  outcomeId: z.string(),
+  type: z.enum(OUTCOME_STATUSES.map((status) => `order.${status}` as const)),
+  status: z.enum(OUTCOME_STATUSES),
+  requestId: z.string(),
+  attempts: z.number().int().min(0),
+  order: orderResourceSchema.nullable(),
+  error: orderErrorSchema.nullable(),
+  requestedAt: z.string(),
+  completedAt: z.string(),
+});
+export type Outcome = z.output<typeof outcomeSchema>;
+export type OutcomeType = Outcome['type'];
+
+export function buildOutcome(fields: {
+  requestId: string;
+  status: OutcomeStatus;
+  attempts: number;
+  order?: Outcome['order'];
+  error?: Outcome['error'];
+  requestedAt: string;
+  completedAt: string;
+}): Outcome {
+  return {
+    version: OUTCOME_VERSION,
+    outcomeId: randomUUID(),
+    type: `order.${fields.status}`,
+    status: fields.status,
+    requestId: fields.requestId,
+    attempts: fields.attempts,
+    order: fields.order ?? null,
+    error: fields.error ?? null,
+    requestedAt: fields.requestedAt,
+    completedAt: fields.completedAt,
+  };
+}
+
+/** SNS message attributes subscribers filter on (filter policies match these, not the body). */
+export function outcomeAttributes(outcome: Outcome): Record<string, { DataType: 'String'; StringValue: string }> {
+  return {
+    type: { DataType: 'String', StringValue: outcome.type },
+    status: { DataType: 'String', StringValue: outcome.status },
+    requestId: { DataType: 'String', StringValue: outcome.requestId },
+  };
+}

@@ -1,0 +1,32 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { OrderRequest } from './order-request.ts';
+
+/** JSON with object keys sorted, so equal orders hash equally whatever order their fields came in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Fingerprint of what an order buys: two requests with one id must buy the same thing. */
+export function requestHash(order: OrderRequest): string {
+  return sha256(canonicalJson(order));
+}
+
+/** A UUID-shaped id derived from the caller's Idempotency-Key, so the same key always names the same request. */
+export function requestIdForIdempotencyKey(key: string): string {
+  const hex = sha256(`idempotency-key:${key}`);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+export const newRequestId = (): string => randomUUID();
+
+/** Printable ASCII, 1 to 255 characters: what we accept as an Idempotency-Key header. */
+export const isValidIdempotencyKey = (key: string): boolean => /^[\x21-\x7e]{1,255}$/.test(key);
