@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { invokeWithTimeout } from './lambda-context.ts';
+
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface Route {
+  method: string;
+  /** API Gateway route path, e.g. `/orders/{requestId}`. */
+  path: string;
+  functionName: string;
+  handler: HttpLambda;
+  timeoutMs: number;
+}
+
+/** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+function matchRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  const parts = path.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/');
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const matches = pattern.every((segment, i) => {
+      const part = parts[i] ?? '';
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param?.[1]) {
+        params[param[1]] = decodeURIComponent(part);
+        return part !== '';
+      }
+      return segment === part;
+    });
+    if (matches) return { route, params };
+  }
+  return undefined;
+}
+
+function toEvent(request: http.IncomingMessage, route: Route, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+  const url = new URL(request.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    pathParameters: Object.keys(params).length > 0 ? params : undefined,
+    body: body.length > 0 ? body.toString('utf8') : undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${route.method} ${route.path}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+}
+
+function send(response: http.ServerResponse, statusCode: number, headers: Record<string, string | number | boolean>, body: string) {
+  response.writeHead(statusCode, Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])));
+  response.end(body);
+}
+
+/** A local stand-in for API Gateway's HTTP API: routes requests to Lambda handlers as payload v2.0 events. */
+export async function startHttpApi(options: { port: number; routes: Route[] }): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (size > MAX_PAYLOAD_BYTES) return send(response, 413, { 'content-type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+      const path = new URL(request.url ?? '/', 'http://local').pathname;
+      const match = matchRoute(options.routes, request.method ?? 'GET', path);
+      if (!match) return send(response, 404, { 'content-type': 'application/json' }, '{"message":"Not Found"}');
+      const event = toEvent(request, match.route, match.params, Buffer.concat(chunks));
+      invokeWithTimeout((context) => match.route.handler(event, context), match.route.functionName, match.route.timeoutMs).then(
+        (result) => send(response, result.statusCode ?? 200, result.headers ?? {}, result.body ?? ''),
+        () => send(response, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}'),
+      );
+    });
+  });
+  // Loopback only: this API spends money and must not be reachable from the network.
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
