@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { orderResourceSchema } from './hostinger/order-resource.ts';
 
 /** The published outcome document: the contract with subscribers, versioned. */
@@ -9,10 +9,10 @@ export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 export const orderErrorSchema = z.object({
   message: z.string(),
-  httpStatus: z.number().int().optional(),
-  code: z.string().optional(),
-  fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
-  correlationId: z.string().optional(),
+  httpStatus: z.optional(z.int()),
+  code: z.optional(z.string()),
+  fieldErrors: z.optional(z.record(z.string(), z.array(z.string()))),
+  correlationId: z.optional(z.string()),
 });
 
 export const outcomeSchema = z.object({
@@ -22,9 +22,9 @@ export const outcomeSchema = z.object({
   type: z.enum(OUTCOME_STATUSES.map((status) => `order.${status}` as const)),
   status: z.enum(OUTCOME_STATUSES),
   requestId: z.string(),
-  attempts: z.number().int().min(0),
-  order: orderResourceSchema.nullable(),
-  error: orderErrorSchema.nullable(),
+  attempts: z.int().check(z.gte(0)),
+  order: z.nullable(orderResourceSchema),
+  error: z.nullable(orderErrorSchema),
   requestedAt: z.string(),
   completedAt: z.string(),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Hostinger's Billing.V1.Order.OrderResource, as far as this project relies on it. */
 export const ORDER_STATUSES = [
@@ -13,16 +13,17 @@ export const ORDER_STATUSES = [
   'fraud_refund',
 ] as const;
 
-const nullableString = z.string().nullable().optional();
+const nullableString = z.nullish(z.string());
+const nullableInt = z.nullish(z.int());
 
 export const orderResourceSchema = z.looseObject({
-  id: z.number().int(),
+  id: z.int(),
   subscription_id: nullableString,
   status: z.enum(ORDER_STATUSES),
   currency: nullableString,
-  subtotal: z.number().int().nullable().optional(),
-  total: z.number().int().nullable().optional(),
-  billing_address: z.record(z.string(), z.unknown()).nullable().optional(),
+  subtotal: nullableInt,
+  total: nullableInt,
+  billing_address: z.nullish(z.record(z.string(), z.unknown())),
   created_at: nullableString,
   updated_at: nullableString,
 });
@@ -30,7 +31,7 @@ export type OrderResource = z.output<typeof orderResourceSchema>;
 
 /** Hostinger's error body: 422 `{message, errors, correlation_id}`, 401 and 500 `{message, correlation_id}`. */
 export const errorBodySchema = z.looseObject({
-  message: z.string().optional(),
-  errors: z.record(z.string(), z.array(z.unknown())).optional(),
-  correlation_id: z.string().optional(),
+  message: z.optional(z.string()),
+  errors: z.optional(z.record(z.string(), z.array(z.unknown()))),
+  correlation_id: z.optional(z.string()),
 });
