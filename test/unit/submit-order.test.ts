@@ -8,7 +8,7 @@ const error500: AttemptResult = { kind: 'retryable', error: { httpStatus: 500, m
 const plenty = { remainingMs: () => 60_000 };
 
 function deps(results: AttemptResult[], overrides: Partial<SubmitDependencies> = {}) {
-  const placeOrder = vi.fn(async () => results.shift() ?? { kind: 'succeeded' as const, order: completed });
+  const placeOrder = vi.fn(async (_order: unknown, _token: string): Promise<AttemptResult> => results.shift() ?? { kind: 'succeeded', order: completed });
   const token = vi.fn(async ({ fresh = false } = {}) => (fresh ? 'fresh-token' : 'cached-token'));
   const sleep = vi.fn(async () => undefined);
   return {

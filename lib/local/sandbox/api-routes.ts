@@ -1,0 +1,112 @@
+/** The billing API itself: /api/billing/v1/{catalog,payment-methods,subscriptions,orders}. */
+import { newOrderStatus, type OrderResource } from './billing-account.ts';
+import { filterCatalog } from './catalog.ts';
+import { faultTarget, type ActiveFaultRule } from './faults.ts';
+import { parseJson } from './http-io.ts';
+import { DEFAULT_PAYMENT_METHOD_ID, PAYMENT_METHODS } from './payment-methods.ts';
+import {
+  errorAnswer,
+  gatewayPage,
+  internalServerError,
+  json,
+  tooManyAttempts,
+  unauthenticated,
+  unprocessable,
+  type Answer,
+} from './responses.ts';
+import type { Route, SandboxRequest } from './route.ts';
+import type { SandboxState } from './sandbox-state.ts';
+import { validateOrderRequest } from './validate-order.ts';
+
+type Handler = Route['handle'];
+
+function authenticated(handler: Handler): Handler {
+  return (request, state) => (state.acceptsAuthorization(request.authorization) ? handler(request, state) : unauthenticated());
+}
+
+/** The answer of a fault that strikes before any order exists; undefined for those that let it be created. */
+function answerBeforeCreate(rule: ActiveFaultRule): Answer | undefined {
+  switch (rule.fault) {
+    case 'error500':
+      return internalServerError();
+    case 'error502':
+      return gatewayPage(502);
+    case 'error503':
+      return errorAnswer(503, 'Service Unavailable');
+    case 'error504':
+      return gatewayPage(504);
+    case 'rateLimit':
+      return tooManyAttempts(rule.retryAfterSeconds);
+    case 'reset':
+      return { kind: 'reset' };
+    case 'unauthorized':
+      return unauthenticated();
+    case 'error500AfterCreate':
+    case 'resetAfterCreate':
+    case 'delay':
+    case 'accepted':
+      return undefined;
+  }
+}
+
+function answerAfterCreate(rule: ActiveFaultRule | undefined, order: OrderResource): Answer {
+  switch (rule?.fault) {
+    case 'error500AfterCreate':
+      return internalServerError();
+    case 'resetAfterCreate':
+      return { kind: 'reset' };
+    case 'accepted':
+      return json(202, order);
+    default:
+      return json(200, order);
+  }
+}
+
+/**
+ * Faults are drawn before validation (a crashing server does not validate); those that let the
+ * order be created still answer 422 to an invalid body, having been used up all the same.
+ */
+async function placeOrder(request: SandboxRequest, state: SandboxState): Promise<Answer> {
+  const body = parseJson(request.text); // a body that is not JSON counts as an empty one
+  const fault = state.takeFault(faultTarget(body, DEFAULT_PAYMENT_METHOD_ID));
+  const early = fault && answerBeforeCreate(fault);
+  if (early) return early;
+  if (fault?.fault === 'delay' && fault.delayMs) await state.wait(fault.delayMs);
+
+  const validation = validateOrderRequest(body);
+  if (!validation.valid) return unprocessable(validation.errors);
+  const { order } = validation;
+  const status = newOrderStatus(order.paymentMethod.behaviour, fault?.fault === 'accepted');
+  const record = state.account.placeOrder(order, body, request.receivedAt, status);
+  const answer = answerAfterCreate(fault, record.order);
+  state.account.recordAnswer(record.order.id, answer.kind === 'reset' ? 0 : answer.status);
+  return answer;
+}
+
+export const API_ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/api/billing/v1/catalog',
+    handle: authenticated(({ url }) =>
+      json(200, filterCatalog({ category: url.searchParams.get('category'), name: url.searchParams.get('name') })),
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/api/billing/v1/payment-methods',
+    handle: authenticated(() => json(200, PAYMENT_METHODS)),
+  },
+  {
+    method: 'GET',
+    path: '/api/billing/v1/subscriptions',
+    handle: authenticated((_request, state) => json(200, state.account.subscriptions())),
+  },
+  {
+    method: 'POST',
+    path: '/api/billing/v1/orders',
+    handle: (request, state) => {
+      state.countOrderRequest(); // every attempt counts, refused ones too
+      return authenticated(placeOrder)(request, state);
+    },
+  },
+];

@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startLocalAws, type LocalAws } from './aws/index.ts';
+import { startHttpApi, type HttpLambda } from './http-api.ts';
+import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
+import { startSqsEventSource, type SqsEventSource, type SqsLambda } from './sqs-event-source.ts';
+
+export interface LocalStackOptions {
+  /** Order API port; 0 picks a free one. */
+  apiPort: number;
+  /** The single local AWS endpoint's port; 0 picks a free one. */
+  awsPort: number;
+  /** A Hostinger-compatible API to use instead of the built-in sandbox, and its token. */
+  hostinger?: { apiUrl: string; token: string };
+  sandboxPort?: number;
+  sandboxLatencyMs?: number;
+  worker?: Partial<WorkerSettings>;
+  /** Extra environment for the functions (retry settings, timeouts...). */
+  functionEnv?: Record<string, string>;
+  /** Prints a line about the event source's failed invocations; silent when absent. */
+  log?: (line: string) => void;
+}
+
+/** The worker's event source mapping and function settings, mirroring serverless.yml. */
+export interface WorkerSettings {
+  batchSize: number;
+  concurrency: number;
+  functionTimeoutSeconds: number;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+}
+
+export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
+  batchSize: 10,
+  concurrency: 5,
+  functionTimeoutSeconds: 30,
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+};
+
+export const RESOURCE_NAMES = {
+  table: 'hostinger-orders',
+  queue: 'hostinger-orders',
+  deadLetterQueue: 'hostinger-orders-dlq',
+  topic: 'hostinger-orders-outcomes',
+  secret: 'hostinger-orders/hostinger-api-token',
+} as const;
+
+export interface LocalResources {
+  awsEndpoint: string;
+  region: string;
+  queueUrl: string;
+  queueArn: string;
+  deadLetterQueueUrl: string;
+  topicArn: string;
+  tableName: string;
+  secretId: string;
+  hostingerApiUrl: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  resources: LocalResources;
+  aws: LocalAws;
+  /** Present when the stack runs against the built-in sandbox. */
+  sandbox?: HostingerSandbox;
+  worker: SqsEventSource;
+  /** Clients for the local services, for tests, demos and tools. */
+  clients: { sqs: SQSClient; sns: SNSClient; dynamodb: DynamoDBClient; secrets: SecretsManagerClient };
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+async function createResources(aws: LocalAws, clients: LocalStack['clients'], worker: WorkerSettings, token: string, hostingerApiUrl: string): Promise<LocalResources> {
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: RESOURCE_NAMES.table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'requestId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'requestId', KeyType: 'HASH' }],
+    }),
+  );
+  const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: RESOURCE_NAMES.deadLetterQueue, Attributes: { MessageRetentionPeriod: '1209600' } }));
+  const dlqArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const queue = await clients.sqs.send(
+    new CreateQueueCommand({
+      QueueName: RESOURCE_NAMES.queue,
+      Attributes: {
+        VisibilityTimeout: String(worker.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: worker.maxReceiveCount }),
+      },
+    }),
+  );
+  const queueArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const topic = await clients.sns.send(new CreateTopicCommand({ Name: RESOURCE_NAMES.topic }));
+  const secret = await clients.secrets.send(new CreateSecretCommand({ Name: RESOURCE_NAMES.secret, SecretString: token }));
+  if (!queue.QueueUrl || !queueArn || !dlq.QueueUrl || !topic.TopicArn || !secret.ARN) throw new Error('local AWS did not return the created resources');
+  return {
+    awsEndpoint: aws.endpoint,
+    region: aws.region,
+    queueUrl: queue.QueueUrl,
+    queueArn,
+    deadLetterQueueUrl: dlq.QueueUrl,
+    topicArn: topic.TopicArn,
+    tableName: RESOURCE_NAMES.table,
+    secretId: secret.ARN,
+    hostingerApiUrl,
+  };
+}
+
+/** Subscribes a new queue to the outcomes topic (raw delivery) and returns its URL: how tests and tools watch outcomes. */
+export async function subscribeQueueToOutcomes(stack: Pick<LocalStack, 'clients' | 'resources'>, queueName: string, filterPolicy?: object): Promise<string> {
+  const { sqs, sns } = stack.clients;
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: stack.resources.topicArn,
+      Protocol: 'sqs',
+      Endpoint: queueArn,
+      Attributes: { RawMessageDelivery: 'true', ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {}) },
+    }),
+  );
+  if (!queue.QueueUrl) throw new Error(`could not create queue ${queueName}`);
+  return queue.QueueUrl;
+}
+
+/**
+ * Starts the whole pipeline on this machine: local AWS services, the Hostinger sandbox (or a real API),
+ * the HTTP API and the worker's event source, running the real function entry points. The functions read
+ * their configuration from process.env, as on Lambda, so one process holds one stack.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const workerSettings = { ...DEFAULT_WORKER_SETTINGS, ...options.worker };
+  const aws = await startLocalAws({ port: options.awsPort, region: REGION });
+  const clientConfig = { endpoint: aws.endpoint, region: aws.region, credentials: LOCAL_CREDENTIALS };
+  const clients = {
+    sqs: new SQSClient(clientConfig),
+    sns: new SNSClient(clientConfig),
+    dynamodb: new DynamoDBClient(clientConfig),
+    secrets: new SecretsManagerClient(clientConfig),
+  };
+  const sandboxToken = `sandbox-${randomBytes(16).toString('hex')}`;
+  const sandbox = options.hostinger
+    ? undefined
+    : await startHostingerSandbox({ port: options.sandboxPort ?? 0, token: sandboxToken, latencyMs: options.sandboxLatencyMs ?? 0 });
+  const hostingerApiUrl = options.hostinger?.apiUrl ?? (sandbox as HostingerSandbox).url;
+  const resources = await createResources(aws, clients, workerSettings, options.hostinger?.token ?? sandboxToken, hostingerApiUrl);
+
+  Object.assign(process.env, {
+    AWS_REGION: aws.region,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ORDERS_TABLE: resources.tableName,
+    ORDERS_QUEUE_URL: resources.queueUrl,
+    OUTCOMES_TOPIC_ARN: resources.topicArn,
+    HOSTINGER_TOKEN_SECRET_ID: resources.secretId,
+    HOSTINGER_API_URL: hostingerApiUrl,
+    ...options.functionEnv,
+  });
+  // Imported only now: like on Lambda, each function reads its configuration when its module loads.
+  const [createOrder, getOrder, worker] = await Promise.all([
+    import('../../functions/create-order.ts'),
+    import('../../functions/get-order.ts'),
+    import('../../functions/order-worker.ts'),
+  ]);
+
+  const api = await startHttpApi({
+    port: options.apiPort,
+    routes: [
+      { method: 'POST', path: '/orders', functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 },
+      { method: 'GET', path: '/orders/{requestId}', functionName: 'getOrder', handler: getOrder.handler as HttpLambda, timeoutMs: 10_000 },
+    ],
+  });
+  const eventSource = startSqsEventSource({
+    client: clients.sqs,
+    queueUrl: resources.queueUrl,
+    queueArn: resources.queueArn,
+    region: aws.region,
+    functionName: 'orderWorker',
+    handler: worker.handler as SqsLambda,
+    batchSize: workerSettings.batchSize,
+    concurrency: workerSettings.concurrency,
+    functionTimeoutMs: workerSettings.functionTimeoutSeconds * 1000,
+    onInvocationError: (error) => options.log?.(`worker invocation failed, its messages will be redelivered: ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  return {
+    apiUrl: api.url,
+    resources,
+    aws,
+    sandbox,
+    worker: eventSource,
+    clients,
+    async stop() {
+      await api.close();
+      await eventSource.stop();
+      for (const client of Object.values(clients)) client.destroy();
+      await sandbox?.close();
+      await aws.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Outcome } from '../../lib/outcome.ts';
+import { outcomeSchema } from '../../lib/outcome.ts';
+import { watchOutcomes } from '../../lib/local/outcome-watcher.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local/stack.ts';
+
+/** Settings that keep integration tests fast: quick retries, short timeouts. */
+export const FAST_FUNCTION_ENV = {
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  HOSTINGER_TIMEOUT_MS: '2000',
+  HOSTINGER_RETRY_BASE_MS: '20',
+  HOSTINGER_RETRY_MAX_MS: '100',
+  HOSTINGER_MAX_ATTEMPTS: '4',
+  WORKER_RESERVE_MS: '500',
+};
+
+export interface TestStack {
+  stack: LocalStack;
+  /** Every outcome received on a queue subscribed to the topic, in arrival order. */
+  outcomes: Outcome[];
+  waitForOutcome(requestId: string, timeoutMs?: number): Promise<Outcome>;
+  postOrder(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
+  getOrder(requestId: string): Promise<{ status: number; json: Record<string, unknown> }>;
+  sendMessage(body: string): Promise<string>;
+  sendMessages(bodies: string[]): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export async function waitUntil<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<TestStack> {
+  const stack = await startLocalStack({
+    apiPort: 0,
+    awsPort: 0,
+    ...options,
+    worker: { functionTimeoutSeconds: 10, visibilityTimeoutSeconds: 4, ...options.worker },
+    functionEnv: { ...FAST_FUNCTION_ENV, ...options.functionEnv },
+  });
+  const outcomes: Outcome[] = [];
+  const watcher = await watchOutcomes(stack, 'test-outcomes', (outcome) => {
+    // Every published outcome must match the documented schema.
+    outcomes.push(outcomeSchema.parse(outcome));
+  });
+  const { sqs } = stack.clients;
+  return {
+    stack,
+    outcomes,
+    waitForOutcome: (requestId, timeoutMs = 15_000) => waitUntil(() => outcomes.find((o) => o.requestId === requestId), timeoutMs, `the outcome of ${requestId}`),
+    async postOrder(body, headers = {}) {
+      const response = await fetch(`${stack.apiUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown>, headers: response.headers };
+    },
+    async getOrder(requestId) {
+      const response = await fetch(`${stack.apiUrl}/orders/${encodeURIComponent(requestId)}`);
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    },
+    async sendMessage(body) {
+      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: stack.resources.queueUrl, MessageBody: body }));
+      return sent.MessageId ?? '';
+    },
+    async sendMessages(bodies) {
+      const sent = await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: stack.resources.queueUrl, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })) }),
+      );
+      return (sent.Successful ?? []).sort((a, b) => Number(a.Id) - Number(b.Id)).map((entry) => entry.MessageId ?? '');
+    },
+    async stop() {
+      await watcher.stop();
+      await stack.stop();
+    },
+  };
+}
