@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientOptions } from '../lib/aws-client-options.ts';
 import { intakeConfig } from '../lib/config.ts';
 import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
 import { createOrderHandler } from '../lib/http-handlers.ts';
@@ -8,8 +9,8 @@ import { createSqsOrderQueue } from '../lib/order-queue.ts';
 
 const config = intakeConfig();
 const deps = {
-  ledger: createDynamoDbLedger({ client: new DynamoDBClient({}), tableName: config.tableName }),
-  enqueue: createSqsOrderQueue({ client: new SQSClient({}), queueUrl: config.queueUrl }),
+  ledger: createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
+  enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
   now: () => new Date(),
 };
 

@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { awsClientOptions } from '../lib/aws-client-options.ts';
 import { readerConfig } from '../lib/config.ts';
 import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
 import { getOrderHandler } from '../lib/http-handlers.ts';
 import { httpFunction } from '../lib/http-function.ts';
 
 const config = readerConfig();
-const ledger = createDynamoDbLedger({ client: new DynamoDBClient({}), tableName: config.tableName });
+const ledger = createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName });
 
 /** GET /orders/{requestId}: the request's current state from the ledger. */
 export const handler = httpFunction((event) => getOrderHandler(event, ledger));

@@ -1,3 +1,4 @@
+import type { ReconcilerSettings } from './reconciler.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 /** Configuration comes from environment variables; a missing or malformed one fails the cold start loudly. */
@@ -33,6 +34,17 @@ export interface WorkerConfig {
   tokenCacheSeconds: number;
   concurrency: number;
   reserveMs: number;
+  maxReceiveCount: number;
+  retryAmbiguous: boolean;
+  reconcile: ReconcilerSettings;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`environment variable ${name} must be true or false, got "${env[name]}"`);
 }
 
 export function workerConfig(env: Env = process.env): WorkerConfig {
@@ -50,6 +62,14 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
     concurrency: Math.max(1, positiveInt(env, 'WORKER_CONCURRENCY', 10)),
     reserveMs: positiveInt(env, 'WORKER_RESERVE_MS', 2_000),
+    maxReceiveCount: Math.max(1, positiveInt(env, 'MAX_RECEIVE_COUNT', 5)),
+    retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
+    reconcile: {
+      clockSkewMs: positiveInt(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
+      lateMs: positiveInt(env, 'RECONCILE_LATE_MS', 5_000),
+      settleMs: positiveInt(env, 'RECONCILE_SETTLE_MS', 1_000),
+      catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -10,22 +11,41 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ClaimRequest, ClaimResult, CreateResult, Ledger, LedgerRecord, NewRequest } from './ledger.ts';
 import { LeaseLostError } from './ledger.ts';
 
+/**
+ * The table's layout, shared with serverless.yml and the local stack: partition key `pk` (a request id,
+ * or `subscription#<id>` for a subscription attributed by reconciliation), and a sparse index on
+ * `subscriptionId` to find which request bought a subscription.
+ */
+export const LEDGER_TABLE = {
+  partitionKey: 'pk',
+  subscriptionIndex: 'bySubscription',
+} as const;
+
 /** Records are kept this long after their last change (DynamoDB TTL on `expiresAt`). */
 const RETENTION_SECONDS = 90 * 24 * 3600;
-
 const TERMINAL = new Set(['succeeded', 'pending', 'rejected', 'failed', 'unknown']);
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + RETENTION_SECONDS;
+const fromItem = (item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>): LedgerRecord => {
+  const { pk: _pk, expiresAt: _expiresAt, ...record } = unmarshall(item);
+  return record as LedgerRecord;
+};
 
-/** The ledger on one DynamoDB table keyed by `requestId`; every state change is a conditional write. */
+/** Names DynamoDB needs aliased (reserved words) or refuses when unused, for one expression. */
+function namesIn(...expressions: string[]): Record<string, string> | undefined {
+  const used = new Set(expressions.join(' ').match(/#\w+/g) ?? []);
+  return used.size === 0 ? undefined : Object.fromEntries([...used].map((alias) => [alias, alias.slice(1)]));
+}
+
+/** The ledger on one DynamoDB table; every state change is a conditional write. */
 export function createDynamoDbLedger(options: { client: DynamoDBClient; tableName: string }): Ledger {
   const { client, tableName } = options;
-  const key = (requestId: string) => ({ requestId: { S: requestId } });
+  const key = (pk: string) => ({ pk: { S: pk } });
 
   async function get(requestId: string): Promise<LedgerRecord | undefined> {
     const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: key(requestId), ConsistentRead: true }));
-    return Item ? (unmarshall(Item) as LedgerRecord) : undefined;
+    return Item ? fromItem(Item) : undefined;
   }
 
   async function getExisting(requestId: string): Promise<LedgerRecord> {
@@ -45,17 +65,30 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
     }
   }
 
+  const put = (item: Record<string, unknown>, condition: string, values?: Record<string, unknown>) =>
+    conditional(() =>
+      client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: toItem(item),
+          ConditionExpression: condition,
+          ExpressionAttributeNames: namesIn(condition),
+          ExpressionAttributeValues: values ? toItem(values) : undefined,
+        }),
+      ),
+    );
+
   /** Updates a request only while `claimToken` still holds it. */
   async function updateClaimed(requestId: string, claimToken: string, expression: string, values: Record<string, unknown>) {
+    const condition = 'claimToken = :claimToken';
     const held = await conditional(() =>
       client.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: key(requestId),
           UpdateExpression: expression,
-          ConditionExpression: 'claimToken = :claimToken',
-          // DynamoDB refuses attribute names an expression does not use.
-          ExpressionAttributeNames: expression.includes('#status') ? { '#status': 'status' } : undefined,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: namesIn(expression),
           ExpressionAttributeValues: toItem({ ...values, ':claimToken': claimToken }),
         }),
       ),
@@ -68,7 +101,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
 
     async create(request: NewRequest): Promise<CreateResult> {
       const now = request.now.toISOString();
-      const record: LedgerRecord & { expiresAt: number } = {
+      const record: LedgerRecord = {
         requestId: request.requestId,
         status: 'queued',
         source: request.source,
@@ -77,22 +110,20 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         attempts: 0,
         createdAt: now,
         updatedAt: now,
-        expiresAt: expiresAt(request.now),
       };
-      const created = await conditional(() =>
-        client.send(new PutItemCommand({ TableName: tableName, Item: toItem({ ...record }), ConditionExpression: 'attribute_not_exists(requestId)' })),
-      );
+      const created = await put({ pk: request.requestId, ...record, expiresAt: expiresAt(request.now) }, 'attribute_not_exists(pk)');
       return created ? { created: true } : { created: false, existing: await getExisting(request.requestId) };
     },
 
     async discardQueued(requestId) {
+      const condition = '#status = :queued AND attempts = :zero';
       await conditional(() =>
         client.send(
           new DeleteItemCommand({
             TableName: tableName,
             Key: key(requestId),
-            ConditionExpression: '#status = :queued AND attempts = :zero',
-            ExpressionAttributeNames: { '#status': 'status' },
+            ConditionExpression: condition,
+            ExpressionAttributeNames: namesIn(condition),
             ExpressionAttributeValues: toItem({ ':queued': 'queued', ':zero': 0 }),
           }),
         ),
@@ -101,18 +132,20 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
 
     async claim(request: ClaimRequest): Promise<ClaimResult> {
       const now = request.now.toISOString();
+      const expression =
+        'SET #status = :submitting, claimToken = :claimToken, leaseUntil = :leaseUntil, updatedAt = :now, expiresAt = :expiresAt, ' +
+        'requestId = :requestId, attempts = if_not_exists(attempts, :zero), createdAt = if_not_exists(createdAt, :now), ' +
+        '#order = if_not_exists(#order, :order), requestHash = if_not_exists(requestHash, :requestHash), ' +
+        '#source = if_not_exists(#source, :source), inFlight = if_not_exists(inFlight, :inFlight)';
+      const condition = 'attribute_not_exists(pk) OR (requestHash = :requestHash AND (#status = :queued OR (#status = :submitting AND leaseUntil < :nowMs)))';
       try {
         const { Attributes } = await client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: key(request.requestId),
-            UpdateExpression:
-              'SET #status = :submitting, claimToken = :claimToken, leaseUntil = :leaseUntil, updatedAt = :now, expiresAt = :expiresAt, ' +
-              'attempts = if_not_exists(attempts, :zero), createdAt = if_not_exists(createdAt, :now), #order = if_not_exists(#order, :order), ' +
-              'requestHash = if_not_exists(requestHash, :requestHash), #source = if_not_exists(#source, :source)',
-            ConditionExpression:
-              'attribute_not_exists(requestId) OR (requestHash = :requestHash AND (#status = :queued OR (#status = :submitting AND leaseUntil < :nowMs)))',
-            ExpressionAttributeNames: { '#status': 'status', '#order': 'order', '#source': 'source' },
+            UpdateExpression: expression,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: namesIn(expression, condition),
             ExpressionAttributeValues: toItem({
               ':submitting': 'submitting',
               ':queued': 'queued',
@@ -121,15 +154,17 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
               ':now': now,
               ':nowMs': request.now.getTime(),
               ':expiresAt': expiresAt(request.now),
+              ':requestId': request.requestId,
               ':zero': 0,
               ':order': request.order,
               ':requestHash': request.requestHash,
               ':source': request.source,
+              ':inFlight': { startedAt: request.now.getTime(), claimToken: request.claimToken },
             }),
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { claimed: true, record: unmarshall(Attributes ?? {}) as LedgerRecord };
+        return { claimed: true, record: fromItem(Attributes ?? {}) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
@@ -138,31 +173,40 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
       return { claimed: false, reason: TERMINAL.has(existing.status) ? 'finished' : 'busy', existing };
     },
 
-    recordAttempt: (requestId, claimToken, attempts, lastError, now) =>
-      updateClaimed(requestId, claimToken, 'SET attempts = :attempts, lastError = :lastError, updatedAt = :now', {
-        ':attempts': attempts,
+    startNextAttempt: (requestId, claimToken, attemptsAnswered, lastError, now) =>
+      updateClaimed(requestId, claimToken, 'SET attempts = :attempts, lastError = :lastError, inFlight = :inFlight, updatedAt = :now', {
+        ':attempts': attemptsAnswered,
         ':lastError': lastError,
+        ':inFlight': { startedAt: now.getTime(), claimToken },
         ':now': now.toISOString(),
       }),
 
-    release: (requestId, claimToken, attempts, lastError, now) =>
+    release: (requestId, claimToken, { attempts, lastError, unresolved, now }) =>
       updateClaimed(
         requestId,
         claimToken,
-        'SET #status = :queued, attempts = :attempts, lastError = :lastError, updatedAt = :now REMOVE claimToken, leaseUntil',
-        { ':queued': 'queued', ':attempts': attempts, ':lastError': lastError, ':now': now.toISOString() },
+        `SET #status = :queued, attempts = :attempts, lastError = :lastError, updatedAt = :now${unresolved ? ', inFlight = :inFlight' : ''} ` +
+          `REMOVE claimToken, leaseUntil${unresolved ? '' : ', inFlight'}`,
+        { ':queued': 'queued', ':attempts': attempts, ':lastError': lastError, ':now': now.toISOString(), ...(unresolved ? { ':inFlight': unresolved } : {}) },
       ),
 
-    complete: (requestId, claimToken, outcome, now) =>
+    complete: (requestId, claimToken, { outcome, subscriptionId, subscriptionSource }, now) =>
       updateClaimed(
         requestId,
         claimToken,
-        'SET #status = :status, attempts = :attempts, outcome = :outcome, updatedAt = :now REMOVE claimToken, leaseUntil, lastError',
-        { ':status': outcome.status, ':attempts': outcome.attempts, ':outcome': outcome, ':now': now.toISOString() },
+        `SET #status = :status, attempts = :attempts, outcome = :outcome, updatedAt = :now${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
+          'REMOVE claimToken, leaseUntil, lastError, inFlight',
+        {
+          ':status': outcome.status,
+          ':attempts': outcome.attempts,
+          ':outcome': outcome,
+          ':now': now.toISOString(),
+          ...(subscriptionId ? { ':subscriptionId': subscriptionId, ':subscriptionSource': subscriptionSource } : {}),
+        },
       ),
 
     async recordRejectedMessage(requestId, outcome, now) {
-      const record: LedgerRecord & { expiresAt: number } = {
+      const record: LedgerRecord = {
         requestId,
         status: outcome.status,
         source: 'queue',
@@ -170,11 +214,50 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         outcome,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
-        expiresAt: expiresAt(now),
       };
+      if (await put({ pk: requestId, ...record, expiresAt: expiresAt(now) }, 'attribute_not_exists(pk)')) return undefined;
+      return (await get(requestId))?.outcome;
+    },
+
+    async recordDeliveryFailure(requestId, reason, receiveCount, now) {
+      const expression = 'SET deliveryFailure = :failure, updatedAt = :now';
       await conditional(() =>
-        client.send(new PutItemCommand({ TableName: tableName, Item: toItem({ ...record }), ConditionExpression: 'attribute_not_exists(requestId)' })),
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key(requestId),
+            UpdateExpression: expression,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: toItem({ ':failure': { reason, receiveCount, at: now.toISOString() }, ':now': now.toISOString() }),
+          }),
+        ),
       );
     },
+
+    async subscriptionsBoughtByAnswer(subscriptionIds) {
+      const bought = await Promise.all(
+        subscriptionIds.map(async (subscriptionId) => {
+          const { Count } = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: LEDGER_TABLE.subscriptionIndex,
+              KeyConditionExpression: 'subscriptionId = :subscriptionId',
+              FilterExpression: 'subscriptionSource = :answer',
+              ExpressionAttributeValues: toItem({ ':subscriptionId': subscriptionId, ':answer': 'answer' }),
+              Select: 'COUNT',
+            }),
+          );
+          return (Count ?? 0) > 0 ? subscriptionId : undefined;
+        }),
+      );
+      return new Set(bought.filter((id): id is string => id !== undefined));
+    },
+
+    claimSubscription: (subscriptionId, requestId, now) =>
+      put(
+        { pk: `subscription#${subscriptionId}`, requestId, createdAt: now.toISOString(), expiresAt: expiresAt(now) },
+        'attribute_not_exists(pk) OR requestId = :requestId',
+        { ':requestId': requestId },
+      ),
   };
 }

@@ -6,6 +6,18 @@ import type { Outcome } from './outcome.ts';
 export type RequestStatus = 'queued' | 'submitting' | Outcome['status'];
 export type RequestSource = 'http' | 'queue';
 
+/**
+ * An attempt that was started and whose answer is not recorded yet. Found by a later delivery, it means
+ * the worker died or lost the answer mid-call: Hostinger may have created the order.
+ */
+export interface InFlightAttempt {
+  /** Its number is always `attempts + 1`. */
+  startedAt: number;
+  claimToken: string;
+  /** Set when Hostinger answered with a 5xx: it is done with the request, but may have made the order. */
+  answeredAt?: number;
+}
+
 /** One order request as the ledger keeps it: the source of GET /orders/{id} and of idempotency. */
 export interface LedgerRecord {
   requestId: string;
@@ -14,9 +26,16 @@ export interface LedgerRecord {
   /** Absent only for a message rejected as unreadable. */
   order?: OrderRequest;
   requestHash?: string;
+  /** Attempts whose answer is known (the one in flight, if any, is not counted). */
   attempts: number;
+  inFlight?: InFlightAttempt;
   lastError?: OrderError;
   outcome?: Outcome;
+  /** The Hostinger subscription this request bought; `answer` when Hostinger said so, `reconciliation` when found afterwards. */
+  subscriptionId?: string;
+  subscriptionSource?: 'answer' | 'reconciliation';
+  /** Why the last delivery of the message failed, when it is about to land in the dead-letter queue. */
+  deliveryFailure?: { reason: string; receiveCount: number; at: string };
   claimToken?: string;
   leaseUntil?: number;
   createdAt: string;
@@ -47,22 +66,38 @@ export interface ClaimRequest extends NewRequest {
   leaseUntil: number;
 }
 
+/** What the worker records when it ends a request. */
+export interface Completion {
+  outcome: Outcome;
+  subscriptionId?: string;
+  subscriptionSource?: 'answer' | 'reconciliation';
+}
+
 export interface Ledger {
   /** Records a new queued request; an existing one with the same id is returned instead. */
   create(request: NewRequest): Promise<CreateResult>;
   /** Removes a queued request that could not be enqueued, so a retry of the same request starts clean. */
   discardQueued(requestId: string): Promise<void>;
   get(requestId: string): Promise<LedgerRecord | undefined>;
-  /** Claims a request for submission, creating its record if it came straight from the queue. */
+  /**
+   * Claims a request for submission, creating its record if it came straight from the queue, and marks its
+   * next attempt as in flight, unless an earlier attempt still is: the returned record then shows that one.
+   */
   claim(request: ClaimRequest): Promise<ClaimResult>;
-  /** Notes an attempt about to start (after the first), with the error that made it necessary. */
-  recordAttempt(requestId: string, claimToken: string, attempts: number, lastError: OrderError, now: Date): Promise<void>;
-  /** Gives a claimed request back to the queue for a later delivery. */
-  release(requestId: string, claimToken: string, attempts: number, lastError: OrderError, now: Date): Promise<void>;
+  /** Records a known answer and marks the next attempt as in flight. */
+  startNextAttempt(requestId: string, claimToken: string, attemptsAnswered: number, lastError: OrderError, now: Date): Promise<void>;
+  /** Gives a claimed request back to the queue; `unresolved` marks an attempt whose effect the next delivery must settle first. */
+  release(requestId: string, claimToken: string, update: { attempts: number; lastError: OrderError; unresolved?: InFlightAttempt; now: Date }): Promise<void>;
   /** Stores the terminal outcome; from then on the request is never submitted again. */
-  complete(requestId: string, claimToken: string, outcome: Outcome, now: Date): Promise<void>;
-  /** Records the outcome of a message rejected before any claim (unreadable or invalid), unless its id exists. */
-  recordRejectedMessage(requestId: string, outcome: Outcome, now: Date): Promise<void>;
+  complete(requestId: string, claimToken: string, completion: Completion, now: Date): Promise<void>;
+  /** Records the outcome of a message rejected before any claim; returns the outcome already stored under that id, if any. */
+  recordRejectedMessage(requestId: string, outcome: Outcome, now: Date): Promise<Outcome | undefined>;
+  /** Notes why a message's last allowed delivery failed (it goes to the dead-letter queue next). */
+  recordDeliveryFailure(requestId: string, reason: string, receiveCount: number, now: Date): Promise<void>;
+  /** Of these subscription ids, those that Hostinger's own answer attributed to some request. */
+  subscriptionsBoughtByAnswer(subscriptionIds: string[]): Promise<Set<string>>;
+  /** Attributes a subscription found by reconciliation to one request only; false if another took it. */
+  claimSubscription(subscriptionId: string, requestId: string, now: Date): Promise<boolean>;
 }
 
 /** Thrown when a claimed request was taken over by another worker (its lease had run out). */

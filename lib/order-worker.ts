@@ -1,54 +1,96 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import type { Ledger } from './ledger.ts';
+import type { InFlightAttempt, Ledger } from './ledger.ts';
 import { logger } from './logger.ts';
 import { mapConcurrently } from './map-concurrently.ts';
-import { orderOf } from './order-request.ts';
+import { orderOf, requestIdSchema } from './order-request.ts';
 import { buildOutcome, type Outcome } from './outcome.ts';
 import type { PublishOutcomes } from './outcome-publisher.ts';
 import { readQueueMessage } from './queue-message.ts';
+import type { AttemptWindow } from './reconcile.ts';
+import type { Reconcile } from './reconciler.ts';
 import { requestHash } from './request-identity.ts';
 import { attemptFits, type Deadline } from './retry-policy.ts';
-import { submitOrder, type SubmitDependencies } from './submit-order.ts';
+import { submitOrder, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
 
 export interface WorkerDependencies {
   ledger: Ledger;
-  submit: Omit<SubmitDependencies, 'beforeRetry'>;
+  submit: SubmitDependencies;
+  reconcile: Reconcile;
   publish: PublishOutcomes;
   /** Messages of one batch processed at the same time. */
   concurrency: number;
+  /** The queue's maxReceiveCount: on the last allowed delivery a failure is written to the ledger. */
+  maxReceiveCount: number;
   now: () => Date;
 }
 
 /** A message is either done (its outcome to publish) or goes back to the queue for a later delivery. */
-type MessageResult = { kind: 'done'; outcome: Outcome } | { kind: 'retry'; reason: string };
+type MessageResult = { kind: 'done'; outcome: Outcome } | { kind: 'retry'; reason: string; requestId?: string };
 
-const retry = (reason: string): MessageResult => ({ kind: 'retry', reason });
+/**
+ * The request a message is about: the `requestId` message attribute (set by the redrive tool), the body's
+ * `requestId`, or else the SQS message id, which redelivery keeps.
+ */
+function requestIdFor(record: SQSRecord, bodyRequestId: string | undefined): string {
+  const attribute = requestIdSchema.safeParse(record.messageAttributes?.requestId?.stringValue);
+  return attribute.success ? attribute.data : (bodyRequestId ?? `sqs-${record.messageId}`);
+}
 
-/** A message without a request id is named after its SQS message id, which redelivery keeps. */
-const requestIdFor = (record: SQSRecord, requestId: string | undefined) => requestId ?? `sqs-${record.messageId}`;
+/** The window of an attempt a previous delivery left unsettled. */
+function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
+  return inFlight.answeredAt !== undefined
+    ? { startedAt: inFlight.startedAt, endedAt: inFlight.answeredAt, answered: true }
+    : { startedAt: inFlight.startedAt, endedAt: inFlight.startedAt + timeoutMs, answered: false };
+}
+
+async function rejectUnreadable(record: SQSRecord, requestId: string, errors: Record<string, string[]>, deps: WorkerDependencies): Promise<MessageResult> {
+  const at = deps.now();
+  const outcome = buildOutcome({
+    requestId,
+    status: 'rejected',
+    attempts: 0,
+    error: { message: 'the queue message is not a valid order request', fieldErrors: errors },
+    requestedAt: new Date(Number(record.attributes.SentTimestamp) || at.getTime()).toISOString(),
+    completedAt: at.toISOString(),
+  });
+  // A redelivered rejection publishes the outcome stored the first time, so its outcomeId is stable.
+  return { kind: 'done', outcome: (await deps.ledger.recordRejectedMessage(requestId, outcome, at)) ?? outcome };
+}
+
+function outcomeOf(requestId: string, requestedAt: string, result: Exclude<SubmissionResult, { status: 'deferred' }>, completedAt: Date): Outcome {
+  const { reconciled } = result;
+  return buildOutcome({
+    requestId,
+    status: result.status,
+    attempts: result.attempts,
+    order: result.order,
+    error: result.error,
+    reconciliation: reconciled && {
+      result: reconciled.result,
+      ...(reconciled.result === 'found' ? { subscriptionId: reconciled.subscription.id } : {}),
+      ...(reconciled.result === 'inconclusive' ? { candidates: reconciled.candidates } : {}),
+    },
+    requestedAt,
+    completedAt: completedAt.toISOString(),
+  });
+}
 
 async function processRecord(record: SQSRecord, deadline: Deadline, deps: WorkerDependencies): Promise<MessageResult> {
   const { ledger, now } = deps;
   const read = readQueueMessage(record.body);
-  if (!read.ok) {
-    const requestId = requestIdFor(record, read.requestId);
-    const at = now();
-    const outcome = buildOutcome({
-      requestId,
-      status: 'rejected',
-      attempts: 0,
-      error: { message: 'the queue message is not a valid order request', fieldErrors: read.errors },
-      requestedAt: new Date(Number(record.attributes.SentTimestamp) || at.getTime()).toISOString(),
-      completedAt: at.toISOString(),
-    });
-    await ledger.recordRejectedMessage(requestId, outcome, at);
-    return { kind: 'done', outcome };
-  }
-
-  if (!attemptFits(deadline, 0, deps.submit.timeoutMs, deps.submit.reserveMs)) return retry('not enough time left to start');
+  if (!read.ok) return rejectUnreadable(record, requestIdFor(record, read.requestId), read.errors, deps);
 
   const requestId = requestIdFor(record, read.message.requestId);
+  if (!attemptFits(deadline, 0, deps.submit.timeoutMs, deps.submit.reserveMs)) return { kind: 'retry', reason: 'not enough time left to start', requestId };
+  try {
+    // Read the token before claiming: an unreachable Secrets Manager then costs no ledger writes, and
+    // nothing slow stands between the claim (which marks the attempt in flight) and the call.
+    await deps.submit.token();
+  } catch (error) {
+    return { kind: 'retry', reason: error instanceof Error ? error.message : 'token unavailable', requestId };
+  }
+
   const order = orderOf(read.message);
   const claimToken = randomUUID();
   const claimedAt = now();
@@ -65,9 +107,9 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     switch (claim.reason) {
       case 'finished':
         // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
-        return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome } : retry('finished without an outcome');
+        return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome } : { kind: 'retry', reason: 'finished without an outcome', requestId };
       case 'busy':
-        return retry('another worker holds this request');
+        return { kind: 'retry', reason: 'another worker holds this request', requestId };
       case 'conflict':
         return {
           kind: 'done',
@@ -83,43 +125,68 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     }
   }
 
-  const result = await submitOrder(order, claim.record.attempts, deadline, {
-    ...deps.submit,
-    beforeRetry: (attempt, lastError) => ledger.recordAttempt(requestId, claimToken, attempt, lastError, now()),
-  });
+  const { record: claimed } = claim;
+  const earlier = claimed.inFlight && claimed.inFlight.claimToken !== claimToken ? claimed.inFlight : undefined;
+  const result = await submitOrder(
+    order,
+    { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
+    deadline,
+    deps.submit,
+    {
+      startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
+      reconcile: (window) => deps.reconcile(requestId, order, window, deadline),
+    },
+  );
   if (result.status === 'deferred') {
-    await ledger.release(requestId, claimToken, result.attempts, result.error, now());
+    const { unresolved } = result;
+    await ledger.release(requestId, claimToken, {
+      attempts: result.attempts,
+      lastError: result.error,
+      unresolved: unresolved && { startedAt: unresolved.startedAt, claimToken, ...(unresolved.answered ? { answeredAt: unresolved.endedAt } : {}) },
+      now: now(),
+    });
     logger.info('order deferred to a later delivery', { requestId, attempts: result.attempts, error: result.error });
-    return retry(result.error.message);
+    return { kind: 'retry', reason: result.error.message, requestId };
   }
   const completedAt = now();
-  const outcome = buildOutcome({
+  const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt);
+  const found = result.reconciled?.result === 'found' ? result.reconciled.subscription.id : undefined;
+  const subscriptionId = result.order?.subscription_id ?? found;
+  await ledger.complete(
     requestId,
-    status: result.status,
-    attempts: result.attempts,
-    order: result.order,
-    error: result.error,
-    requestedAt: claim.record.createdAt,
-    completedAt: completedAt.toISOString(),
-  });
-  await ledger.complete(requestId, claimToken, outcome, completedAt);
+    claimToken,
+    { outcome, ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}) },
+    completedAt,
+  );
   return { kind: 'done', outcome };
 }
+
+const retryOnError = (record: SQSRecord) => (error: unknown): MessageResult => {
+  logger.error('order message failed; it will be redelivered', { messageId: record.messageId, error: error as Error });
+  return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
+};
 
 /**
  * Processes one SQS batch: messages concurrently, then every outcome in as few SNS PublishBatch calls as
  * possible. Written by hand rather than with Powertools' BatchProcessor because publishing is a second,
  * batched phase: a message counts as done only once its outcome is published, and a message that fails
  * (or whose outcome fails to publish) is reported alone, so no other message of the batch runs again.
+ * Messages still running when the invocation nears its end are reported too, rather than letting the
+ * whole batch time out.
  */
 export async function processBatch(records: SQSRecord[], deadline: Deadline, deps: WorkerDependencies): Promise<SQSBatchResponse> {
-  const results = await mapConcurrently(records, deps.concurrency, (record) =>
-    processRecord(record, deadline, deps).catch((error: unknown): MessageResult => {
-      logger.error('order message failed; it will be redelivered', { messageId: record.messageId, error: error as Error });
-      return retry(error instanceof Error ? error.message : String(error));
-    }),
-  );
-  const outcomes = results.flatMap((result) => (result.kind === 'done' ? [result.outcome] : []));
+  const settled = new Array<MessageResult | undefined>(records.length);
+  const processing = mapConcurrently(records, deps.concurrency, async (record, index) => {
+    settled[index] = await processRecord(record, deadline, deps).catch(retryOnError(record));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const cutoff = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline.remainingMs() - deps.submit.reserveMs / 2));
+  });
+  await Promise.race([processing, cutoff]);
+  clearTimeout(timer);
+
+  const outcomes = settled.flatMap((result) => (result?.kind === 'done' ? [result.outcome] : []));
   const unpublished = outcomes.length > 0 ? await deps.publish(outcomes) : new Set<string>();
   for (const outcome of outcomes) {
     const published = !unpublished.has(outcome.outcomeId);
@@ -130,11 +197,20 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
       correlationId: outcome.error?.correlationId,
     });
   }
-  return {
-    batchItemFailures: records.flatMap((record, index) => {
-      const result = results[index];
-      const failed = !result || result.kind === 'retry' || unpublished.has(result.outcome.outcomeId);
-      return failed ? [{ itemIdentifier: record.messageId }] : [];
+
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  await Promise.all(
+    records.map(async (record, index) => {
+      const result = settled[index];
+      if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId)) return;
+      failures.push({ itemIdentifier: record.messageId });
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      const reason = !result ? 'still running when the invocation ended' : result.kind === 'retry' ? result.reason : 'its outcome could not be published';
+      const requestId = result?.kind === 'done' ? result.outcome.requestId : result?.requestId;
+      if (requestId && receiveCount >= deps.maxReceiveCount) {
+        await deps.ledger.recordDeliveryFailure(requestId, reason, receiveCount, deps.now()).catch(retryOnError(record));
+      }
     }),
-  };
+  );
+  return { batchItemFailures: failures };
 }

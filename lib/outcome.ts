@@ -15,6 +15,13 @@ export const orderErrorSchema = z.object({
   correlationId: z.optional(z.string()),
 });
 
+/** Present when an attempt's effect was unknown and the account's subscriptions were checked for it. */
+export const reconciliationSchema = z.object({
+  result: z.enum(['found', 'absent', 'inconclusive']),
+  subscriptionId: z.optional(z.string()),
+  candidates: z.optional(z.int()),
+});
+
 export const outcomeSchema = z.object({
   version: z.literal(OUTCOME_VERSION),
   /** Stable across re-publication: subscribers drop repeats by it. */
@@ -25,6 +32,7 @@ export const outcomeSchema = z.object({
   attempts: z.int().check(z.gte(0)),
   order: z.nullable(orderResourceSchema),
   error: z.nullable(orderErrorSchema),
+  reconciliation: z.optional(reconciliationSchema),
   requestedAt: z.string(),
   completedAt: z.string(),
 });
@@ -37,6 +45,7 @@ export function buildOutcome(fields: {
   attempts: number;
   order?: Outcome['order'];
   error?: Outcome['error'];
+  reconciliation?: Outcome['reconciliation'];
   requestedAt: string;
   completedAt: string;
 }): Outcome {
@@ -49,6 +58,7 @@ export function buildOutcome(fields: {
     attempts: fields.attempts,
     order: fields.order ?? null,
     error: fields.error ?? null,
+    ...(fields.reconciliation ? { reconciliation: fields.reconciliation } : {}),
     requestedAt: fields.requestedAt,
     completedAt: fields.completedAt,
   };

@@ -2,15 +2,22 @@ import type { OrderRequest } from './order-request.ts';
 import type { OrderResource } from './hostinger/order-resource.ts';
 import type { OrderError } from './hostinger/classify-attempt.ts';
 import type { PlaceOrder } from './hostinger/order-client.ts';
+import type { AttemptWindow, ReconcileVerdict } from './reconcile.ts';
 import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from './retry-policy.ts';
 import type { TokenSource } from './token-source.ts';
 
 export type TerminalStatus = 'succeeded' | 'pending' | 'rejected' | 'failed' | 'unknown';
 
-/** Where a submission ended: a terminal status, or `deferred` back to the queue for a later delivery. */
+/** How an unknown attempt was settled, when one had to be. */
+export type Reconciled = Exclude<ReconcileVerdict, { result: 'deferred' }>;
+
+/**
+ * Where a submission ended: a terminal status, or `deferred` back to the queue for a later delivery,
+ * carrying the attempt whose effect is still unknown, if there is one.
+ */
 export type SubmissionResult =
-  | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError }
-  | { status: 'deferred'; attempts: number; error: OrderError };
+  | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled }
+  | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow };
 
 export interface SubmitDependencies {
   placeOrder: PlaceOrder;
@@ -19,24 +26,59 @@ export interface SubmitDependencies {
   /** Hostinger request timeout: an attempt is started only if this much time is left (plus `reserveMs`). */
   timeoutMs: number;
   reserveMs: number;
+  /** Retry an attempt whose answer was lost when reconciliation finds no order. Off by default: it may buy twice. */
+  retryAmbiguous: boolean;
   sleep: (ms: number) => Promise<void>;
+  now: () => number;
   random?: () => number;
-  /** Called before attempts after the first of this invocation, so the ledger shows them as they happen. */
-  beforeRetry?: (attempt: number, lastError: OrderError) => Promise<void>;
 }
 
-/**
- * Submits an order, retrying what is safe to retry. `attemptsSoFar` counts attempts made by earlier
- * deliveries, so the attempt budget holds across redeliveries.
- */
-export async function submitOrder(order: OrderRequest, attemptsSoFar: number, deadline: Deadline, deps: SubmitDependencies): Promise<SubmissionResult> {
-  let attempts = attemptsSoFar;
+/** Per-request hooks into the ledger and reconciliation, supplied by the worker. */
+export interface SubmitHooks {
+  /** Marks an attempt as in flight before it starts (the claim already marked the first one of a delivery). */
+  startAttempt: (attemptsAnswered: number, lastError: OrderError) => Promise<void>;
+  /** Looks for an order an unknown attempt may have created. */
+  reconcile: (window: AttemptWindow) => Promise<ReconcileVerdict>;
+}
+
+export interface SubmitState {
+  /** Attempts answered in earlier deliveries: the attempt budget holds across redeliveries. */
+  attemptsSoFar: number;
+  /** An earlier attempt whose effect is unknown: it is settled before anything else is tried. */
+  unresolved?: AttemptWindow;
+  lastError?: OrderError;
+}
+
+const lostAttemptError: OrderError = { message: 'an earlier attempt was interrupted before its answer was recorded' };
+
+/** Submits an order, retrying only what is safe to retry and settling unknown attempts first. */
+export async function submitOrder(order: OrderRequest, state: SubmitState, deadline: Deadline, deps: SubmitDependencies, hooks: SubmitHooks): Promise<SubmissionResult> {
+  let attempts = state.attemptsSoFar;
+  let unresolved = state.unresolved;
+  let lastError = state.lastError ?? (unresolved ? lostAttemptError : undefined);
+  // The claim marked this delivery's first attempt as in flight, unless an earlier one still was.
+  let marked = unresolved === undefined;
   let delayMs = 0;
   let tokenRefreshed = false;
   let freshToken = false;
-  let lastError: OrderError | undefined;
 
   for (;;) {
+    if (unresolved) {
+      const verdict = await hooks.reconcile(unresolved);
+      if (verdict.result === 'deferred') {
+        return { status: 'deferred', attempts, error: { ...(lastError ?? lostAttemptError), message: `${(lastError ?? lostAttemptError).message}; ${verdict.reason}` }, unresolved };
+      }
+      if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
+      const error = lastError ?? lostAttemptError;
+      if (verdict.result === 'inconclusive') {
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict };
+      }
+      if (!unresolved.answered && !deps.retryAmbiguous) {
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` }, reconciled: verdict };
+      }
+      unresolved = undefined;
+      marked = false;
+    }
     // The one extra try after a 401 does not come out of the retry budget.
     if (lastError && attempts >= deps.policy.maxAttempts + (tokenRefreshed ? 1 : 0)) {
       return { status: 'failed', attempts, error: { ...lastError, message: `gave up after ${attempts} attempts: ${lastError.message}` } };
@@ -53,9 +95,11 @@ export async function submitOrder(order: OrderRequest, attemptsSoFar: number, de
       return { status: 'deferred', attempts, error: { message: error instanceof Error ? error.message : 'token unavailable' } };
     }
     freshToken = false;
-    if (lastError && deps.beforeRetry) await deps.beforeRetry(attempts + 1, lastError);
-    attempts += 1;
+    if (!marked && lastError) await hooks.startAttempt(attempts, lastError);
+    marked = false;
+    const startedAt = deps.now();
     const result = await deps.placeOrder(order, token);
+    attempts += 1;
     switch (result.kind) {
       case 'succeeded':
         return { status: 'succeeded', attempts, order: result.order };
@@ -66,7 +110,9 @@ export async function submitOrder(order: OrderRequest, attemptsSoFar: number, de
       case 'rejected':
         return { status: 'rejected', attempts, error: result.error };
       case 'ambiguous':
-        return { status: 'unknown', attempts, error: result.error };
+        lastError = result.error;
+        unresolved = { startedAt, endedAt: deps.now(), answered: false };
+        break;
       case 'unauthorized':
         if (tokenRefreshed) return { status: 'failed', attempts, error: result.error };
         // A rotated token: read the secret again and try once more, whatever the attempt budget says.
@@ -78,6 +124,8 @@ export async function submitOrder(order: OrderRequest, attemptsSoFar: number, de
       case 'retryable':
         lastError = result.error;
         delayMs = delayBeforeRetry(attempts, deps.policy, result.retryAfterMs, deps.random);
+        // A 5xx may come after the order was made: look before trying again.
+        if ((result.error.httpStatus ?? 0) >= 500) unresolved = { startedAt, endedAt: deps.now(), answered: true };
         break;
     }
   }

@@ -23,10 +23,12 @@ export class TransportError extends Error {
   }
 }
 
-export interface PostJsonOptions {
+export interface JsonRequest {
+  method: 'GET' | 'POST';
   url: string;
   token: string;
-  body: unknown;
+  /** Sent as JSON; omitted for a GET. */
+  body?: unknown;
   timeoutMs: number;
 }
 
@@ -39,13 +41,13 @@ const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 4_000 };
 const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
 /**
- * POSTs JSON with a bearer token. Written on node:http rather than fetch because fetch cannot tell whether
- * a failed request was ever written to the socket, and that is what decides between "retry" and "ambiguous".
+ * Sends a JSON request with a bearer token. Written on node:http rather than fetch because fetch cannot tell
+ * whether a failed request was ever written to the socket, and that decides between "retry" and "ambiguous".
  */
-export function postJson({ url, token, body, timeoutMs }: PostJsonOptions): Promise<HttpAnswer> {
+export function requestJson({ method, url, token, body, timeoutMs }: JsonRequest): Promise<HttpAnswer> {
   const target = new URL(url);
   const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
-  const payload = JSON.stringify(body);
+  const payload = body === undefined ? '' : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     let bytesBefore = 0;
     let socket: import('node:net').Socket | undefined;
@@ -56,13 +58,12 @@ export function postJson({ url, token, body, timeoutMs }: PostJsonOptions): Prom
     };
 
     const request = (protocol === 'https:' ? https : http).request(target, {
-      method: 'POST',
+      method,
       agent: agents[protocol],
       headers: {
         accept: 'application/json',
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(payload),
         authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
       },
     });
     const timer = setTimeout(() => {

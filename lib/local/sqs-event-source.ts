@@ -16,6 +16,8 @@ export interface SqsEventSourceOptions {
   /** Parallel invocations, like the event source mapping's maximum concurrency. */
   concurrency: number;
   functionTimeoutMs: number;
+  /** Share of invocations whose deletes are skipped, as if the function died after finishing (fault injection). */
+  dropDeleteRate?: number;
   /** Called when an invocation fails as a whole (all its messages return to the queue). */
   onInvocationError?: (error: unknown) => void;
 }
@@ -84,6 +86,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       options.onInvocationError?.(error);
       return;
     }
+    if (options.dropDeleteRate && Math.random() < options.dropDeleteRate) return;
     const done = messagesToDelete(records, response);
     for (let i = 0; i < done.length; i += 10) {
       const chunk = done.slice(i, i + 10);

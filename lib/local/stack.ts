@@ -3,6 +3,8 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { WorkerDependencies } from '../order-worker.ts';
+import { LEDGER_TABLE } from '../dynamodb-ledger.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
 import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
@@ -22,6 +24,13 @@ export interface LocalStackOptions {
   functionEnv?: Record<string, string>;
   /** Prints a line about the event source's failed invocations; silent when absent. */
   log?: (line: string) => void;
+  /**
+   * Wraps the worker's dependencies, for fault injection (crashes at chosen points). The worker is then
+   * built from the same factories as functions/order-worker.ts, with the wrapped dependencies.
+   */
+  decorateWorker?: (deps: WorkerDependencies) => WorkerDependencies;
+  /** Share of successful invocations whose deletes are dropped, as if the worker died before Lambda deleted the messages. */
+  dropDeleteRate?: number;
 }
 
 /** The worker's event source mapping and function settings, mirroring serverless.yml. */
@@ -81,8 +90,18 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
     new CreateTableCommand({
       TableName: RESOURCE_NAMES.table,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'requestId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'requestId', KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: LEDGER_TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: 'subscriptionId', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: LEDGER_TABLE.subscriptionIndex,
+          KeySchema: [{ AttributeName: 'subscriptionId', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subscriptionSource'] },
+        },
+      ],
     }),
   );
   const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: RESOURCE_NAMES.deadLetterQueue, Attributes: { MessageRetentionPeriod: '1209600' } }));
@@ -130,6 +149,12 @@ export async function subscribeQueueToOutcomes(stack: Pick<LocalStack, 'clients'
   return queue.QueueUrl;
 }
 
+/** The worker built as functions/order-worker.ts builds it, with its dependencies wrapped. */
+async function decoratedWorker(decorate: (deps: WorkerDependencies) => WorkerDependencies) {
+  const [{ workerConfig }, { createWorkerDependencies, createWorkerHandler }] = await Promise.all([import('../config.ts'), import('../worker-wiring.ts')]);
+  return createWorkerHandler(decorate(createWorkerDependencies(workerConfig())));
+}
+
 /**
  * Starts the whole pipeline on this machine: local AWS services, the Hostinger sandbox (or a real API),
  * the HTTP API and the worker's event source, running the real function entry points. The functions read
@@ -162,14 +187,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     OUTCOMES_TOPIC_ARN: resources.topicArn,
     HOSTINGER_TOKEN_SECRET_ID: resources.secretId,
     HOSTINGER_API_URL: hostingerApiUrl,
+    MAX_RECEIVE_COUNT: String(workerSettings.maxReceiveCount),
     ...options.functionEnv,
   });
-  // Imported only now: like on Lambda, each function reads its configuration when its module loads.
-  const [createOrder, getOrder, worker] = await Promise.all([
-    import('../../functions/create-order.ts'),
-    import('../../functions/get-order.ts'),
-    import('../../functions/order-worker.ts'),
-  ]);
+  // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
+  const [createOrder, getOrder] = await Promise.all([import('../../functions/create-order.ts'), import('../../functions/get-order.ts')]);
+  const workerHandler = options.decorateWorker ? await decoratedWorker(options.decorateWorker) : (await import('../../functions/order-worker.ts')).handler;
 
   const api = await startHttpApi({
     port: options.apiPort,
@@ -184,10 +207,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     queueArn: resources.queueArn,
     region: aws.region,
     functionName: 'orderWorker',
-    handler: worker.handler as SqsLambda,
+    handler: workerHandler as SqsLambda,
     batchSize: workerSettings.batchSize,
     concurrency: workerSettings.concurrency,
     functionTimeoutMs: workerSettings.functionTimeoutSeconds * 1000,
+    dropDeleteRate: options.dropDeleteRate,
     onInvocationError: (error) => options.log?.(`worker invocation failed, its messages will be redelivered: ${error instanceof Error ? error.message : String(error)}`),
   });
 

@@ -1,94 +1,160 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/classify-attempt.ts';
-import { submitOrder, type SubmitDependencies } from '../../lib/submit-order.ts';
+import type { ReconcileVerdict } from '../../lib/reconcile.ts';
+import { submitOrder, type SubmitDependencies, type SubmitState } from '../../lib/submit-order.ts';
 
 const order = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] };
 const completed = { id: 1, status: 'completed' as const };
 const error500: AttemptResult = { kind: 'retryable', error: { httpStatus: 500, message: 'boom' } };
+const lost: AttemptResult = { kind: 'ambiguous', error: { code: 'ETIMEDOUT', message: 'lost' } };
 const plenty = { remainingMs: () => 60_000 };
+const subscription = { id: 'sub-1', created_at: '2026-11-27T10:00:00Z' };
 
-function deps(results: AttemptResult[], overrides: Partial<SubmitDependencies> = {}) {
+function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[]; deps?: Partial<SubmitDependencies> } = {}) {
   const placeOrder = vi.fn(async (_order: unknown, _token: string): Promise<AttemptResult> => results.shift() ?? { kind: 'succeeded', order: completed });
   const token = vi.fn(async ({ fresh = false } = {}) => (fresh ? 'fresh-token' : 'cached-token'));
   const sleep = vi.fn(async () => undefined);
-  return {
+  const verdicts = options.verdicts ?? [];
+  const reconcile = vi.fn(async (): Promise<ReconcileVerdict> => verdicts.shift() ?? { result: 'absent' });
+  const startAttempt = vi.fn(async () => undefined);
+  const deps: SubmitDependencies = {
     placeOrder,
     token,
     sleep,
-    deps: { placeOrder, token, sleep, policy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, timeoutMs: 1000, reserveMs: 500, random: () => 0.5, ...overrides },
+    policy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+    timeoutMs: 1000,
+    reserveMs: 500,
+    retryAmbiguous: false,
+    random: () => 0.5,
+    now: () => 1_000,
+    ...options.deps,
   };
+  const run = (state: SubmitState = { attemptsSoFar: 0 }, deadline = plenty) => submitOrder(order, state, deadline, deps, { startAttempt, reconcile });
+  return { run, placeOrder, token, sleep, reconcile, startAttempt };
 }
 
-describe('submitOrder', () => {
-  it('retries 500s with backoff and succeeds, counting every attempt', async () => {
-    const { deps: d, sleep } = deps([error500, error500]);
-    await expect(submitOrder(order, 0, plenty, d)).resolves.toMatchObject({ status: 'succeeded', attempts: 3 });
+describe('submitOrder: retries', () => {
+  it('retries 500s with backoff, looking for an order before each retry, and succeeds', async () => {
+    const { run, sleep, reconcile, startAttempt } = setup([error500, error500]);
+    await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 3 });
     expect(sleep.mock.calls).toEqual([[50], [100]]);
+    expect(reconcile).toHaveBeenCalledTimes(2);
+    expect(reconcile).toHaveBeenCalledWith({ startedAt: 1000, endedAt: 1000, answered: true });
+    // The claim marked the first attempt; each retry is marked before it starts.
+    expect(startAttempt.mock.calls).toEqual([
+      [1, { httpStatus: 500, message: 'boom' }],
+      [2, { httpStatus: 500, message: 'boom' }],
+    ]);
   });
 
   it('gives up after maxAttempts with the last error', async () => {
-    const { deps: d, placeOrder } = deps([error500, error500, error500, error500]);
-    const result = await submitOrder(order, 0, plenty, d);
-    expect(result).toMatchObject({ status: 'failed', attempts: 3, error: { httpStatus: 500 } });
+    const { run, placeOrder } = setup([error500, error500, error500, error500]);
+    await expect(run()).resolves.toMatchObject({ status: 'failed', attempts: 3, error: { httpStatus: 500 } });
     expect(placeOrder).toHaveBeenCalledTimes(3);
   });
 
   it('counts attempts made by earlier deliveries against the budget', async () => {
-    const { deps: d, placeOrder } = deps([error500]);
-    await expect(submitOrder(order, 2, plenty, d)).resolves.toMatchObject({ status: 'failed', attempts: 3 });
+    const { run, placeOrder } = setup([error500]);
+    await expect(run({ attemptsSoFar: 2 })).resolves.toMatchObject({ status: 'failed', attempts: 3 });
     expect(placeOrder).toHaveBeenCalledTimes(1);
   });
 
   it('never retries a 422', async () => {
-    const { deps: d, placeOrder } = deps([{ kind: 'rejected', error: { httpStatus: 422, message: 'bad' } }]);
-    await expect(submitOrder(order, 0, plenty, d)).resolves.toMatchObject({ status: 'rejected', attempts: 1 });
+    const { run, placeOrder } = setup([{ kind: 'rejected', error: { httpStatus: 422, message: 'bad' } }]);
+    await expect(run()).resolves.toMatchObject({ status: 'rejected', attempts: 1 });
     expect(placeOrder).toHaveBeenCalledTimes(1);
   });
 
-  it('never repeats an ambiguous attempt: it ends unknown', async () => {
-    const { deps: d, placeOrder } = deps([{ kind: 'ambiguous', error: { code: 'ETIMEDOUT', message: 'lost' } }]);
-    await expect(submitOrder(order, 0, plenty, d)).resolves.toMatchObject({ status: 'unknown', attempts: 1 });
-    expect(placeOrder).toHaveBeenCalledTimes(1);
+  it('retries a 429 after Retry-After without looking for an order', async () => {
+    const { run, sleep, reconcile } = setup([{ kind: 'retryable', error: { httpStatus: 429, message: 'slow' }, retryAfterMs: 2000 }]);
+    await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(sleep).toHaveBeenCalledWith(2000);
+    expect(reconcile).not.toHaveBeenCalled();
   });
 
   it('after a 401 reads the token afresh and tries once more, even on the last attempt', async () => {
-    const { deps: d, placeOrder, token } = deps([{ kind: 'unauthorized', error: { httpStatus: 401, message: 'Unauthenticated' } }], {
-      policy: { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 1000 },
+    const { run, placeOrder, token } = setup([{ kind: 'unauthorized', error: { httpStatus: 401, message: 'Unauthenticated' } }], {
+      deps: { policy: { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 1000 } },
     });
-    await expect(submitOrder(order, 0, plenty, d)).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
+    await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(token.mock.calls.map(([options]) => options)).toEqual([{ fresh: false }, { fresh: true }]);
     expect(placeOrder.mock.calls.map(([, used]) => used)).toEqual(['cached-token', 'fresh-token']);
   });
 
   it('a second 401 fails', async () => {
     const unauthorized: AttemptResult = { kind: 'unauthorized', error: { httpStatus: 401, message: 'Unauthenticated' } };
-    const { deps: d } = deps([unauthorized, unauthorized]);
-    await expect(submitOrder(order, 0, plenty, d)).resolves.toMatchObject({ status: 'failed', attempts: 2, error: { httpStatus: 401 } });
+    const { run } = setup([unauthorized, unauthorized]);
+    await expect(run()).resolves.toMatchObject({ status: 'failed', attempts: 2, error: { httpStatus: 401 } });
   });
+});
 
+describe('submitOrder: deadlines', () => {
   it('defers instead of sleeping past the deadline', async () => {
-    const { deps: d, sleep } = deps([{ kind: 'retryable', error: { httpStatus: 429, message: 'slow down' }, retryAfterMs: 30_000 }]);
-    const result = await submitOrder(order, 0, { remainingMs: () => 10_000 }, d);
+    const { run, sleep } = setup([{ kind: 'retryable', error: { httpStatus: 429, message: 'slow down' }, retryAfterMs: 30_000 }]);
+    const result = await run({ attemptsSoFar: 0 }, { remainingMs: () => 10_000 });
     expect(result).toMatchObject({ status: 'deferred', attempts: 1, error: { httpStatus: 429 } });
     expect(sleep).not.toHaveBeenCalled();
   });
 
   it('starts no attempt that could not finish in time', async () => {
-    const { deps: d, placeOrder } = deps([]);
-    await expect(submitOrder(order, 0, { remainingMs: () => 1200 }, d)).resolves.toMatchObject({ status: 'deferred', attempts: 0 });
+    const { run, placeOrder } = setup([]);
+    await expect(run({ attemptsSoFar: 0 }, { remainingMs: () => 1200 })).resolves.toMatchObject({ status: 'deferred', attempts: 0 });
     expect(placeOrder).not.toHaveBeenCalled();
   });
 
   it('defers when the token cannot be read, without an attempt', async () => {
-    const { deps: d, placeOrder } = deps([], { token: async () => Promise.reject(new Error('secrets manager down')) });
-    await expect(submitOrder(order, 0, plenty, d)).resolves.toMatchObject({ status: 'deferred', attempts: 0 });
+    const { run, placeOrder } = setup([], { deps: { token: async () => Promise.reject(new Error('secrets manager down')) } });
+    await expect(run()).resolves.toMatchObject({ status: 'deferred', attempts: 0 });
+    expect(placeOrder).not.toHaveBeenCalled();
+  });
+});
+
+describe('submitOrder: attempts with an unknown effect', () => {
+  it('a 500 after which the order shows up in the subscriptions is a success, not a retry', async () => {
+    const { run, placeOrder } = setup([error500], { verdicts: [{ result: 'found', subscription }] });
+    await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 1, reconciled: { result: 'found', subscription } });
+    expect(placeOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('a 500 with an inconclusive check ends unknown rather than risk a second purchase', async () => {
+    const { run, placeOrder } = setup([error500], { verdicts: [{ result: 'inconclusive', candidates: 2 }] });
+    const result = await run();
+    expect(result).toMatchObject({ status: 'unknown', attempts: 1, reconciled: { result: 'inconclusive' } });
+    expect(placeOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('a lost answer is never repeated by default: found means succeeded, absent means unknown', async () => {
+    const found = setup([lost], { verdicts: [{ result: 'found', subscription }] });
+    await expect(found.run()).resolves.toMatchObject({ status: 'succeeded', reconciled: { result: 'found' } });
+    const absent = setup([lost]);
+    await expect(absent.run()).resolves.toMatchObject({ status: 'unknown', attempts: 1, error: { code: 'ETIMEDOUT' }, reconciled: { result: 'absent' } });
+    expect(absent.reconcile).toHaveBeenCalledWith({ startedAt: 1000, endedAt: 1000, answered: false });
+    expect(absent.placeOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('with retryAmbiguous, a lost answer with no order found is tried again', async () => {
+    const { run, placeOrder } = setup([lost], { deps: { retryAmbiguous: true } });
+    await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(placeOrder).toHaveBeenCalledTimes(2);
+  });
+
+  it('settles an attempt left unknown by an earlier delivery before anything else', async () => {
+    const earlier = { startedAt: 10, endedAt: 20, answered: false };
+    const { run, placeOrder, reconcile } = setup([], { verdicts: [{ result: 'found', subscription }] });
+    await expect(run({ attemptsSoFar: 0, unresolved: earlier })).resolves.toMatchObject({ status: 'succeeded', attempts: 0 });
+    expect(reconcile).toHaveBeenCalledWith(earlier);
     expect(placeOrder).not.toHaveBeenCalled();
   });
 
-  it('tells the ledger before each retry', async () => {
-    const beforeRetry = vi.fn(async () => undefined);
-    const { deps: d } = deps([error500], { beforeRetry });
-    await submitOrder(order, 0, plenty, d);
-    expect(beforeRetry).toHaveBeenCalledWith(2, { httpStatus: 500, message: 'boom' });
+  it('an earlier 5xx with no order found is retried, marked in flight first', async () => {
+    const earlier = { startedAt: 10, endedAt: 20, answered: true };
+    const { run, startAttempt } = setup([]);
+    await expect(run({ attemptsSoFar: 1, unresolved: earlier, lastError: { httpStatus: 500, message: 'boom' } })).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(startAttempt).toHaveBeenCalledWith(1, { httpStatus: 500, message: 'boom' });
+  });
+
+  it('when the check cannot run now, defers and keeps the attempt unresolved', async () => {
+    const { run } = setup([error500], { verdicts: [{ result: 'deferred', reason: 'no time' }] });
+    await expect(run()).resolves.toMatchObject({ status: 'deferred', attempts: 1, unresolved: { answered: true } });
   });
 });

@@ -21,6 +21,10 @@ export interface LocalAws {
     /** While on, every Secrets Manager call fails with HTTP 503 ServiceUnavailable. */
     setUnavailable(on: boolean): void;
   };
+  faults: {
+    /** Makes this share (0 to 1) of calls to '<service>.<Action>' fail with a 500 InternalFailure. */
+    setFailureRate(call: string, rate: number): void;
+  };
   /** Stops everything, dropping idle keep-alive sockets; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -39,10 +43,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   };
 
   const callCounts = new Map<string, number>();
+  const failureRates = new Map<string, number>();
   const router = await startRouter({
     port: options.port ?? 0,
     upstreams: { sqsAndSns: sqsAndSns.origin, dynamodb: dynamodb.origin, secretsmanager: secretsmanager.origin },
     onCall: (call) => callCounts.set(call, (callCounts.get(call) ?? 0) + 1),
+    shouldFail: (call) => Math.random() < (failureRates.get(call) ?? 0),
   }).catch(async (error: unknown) => {
     // e.g. the port is taken: do not leave the emulators running.
     await closeEmulators();
@@ -56,6 +62,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     calls: () => Object.fromEntries(callCounts),
     resetCalls: () => callCounts.clear(),
     secrets: { setUnavailable: (on) => secretsmanager.setUnavailable(on) },
+    faults: { setFailureRate: (call, rate) => failureRates.set(call, rate) },
     close: () => {
       closing ??= router.close().then(closeEmulators);
       return closing;

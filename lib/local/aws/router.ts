@@ -10,6 +10,8 @@ export interface RouterOptions {
   upstreams: Record<UpstreamName, string>;
   /** Told about each API call, as '<service>.<Action>'. */
   onCall(call: string): void;
+  /** Fault injection: true makes this call fail with a 500 InternalFailure, as AWS does on a bad day. */
+  shouldFail?(call: string): boolean;
 }
 
 export interface Router {
@@ -33,8 +35,18 @@ function sendRouterError(response: ServerResponse, statusCode: number, type: str
   response.end(payload);
 }
 
+/** A 500 InternalFailure in the caller's protocol: XML for the query protocol (SNS), JSON otherwise. */
+function sendInternalFailure(response: ServerResponse, queryProtocol: boolean): void {
+  if (!queryProtocol) return sendRouterError(response, 500, 'InternalFailure', 'Injected failure.');
+  const payload =
+    '<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>Injected failure.</Message></Error>' +
+    '<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>';
+  response.writeHead(500, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(payload) });
+  response.end(payload);
+}
+
 /** One endpoint for every emulated service, like LocalStack's single port: forwards each call to its emulator. */
-export async function startRouter({ port, upstreams, onCall }: RouterOptions): Promise<Router> {
+export async function startRouter({ port, upstreams, onCall, shouldFail }: RouterOptions): Promise<Router> {
   const agent = new Agent({ keepAlive: true });
 
   const server = createServer(async (request, response) => {
@@ -51,6 +63,10 @@ export async function startRouter({ port, upstreams, onCall }: RouterOptions): P
       return;
     }
     onCall(classified.call);
+    if (shouldFail?.(classified.call)) {
+      sendInternalFailure(response, !request.headers['x-amz-target']);
+      return;
+    }
 
     const headers: OutgoingHttpHeaders = {
       ...withoutConnectionHeaders(request.headers),

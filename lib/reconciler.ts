@@ -1,0 +1,72 @@
+import type { BillingReader, CatalogPrice } from './hostinger/billing-reads.ts';
+import type { Ledger } from './ledger.ts';
+import { logger } from './logger.ts';
+import type { OrderRequest } from './order-request.ts';
+import { candidateSubscriptions, reconcileAttempt, subscriptionKeyFor, type AttemptWindow, type ReconcileVerdict } from './reconcile.ts';
+import type { Deadline } from './retry-policy.ts';
+import type { TokenSource } from './token-source.ts';
+
+export interface ReconcilerSettings {
+  /** How far our clock and Hostinger's may disagree. */
+  clockSkewMs: number;
+  /** How long after we stopped waiting Hostinger may still create an order. */
+  lateMs: number;
+  /** Wait after the window before looking, so concurrent workers have recorded the orders they were told about. */
+  settleMs: number;
+  /** How long the catalog (to know what subscription an item makes) is cached. */
+  catalogCacheMs: number;
+}
+
+export interface ReconcilerDependencies {
+  billing: BillingReader;
+  ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription'>;
+  token: TokenSource;
+  settings: ReconcilerSettings;
+  /** Timeout of one read; each reconciliation reads twice at most. */
+  timeoutMs: number;
+  reserveMs: number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+export type Reconcile = (requestId: string, order: OrderRequest, window: AttemptWindow, deadline: Deadline) => Promise<ReconcileVerdict>;
+
+/** Wires reconciliation to Hostinger's reads, the ledger and the invocation's deadline. */
+export function createReconciler(deps: ReconcilerDependencies): Reconcile {
+  const { settings } = deps;
+  let catalog: { prices: Map<string, CatalogPrice>; fetchedAt: number } | undefined;
+
+  async function catalogPrice(itemId: string, token: string): Promise<CatalogPrice | undefined> {
+    if (!catalog || deps.now() - catalog.fetchedAt > settings.catalogCacheMs) {
+      try {
+        const prices = await deps.billing.catalogPrices(token);
+        catalog = { prices: new Map(prices.map((price) => [price.id, price])), fetchedAt: deps.now() };
+      } catch (error) {
+        // Without the catalog every subscription in the window is a candidate: coarser, still safe.
+        logger.warn('catalog unavailable for reconciliation', { error: error as Error });
+        return undefined;
+      }
+    }
+    return catalog.prices.get(itemId);
+  }
+
+  return async (requestId, order, window, deadline) => {
+    const lookAt = window.endedAt + (window.answered ? 0 : settings.lateMs) + settings.settleMs;
+    const waitMs = Math.max(0, lookAt - deps.now());
+    if (deadline.remainingMs() < waitMs + 2 * deps.timeoutMs + deps.reserveMs) {
+      return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery' };
+    }
+    if (waitMs > 0) await deps.sleep(waitMs);
+    try {
+      const token = await deps.token();
+      const key = subscriptionKeyFor(order.items[0] && (await catalogPrice(order.items[0].item_id, token)));
+      const subscriptions = await deps.billing.subscriptions(token);
+      const candidates = candidateSubscriptions(subscriptions, window, key, settings);
+      const verdict = await reconcileAttempt(requestId, candidates, deps.ledger, () => new Date(deps.now()));
+      logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.length });
+      return verdict;
+    } catch (error) {
+      return { result: 'deferred', reason: `could not check the account's subscriptions (${error instanceof Error ? error.message : String(error)})` };
+    }
+  };
+}

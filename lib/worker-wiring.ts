@@ -1,0 +1,62 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { awsClientOptions } from './aws-client-options.ts';
+import type { WorkerConfig } from './config.ts';
+import { createDynamoDbLedger } from './dynamodb-ledger.ts';
+import { createBillingReader } from './hostinger/billing-reads.ts';
+import { createOrderClient } from './hostinger/order-client.ts';
+import { logger } from './logger.ts';
+import { createSnsOutcomePublisher } from './outcome-publisher.ts';
+import { processBatch, type WorkerDependencies } from './order-worker.ts';
+import { createReconciler } from './reconciler.ts';
+import { createSecretsManagerTokenSource } from './token-source.ts';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The worker's real dependencies, from its configuration. */
+export function createWorkerDependencies(config: WorkerConfig): WorkerDependencies {
+  const ledger = createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName });
+  const token = createSecretsManagerTokenSource({
+    client: new SecretsManagerClient(awsClientOptions),
+    secretId: config.tokenSecretId,
+    cacheSeconds: config.tokenCacheSeconds,
+  });
+  return {
+    ledger,
+    publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
+    submit: {
+      placeOrder: createOrderClient({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
+      token,
+      policy: config.policy,
+      timeoutMs: config.timeoutMs,
+      reserveMs: config.reserveMs,
+      retryAmbiguous: config.retryAmbiguous,
+      sleep,
+      now: Date.now,
+    },
+    reconcile: createReconciler({
+      billing: createBillingReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
+      ledger,
+      token,
+      settings: config.reconcile,
+      timeoutMs: config.timeoutMs,
+      reserveMs: config.reserveMs,
+      sleep,
+      now: Date.now,
+    }),
+    concurrency: config.concurrency,
+    maxReceiveCount: config.maxReceiveCount,
+    now: () => new Date(),
+  };
+}
+
+/** The SQS-triggered handler: submits each order and publishes its outcome; reports only the messages to redeliver. */
+export function createWorkerHandler(deps: WorkerDependencies) {
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger))
+    .handler((event, context) => processBatch(event.Records, { remainingMs: () => context.getRemainingTimeInMillis() }, deps));
+}
