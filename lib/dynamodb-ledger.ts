@@ -19,6 +19,8 @@ import { LeaseLostError } from './ledger.ts';
 export const LEDGER_TABLE = {
   partitionKey: 'pk',
   subscriptionIndex: 'bySubscription',
+  /** Requests with an unsettled attempt, by item id (`unsettledItem`) and attempt start (`unsettledSince`). */
+  unsettledIndex: 'byUnsettledItem',
 } as const;
 
 /** Records are kept this long after their last change (DynamoDB TTL on `expiresAt`). */
@@ -136,7 +138,8 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         'SET #status = :submitting, claimToken = :claimToken, leaseUntil = :leaseUntil, updatedAt = :now, expiresAt = :expiresAt, ' +
         'requestId = :requestId, attempts = if_not_exists(attempts, :zero), createdAt = if_not_exists(createdAt, :now), ' +
         '#order = if_not_exists(#order, :order), requestHash = if_not_exists(requestHash, :requestHash), ' +
-        '#source = if_not_exists(#source, :source), inFlight = if_not_exists(inFlight, :inFlight)';
+        '#source = if_not_exists(#source, :source), inFlight = if_not_exists(inFlight, :inFlight), ' +
+        'unsettledItem = :item, unsettledSince = if_not_exists(unsettledSince, :nowMs)';
       const condition = 'attribute_not_exists(pk) OR (requestHash = :requestHash AND (#status = :queued OR (#status = :submitting AND leaseUntil < :nowMs)))';
       try {
         const { Attributes } = await client.send(
@@ -160,6 +163,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
               ':requestHash': request.requestHash,
               ':source': request.source,
               ':inFlight': { startedAt: request.now.getTime(), claimToken: request.claimToken },
+              ':item': request.order.items[0]?.item_id ?? 'none',
             }),
             ReturnValues: 'ALL_NEW',
           }),
@@ -174,10 +178,11 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
     },
 
     startNextAttempt: (requestId, claimToken, attemptsAnswered, lastError, now) =>
-      updateClaimed(requestId, claimToken, 'SET attempts = :attempts, lastError = :lastError, inFlight = :inFlight, updatedAt = :now', {
+      updateClaimed(requestId, claimToken, 'SET attempts = :attempts, lastError = :lastError, inFlight = :inFlight, unsettledSince = :startedAt, updatedAt = :now', {
         ':attempts': attemptsAnswered,
         ':lastError': lastError,
         ':inFlight': { startedAt: now.getTime(), claimToken },
+        ':startedAt': now.getTime(),
         ':now': now.toISOString(),
       }),
 
@@ -185,9 +190,15 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
       updateClaimed(
         requestId,
         claimToken,
-        `SET #status = :queued, attempts = :attempts, lastError = :lastError, updatedAt = :now${unresolved ? ', inFlight = :inFlight' : ''} ` +
-          `REMOVE claimToken, leaseUntil${unresolved ? '' : ', inFlight'}`,
-        { ':queued': 'queued', ':attempts': attempts, ':lastError': lastError, ':now': now.toISOString(), ...(unresolved ? { ':inFlight': unresolved } : {}) },
+        `SET #status = :queued, attempts = :attempts, lastError = :lastError, updatedAt = :now${unresolved ? ', inFlight = :inFlight, unsettledSince = :startedAt' : ''} ` +
+          `REMOVE claimToken, leaseUntil${unresolved ? '' : ', inFlight, unsettledItem, unsettledSince'}`,
+        {
+          ':queued': 'queued',
+          ':attempts': attempts,
+          ':lastError': lastError,
+          ':now': now.toISOString(),
+          ...(unresolved ? { ':inFlight': unresolved, ':startedAt': unresolved.startedAt } : {}),
+        },
       ),
 
     complete: (requestId, claimToken, { outcome, subscriptionId, subscriptionSource }, now) =>
@@ -195,7 +206,9 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         requestId,
         claimToken,
         `SET #status = :status, attempts = :attempts, outcome = :outcome, updatedAt = :now${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
-          'REMOVE claimToken, leaseUntil, lastError, inFlight',
+          // An inconclusive outcome stays listed as unsettled: its order may be among the candidates, and must not
+          // be claimed by another request.
+          `REMOVE claimToken, leaseUntil, lastError, inFlight${outcome.reconciliation?.result === 'inconclusive' ? '' : ', unsettledItem, unsettledSince'}`,
         {
           ':status': outcome.status,
           ':attempts': outcome.attempts,
@@ -251,6 +264,21 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         }),
       );
       return new Set(bought.filter((id): id is string => id !== undefined));
+    },
+
+    async unsettledAttempts(itemId, from, to) {
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: LEDGER_TABLE.unsettledIndex,
+          KeyConditionExpression: 'unsettledItem = :item AND unsettledSince BETWEEN :from AND :to',
+          ExpressionAttributeValues: toItem({ ':item': itemId, ':from': from, ':to': to }),
+        }),
+      );
+      return Items.map((item) => {
+        const { pk, unsettledSince } = unmarshall(item);
+        return { requestId: String(pk), since: Number(unsettledSince) };
+      });
     },
 
     claimSubscription: (subscriptionId, requestId, now) =>

@@ -98,6 +98,11 @@ export interface Ledger {
   subscriptionsBoughtByAnswer(subscriptionIds: string[]): Promise<Set<string>>;
   /** Attributes a subscription found by reconciliation to one request only; false if another took it. */
   claimSubscription(subscriptionId: string, requestId: string, now: Date): Promise<boolean>;
+  /**
+   * Requests with an attempt on this item started between `from` and `to` (epoch ms) whose effect is not
+   * settled: in flight, awaiting reconciliation, or ended unknown. Any of them could own an unexplained order.
+   */
+  unsettledAttempts(itemId: string, from: number, to: number): Promise<{ requestId: string; since: number }[]>;
 }
 
 /** Thrown when a claimed request was taken over by another worker (its lease had run out). */

@@ -67,10 +67,14 @@ export type FieldErrors = Record<string, string[]>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 function toFieldErrors(error: z.core.$ZodError): FieldErrors {
-  const errors: FieldErrors = {};
+  // A Map, not an object literal: field names come from the caller, and `toString`, `constructor` or
+  // `__proto__` would otherwise find inherited members instead of an error list.
+  const errors = new Map<string, string[]>();
   const add = (path: PropertyKey[], message: string) => {
     const key = path.length === 0 ? 'body' : path.map(String).join('.');
-    (errors[key] ??= []).push(message);
+    const messages = errors.get(key);
+    if (messages) messages.push(message);
+    else errors.set(key, [message]);
   };
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -79,7 +83,8 @@ function toFieldErrors(error: z.core.$ZodError): FieldErrors {
       add(issue.path, issue.message);
     }
   }
-  return errors;
+  // Object.fromEntries defines own properties: a `__proto__` key stays a key.
+  return Object.fromEntries(errors);
 }
 
 function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown): Parsed<T> {

@@ -30,7 +30,7 @@ export function subscriptionKeyFor(price: CatalogPrice | undefined): Subscriptio
 }
 
 /** `created_at` has whole seconds: a subscription made at 12:00:00.900 reads 12:00:00. */
-const CREATED_AT_RESOLUTION_MS = 1000;
+export const CREATED_AT_RESOLUTION_MS = 1000;
 
 /**
  * Subscriptions the attempt could have created: made within its window (widened by the clock skew between
@@ -63,22 +63,32 @@ export function candidateSubscriptions(
 
 /**
  * Decides whether an attempt created an order, from the account's subscriptions. Hostinger has no
- * idempotency key and no order lookup, so this is the only evidence there is. Sound by construction: a
- * subscription is ruled out only when Hostinger's own answer gave it to some request, so an order this
- * attempt made always stays a candidate, and a request with any candidate is never submitted again. A
- * candidate is taken only by one request (a conditional write); when all are taken, it is inconclusive.
+ * idempotency key and no order lookup, so this is the only evidence there is.
+ *
+ * Never a second purchase: a subscription is ruled out only when Hostinger's own answer gave it to some
+ * request, so an order this attempt made always stays a candidate, and a request with any candidate left is
+ * never submitted again. Never a borrowed success: a candidate is taken only when no other unsettled
+ * attempt on the same item could own it (else the verdict is inconclusive), and by one request only (a
+ * conditional write).
  */
 export async function reconcileAttempt(
   requestId: string,
   candidates: Subscription[],
-  ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription'>,
-  now: () => Date,
+  deps: {
+    ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription'>;
+    /** Other unsettled attempts on the same item that could have made this candidate; undefined when unknowable. */
+    rivalsFor: (candidate: Subscription) => Promise<string[] | undefined>;
+    now: () => Date;
+  },
 ): Promise<ReconcileVerdict> {
+  const { ledger, now } = deps;
   if (candidates.length === 0) return { result: 'absent' };
   const bought = await ledger.subscriptionsBoughtByAnswer(candidates.map((subscription) => subscription.id));
   const unexplained = candidates.filter((subscription) => !bought.has(subscription.id));
   if (unexplained.length === 0) return { result: 'absent' };
   for (const subscription of unexplained) {
+    const rivals = await deps.rivalsFor(subscription);
+    if (rivals === undefined || rivals.some((rival) => rival !== requestId)) continue;
     if (await ledger.claimSubscription(subscription.id, requestId, now())) return { result: 'found', subscription };
   }
   return { result: 'inconclusive', candidates: unexplained.length };

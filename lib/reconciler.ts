@@ -2,7 +2,7 @@ import type { BillingReader, CatalogPrice } from './hostinger/billing-reads.ts';
 import type { Ledger } from './ledger.ts';
 import { logger } from './logger.ts';
 import type { OrderRequest } from './order-request.ts';
-import { candidateSubscriptions, reconcileAttempt, subscriptionKeyFor, type AttemptWindow, type ReconcileVerdict } from './reconcile.ts';
+import { CREATED_AT_RESOLUTION_MS, candidateSubscriptions, reconcileAttempt, subscriptionKeyFor, type AttemptWindow, type ReconcileVerdict } from './reconcile.ts';
 import type { Deadline } from './retry-policy.ts';
 import type { TokenSource } from './token-source.ts';
 
@@ -19,7 +19,7 @@ export interface ReconcilerSettings {
 
 export interface ReconcilerDependencies {
   billing: BillingReader;
-  ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription'>;
+  ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription' | 'unsettledAttempts'>;
   token: TokenSource;
   settings: ReconcilerSettings;
   /** Timeout of one read; each reconciliation reads twice at most. */
@@ -59,11 +59,21 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
     if (waitMs > 0) await deps.sleep(waitMs);
     try {
       const token = await deps.token();
-      const key = subscriptionKeyFor(order.items[0] && (await catalogPrice(order.items[0].item_id, token)));
+      const itemId = order.items[0]?.item_id;
+      const key = subscriptionKeyFor(itemId === undefined ? undefined : await catalogPrice(itemId, token));
       const subscriptions = await deps.billing.subscriptions(token);
       const candidates = candidateSubscriptions(subscriptions, window, key, settings);
-      const verdict = await reconcileAttempt(requestId, candidates, deps.ledger, () => new Date(deps.now()));
-      logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.length });
+      // Attempts on the same item that started close enough to a candidate's creation to have made it.
+      const reachBefore = deps.timeoutMs + settings.lateMs + settings.clockSkewMs;
+      const reachAfter = settings.clockSkewMs + CREATED_AT_RESOLUTION_MS;
+      const rivalsFor = async (candidate: { created_at: string }) => {
+        if (!key || itemId === undefined) return undefined;
+        const created = Date.parse(candidate.created_at);
+        const rivals = await deps.ledger.unsettledAttempts(itemId, created - reachBefore, created + reachAfter);
+        return rivals.map((rival) => rival.requestId);
+      };
+      const verdict = await reconcileAttempt(requestId, candidates, { ledger: deps.ledger, rivalsFor, now: () => new Date(deps.now()) });
+      logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
       return verdict;
     } catch (error) {
       return { result: 'deferred', reason: `could not check the account's subscriptions (${error instanceof Error ? error.message : String(error)})` };

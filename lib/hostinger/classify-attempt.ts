@@ -43,11 +43,26 @@ function parseJson(text: string): unknown {
   }
 }
 
-const truncate = (text: string) => (text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text);
+const truncate = (text: string, max = MAX_MESSAGE_LENGTH) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+// An error travels in the outcome (SNS takes 256 KB) and the ledger (400 KB an item): whatever the body, it
+// stays within about 16 KB. Hostinger's own 422s name a few fields with a sentence each.
+const MAX_ERROR_FIELDS = 20;
+const MAX_FIELD_NAME_LENGTH = 100;
+const MAX_MESSAGES_PER_FIELD = 3;
+const MAX_FIELD_MESSAGE_LENGTH = 200;
+const MAX_CORRELATION_ID_LENGTH = 128;
+
+/** A message as text. Not String(): a parsed `{"toString": 1}` cannot convert itself and would throw. */
+const messageText = (message: unknown) => truncate(typeof message === 'string' ? message : JSON.stringify(message), MAX_FIELD_MESSAGE_LENGTH);
 
 function stringFieldErrors(errors: Record<string, unknown[]> | undefined): FieldErrors | undefined {
   if (!errors) return undefined;
-  return Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, messages.map(String)]));
+  return Object.fromEntries(
+    Object.entries(errors)
+      .slice(0, MAX_ERROR_FIELDS)
+      .map(([field, messages]) => [truncate(field, MAX_FIELD_NAME_LENGTH), messages.slice(0, MAX_MESSAGES_PER_FIELD).map(messageText)]),
+  );
 }
 
 /** Reads Hostinger's error body, or says plainly that the body was not one (an HTML page from a proxy, say). */
@@ -58,10 +73,10 @@ function errorFromAnswer(answer: HttpAnswer): OrderError {
       httpStatus: answer.status,
       message: truncate(parsed.data.message),
       fieldErrors: stringFieldErrors(parsed.data.errors),
-      correlationId: parsed.data.correlation_id,
+      correlationId: parsed.data.correlation_id === undefined ? undefined : truncate(parsed.data.correlation_id, MAX_CORRELATION_ID_LENGTH),
     };
   }
-  const contentType = String(answer.headers['content-type'] ?? 'no content type');
+  const contentType = truncate(String(answer.headers['content-type'] ?? 'no content type'), 100);
   return { httpStatus: answer.status, message: `HTTP ${answer.status} with a body that is not Hostinger's JSON error (${contentType})` };
 }
 

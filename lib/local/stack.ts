@@ -93,6 +93,8 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
       AttributeDefinitions: [
         { AttributeName: LEDGER_TABLE.partitionKey, AttributeType: 'S' },
         { AttributeName: 'subscriptionId', AttributeType: 'S' },
+        { AttributeName: 'unsettledItem', AttributeType: 'S' },
+        { AttributeName: 'unsettledSince', AttributeType: 'N' },
       ],
       KeySchema: [{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -100,6 +102,14 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
           IndexName: LEDGER_TABLE.subscriptionIndex,
           KeySchema: [{ AttributeName: 'subscriptionId', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subscriptionSource'] },
+        },
+        {
+          IndexName: LEDGER_TABLE.unsettledIndex,
+          KeySchema: [
+            { AttributeName: 'unsettledItem', KeyType: 'HASH' },
+            { AttributeName: 'unsettledSince', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     }),

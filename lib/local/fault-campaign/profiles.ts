@@ -1,0 +1,58 @@
+import type { FaultRule } from '../sandbox/server.ts';
+
+/** A deterministic pseudo-random source (mulberry32), so a campaign can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What happens to one request on its way: the sandbox fault it meets, or how it is malformed. */
+export type Profile =
+  | { kind: 'clean' }
+  | { kind: 'fault'; rule: Omit<FaultRule, 'match'> }
+  | { kind: 'cardVerification' }
+  | { kind: 'unknownItem' }
+  | { kind: 'unreadableMessage' };
+
+/** Relative weights of the profiles: most requests are clean, every fault kind is met often enough to count. */
+function profileTable(timeoutMs: number): [number, Profile][] {
+  return [
+    [120, { kind: 'clean' }],
+    [6, { kind: 'fault', rule: { fault: 'error500', times: 1 } }],
+    [3, { kind: 'fault', rule: { fault: 'error500', times: 2 } }],
+    [6, { kind: 'fault', rule: { fault: 'error500AfterCreate', times: 1 } }],
+    [2, { kind: 'fault', rule: { fault: 'error502', times: 1 } }],
+    [2, { kind: 'fault', rule: { fault: 'error503', times: 1 } }],
+    [2, { kind: 'fault', rule: { fault: 'error504', times: 1 } }],
+    [4, { kind: 'fault', rule: { fault: 'reset', times: 1 } }],
+    [4, { kind: 'fault', rule: { fault: 'resetAfterCreate', times: 1 } }],
+    [4, { kind: 'fault', rule: { fault: 'delay', times: 1, delayMs: timeoutMs + 300 } }],
+    [3, { kind: 'fault', rule: { fault: 'rateLimit', times: 1, retryAfterSeconds: 1 } }],
+    [3, { kind: 'fault', rule: { fault: 'rateLimit', times: 2 } }],
+    [2, { kind: 'fault', rule: { fault: 'accepted', times: 1 } }],
+    [2, { kind: 'cardVerification' }],
+    [3, { kind: 'unknownItem' }],
+    [1, { kind: 'unreadableMessage' }],
+  ];
+}
+
+export function profilePicker(random: () => number, timeoutMs: number): () => Profile {
+  const table = profileTable(timeoutMs);
+  const total = table.reduce((sum, [weight]) => sum + weight, 0);
+  return () => {
+    let roll = random() * total;
+    for (const [weight, profile] of table) {
+      roll -= weight;
+      if (roll < 0) return profile;
+    }
+    return { kind: 'clean' };
+  };
+}
+
+export const profileName = (profile: Profile): string => (profile.kind === 'fault' ? `${profile.rule.fault}${profile.rule.times && profile.rule.times > 1 ? `x${profile.rule.times}` : ''}` : profile.kind);

@@ -1,0 +1,16 @@
+import { FULL_CAMPAIGN, runCampaign } from './campaign.ts';
+import { formatReport, violations } from './report.ts';
+
+/** `npm run faults`: the full fault-injection campaign; exits non-zero when a must-be-zero figure is not. */
+const requests = Number(process.env.FAULTS_REQUESTS ?? FULL_CAMPAIGN.requests);
+const seed = Number(process.env.FAULTS_SEED ?? FULL_CAMPAIGN.seed);
+console.log(`fault campaign: ${requests} requests, seed ${seed}`);
+const report = await runCampaign({ ...FULL_CAMPAIGN, requests, seed, progress: (line) => console.log(`  ${line}`) });
+console.log(formatReport(report));
+const broken = violations(report);
+if (broken.length > 0) {
+  console.error(`FAILED: ${broken.join('; ')}`);
+  process.exitCode = 1;
+} else {
+  console.log('OK: no duplicate purchase, every request has exactly one terminal outcome');
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { FULL_CAMPAIGN, runCampaign } from '../../lib/local/fault-campaign/campaign.ts';
+import { formatReport, violations } from '../../lib/local/fault-campaign/report.ts';
+
+/** A smaller run of `npm run faults`: the same stack, faults and figures. */
+describe('fault-injection campaign (small)', () => {
+  it('buys nothing twice and gives every request exactly one terminal outcome', async () => {
+    const report = await runCampaign({ ...FULL_CAMPAIGN, requests: 160, crashRate: 0.05, dropDeleteRate: 0.05, timeLimitMs: 100_000 });
+    console.log(formatReport(report));
+    expect(violations(report)).toEqual([]);
+    expect(report.duplicatePurchases).toBe(0);
+    expect(report.withoutOutcome).toBe(0);
+    expect(report.conflictingOutcomes).toBe(0);
+    expect(report.purchasesReportedAsNotBought).toBe(0);
+    expect(report.misattributedSuccesses).toBe(0);
+    // The campaign did inject what it claims: duplicates, crashes, 500s after the order was made.
+    expect(report.sendsIncludingDuplicates).toBeGreaterThan(report.requests);
+    expect(Object.values(report.crashesByPoint).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(report.errors500AfterCreate.injected).toBeGreaterThan(0);
+    expect(Object.values(report.outcomesByType).reduce((a, b) => a + b, 0)).toBe(report.requests);
+    expect(report.ordersCreated).toBeLessThanOrEqual(report.requests);
+  }, 120_000);
+});

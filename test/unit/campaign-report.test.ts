@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, violations, type CampaignRequest } from '../../lib/local/fault-campaign/report.ts';
+import type { Outcome } from '../../lib/outcome.ts';
+import type { SandboxOrderRecord } from '../../lib/local/sandbox/server.ts';
+
+/** Each campaign figure, computed from a crafted record, so a wrong count fails here. */
+const request = (n: number, profile: CampaignRequest['profile'] = { kind: 'clean' }): CampaignRequest => ({ requestId: `r${n}`, coupon: `C${n}`, profile });
+const order = (coupon: string, subscriptionId: string, answeredWith = 200) =>
+  ({ coupons: [coupon], order: { id: 1, subscription_id: subscriptionId, status: 'completed' }, answeredWith }) as unknown as SandboxOrderRecord;
+const outcome = (requestId: string, status: Outcome['status'], extra: Partial<Outcome> = {}): Outcome => ({
+  version: 1,
+  outcomeId: `${requestId}-${status}`,
+  type: `order.${status}`,
+  status,
+  requestId,
+  attempts: 1,
+  order: null,
+  error: null,
+  requestedAt: '',
+  completedAt: '',
+  ...extra,
+});
+
+function report(requests: CampaignRequest[], orders: SandboxOrderRecord[], received: Outcome[]) {
+  const outcomes = new Map<string, Outcome[]>();
+  for (const o of received) outcomes.set(o.requestId, [...(outcomes.get(o.requestId) ?? []), o]);
+  return buildReport({ requests, sends: requests.length, orders, outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1 });
+}
+
+describe('campaign report', () => {
+  it('a clean run has no violation', () => {
+    const r = report([request(1), request(2)], [order('C1', 's1'), order('C2', 's2')], [outcome('r1', 'succeeded'), outcome('r2', 'succeeded'), outcome('r2', 'succeeded')]);
+    expect(violations(r)).toEqual([]);
+    expect(r).toMatchObject({ requests: 2, ordersCreated: 2, outcomeDeliveries: 3, outcomesByType: { 'order.succeeded': 2 } });
+  });
+
+  it('counts a second order for one request as a duplicate purchase', () => {
+    const r = report([request(1)], [order('C1', 's1'), order('C1', 's2')], [outcome('r1', 'succeeded')]);
+    expect(r.duplicatePurchases).toBe(1);
+    expect(violations(r)).toEqual(['duplicate purchases: 1']);
+  });
+
+  it('counts requests without an outcome, and with two different outcomes', () => {
+    const r = report([request(1), request(2)], [], [outcome('r1', 'failed'), outcome('r1', 'unknown')]);
+    expect(r.withoutOutcome).toBe(1);
+    expect(r.conflictingOutcomes).toBe(1);
+  });
+
+  it('counts a purchase told as failed or rejected', () => {
+    const r = report([request(1)], [order('C1', 's1')], [outcome('r1', 'failed')]);
+    expect(r.purchasesReportedAsNotBought).toBe(1);
+  });
+
+  it('counts reconciled successes that took another request\'s subscription, and 500-after-create catches', () => {
+    const after500 = { kind: 'fault', rule: { fault: 'error500AfterCreate' } } as const;
+    const r = report(
+      [request(1, after500), request(2, after500), request(3)],
+      [order('C1', 's1', 500), order('C2', 's2', 500)],
+      [
+        outcome('r1', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's1' } }),
+        outcome('r2', 'unknown', { reconciliation: { result: 'inconclusive', candidates: 2 } }),
+        outcome('r3', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }),
+      ],
+    );
+    expect(r.misattributedSuccesses).toBe(1);
+    expect(r.errors500AfterCreate).toEqual({ injected: 2, caught: 1 });
+    expect(r.reconciliation).toEqual({ found: 2, absent: 0, inconclusive: 1 });
+    expect(r.unknownsByProfile).toEqual({ error500AfterCreate: 1 });
+  });
+});
