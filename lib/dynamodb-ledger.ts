@@ -206,9 +206,9 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         requestId,
         claimToken,
         `SET #status = :status, attempts = :attempts, outcome = :outcome, updatedAt = :now${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
-          // An inconclusive outcome stays listed as unsettled: its order may be among the candidates, and must not
-          // be claimed by another request.
-          `REMOVE claimToken, leaseUntil, lastError, inFlight${outcome.reconciliation?.result === 'inconclusive' ? '' : ', unsettledItem, unsettledSince'}`,
+          // An unknown outcome stays listed as unsettled: its order may exist (or appear later than expected),
+          // and must never be claimed by another request.
+          `REMOVE claimToken, leaseUntil, lastError, inFlight${outcome.status === 'unknown' ? '' : ', unsettledItem, unsettledSince'}`,
         {
           ':status': outcome.status,
           ':attempts': outcome.attempts,

@@ -43,6 +43,17 @@ const catalogSchema = z.array(
   }),
 );
 
+/** Hostinger's PaymentMethodResource, as far as order checks rely on it. */
+export const paymentMethodSchema = z.looseObject({
+  id: z.int(),
+  name: z.optional(z.string()),
+  payment_method: z.optional(z.string()),
+  is_default: z.optional(z.boolean()),
+  is_expired: z.optional(z.boolean()),
+  is_suspended: z.optional(z.boolean()),
+});
+export type PaymentMethod = z.output<typeof paymentMethodSchema>;
+
 export class HostingerReadError extends Error {
   override name = 'HostingerReadError';
 }
@@ -65,6 +76,7 @@ async function getJson<T>(baseUrl: string, path: string, token: string, timeoutM
 export function createBillingReader(options: { baseUrl: string; timeoutMs: number }) {
   return {
     subscriptions: (token: string) => getJson(options.baseUrl, '/api/billing/v1/subscriptions', token, options.timeoutMs, z.array(subscriptionSchema)),
+    paymentMethods: (token: string) => getJson(options.baseUrl, '/api/billing/v1/payment-methods', token, options.timeoutMs, z.array(paymentMethodSchema)),
     async catalogPrices(token: string): Promise<CatalogPrice[]> {
       const items = await getJson(options.baseUrl, '/api/billing/v1/catalog', token, options.timeoutMs, catalogSchema);
       return items.flatMap((item) =>

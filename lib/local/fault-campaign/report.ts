@@ -24,6 +24,8 @@ export interface CampaignReport {
   purchasesReportedAsNotBought: number;
   /** Requests told succeeded whose reconciled subscription came from another request's order. */
   misattributedSuccesses: number;
+  /** Which request took whose order, by injected fault, to explain any misattribution. */
+  misattributions: string[];
   outcomesByType: Record<string, number>;
   outcomeDeliveries: number;
   unknowns: number;
@@ -59,6 +61,10 @@ export function buildReport(input: {
     return received[0] ? [{ request, outcome: received[0], distinct: new Set(received.map((o) => o.outcomeId)).size, bought: ordersByCoupon.get(request.coupon) ?? [] }] : [];
   });
   const reconciled = finals.flatMap(({ outcome }) => (outcome.reconciliation ? [outcome.reconciliation.result] : []));
+  const misattributed = finals.filter(({ request, outcome }) => {
+    const subscriptionId = outcome.reconciliation?.subscriptionId;
+    return subscriptionId !== undefined && couponBySubscription.get(subscriptionId) !== request.coupon;
+  });
   const after500 = finals.filter(({ request }) => request.profile.kind === 'fault' && request.profile.rule.fault === 'error500AfterCreate');
 
   return {
@@ -69,10 +75,12 @@ export function buildReport(input: {
     withoutOutcome: requests.length - finals.length,
     conflictingOutcomes: finals.filter(({ distinct }) => distinct > 1).length,
     purchasesReportedAsNotBought: finals.filter(({ outcome, bought }) => bought.length > 0 && (outcome.status === 'rejected' || outcome.status === 'failed')).length,
-    misattributedSuccesses: finals.filter(({ request, outcome }) => {
-      const subscriptionId = outcome.reconciliation?.subscriptionId;
-      return subscriptionId !== undefined && couponBySubscription.get(subscriptionId) !== request.coupon;
-    }).length,
+    misattributedSuccesses: misattributed.length,
+    misattributions: misattributed.map(({ request, outcome }) => {
+      const ownerCoupon = couponBySubscription.get(outcome.reconciliation?.subscriptionId ?? '');
+      const owner = requests.find((candidate) => candidate.coupon === ownerCoupon);
+      return `${request.requestId} (${profileName(request.profile)}) took the order of ${owner?.requestId ?? ownerCoupon} (${owner ? profileName(owner.profile) : 'unknown'})`;
+    }),
     outcomesByType: count(finals, ({ outcome }) => outcome.type),
     outcomeDeliveries: [...outcomes.values()].reduce((sum, list) => sum + list.length, 0),
     unknowns: finals.filter(({ outcome }) => outcome.status === 'unknown').length,
@@ -122,12 +130,13 @@ export function formatReport(report: CampaignReport): string {
     line('successes misattributed by reconciliation', report.misattributedSuccesses),
     line('outcome deliveries (repeats included)', report.outcomeDeliveries),
     line('unknowns', report.unknowns),
-    line('reconciliation: found / absent / inconclusive', `${report.reconciliation.found}/${report.reconciliation.absent}/${report.reconciliation.inconclusive}`),
+    line('reconciliation: found/absent/inconclusive', `${report.reconciliation.found}/${report.reconciliation.absent}/${report.reconciliation.inconclusive}`),
     line('500-after-create: caught / injected', `${report.errors500AfterCreate.caught}/${report.errors500AfterCreate.injected}`),
     line('messages redriven from the DLQ', report.redriven),
     line('campaign time (s)', (report.durationMs / 1000).toFixed(1)),
     `  outcomes by type: ${entries(report.outcomesByType)}`,
     `  unknowns by injected fault: ${entries(report.unknownsByProfile)}`,
     `  worker crashes by point: ${entries(report.crashesByPoint)}`,
+    ...report.misattributions.map((line) => `  misattributed: ${line}`),
   ].join('\n');
 }
