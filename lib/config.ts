@@ -85,3 +85,20 @@ export function intakeConfig(env: Env = process.env): IntakeConfig {
 export function readerConfig(env: Env = process.env): Pick<IntakeConfig, 'tableName'> {
   return { tableName: required(env, 'ORDERS_TABLE') };
 }
+
+export interface BatchConfig {
+  tableName: string;
+  queueUrl: string;
+  topicArn: string;
+  /** Where plan files are read; by default the packaged batches/ directory. */
+  plansDir?: string;
+}
+
+export function batchConfig(env: Env = process.env): BatchConfig {
+  return {
+    tableName: required(env, 'ORDERS_TABLE'),
+    queueUrl: required(env, 'ORDERS_QUEUE_URL'),
+    topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
+    plansDir: env.BATCH_PLANS_DIR?.trim() || undefined,
+  };
+}

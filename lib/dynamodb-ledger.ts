@@ -8,6 +8,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { BatchEntry } from './batch-events.ts';
 import type { ClaimRequest, ClaimResult, CreateResult, Ledger, LedgerRecord, NewRequest } from './ledger.ts';
 import { LeaseLostError } from './ledger.ts';
 
@@ -279,6 +280,41 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         const { pk, unsettledSince } = unmarshall(item);
         return { requestId: String(pk), since: Number(unsettledSince) };
       });
+    },
+
+    createBatchRun: ({ run, plan, size, scheduledAt, now }) =>
+      put({ pk: `batch#${run}`, run, plan, size, scheduledAt, entries: {}, createdAt: now.toISOString(), expiresAt: expiresAt(now) }, 'attribute_not_exists(pk)'),
+
+    async recordBatchEntry(run, requestId, entry) {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key(`batch#${run}`),
+            UpdateExpression: 'SET entries.#request = :entry',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#request': requestId },
+            ExpressionAttributeValues: toItem({ ':entry': entry }),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const progress = unmarshall(Attributes ?? {}) as { size: number; entries: Record<string, BatchEntry>; summaryPublishedAt?: string };
+        return { size: progress.size, entries: Object.values(progress.entries), summaryPublished: progress.summaryPublishedAt !== undefined };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+
+    async markBatchSummaryPublished(run, now) {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: key(`batch#${run}`),
+          UpdateExpression: 'SET summaryPublishedAt = :now',
+          ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
+        }),
+      );
     },
 
     claimSubscription: (subscriptionId, requestId, now) =>

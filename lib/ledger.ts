@@ -1,5 +1,6 @@
 import type { OrderRequest } from './order-request.ts';
 import type { OrderError } from './hostinger/classify-attempt.ts';
+import type { BatchEntry } from './batch-events.ts';
 import type { Outcome } from './outcome.ts';
 
 /** Where a request stands. `queued` and `submitting` are in flight; the rest are terminal. */
@@ -103,6 +104,18 @@ export interface Ledger {
    * settled: in flight, awaiting reconciliation, or ended unknown. Any of them could own an unexplained order.
    */
   unsettledAttempts(itemId: string, from: number, to: number): Promise<{ requestId: string; since: number }[]>;
+  /** Records a scheduled run before its orders are queued; false if the run was already recorded (a repeat firing). */
+  createBatchRun(run: { run: string; plan: string; size: number; scheduledAt: string; now: Date }): Promise<boolean>;
+  /** Records one order's end in its run (idempotent per request); returns the run's progress, if the run is known. */
+  recordBatchEntry(run: string, requestId: string, entry: BatchEntry): Promise<BatchRunProgress | undefined>;
+  /** Notes that the run's summary was published, so later repeats do not publish it again. */
+  markBatchSummaryPublished(run: string, now: Date): Promise<void>;
+}
+
+export interface BatchRunProgress {
+  size: number;
+  entries: BatchEntry[];
+  summaryPublished: boolean;
 }
 
 /** Thrown when a claimed request was taken over by another worker (its lease had run out). */

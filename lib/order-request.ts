@@ -54,9 +54,16 @@ export type OrderRequest = z.output<typeof orderRequestSchema>;
 
 export const requestIdSchema = boundedString(128, REQUEST_ID_PATTERN, 'letters, digits, ".", "_", ":" and "-"');
 
+/** Marks an order as one of a scheduled batch run, whose summary is published when all its orders end. */
+export const batchRunSchema = z.strictObject({
+  run: requestIdSchema,
+  size: z.int().check(z.gte(1), z.lte(100_000)),
+});
+export type BatchRunRef = z.output<typeof batchRunSchema>;
+
 /** What travels on the orders queue: an order request plus an optional producer-chosen request id. */
 export const orderMessageSchema = z.strictObject(
-  { ...orderFields, requestId: z.optional(requestIdSchema) },
+  { ...orderFields, requestId: z.optional(requestIdSchema), batchRun: z.optional(batchRunSchema) },
   { error: 'must be a JSON object' },
 );
 export type OrderMessage = z.output<typeof orderMessageSchema>;
@@ -97,6 +104,6 @@ export const parseOrderMessage = (input: unknown): Parsed<OrderMessage> => parse
 
 /** The order part of a queue message, without the envelope's request id. */
 export function orderOf(message: OrderMessage): OrderRequest {
-  const { requestId: _requestId, ...order } = message;
+  const { requestId: _requestId, batchRun: _batchRun, ...order } = message;
   return order;
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { batchEntryOf, summarizeRun, type BatchCompleted } from './batch-events.ts';
 import type { InFlightAttempt, Ledger } from './ledger.ts';
 import { logger } from './logger.ts';
 import { mapConcurrently } from './map-concurrently.ts';
-import { orderOf, requestIdSchema } from './order-request.ts';
+import { orderOf, requestIdSchema, type BatchRunRef } from './order-request.ts';
 import { buildOutcome, type Outcome } from './outcome.ts';
 import type { PublishOutcomes } from './outcome-publisher.ts';
 import { readQueueMessage } from './queue-message.ts';
@@ -26,7 +27,7 @@ export interface WorkerDependencies {
 }
 
 /** A message is either done (its outcome to publish) or goes back to the queue for a later delivery. */
-type MessageResult = { kind: 'done'; outcome: Outcome } | { kind: 'retry'; reason: string; requestId?: string };
+type MessageResult = { kind: 'done'; outcome: Outcome; batchRun?: BatchRunRef } | { kind: 'retry'; reason: string; requestId?: string };
 
 /**
  * The request a message is about: the `requestId` message attribute (set by the redrive tool), the body's
@@ -92,6 +93,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   }
 
   const order = orderOf(read.message);
+  const { batchRun } = read.message;
   const claimToken = randomUUID();
   const claimedAt = now();
   const claim = await ledger.claim({
@@ -107,7 +109,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     switch (claim.reason) {
       case 'finished':
         // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
-        return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome } : { kind: 'retry', reason: 'finished without an outcome', requestId };
+        return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
       case 'busy':
         return { kind: 'retry', reason: 'another worker holds this request', requestId };
       case 'conflict':
@@ -158,7 +160,24 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     { outcome, ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}) },
     completedAt,
   );
-  return { kind: 'done', outcome };
+  return { kind: 'done', outcome, batchRun };
+}
+
+/**
+ * Records the finished orders of scheduled runs, and returns the summaries of runs this batch completed.
+ * Repeats (redeliveries) are harmless: an order's entry is keyed by its request id.
+ */
+async function completedRuns(results: (MessageResult | undefined)[], deps: WorkerDependencies): Promise<BatchCompleted[]> {
+  const summaries = new Map<string, BatchCompleted>();
+  for (const result of results) {
+    if (result?.kind !== 'done' || !result.batchRun) continue;
+    const { run } = result.batchRun;
+    const progress = await deps.ledger.recordBatchEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
+    if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
+      summaries.set(run, summarizeRun(run, progress.size, progress.entries, deps.now()));
+    }
+  }
+  return [...summaries.values()];
 }
 
 const retryOnError = (record: SQSRecord) => (error: unknown): MessageResult => {
@@ -187,7 +206,15 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   clearTimeout(timer);
 
   const outcomes = settled.flatMap((result) => (result?.kind === 'done' ? [result.outcome] : []));
-  const unpublished = outcomes.length > 0 ? await deps.publish(outcomes) : new Set<string>();
+  const summaries = await completedRuns(settled, deps).catch((error: unknown) => {
+    // The run's entries are written again when its messages are redelivered: report them as failures.
+    logger.error('could not record batch progress', { error: error as Error });
+    return undefined;
+  });
+  const unpublished = outcomes.length > 0 || summaries?.length ? await deps.publish([...outcomes, ...(summaries ?? [])]) : new Set<string>();
+  for (const summary of summaries ?? []) {
+    if (!unpublished.has(summary.outcomeId)) await deps.ledger.markBatchSummaryPublished(summary.run, deps.now()).catch(() => undefined);
+  }
   for (const outcome of outcomes) {
     const published = !unpublished.has(outcome.outcomeId);
     logger.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
@@ -202,7 +229,8 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   await Promise.all(
     records.map(async (record, index) => {
       const result = settled[index];
-      if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId)) return;
+      const summaryUnpublished = result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(`batch.completed:${result.batchRun.run}`));
+      if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;
       failures.push({ itemIdentifier: record.messageId });
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       const reason = !result ? 'still running when the invocation ended' : result.kind === 'retry' ? result.reason : 'its outcome could not be published';

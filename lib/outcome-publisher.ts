@@ -1,15 +1,23 @@
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { BatchCompleted, BatchEnqueued } from './batch-events.ts';
 import { outcomeAttributes, type Outcome } from './outcome.ts';
 
-/** Publishes outcomes; resolves to the ids of those that could not be published. */
-export type PublishOutcomes = (outcomes: Outcome[]) => Promise<Set<string>>;
+/** Everything published on the outcomes topic: order outcomes and batch events. */
+export type Publishable = Outcome | BatchEnqueued | BatchCompleted;
+
+/** Publishes documents; resolves to the `outcomeId`s of those that could not be published. */
+export type PublishOutcomes = (documents: Publishable[]) => Promise<Set<string>>;
+
+/** Order outcomes carry their status and request id; batch events only their type. */
+const attributesOf = (document: Publishable) =>
+  'requestId' in document ? outcomeAttributes(document) : { type: { DataType: 'String' as const, StringValue: document.type } };
 
 const SNS_BATCH_LIMIT = 10;
 
 export function createSnsOutcomePublisher(options: { client: SNSClient; topicArn: string }): PublishOutcomes {
   return async (outcomes) => {
     const failed = new Set<string>();
-    const chunks: Outcome[][] = [];
+    const chunks: Publishable[][] = [];
     for (let i = 0; i < outcomes.length; i += SNS_BATCH_LIMIT) chunks.push(outcomes.slice(i, i + SNS_BATCH_LIMIT));
     await Promise.all(
       chunks.map(async (chunk) => {
@@ -20,7 +28,7 @@ export function createSnsOutcomePublisher(options: { client: SNSClient; topicArn
               PublishBatchRequestEntries: chunk.map((outcome, index) => ({
                 Id: String(index),
                 Message: JSON.stringify(outcome),
-                MessageAttributes: outcomeAttributes(outcome),
+                MessageAttributes: attributesOf(outcome),
               })),
             }),
           );

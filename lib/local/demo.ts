@@ -1,5 +1,6 @@
 import type { Outcome } from '../outcome.ts';
-import { formatOutcome, watchOutcomes } from './outcome-watcher.ts';
+import type { BatchCompleted } from '../batch-events.ts';
+import { formatOutcome, formatPublished, watchOutcomes } from './outcome-watcher.ts';
 import { startLocalStack } from './stack.ts';
 
 /**
@@ -27,7 +28,11 @@ try {
   // The sandbox's first answer for this item is a 500 before any order is made; the worker retries it.
   stack.sandbox?.addFaults([{ fault: 'error500', times: 1, match: { itemId: RETRIED_ITEM } }]);
   const outcomes = new Map<string, Outcome>();
-  const watcher = await watchOutcomes(stack, 'demo-outcomes', (outcome) => outcomes.set(outcome.requestId, outcome));
+  let batchSummary: BatchCompleted | undefined;
+  const watcher = await watchOutcomes(stack, 'demo-outcomes', (published) => {
+    if (published.type === 'batch.completed') batchSummary = published;
+    else if ('requestId' in published) outcomes.set(published.requestId, published);
+  });
 
   console.log(`Order API: ${stack.apiUrl}\n`);
   const sent: { name: string; requestId: string }[] = [];
@@ -38,8 +43,17 @@ try {
     sent.push({ name: scenario.name, requestId: answer.requestId });
   }
 
+  // A scheduled batch plan (batches/staging-fleet.yaml), fired by hand twice for the same scheduled time:
+  // the second firing queues the same request ids, so nothing is bought twice.
+  const firing = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ time: '2026-12-01T03:00:00Z' }) };
+  for (const attempt of ['first', 'repeated']) {
+    const response = await fetch(`${stack.apiUrl}/_local/batches/staging-fleet`, firing);
+    const answer = (await response.json()) as { run?: string; size?: number; message?: string };
+    console.log(`POST /_local/batches/staging-fleet (${attempt} firing) -> ${response.status} run=${answer.run ?? answer.message} orders=${answer.size ?? '-'}`);
+  }
+
   const started = Date.now();
-  while (sent.some(({ requestId }) => !outcomes.has(requestId)) && Date.now() - started < TIMEOUT_MS) {
+  while ((sent.some(({ requestId }) => !outcomes.has(requestId)) || !batchSummary) && Date.now() - started < TIMEOUT_MS) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await watcher.stop();
@@ -49,9 +63,12 @@ try {
     const outcome = outcomes.get(requestId);
     console.log(`  ${name.padEnd(40)} ${outcome ? formatOutcome(outcome) : 'NO OUTCOME within 60 s'}`);
   }
+  console.log(`  ${'batch run'.padEnd(40)} ${batchSummary ? formatPublished(batchSummary) : 'NO batch.completed within 60 s'}`);
+  const bought = stack.sandbox?.orders().filter((order) => order.coupons.includes('FLEET')).length;
+  console.log(`  (the sandbox made ${bought} order(s) for the plan's FLEET line, fired twice)`);
   console.log(`\nGET /orders/${sent[1]?.requestId}:`);
   console.log(JSON.stringify(await (await fetch(`${stack.apiUrl}/orders/${sent[1]?.requestId}`)).json(), null, 2));
-  exitCode = sent.every(({ requestId }) => outcomes.has(requestId)) ? 0 : 1;
+  exitCode = sent.every(({ requestId }) => outcomes.has(requestId)) && batchSummary ? 0 : 1;
 } finally {
   await stack.stop();
 }

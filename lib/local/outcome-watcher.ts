@@ -1,10 +1,11 @@
 import type { SQSEvent } from 'aws-lambda';
 import type { Outcome } from '../outcome.ts';
+import type { Publishable } from '../outcome-publisher.ts';
 import { startSqsEventSource, type SqsEventSource } from './sqs-event-source.ts';
 import { subscribeQueueToOutcomes, type LocalStack } from './stack.ts';
 
-/** Calls `onOutcome` for every outcome published to the stack's topic, through a queue subscribed to it. */
-export async function watchOutcomes(stack: LocalStack, queueName: string, onOutcome: (outcome: Outcome) => void): Promise<SqsEventSource> {
+/** Calls `onOutcome` for every document (order outcome or batch event) published to the stack's topic, through a queue subscribed to it. */
+export async function watchOutcomes(stack: LocalStack, queueName: string, onOutcome: (outcome: Publishable) => void): Promise<SqsEventSource> {
   const queueUrl = await subscribeQueueToOutcomes(stack, queueName);
   return startSqsEventSource({
     client: stack.clients.sqs,
@@ -13,7 +14,7 @@ export async function watchOutcomes(stack: LocalStack, queueName: string, onOutc
     region: stack.resources.region,
     functionName: 'outcomeWatcher',
     handler: async (event: SQSEvent) => {
-      for (const record of event.Records) onOutcome(JSON.parse(record.body) as Outcome);
+      for (const record of event.Records) onOutcome(JSON.parse(record.body) as Publishable);
     },
     batchSize: 10,
     concurrency: 1,
@@ -21,12 +22,29 @@ export async function watchOutcomes(stack: LocalStack, queueName: string, onOutc
   });
 }
 
-/** One line per outcome, for a terminal. */
+const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
+
+/** One line per published document, for a terminal. */
+export function formatPublished(document: Publishable): string {
+  switch (document.type) {
+    case 'batch.enqueued':
+      return `${document.type.padEnd(15)} run=${document.run} orders=${document.size}`;
+    case 'batch.completed': {
+      const counts = Object.entries(document.counts).filter(([, n]) => n > 0).map(([status, n]) => `${status}=${n}`).join(' ');
+      const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ') || 'nothing bought';
+      return `${document.type.padEnd(15)} run=${document.run} ${counts} total ${totals}`;
+    }
+    default:
+      return formatOutcome(document);
+  }
+}
+
+/** One line per order outcome. */
 export function formatOutcome(outcome: Outcome): string {
   const parts = [`${outcome.type.padEnd(15)} request=${outcome.requestId} attempts=${outcome.attempts}`];
   if (outcome.order) {
     const { id, status, total, currency } = outcome.order;
-    parts.push(`order=${id} (${status}${total != null ? `, total ${(total / 100).toFixed(2)} ${currency ?? ''}` : ''})`);
+    parts.push(`order=${id} (${status}${total != null ? `, total ${money(total, currency ?? '')}` : ''})`);
   }
   if (outcome.error) {
     const { httpStatus, code, message, fieldErrors } = outcome.error;

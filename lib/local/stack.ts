@@ -3,6 +3,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import type { WorkerDependencies } from '../order-worker.ts';
 import { LEDGER_TABLE } from '../dynamodb-ledger.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
@@ -159,6 +160,28 @@ export async function subscribeQueueToOutcomes(stack: Pick<LocalStack, 'clients'
   return queue.QueueUrl;
 }
 
+/**
+ * Adapts the scheduled runBatch function to a local HTTP route: the body may give the scheduled `time`
+ * (firing twice with one time shows a repeat buys nothing); by default it is now.
+ */
+function fireBatchLocally(handler: (firing: { plan: string; time: string }, context: Context) => Promise<unknown>): HttpLambda {
+  return async (event, context) => {
+    let time = new Date().toISOString();
+    try {
+      const body = event.body ? (JSON.parse(event.body) as { time?: unknown }) : {};
+      if (typeof body.time === 'string') time = body.time;
+    } catch {
+      return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'body must be JSON like {"time": "2026-12-01T03:00:00Z"}' }) };
+    }
+    try {
+      const enqueued = await handler({ plan: event.pathParameters?.plan ?? '', time }, context);
+      return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: JSON.stringify(enqueued) };
+    } catch (error) {
+      return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: error instanceof Error ? error.message : String(error) }) };
+    }
+  };
+}
+
 /** The worker built as functions/order-worker.ts builds it, with its dependencies wrapped. */
 async function decoratedWorker(decorate: (deps: WorkerDependencies) => WorkerDependencies) {
   const [{ workerConfig }, { createWorkerDependencies, createWorkerHandler }] = await Promise.all([import('../config.ts'), import('../worker-wiring.ts')]);
@@ -201,7 +224,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   });
   // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
-  const [createOrder, getOrder] = await Promise.all([import('../../functions/create-order.ts'), import('../../functions/get-order.ts')]);
+  const [createOrder, getOrder, runBatch] = await Promise.all([
+    import('../../functions/create-order.ts'),
+    import('../../functions/get-order.ts'),
+    import('../../functions/run-batch.ts'),
+  ]);
   const workerHandler = options.decorateWorker ? await decoratedWorker(options.decorateWorker) : (await import('../../functions/order-worker.ts')).handler;
 
   const api = await startHttpApi({
@@ -209,6 +236,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     routes: [
       { method: 'POST', path: '/orders', functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 },
       { method: 'GET', path: '/orders/{requestId}', functionName: 'getOrder', handler: getOrder.handler as HttpLambda, timeoutMs: 10_000 },
+      // Local only: fires a batch plan now, as its schedule would (not part of the deployed API).
+      { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: fireBatchLocally(runBatch.handler), timeoutMs: 60_000 },
     ],
   });
   const eventSource = startSqsEventSource({

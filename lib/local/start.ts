@@ -1,12 +1,14 @@
-import { formatOutcome, watchOutcomes } from './outcome-watcher.ts';
+import { loadAllPlans } from '../batch-plan-files.ts';
+import { formatPublished, watchOutcomes } from './outcome-watcher.ts';
 import { startLocalStack } from './stack.ts';
 import { localStackOptionsFromEnv } from './stack-env.ts';
 
 /** `npm start`: the whole pipeline on this machine until Ctrl-C. */
 const options = localStackOptionsFromEnv(process.env);
 const stack = await startLocalStack({ ...options, log: (line) => console.error(line) });
-const watcher = await watchOutcomes(stack, 'hostinger-orders-outcomes-tap', (outcome) => console.log(`outcome ${formatOutcome(outcome)}`));
+const watcher = await watchOutcomes(stack, 'hostinger-orders-outcomes-tap', (published) => console.log(`outcome ${formatPublished(published)}`));
 const { resources } = stack;
+const plans = await loadAllPlans('batches');
 
 console.log(
   [
@@ -17,6 +19,8 @@ console.log(
     `  outcomes topic:    ${resources.topicArn}`,
     `  ledger table:      ${resources.tableName}`,
     `  token secret:      ${resources.secretId}`,
+    ...(plans.length > 0 ? ['Batch plans (fire one now: curl -X POST <Order API>/_local/batches/<name>):'] : []),
+    ...plans.map(({ name, plan }) => `  ${name.padEnd(20)} ${plan.schedule}${plan.enabled ? '' : ' (disabled)'}, ${plan.orders.length} order(s)`),
     `Order API: ${stack.apiUrl}`,
   ].join('\n'),
 );

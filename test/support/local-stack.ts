@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Outcome } from '../../lib/outcome.ts';
 import { outcomeSchema } from '../../lib/outcome.ts';
+import { batchCompletedSchema, batchEnqueuedSchema, type BatchCompleted, type BatchEnqueued } from '../../lib/batch-events.ts';
 import { watchOutcomes } from '../../lib/local/outcome-watcher.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local/stack.ts';
 
@@ -21,6 +22,8 @@ export interface TestStack {
   stack: LocalStack;
   /** Every outcome received on a queue subscribed to the topic, in arrival order. */
   outcomes: Outcome[];
+  /** Every batch event received on the same queue. */
+  batchEvents: (BatchEnqueued | BatchCompleted)[];
   waitForOutcome(requestId: string, timeoutMs?: number): Promise<Outcome>;
   postOrder(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
   getOrder(requestId: string): Promise<{ status: number; json: Record<string, unknown> }>;
@@ -48,14 +51,18 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     functionEnv: { ...FAST_FUNCTION_ENV, ...options.functionEnv },
   });
   const outcomes: Outcome[] = [];
-  const watcher = await watchOutcomes(stack, 'test-outcomes', (outcome) => {
-    // Every published outcome must match the documented schema.
-    outcomes.push(outcomeSchema.parse(outcome));
+  const batchEvents: (BatchEnqueued | BatchCompleted)[] = [];
+  const watcher = await watchOutcomes(stack, 'test-outcomes', (published) => {
+    // Everything published must match its documented schema.
+    if (published.type === 'batch.enqueued') batchEvents.push(batchEnqueuedSchema.parse(published));
+    else if (published.type === 'batch.completed') batchEvents.push(batchCompletedSchema.parse(published));
+    else outcomes.push(outcomeSchema.parse(published));
   });
   const { sqs } = stack.clients;
   return {
     stack,
     outcomes,
+    batchEvents,
     waitForOutcome: (requestId, timeoutMs = 15_000) => waitUntil(() => outcomes.find((o) => o.requestId === requestId), timeoutMs, `the outcome of ${requestId}`),
     async postOrder(body, headers = {}) {
       const response = await fetch(`${stack.apiUrl}/orders`, {

@@ -146,7 +146,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       }),
   });
   const outcomes = new Map<string, Outcome[]>();
-  const watcher = await watchOutcomes(stack, 'campaign-outcomes', (outcome) => outcomes.set(outcome.requestId, [...(outcomes.get(outcome.requestId) ?? []), outcome]));
+  const watcher = await watchOutcomes(stack, 'campaign-outcomes', (published) => {
+    if ('requestId' in published) outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
+  });
   const started = Date.now();
   try {
     stack.aws.faults.setFailureRate('sns.PublishBatch', options.publishFailureRate);

@@ -1,0 +1,34 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import { join } from 'node:path';
+import { awsClientOptions } from '../lib/aws-client-options.ts';
+import { loadPlan } from '../lib/batch-plan-files.ts';
+import { runBatch, type BatchFiring } from '../lib/batch-run.ts';
+import { batchConfig } from '../lib/config.ts';
+import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
+import { logger } from '../lib/logger.ts';
+import { createSqsBatchEnqueuer } from '../lib/order-queue.ts';
+import { createSnsOutcomePublisher } from '../lib/outcome-publisher.ts';
+
+const config = batchConfig();
+// Plan files are packaged next to the handler (serverless.yml includes batches/).
+const plansDir = config.plansDir ?? join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'batches');
+const deps = {
+  loadPlan: (name: string) => loadPlan(plansDir, name),
+  ledger: createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
+  enqueue: createSqsBatchEnqueuer({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
+  publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
+  now: () => new Date(),
+};
+
+/** Scheduled: fires one batch plan, queueing its orders with request ids that make a repeat firing harmless. */
+export const handler = middy<BatchFiring, unknown>()
+  .use(injectLambdaContext(logger))
+  .handler(async (firing) => {
+    const enqueued = await runBatch(firing, deps);
+    logger.info('batch enqueued', { run: enqueued.run, size: enqueued.size });
+    return enqueued;
+  });
