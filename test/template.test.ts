@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,12 +34,13 @@ async function packageTemplate(params: string[]): Promise<{ template: Template; 
 }
 
 /** The error `osls package` fails with, or undefined if it packaged. */
-async function packageError(params: string[]): Promise<string | undefined> {
+async function packageError(params: string[], env: Record<string, string> = {}): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'hostinger-orders-package-'));
   dirs.push(dir);
   try {
     await run('node_modules/.bin/osls', ['package', '--package', dir, `--param=hostingerTokenSecretArn=${SECRET_ARN}`, ...params.map((p) => `--param=${p}`)], {
       timeout: 90_000,
+      env: { ...process.env, ...env },
     });
     return undefined;
   } catch (error) {
@@ -137,6 +138,13 @@ describe('the packaged CloudFormation template', () => {
     expect(table.KeySchema).toEqual([{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }]);
     expect(table.GlobalSecondaryIndexes).toEqual([
       expect.objectContaining({ IndexName: LEDGER_TABLE.subscriptionIndex, KeySchema: [{ AttributeName: 'subscriptionId', KeyType: 'HASH' }] }),
+      expect.objectContaining({
+        IndexName: LEDGER_TABLE.unsettledIndex,
+        KeySchema: [
+          { AttributeName: 'unsettledItem', KeyType: 'HASH' },
+          { AttributeName: 'unsettledSince', KeyType: 'RANGE' },
+        ],
+      }),
     ]);
     // The reconciliation query filters on subscriptionSource: the index must carry it.
     expect(table.GlobalSecondaryIndexes[0].Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['subscriptionSource'] });
@@ -187,11 +195,32 @@ describe('who may call the HTTP API', () => {
   }, 30_000);
 });
 
+describe('scheduled batch plans', () => {
+  it('makes one EventBridge rule per plan in batches/, passing the plan name and scheduled time, off when the plan is disabled', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        ScheduleExpression: 'cron(0 3 1 * ? *)',
+        State: 'DISABLED',
+        Targets: [expect.objectContaining({ InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: '{"plan": "staging-fleet", "time": <time>}' } })],
+      }),
+    );
+    expect(base.artifacts).toContain('runBatch.zip');
+  });
+
+  it('refuses to package a bad plan, naming its file and line', async () => {
+    const plans = await mkdtemp(join(tmpdir(), 'hostinger-orders-plans-'));
+    dirs.push(plans);
+    await writeFile(join(plans, 'broken.yaml'), 'schedule: rate(1 day)\norders:\n  - items:\n      - item_id: hostingercom-vps-kvm2-usd-1m\n        quantity: -1\n');
+    expect(await packageError([], { BATCH_PLANS_DIR: plans })).toMatch(/broken\.yaml:5: orders\.0\.items\.0\.quantity must be at least 1/);
+  }, 30_000);
+});
+
 describe('least privilege', () => {
   const roles = () => ofType('AWS::IAM::Role');
 
   it('runs every function on its own role', () => {
-    for (const name of ['CreateOrder', 'GetOrder', 'OrderWorker']) {
+    for (const name of ['CreateOrder', 'GetOrder', 'OrderWorker', 'RunBatch']) {
       expect(fn(name).Properties.Role).toEqual({ 'Fn::GetAtt': [`${name}IamRoleLambdaExecution`, 'Arn'] });
     }
   });
@@ -204,6 +233,7 @@ describe('least privilege', () => {
         .sort();
     expect(actions('CreateOrderIamRoleLambdaExecution')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:SendMessage']);
     expect(actions('GetOrderIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem']);
+    expect(actions('RunBatchIamRoleLambdaExecution')).toEqual(['dynamodb:PutItem', 'sns:Publish', 'sqs:SendMessage']);
     expect(actions('OrderWorkerIamRoleLambdaExecution')).toEqual(
       [
         'dynamodb:GetItem',
@@ -221,12 +251,12 @@ describe('least privilege', () => {
 
   it('in every role, Secrets Manager, SQS, SNS and DynamoDB actions name the one secret, queue, topic and table, never `*`', () => {
     const table = { 'Fn::GetAtt': ['OrdersTable', 'Arn'] };
-    const index = { 'Fn::Sub': `\${OrdersTable.Arn}/index/${LEDGER_TABLE.subscriptionIndex}` };
+    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
     const allowed: Record<string, unknown[]> = {
       secretsmanager: [SECRET_ARN],
       sqs: [{ 'Fn::GetAtt': ['OrdersQueue', 'Arn'] }],
       sns: [{ Ref: 'OutcomesTopic' }],
-      dynamodb: [table, index],
+      dynamodb: [table, ...indexes],
     };
     const checked = new Set<string>();
     // The leftover default role (IamRoleLambdaExecution) is a role too: it is checked like the others.
@@ -241,8 +271,8 @@ describe('least privilege', () => {
           for (const resource of resourcesOf(statement)) {
             expect(JSON.stringify(resource), `${roleId} ${action}`).not.toMatch(/\*/);
             expect(allowed[service], `${roleId} ${action} on ${JSON.stringify(resource)}`).toContainEqual(resource);
-            // The index is for reading only.
-            if (JSON.stringify(resource) === JSON.stringify(index)) expect(action).toBe('dynamodb:Query');
+            // The indexes are for reading only.
+            if (indexes.some((index) => JSON.stringify(resource) === JSON.stringify(index))) expect(action).toBe('dynamodb:Query');
           }
         }
       }
