@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { batchEntryOf, summarizeRun, type BatchCompleted } from './batch-events.ts';
 import type { InFlightAttempt, Ledger } from './ledger.ts';
+import type { PlaceOrder } from './hostinger/order-client.ts';
 import { logger } from './logger.ts';
+import type { OrderMetrics } from './metrics.ts';
 import { mapConcurrently } from './map-concurrently.ts';
 import { orderOf, requestIdSchema, type BatchRunRef } from './order-request.ts';
 import { buildOutcome, type Outcome } from './outcome.ts';
@@ -23,7 +25,30 @@ export interface WorkerDependencies {
   concurrency: number;
   /** The queue's maxReceiveCount: on the last allowed delivery a failure is written to the ledger. */
   maxReceiveCount: number;
+  metrics: OrderMetrics;
   now: () => Date;
+}
+
+/** Logs and measures each Hostinger attempt of one request, with its request id and attempt number. */
+function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBefore: number, metrics: OrderMetrics): PlaceOrder {
+  let attempt = attemptsBefore;
+  return async (order, token) => {
+    attempt += 1;
+    const started = Date.now();
+    const result = await placeOrder(order, token);
+    const latencyMs = Date.now() - started;
+    metrics.attempt(latencyMs, result);
+    const error = 'error' in result ? result.error : undefined;
+    logger.debug('hostinger attempt answered', {
+      requestId,
+      attempt,
+      result: result.kind,
+      httpStatus: error?.httpStatus,
+      correlationId: error?.correlationId,
+      latencyMs,
+    });
+    return result;
+  };
 }
 
 /** A message is either done (its outcome to publish) or goes back to the queue for a later delivery. */
@@ -133,7 +158,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     order,
     { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
     deadline,
-    deps.submit,
+    { ...deps.submit, placeOrder: observedAttempts(deps.submit.placeOrder, requestId, claimed.attempts, deps.metrics) },
     {
       startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
       reconcile: (window) => deps.reconcile(requestId, order, window, deadline),
@@ -147,7 +172,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       unresolved: unresolved && { startedAt: unresolved.startedAt, claimToken, ...(unresolved.answered ? { answeredAt: unresolved.endedAt } : {}) },
       now: now(),
     });
-    logger.info('order deferred to a later delivery', { requestId, attempts: result.attempts, error: result.error });
+    logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error });
     return { kind: 'retry', reason: result.error.message, requestId };
   }
   const completedAt = now();
@@ -217,10 +242,11 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   }
   for (const outcome of outcomes) {
     const published = !unpublished.has(outcome.outcomeId);
+    if (published) deps.metrics.outcome(outcome);
     logger.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
       requestId: outcome.requestId,
       outcome: outcome.type,
-      attempts: outcome.attempts,
+      attempt: outcome.attempts,
       correlationId: outcome.error?.correlationId,
     });
   }

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -10,6 +11,7 @@ import { createDynamoDbLedger } from './dynamodb-ledger.ts';
 import { createBillingReader } from './hostinger/billing-reads.ts';
 import { createOrderClient } from './hostinger/order-client.ts';
 import { logger } from './logger.ts';
+import { metrics, powertoolsOrderMetrics } from './metrics.ts';
 import { createSnsOutcomePublisher } from './outcome-publisher.ts';
 import { processBatch, type WorkerDependencies } from './order-worker.ts';
 import { createReconciler } from './reconciler.ts';
@@ -50,6 +52,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     }),
     concurrency: config.concurrency,
     maxReceiveCount: config.maxReceiveCount,
+    metrics: powertoolsOrderMetrics,
     now: () => new Date(),
   };
 }
@@ -58,5 +61,6 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
 export function createWorkerHandler(deps: WorkerDependencies) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
     .handler((event, context) => processBatch(event.Records, { remainingMs: () => context.getRemainingTimeInMillis() }, deps));
 }

@@ -221,6 +221,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     HOSTINGER_TOKEN_SECRET_ID: resources.secretId,
     HOSTINGER_API_URL: hostingerApiUrl,
     MAX_RECEIVE_COUNT: String(workerSettings.maxReceiveCount),
+    // CloudWatch metrics are log lines: locally they would only drown the output.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     ...options.functionEnv,
   });
   // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.

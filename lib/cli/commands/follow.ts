@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { OUTCOME_STATUSES, outcomeSchema, type Outcome } from '../../outcome.ts';
+import { parseCommandArgs } from '../args.ts';
+import { batchNameProblem } from '../batch.ts';
+import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
+import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
+import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
+
+export const FOLLOW_OPTIONS = {
+  type: { type: 'string', multiple: true },
+  batch: { type: 'string' },
+  target: { type: 'string' },
+  'topic-arn': { type: 'string' },
+  'state-dir': { type: 'string' },
+} as const;
+
+export const OUTCOME_TYPES = OUTCOME_STATUSES.map((status) => `order.${status}`);
+
+/** Which outcomes a follow prints: the types go to the subscription's filter policy, the batch is matched here. */
+export function outcomeFilter(batch: string | undefined, batchIds: Set<string> | undefined): (outcome: Outcome) => boolean {
+  if (batch === undefined) return () => true;
+  return (outcome) => batchIds?.has(outcome.requestId) ?? outcome.requestId.startsWith(`${batch}:`);
+}
+
+/** Lets SNS deliver to the temporary queue (AWS requires it; the local services ignore it). */
+function queuePolicy(queueArn: string, topicArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }],
+  });
+}
+
+/**
+ * `follow`: subscribes a temporary queue to the outcomes topic and prints one line per outcome until
+ * Ctrl-C, then removes the subscription and the queue.
+ */
+export async function followCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('follow', args, FOLLOW_OPTIONS);
+  if (positionals.length > 0) throw usageError(`follow takes no arguments, got "${positionals.join(' ')}"`);
+  const types = values.type ?? [];
+  for (const type of types) if (!OUTCOME_TYPES.includes(type)) throw usageError(`--type must be one of ${OUTCOME_TYPES.join(', ')}, got "${type}"`);
+  if (values.batch !== undefined) {
+    const problem = batchNameProblem(values.batch);
+    if (problem) throw usageError(`--batch ${problem}`);
+  }
+  const target = parseTarget(ctx, values.target ?? (values['topic-arn'] !== undefined ? 'aws' : undefined));
+  let topicArn: string;
+  if (target.kind === 'local') topicArn = target.local.topicArn;
+  else {
+    const arn = values['topic-arn'] ?? ctx.env.OUTCOMES_TOPIC_ARN;
+    if (!arn) throw usageError('the deployed outcomes topic: pass --topic-arn <arn> or set OUTCOMES_TOPIC_ARN');
+    topicArn = arn;
+    warnAboutEndpointOverride(ctx);
+  }
+  const batchState = values.batch !== undefined ? readBatchState(stateDirectory(ctx.cwd, ctx.env, values['state-dir']), values.batch) : undefined;
+  const matches = outcomeFilter(values.batch, batchState ? new Set(requestIdsOf(batchState)) : undefined);
+
+  const [sqsModule, snsModule, { formatOutcome }] = await Promise.all([import('@aws-sdk/client-sqs'), import('@aws-sdk/client-sns'), import('../../local/outcome-watcher.ts')]);
+  const settings = target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, topicArn);
+  const sqs: SQSClient = new sqsModule.SQSClient(settings);
+  const sns: SNSClient = new snsModule.SNSClient(settings);
+  const queueName = `hostinger-orders-follow-${randomBytes(4).toString('hex')}`;
+  let queueUrl: string | undefined;
+  let subscriptionArn: string | undefined;
+  try {
+    try {
+      queueUrl = (await sqs.send(new sqsModule.CreateQueueCommand({ QueueName: queueName, Attributes: { MessageRetentionPeriod: '3600' } }))).QueueUrl;
+      if (!queueUrl) throw new Error('CreateQueue returned no queue URL');
+      const queueArn = (await sqs.send(new sqsModule.GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+      if (!queueArn) throw new Error('the new queue has no ARN');
+      if (target.kind === 'aws') await sqs.send(new sqsModule.SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: queuePolicy(queueArn, topicArn) } }));
+      const subscribed = await sns.send(
+        new snsModule.SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'sqs',
+          Endpoint: queueArn,
+          ReturnSubscriptionArn: true,
+          Attributes: { RawMessageDelivery: 'true', ...(types.length > 0 ? { FilterPolicy: JSON.stringify({ type: types }) } : {}) },
+        }),
+      );
+      subscriptionArn = subscribed.SubscriptionArn;
+    } catch (error) {
+      const hint = target.kind === 'local' ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : '';
+      throw new UserError(`could not subscribe to ${topicArn}: ${errorMessage(error)}${hint}`);
+    }
+    const what = [types.length > 0 ? types.join(', ') : 'all outcomes', values.batch !== undefined ? `of batch ${values.batch}` : ''].filter(Boolean).join(' ');
+    writeLine(ctx.stderr, `following ${what} on ${topicArn} (Ctrl-C to stop)`);
+
+    const seen = new Set<string>();
+    while (!ctx.signal.aborted) {
+      let messages: Message[];
+      try {
+        ({ Messages: messages = [] } = await sqs.send(
+          new sqsModule.ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }),
+          { abortSignal: ctx.signal },
+        ));
+      } catch (error) {
+        if (ctx.signal.aborted) break;
+        throw new UserError(`could not receive outcomes: ${errorMessage(error)}`);
+      }
+      for (const message of messages) {
+        let parsed: ReturnType<typeof outcomeSchema.safeParse>;
+        try {
+          parsed = outcomeSchema.safeParse(JSON.parse(message.Body ?? ''));
+        } catch {
+          writeLine(ctx.stderr, `not an outcome: ${(message.Body ?? '').slice(0, 200)}`);
+          continue;
+        }
+        if (!parsed.success) {
+          writeLine(ctx.stderr, `not an outcome: ${(message.Body ?? '').slice(0, 200)}`);
+          continue;
+        }
+        const outcome = parsed.data;
+        // Outcomes are delivered at least once: a repeat has the same outcomeId.
+        if (seen.has(outcome.outcomeId) || !matches(outcome)) continue;
+        seen.add(outcome.outcomeId);
+        if (seen.size > 100_000) seen.delete(seen.values().next().value as string);
+        writeLine(ctx.stdout, formatOutcome(outcome));
+      }
+      if (messages.length > 0) {
+        await sqs.send(
+          new sqsModule.DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }),
+        );
+      }
+    }
+    return 0;
+  } finally {
+    const cleanup: string[] = [];
+    if (subscriptionArn && subscriptionArn !== 'pending confirmation') {
+      await sns.send(new snsModule.UnsubscribeCommand({ SubscriptionArn: subscriptionArn })).catch((error: unknown) => cleanup.push(`unsubscribe ${subscriptionArn}: ${errorMessage(error)}`));
+    }
+    if (queueUrl) await sqs.send(new sqsModule.DeleteQueueCommand({ QueueUrl: queueUrl })).catch((error: unknown) => cleanup.push(`delete queue ${queueUrl}: ${errorMessage(error)}`));
+    if (cleanup.length > 0) writeLine(ctx.stderr, `could not clean up, remove by hand: ${cleanup.join('; ')}`);
+    else if (queueUrl) writeLine(ctx.stderr, 'stopped; the temporary queue and its subscription are removed');
+    sqs.destroy();
+    sns.destroy();
+  }
+}

@@ -1,0 +1,154 @@
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LedgerRecord } from '../../ledger.ts';
+import { orderView, type OrderView } from '../../order-view.ts';
+import { integerOption, parseCommandArgs } from '../args.ts';
+import { batchNameProblem, batchRequestId, parseRanges } from '../batch.ts';
+import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
+import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
+import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
+
+export const STATUS_OPTIONS = {
+  batch: { type: 'string' },
+  lines: { type: 'string' },
+  target: { type: 'string' },
+  table: { type: 'string' },
+  json: { type: 'boolean' },
+  'state-dir': { type: 'string' },
+} as const;
+
+const BATCH_GET_LIMIT = 100;
+const MAX_LISTED = 100;
+
+/** The ledger's records for many request ids: BatchGetItem, 100 keys a call, unprocessed keys asked again. */
+export async function getLedgerRecords(client: DynamoDBClient, tableName: string, requestIds: string[]): Promise<Map<string, LedgerRecord>> {
+  const [{ BatchGetItemCommand }, { unmarshall }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/util-dynamodb')]);
+  const found = new Map<string, LedgerRecord>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < requestIds.length; i += BATCH_GET_LIMIT) chunks.push(requestIds.slice(i, i + BATCH_GET_LIMIT));
+  let next = 0;
+  const lane = async () => {
+    while (next < chunks.length) {
+      let keys: Record<string, AttributeValue>[] = (chunks[next++] as string[]).map((id) => ({ pk: { S: id } }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
+        if (round > 8) throw new Error(`DynamoDB left ${keys.length} keys unprocessed after ${round} tries`);
+        const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of answer.Responses?.[tableName] ?? []) {
+          const { pk, expiresAt: _expiresAt, ...record } = unmarshall(item);
+          found.set(String(pk), record as LedgerRecord);
+        }
+        keys = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, lane));
+  return found;
+}
+
+/** `orders-3f2a9c:17  pending  attempts=1 order=2957086 (awaiting_payment)` */
+function describeView(view: OrderView): string {
+  const parts = [`attempts=${view.attempts}`];
+  if (view.order) parts.push(`order=${view.order.id} (${view.order.status})`);
+  if (view.error) {
+    const { httpStatus, code, message } = view.error as { httpStatus?: number; code?: string; message?: string };
+    parts.push(`error=${[httpStatus ?? code, message].filter((part) => part !== undefined && part !== '').join(' ')}`);
+  }
+  return parts.join(' ');
+}
+
+/** `status <requestId>` or `status --batch <name>`: where requests stand, from the ledger. */
+export async function statusCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('status', args, STATUS_OPTIONS);
+  if ((positionals.length === 1) === (values.batch !== undefined) || positionals.length > 1) {
+    throw usageError('status takes one request id, or --batch <name>: hostinger-orders status <requestId> | status --batch <name>');
+  }
+  const target = parseTarget(ctx, values.target ?? (values.table !== undefined ? 'aws' : undefined));
+  let tableName: string;
+  if (target.kind === 'local') tableName = target.local.tableName;
+  else {
+    const table = values.table ?? ctx.env.ORDERS_TABLE;
+    if (!table) throw usageError('the deployed ledger table: pass --table <name> or set ORDERS_TABLE');
+    tableName = table;
+    warnAboutEndpointOverride(ctx);
+  }
+
+  let requestIds: string[];
+  let sentLines: Set<string> | undefined;
+  if (values.batch !== undefined) {
+    const problem = batchNameProblem(values.batch);
+    if (problem) throw usageError(`--batch ${problem}`);
+    const stateDir = stateDirectory(ctx.cwd, ctx.env, values['state-dir']);
+    const state = values.lines === undefined ? readBatchState(stateDir, values.batch) : undefined;
+    if (values.lines !== undefined) {
+      const lines = integerOption(values.lines, 'lines', 0, 1, 1_000_000);
+      requestIds = Array.from({ length: lines }, (_, i) => batchRequestId(values.batch as string, i + 1));
+    } else if (state) {
+      requestIds = requestIdsOf(state);
+      const lines = parseRanges(state.lines);
+      const sent = new Set(parseRanges(state.sent));
+      sentLines = new Set(requestIds.filter((_, i) => sent.has(lines[i] as number)));
+    } else {
+      throw new UserError(`no progress file for batch ${values.batch} in ${stateDir}: pass --lines N to look up ${values.batch}:1 … ${values.batch}:N (N: the file's last line)`);
+    }
+  } else {
+    requestIds = [positionals[0] as string];
+  }
+
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient(target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env));
+  try {
+    if (values.batch === undefined) {
+      const requestId = requestIds[0] as string;
+      const { createDynamoDbLedger } = await import('../../dynamodb-ledger.ts');
+      const record = await createDynamoDbLedger({ client, tableName }).get(requestId);
+      if (!record) {
+        writeLine(ctx.stderr, `no request ${requestId} in the ledger (${tableName}); a message still waiting on the queue is not in the ledger until the worker picks it up`);
+        return 1;
+      }
+      writeLine(ctx.stdout, JSON.stringify(orderView(record), null, 2));
+      return 0;
+    }
+
+    const records = await getLedgerRecords(client, tableName, requestIds);
+    const views = requestIds.flatMap((id) => {
+      const record = records.get(id);
+      return record ? [orderView(record)] : [];
+    });
+    const missing = requestIds.filter((id) => !records.has(id));
+    const counts: Record<string, number> = {};
+    for (const view of views) counts[view.status] = (counts[view.status] ?? 0) + 1;
+    const waiting = sentLines ? missing.filter((id) => sentLines.has(id)) : [];
+    const notSent = sentLines ? missing.filter((id) => !sentLines.has(id)) : [];
+
+    if (values.json) {
+      const missingFields = sentLines ? { waiting, notSent } : { notInLedger: missing };
+      writeLine(ctx.stdout, JSON.stringify({ batch: values.batch, requests: requestIds.length, counts, ...missingFields, views }, null, 2));
+      return 0;
+    }
+    const out = ctx.stdout;
+    writeLine(out, `batch ${values.batch}: ${requestIds.length} request${requestIds.length === 1 ? '' : 's'}`);
+    const order = ['succeeded', 'pending', 'rejected', 'failed', 'unknown', 'submitting', 'queued'];
+    const rows: [string, number][] = Object.entries(counts).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    if (sentLines) {
+      if (waiting.length > 0) rows.push(['sent, not picked up by the worker yet', waiting.length]);
+      if (notSent.length > 0) rows.push(['not sent (run submit again)', notSent.length]);
+    } else if (missing.length > 0) {
+      rows.push(['not in the ledger', missing.length]);
+    }
+    const width = Math.max(...rows.map(([label]) => label.length));
+    for (const [label, count] of rows) writeLine(out, `  ${label.padEnd(width)}  ${String(count).padStart(6)}`);
+    const unfinished = views.filter((view) => view.status !== 'succeeded');
+    if (unfinished.length > 0) {
+      writeLine(out, 'not succeeded:');
+      const idWidth = Math.max(...unfinished.slice(0, MAX_LISTED).map((view) => view.requestId.length));
+      for (const view of unfinished.slice(0, MAX_LISTED)) writeLine(out, `  ${view.requestId.padEnd(idWidth)}  ${view.status.padEnd(10)} ${describeView(view)}`);
+      if (unfinished.length > MAX_LISTED) writeLine(out, `  … and ${unfinished.length - MAX_LISTED} more (--json lists every request)`);
+    }
+    return 0;
+  } catch (error) {
+    const hint = target.kind === 'local' ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : '';
+    throw new UserError(`could not read the ledger table ${tableName}: ${errorMessage(error)}${hint}`);
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,102 @@
+import { checkAgainstCatalog } from '../catalog-check.ts';
+import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reads.ts';
+import { orderOf } from '../order-request.ts';
+import { formatRanges, type PlannedOrder } from './batch.ts';
+import { describeFieldErrors, formatLineError, type LineError } from './order-lines.ts';
+
+/** What a dry run found: problems per line, grouped warnings, and what would be bought at catalog prices. */
+export interface DryRunReport {
+  orders: number;
+  /** Orders that pass every check: what would be bought. */
+  buyable: number;
+  problems: LineError[];
+  warnings: { message: string; lines: number[] }[];
+  items: { itemId: string; name: string; currency: string; quantity: number; unitPrice: number; subtotal: number }[];
+  /** First-period prices, in cents, per currency (before VAT and coupons). */
+  totals: Record<string, number>;
+}
+
+/** Checks every order against the catalog and the account's payment methods (pure: both are given). */
+export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], prices: CatalogPrice[], paymentMethods: PaymentMethod[]): DryRunReport {
+  const priceById = new Map(prices.map((price) => [price.id, price]));
+  const problems = [...invalid];
+  const warnings = new Map<string, number[]>();
+  const items = new Map<string, DryRunReport['items'][number]>();
+  const totals: Record<string, number> = {};
+  let buyable = 0;
+  for (const planned of orders) {
+    const order = orderOf(planned.message);
+    const check = checkAgainstCatalog(order, priceById, paymentMethods);
+    if (Object.keys(check.errors).length > 0) {
+      problems.push({ line: planned.line, message: describeFieldErrors(check.errors) });
+      continue;
+    }
+    buyable++;
+    for (const warning of check.warnings) warnings.set(warning, [...(warnings.get(warning) ?? []), planned.line]);
+    for (const item of order.items) {
+      const price = priceById.get(item.item_id) as CatalogPrice;
+      const row = items.get(item.item_id) ?? { itemId: item.item_id, name: price.itemName, currency: price.currency, quantity: 0, unitPrice: price.firstPeriodPrice, subtotal: 0 };
+      row.quantity += item.quantity;
+      row.subtotal += price.firstPeriodPrice * item.quantity;
+      items.set(item.item_id, row);
+    }
+    for (const [currency, cents] of Object.entries(check.totals)) totals[currency] = (totals[currency] ?? 0) + cents;
+  }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return {
+    orders: orders.length + new Set(invalid.flatMap((error) => (error.line === undefined ? [] : [error.line]))).size,
+    buyable,
+    problems,
+    warnings: [...warnings].map(([message, lines]) => ({ message, lines })),
+    items: [...items.values()].sort((a, b) => a.currency.localeCompare(b.currency) || a.itemId.localeCompare(b.itemId)),
+    totals,
+  };
+}
+
+/** Cents as `12.34 USD`. */
+export function formatMoney(cents: number, currency: string): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')} ${currency}`;
+}
+
+const MAX_PROBLEMS_SHOWN = 50;
+
+export function formatDryRunReport(report: DryRunReport, file: string): string {
+  const out: string[] = [];
+  if (report.problems.length > 0) {
+    const lines = new Set(report.problems.map((problem) => problem.line));
+    out.push(`problems (${lines.size} line${lines.size === 1 ? '' : 's'}; nothing would be sent until they are fixed):`);
+    for (const problem of report.problems.slice(0, MAX_PROBLEMS_SHOWN)) out.push(`  ${formatLineError(file, problem)}`);
+    if (report.problems.length > MAX_PROBLEMS_SHOWN) out.push(`  … and ${report.problems.length - MAX_PROBLEMS_SHOWN} more`);
+    out.push('');
+  }
+  if (report.warnings.length > 0) {
+    out.push('warnings:');
+    for (const { message, lines } of report.warnings) out.push(`  ${message} (${lines.length} order${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${formatRanges(lines)})`);
+    out.push('');
+  }
+  if (report.items.length === 0) {
+    out.push('nothing would be bought');
+    return out.join('\n');
+  }
+  out.push(`would buy (${report.buyable} of ${report.orders} orders; first-period catalog prices, before VAT and coupons):`);
+  const rows = report.items.map((item) => [item.itemId, item.name, String(item.quantity), formatMoney(item.unitPrice, item.currency), formatMoney(item.subtotal, item.currency)]);
+  const headings = ['item', 'name', 'quantity', 'unit price', 'subtotal'];
+  const widths = headings.map((heading, column) => Math.max(heading.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const rightAligned = new Set([2, 3, 4]);
+  const format = (row: string[]) =>
+    `  ${row.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ')}`.trimEnd();
+  out.push(format(headings));
+  for (const row of rows) out.push(format(row));
+  const totalWidth = widths.reduce((sum, width) => sum + width + 2, 0);
+  Object.entries(report.totals)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .forEach(([currency, cents], index) => {
+      const label = index === 0 ? 'total' : '';
+      const amount = formatMoney(cents, currency);
+      out.push(`  ${label.padEnd(totalWidth - amount.length - 2)}${amount}`);
+    });
+  return out.join('\n');
+}

@@ -1,0 +1,82 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BillingReader, CatalogPrice } from '../hostinger/billing-reads.ts';
+import { contentHash } from './batch.ts';
+import { UserError, errorMessage, type CliContext } from './context.ts';
+import { deployedClientSettings, localClientSettings, type Target } from './targets.ts';
+
+export const DEFAULT_HOSTINGER_API_URL = 'https://developers.hostinger.com';
+
+export interface ApiFlags {
+  apiUrl?: string;
+  tokenSecret?: string;
+}
+
+/**
+ * The Hostinger API a dry run reads, and its token: `--api-url` or HOSTINGER_API_URL; the token from
+ * HOSTINGER_API_TOKEN, else from Secrets Manager (locally the stack's token secret, deployed
+ * `--token-secret` or HOSTINGER_TOKEN_SECRET_ID). The local sandbox runs on a random port, so locally
+ * the URL must be given: `npm start` prints it ("Hostinger sandbox: http://127.0.0.1:…").
+ */
+export async function resolveHostingerApi(ctx: CliContext, target: Target, flags: ApiFlags): Promise<{ apiUrl: string; token: string }> {
+  const apiUrl = flags.apiUrl ?? ctx.env.HOSTINGER_API_URL ?? (target.kind === 'aws' ? DEFAULT_HOSTINGER_API_URL : undefined);
+  if (!apiUrl) {
+    throw new UserError(
+      'a dry run reads the catalog from the Hostinger API: pass --api-url (npm start prints it: "Hostinger sandbox: http://127.0.0.1:…") or set HOSTINGER_API_URL',
+      2,
+    );
+  }
+  if (!/^https?:\/\//.test(apiUrl)) throw new UserError(`--api-url must be an http(s) URL, got "${apiUrl}"`, 2);
+  const envToken = ctx.env.HOSTINGER_API_TOKEN?.trim();
+  if (envToken) return { apiUrl, token: envToken };
+
+  const secretId = target.kind === 'local' ? target.local.secretId : (flags.tokenSecret ?? ctx.env.HOSTINGER_TOKEN_SECRET_ID);
+  if (!secretId) throw new UserError('the Hostinger token: set HOSTINGER_API_TOKEN, or pass --token-secret with the name or ARN of the secret holding it', 2);
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient(target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, secretId));
+  try {
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (!SecretString) throw new Error('the secret has no string value');
+    return { apiUrl, token: SecretString.trim() };
+  } catch (error) {
+    const where = target.kind === 'local' ? ` from the local stack at ${target.local.awsEndpoint} (is npm start running?)` : '';
+    throw new UserError(`could not read the Hostinger token from secret ${secretId}${where}: ${errorMessage(error)}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+interface CachedCatalog {
+  apiUrl: string;
+  fetchedAt: number;
+  prices: CatalogPrice[];
+}
+
+/**
+ * The catalog, cached on disk per API URL for `ttlSeconds` (it changes rarely and is the same for every
+ * line). Payment methods are never cached: an expiry or a suspension must show at once.
+ */
+export async function readCatalog(
+  reader: Pick<BillingReader, 'catalogPrices'>,
+  options: { apiUrl: string; token: string; stateDir: string; ttlSeconds: number; refresh: boolean; now: () => number },
+): Promise<{ prices: CatalogPrice[]; cachedAt?: number }> {
+  const path = join(options.stateDir, 'cache', `catalog-${contentHash(options.apiUrl).slice(0, 12)}.json`);
+  if (!options.refresh && options.ttlSeconds > 0) {
+    try {
+      const cached = JSON.parse(readFileSync(path, 'utf8')) as CachedCatalog;
+      const age = options.now() - cached.fetchedAt;
+      if (cached.apiUrl === options.apiUrl && age >= 0 && age < options.ttlSeconds * 1000 && Array.isArray(cached.prices)) return { prices: cached.prices, cachedAt: cached.fetchedAt };
+    } catch {
+      // No cache, or an unreadable one: read the API.
+    }
+  }
+  const prices = await reader.catalogPrices(options.token);
+  try {
+    mkdirSync(join(options.stateDir, 'cache'), { recursive: true });
+    writeFileSync(`${path}.tmp`, JSON.stringify({ apiUrl: options.apiUrl, fetchedAt: options.now(), prices } satisfies CachedCatalog));
+    renameSync(`${path}.tmp`, path);
+  } catch {
+    // A cache that cannot be written only costs a request next time.
+  }
+  return { prices };
+}

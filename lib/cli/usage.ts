@@ -1,0 +1,99 @@
+/** The CLI's help texts. */
+
+const SUBMIT = `hostinger-orders submit <file> [options]
+
+  Sends every order of a file to the orders queue, or checks them (--dry-run). Every line is validated
+  first: if any is invalid, each problem is printed as file:line and nothing is sent.
+
+  File formats, by extension:
+    .json            an array of orders: [{"items": [{"item_id": "…", "quantity": 1}]}, …]
+    .jsonl, .ndjson  one order per line
+    .csv             a header row, then one item per row. Columns: item_id (required), quantity,
+                     payment_method_id, coupons (separated by ";"), requestId, group (rows with the
+                     same group make one order with several items). Quote values containing commas.
+
+  Every order gets the request id <batch>:<line> (unless its line gives a requestId), so sending a file
+  again never buys twice: the pipeline dedupes by request id. The batch name defaults to the file's
+  name and a hash of its content (orders-3f2a9c). Lines the queue confirmed are recorded in
+  .hostinger-orders/batches/<batch>.json; running the same command again skips them, so an interrupted
+  run (Ctrl-C, an error) is resumed by running it again.
+
+  --target local|aws|<queue-url>  where to send: the local stack (default; http://127.0.0.1:$LOCAL_AWS_PORT,
+                                  4566 by default), or a deployed queue with your AWS credentials
+                                  (aws: the queue in ORDERS_QUEUE_URL)
+  --batch <name>                  the batch name (letters, digits, ".", "_", "-")
+  --new-batch                     send a file that changed since a partial send as a new batch
+  --concurrency N                 SendMessageBatch calls in flight (default 8, 10 orders each)
+  --format json|jsonl|csv         the file's format, when its extension does not tell
+  --state-dir <dir>               where progress files go (default ./.hostinger-orders)
+
+  --dry-run                       send nothing: check every item_id against the Hostinger catalog and the
+                                  payment methods (exists, not expired, not suspended; cards may need
+                                  3-D Secure), and print what would be bought with totals per currency
+  --api-url <url>                 the Hostinger API for --dry-run (or HOSTINGER_API_URL). Locally: the
+                                  sandbox URL npm start prints ("Hostinger sandbox: http://127.0.0.1:…");
+                                  deployed: https://developers.hostinger.com by default
+  --token-secret <id>             deployed --dry-run: the secret holding the API token (or
+                                  HOSTINGER_TOKEN_SECRET_ID); HOSTINGER_API_TOKEN wins when set; locally
+                                  the stack's own secret is read
+  --refresh-catalog               read the catalog again instead of the cached copy (cached 10 minutes,
+                                  CATALOG_CACHE_SECONDS)
+
+  Exit status: 0 all sent (or the dry run found no problem); 1 invalid lines or lines not sent;
+  2 a usage error; 130 interrupted.`;
+
+const STATUS = `hostinger-orders status <requestId> [options]
+hostinger-orders status --batch <name> [options]
+
+  Where requests stand, from the ledger. One request prints what GET /orders/{requestId} answers; a
+  batch prints counts by status and every request that did not succeed.
+
+  --batch <name>              every request of a batch (its ids come from the batch's progress file)
+  --lines N                   without a progress file: look up <batch>:1 … <batch>:N
+  --json                      the batch as JSON, every request included
+  --target local|aws          the local stack (default), or the deployed table
+  --table <name>              the deployed ledger table (implies --target aws; or ORDERS_TABLE)
+  --state-dir <dir>           where progress files are (default ./.hostinger-orders)`;
+
+const FOLLOW = `hostinger-orders follow [options]
+
+  Prints one line per outcome as it is published, until Ctrl-C. A temporary queue is subscribed to the
+  outcomes topic, and removed with its subscription on exit.
+
+  --type <type>               only this outcome type (repeatable): order.succeeded, order.pending,
+                              order.rejected, order.failed, order.unknown
+  --batch <name>              only the requests of this batch
+  --target local|aws          the local stack (default), or the deployed topic
+  --topic-arn <arn>           the deployed outcomes topic (implies --target aws; or OUTCOMES_TOPIC_ARN)`;
+
+const REDRIVE = `hostinger-orders redrive [options]
+
+  Moves dead-lettered orders back to the orders queue. Each keeps its request id, so none is bought twice.
+
+  --target local|aws          the local stack (default), or deployed queues
+  --queue-url <url>           the deployed orders queue (implies --target aws; or ORDERS_QUEUE_URL)
+  --dlq-url <url>             the deployed dead-letter queue (or ORDERS_DLQ_URL)
+  --limit N                   move at most N messages`;
+
+export const COMMAND_HELP: Record<string, string> = { submit: SUBMIT, status: STATUS, follow: FOLLOW, redrive: REDRIVE };
+
+export const USAGE = `hostinger-orders: bulk orders for the hostinger-orders pipeline
+
+Usage:
+  hostinger-orders submit <file> [--target local|aws|<queue-url>] [--dry-run] [--batch <name>] [--concurrency N]
+  hostinger-orders status <requestId> | --batch <name>
+  hostinger-orders follow [--type order.failed ...] [--batch <name>]
+  hostinger-orders redrive [--queue-url <url> --dlq-url <url>]
+  hostinger-orders help [command]
+
+Examples:
+  npx hostinger-orders submit orders.csv --dry-run --api-url http://127.0.0.1:34153
+  npx hostinger-orders submit orders.csv
+  npx hostinger-orders status --batch orders-3f2a9c
+  npx hostinger-orders status orders-3f2a9c:17
+  npx hostinger-orders follow --type order.failed --type order.unknown
+  npx hostinger-orders redrive
+  npx hostinger-orders submit orders.jsonl --target https://sqs.eu-west-1.amazonaws.com/123456789012/hostinger-orders-prod
+
+Commands work against the local stack (npm start) unless given a deployed target.
+"hostinger-orders help <command>" tells more.`;
