@@ -1,18 +1,30 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientOptions } from '../lib/aws-client-options.ts';
+import { createCatalogGuard } from '../lib/catalog-guard.ts';
 import { intakeConfig } from '../lib/config.ts';
 import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
+import { createBillingReader } from '../lib/hostinger/billing-reads.ts';
 import { createOrderHandler } from '../lib/http-handlers.ts';
 import { httpFunction } from '../lib/http-function.ts';
 import { createSqsOrderQueue } from '../lib/order-queue.ts';
+import { createSecretsManagerTokenSource } from '../lib/token-source.ts';
 
 const config = intakeConfig();
+const checks = config.catalogChecks;
 const deps = {
   ledger: createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
   enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
+  catalogGuard:
+    checks &&
+    createCatalogGuard({
+      billing: createBillingReader({ baseUrl: checks.hostingerApiUrl, timeoutMs: checks.timeoutMs }),
+      token: createSecretsManagerTokenSource({ client: new SecretsManagerClient(awsClientOptions), secretId: checks.tokenSecretId, cacheSeconds: checks.tokenCacheSeconds }),
+      cacheMs: checks.cacheMs,
+    }),
   now: () => new Date(),
 };
 
-/** POST /orders: validate, record, enqueue, answer 202. */
+/** POST /orders: validate (schema, then catalog and payment method), record, enqueue, answer 202. */
 export const handler = httpFunction((event) => createOrderHandler(event, deps));

@@ -37,6 +37,7 @@ export interface WorkerConfig {
   maxReceiveCount: number;
   retryAmbiguous: boolean;
   reconcile: ReconcilerSettings;
+  catalogChecks: boolean;
 }
 
 function flag(env: Env, name: string): boolean {
@@ -64,6 +65,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     reserveMs: positiveInt(env, 'WORKER_RESERVE_MS', 2_000),
     maxReceiveCount: Math.max(1, positiveInt(env, 'MAX_RECEIVE_COUNT', 5)),
     retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
+    catalogChecks: catalogCheckConfig(env) !== undefined,
     reconcile: {
       clockSkewMs: positiveInt(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
       lateMs: positiveInt(env, 'RECONCILE_LATE_MS', 5_000),
@@ -73,13 +75,36 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
   };
 }
 
+/** Catalog checks at intake: on unless CATALOG_CHECKS=off; they need the Hostinger API and its token. */
+export interface CatalogCheckConfig {
+  hostingerApiUrl: string;
+  tokenSecretId: string;
+  tokenCacheSeconds: number;
+  cacheMs: number;
+  timeoutMs: number;
+}
+
+function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
+  const setting = env.CATALOG_CHECKS?.trim().toLowerCase() || 'on';
+  if (setting !== 'on' && setting !== 'off') throw new ConfigError(`environment variable CATALOG_CHECKS must be on or off, got "${env.CATALOG_CHECKS}"`);
+  if (setting === 'off') return undefined;
+  return {
+    hostingerApiUrl: env.HOSTINGER_API_URL?.trim() || DEFAULT_HOSTINGER_API_URL,
+    tokenSecretId: required(env, 'HOSTINGER_TOKEN_SECRET_ID'),
+    tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
+    cacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
+    timeoutMs: positiveInt(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
+  };
+}
+
 export interface IntakeConfig {
   tableName: string;
   queueUrl: string;
+  catalogChecks?: CatalogCheckConfig;
 }
 
 export function intakeConfig(env: Env = process.env): IntakeConfig {
-  return { tableName: required(env, 'ORDERS_TABLE'), queueUrl: required(env, 'ORDERS_QUEUE_URL') };
+  return { tableName: required(env, 'ORDERS_TABLE'), queueUrl: required(env, 'ORDERS_QUEUE_URL'), catalogChecks: catalogCheckConfig(env) };
 }
 
 export function readerConfig(env: Env = process.env): Pick<IntakeConfig, 'tableName'> {

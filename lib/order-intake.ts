@@ -1,3 +1,4 @@
+import type { CatalogGuard } from './catalog-guard.ts';
 import type { Ledger, RequestStatus } from './ledger.ts';
 import { parseOrderRequest, type FieldErrors } from './order-request.ts';
 import type { EnqueueOrder } from './order-queue.ts';
@@ -11,6 +12,8 @@ export type IntakeResult =
 export interface IntakeDependencies {
   ledger: Ledger;
   enqueue: EnqueueOrder;
+  /** Catalog and payment-method checks; absent when switched off. */
+  catalogGuard?: CatalogGuard;
   now: () => Date;
 }
 
@@ -27,6 +30,8 @@ export async function acceptOrder(input: { body: unknown; idempotencyKey?: strin
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
 
   const order = parsed.value;
+  const refused = await deps.catalogGuard?.(order);
+  if (refused) return { kind: 'invalid', errors: refused };
   const requestId = idempotencyKey === undefined ? newRequestId() : requestIdForIdempotencyKey(idempotencyKey);
   const hash = requestHash(order);
   const created = await deps.ledger.create({ requestId, source: 'http', order, requestHash: hash, now: deps.now() });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { batchEntryOf, summarizeRun, type BatchCompleted } from './batch-events.ts';
+import type { CatalogGuard } from './catalog-guard.ts';
 import type { InFlightAttempt, Ledger } from './ledger.ts';
 import type { PlaceOrder } from './hostinger/order-client.ts';
 import { logger } from './logger.ts';
@@ -26,6 +27,8 @@ export interface WorkerDependencies {
   /** The queue's maxReceiveCount: on the last allowed delivery a failure is written to the ledger. */
   maxReceiveCount: number;
   metrics: OrderMetrics;
+  /** Catalog and payment-method checks before the first attempt; absent when switched off. */
+  catalogGuard?: CatalogGuard;
   now: () => Date;
 }
 
@@ -154,7 +157,11 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
 
   const { record: claimed } = claim;
   const earlier = claimed.inFlight && claimed.inFlight.claimToken !== claimToken ? claimed.inFlight : undefined;
-  const result = await submitOrder(
+  // Only before anything was tried: a request already under way is never refused halfway.
+  const refused = claimed.attempts === 0 && !earlier ? await deps.catalogGuard?.(order) : undefined;
+  const result: SubmissionResult = refused
+    ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
+    : await submitOrder(
     order,
     { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
     deadline,

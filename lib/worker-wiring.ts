@@ -14,6 +14,7 @@ import { logger } from './logger.ts';
 import { metrics, powertoolsOrderMetrics } from './metrics.ts';
 import { createSnsOutcomePublisher } from './outcome-publisher.ts';
 import { processBatch, type WorkerDependencies } from './order-worker.ts';
+import { createCatalogGuard } from './catalog-guard.ts';
 import { createReconciler } from './reconciler.ts';
 import { createSecretsManagerTokenSource } from './token-source.ts';
 
@@ -27,6 +28,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     secretId: config.tokenSecretId,
     cacheSeconds: config.tokenCacheSeconds,
   });
+  const billing = createBillingReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs });
   return {
     ledger,
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
@@ -41,7 +43,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       now: Date.now,
     },
     reconcile: createReconciler({
-      billing: createBillingReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
+      billing,
       ledger,
       token,
       settings: config.reconcile,
@@ -53,6 +55,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     concurrency: config.concurrency,
     maxReceiveCount: config.maxReceiveCount,
     metrics: powertoolsOrderMetrics,
+    catalogGuard: config.catalogChecks ? createCatalogGuard({ billing, token, cacheMs: config.reconcile.catalogCacheMs }) : undefined,
     now: () => new Date(),
   };
 }

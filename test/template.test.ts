@@ -231,7 +231,7 @@ describe('least privilege', () => {
         .flatMap(actionsOf)
         .filter((a) => !a.startsWith('logs:'))
         .sort();
-    expect(actions('CreateOrderIamRoleLambdaExecution')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:SendMessage']);
+    expect(actions('CreateOrderIamRoleLambdaExecution')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue', 'sqs:SendMessage']);
     expect(actions('GetOrderIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem']);
     expect(actions('RunBatchIamRoleLambdaExecution')).toEqual(['dynamodb:PutItem', 'sns:Publish', 'sqs:SendMessage']);
     expect(actions('OrderWorkerIamRoleLambdaExecution')).toEqual(

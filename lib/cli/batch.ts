@@ -78,6 +78,13 @@ export function formatRanges(numbers: Iterable<number>): string {
     .join(', ');
 }
 
+/** Like formatRanges, cut after `maxParts` ranges: "2, 4, 6, …". */
+export function formatRangesBrief(numbers: Iterable<number>, maxParts = 8): string {
+  const ranges = toRanges(numbers);
+  const parts = ranges.map(([from, to]) => (from === to ? String(from) : `${from}-${to}`));
+  return parts.length <= maxParts ? parts.join(', ') : `${parts.slice(0, maxParts).join(', ')}, …`;
+}
+
 /** "2-4, 7" → [2, 3, 4, 7] */
 export function parseRanges(text: string): number[] {
   const numbers: number[] = [];

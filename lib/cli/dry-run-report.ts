@@ -1,7 +1,7 @@
 import { checkAgainstCatalog } from '../catalog-check.ts';
 import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reads.ts';
 import { orderOf } from '../order-request.ts';
-import { formatRanges, type PlannedOrder } from './batch.ts';
+import { formatRangesBrief, type PlannedOrder } from './batch.ts';
 import { describeFieldErrors, formatLineError, type LineError } from './order-lines.ts';
 
 /** What a dry run found: problems per line, grouped warnings, and what would be bought at catalog prices. */
@@ -11,10 +11,13 @@ export interface DryRunReport {
   buyable: number;
   problems: LineError[];
   warnings: { message: string; lines: number[] }[];
-  items: { itemId: string; name: string; currency: string; quantity: number; unitPrice: number; subtotal: number }[];
+  items: { itemId: string; name: string; period: string; currency: string; quantity: number; unitPrice: number; subtotal: number }[];
   /** First-period prices, in cents, per currency (before VAT and coupons). */
   totals: Record<string, number>;
 }
+
+/** `1 month`, `12 months`, `1 year` */
+const periodOf = (price: CatalogPrice) => `${price.period} ${price.periodUnit}${price.period === 1 || price.periodUnit.endsWith('s') ? '' : 's'}`;
 
 /** Checks every order against the catalog and the account's payment methods (pure: both are given). */
 export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], prices: CatalogPrice[], paymentMethods: PaymentMethod[]): DryRunReport {
@@ -35,7 +38,7 @@ export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], 
     for (const warning of check.warnings) warnings.set(warning, [...(warnings.get(warning) ?? []), planned.line]);
     for (const item of order.items) {
       const price = priceById.get(item.item_id) as CatalogPrice;
-      const row = items.get(item.item_id) ?? { itemId: item.item_id, name: price.itemName, currency: price.currency, quantity: 0, unitPrice: price.firstPeriodPrice, subtotal: 0 };
+      const row = items.get(item.item_id) ?? { itemId: item.item_id, name: price.itemName, period: periodOf(price), currency: price.currency, quantity: 0, unitPrice: price.firstPeriodPrice, subtotal: 0 };
       row.quantity += item.quantity;
       row.subtotal += price.firstPeriodPrice * item.quantity;
       items.set(item.item_id, row);
@@ -57,8 +60,7 @@ export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], 
 export function formatMoney(cents: number, currency: string): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
-  const whole = Math.floor(abs / 100).toLocaleString('en-US');
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')} ${currency}`;
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`;
 }
 
 const MAX_PROBLEMS_SHOWN = 50;
@@ -74,7 +76,7 @@ export function formatDryRunReport(report: DryRunReport, file: string): string {
   }
   if (report.warnings.length > 0) {
     out.push('warnings:');
-    for (const { message, lines } of report.warnings) out.push(`  ${message} (${lines.length} order${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${formatRanges(lines)})`);
+    for (const { message, lines } of report.warnings) out.push(`  ${message} (${lines.length} order${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${formatRangesBrief(lines)})`);
     out.push('');
   }
   if (report.items.length === 0) {
@@ -82,10 +84,10 @@ export function formatDryRunReport(report: DryRunReport, file: string): string {
     return out.join('\n');
   }
   out.push(`would buy (${report.buyable} of ${report.orders} orders; first-period catalog prices, before VAT and coupons):`);
-  const rows = report.items.map((item) => [item.itemId, item.name, String(item.quantity), formatMoney(item.unitPrice, item.currency), formatMoney(item.subtotal, item.currency)]);
-  const headings = ['item', 'name', 'quantity', 'unit price', 'subtotal'];
+  const rows = report.items.map((item) => [item.itemId, item.name, item.period, String(item.quantity), formatMoney(item.unitPrice, item.currency), formatMoney(item.subtotal, item.currency)]);
+  const headings = ['item', 'name', 'period', 'quantity', 'unit price', 'subtotal'];
   const widths = headings.map((heading, column) => Math.max(heading.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const rightAligned = new Set([2, 3, 4]);
+  const rightAligned = new Set([3, 4, 5]);
   const format = (row: string[]) =>
     `  ${row.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ')}`.trimEnd();
   out.push(format(headings));

@@ -48,6 +48,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
 /** The process entry (bin/hostinger-orders.mjs): the first Ctrl-C stops gracefully, a second one at once. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // The AWS SDK warns on every run that its 2027 releases will need Node 22: noise in a command's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   const forceExitHandlers = new Set<() => void>();
   const onSigint = () => {

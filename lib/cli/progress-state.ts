@@ -112,7 +112,7 @@ export function planResume(planned: PlannedOrder[], state: BatchState | undefine
 export class ProgressRecorder {
   private readonly sent: Set<number>;
   private dirty = false;
-  private lastWrite = 0;
+  private lastWrite = -Infinity;
   readonly path: string;
 
   constructor(

@@ -11,7 +11,10 @@ const RETRIED_ITEM = 'hostingercom-hosting-premium-usd-12m';
 const scenarios = [
   { name: 'success', body: { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] } },
   { name: 'a 500, retried to success', body: { items: [{ item_id: RETRIED_ITEM }] } },
-  { name: 'a 422 rejection (unknown item)', body: { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm9-usd-1m', quantity: 1 }] } },
+  {
+    name: 'a 422 rejection (mixed currencies)',
+    body: { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m' }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }] },
+  },
   { name: 'pending card verification (3-D Secure)', body: { payment_method_id: 1327364, items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 1 }] } },
 ];
 const TIMEOUT_MS = 60_000;
@@ -51,6 +54,14 @@ try {
     const answer = (await response.json()) as { run?: string; size?: number; message?: string };
     console.log(`POST /_local/batches/staging-fleet (${attempt} firing) -> ${response.status} run=${answer.run ?? answer.message} orders=${answer.size ?? '-'}`);
   }
+
+  // The catalog check refuses a mistyped item at intake, with the nearest valid ids, before any purchase attempt.
+  const typo = await fetch(`${stack.apiUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [{ item_id: 'hostingercom-vps-kvm2-usd-1' }] }),
+  });
+  console.log(`POST /orders  ${'a mistyped item id'.padEnd(40)} -> ${typo.status} ${JSON.stringify(await typo.json())}`);
 
   const started = Date.now();
   while ((sent.some(({ requestId }) => !outcomes.has(requestId)) || !batchSummary) && Date.now() - started < TIMEOUT_MS) {

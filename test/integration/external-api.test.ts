@@ -14,7 +14,7 @@ beforeAll(async () => {
   const env: Record<string, string | undefined> = { HOSTINGER_API_URL: external.url, HOSTINGER_API_TOKEN: 'external-api-token' };
   const options = localStackOptionsFromEnv(env);
   expect(env.HOSTINGER_API_TOKEN).toBeUndefined();
-  t = await startTestStack({ hostinger: options.hostinger });
+  t = await startTestStack({ hostinger: options.hostinger, functionEnv: { CATALOG_CHECKS: 'off' } });
 });
 afterAll(async () => {
   await t?.stop();
@@ -31,6 +31,12 @@ describe('against an external Hostinger-compatible API', () => {
     const { json } = await t.postOrder({ items: [{ item_id: 'hostingercom-vps-kvm1-usd-12m' }] });
     await expect(t.waitForOutcome(json.requestId as string)).resolves.toMatchObject({ type: 'order.succeeded' });
     expect(external.orders()).toHaveLength(1);
+  });
+
+  it('with CATALOG_CHECKS=off an unknown item goes to the API, which answers 422', async () => {
+    const { status, json } = await t.postOrder({ items: [{ item_id: 'hostingercom-vps-kvm9-usd-1m' }] });
+    expect(status).toBe(202);
+    await expect(t.waitForOutcome(json.requestId as string)).resolves.toMatchObject({ type: 'order.rejected', attempts: 1, error: { httpStatus: 422 } });
   });
 });
 

@@ -62,9 +62,10 @@ describe('HTTP intake to outcome', () => {
 
   it('a 422 is rejected at once with Hostinger field errors, never retried', async () => {
     const before = t.stack.sandbox?.requestCount() ?? 0;
-    const { json } = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm9-usd-1m', quantity: 1 }] });
+    // Two currencies in one order: valid for the catalog check, refused by Hostinger.
+    const { json } = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m' }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }] });
     const outcome = await t.waitForOutcome(json.requestId as string);
-    expect(outcome).toMatchObject({ type: 'order.rejected', attempts: 1, order: null, error: { httpStatus: 422, fieldErrors: { 'items.0.item_id': expect.any(Array) } } });
+    expect(outcome).toMatchObject({ type: 'order.rejected', attempts: 1, order: null, error: { httpStatus: 422, fieldErrors: { items: expect.any(Array) } } });
     expect(outcome.error?.correlationId).toEqual(expect.any(String));
     expect((t.stack.sandbox?.requestCount() ?? 0) - before).toBe(1);
     const state = await t.getOrder(json.requestId as string);
@@ -95,6 +96,30 @@ describe('HTTP intake to outcome', () => {
     const outcome = await t.waitForOutcome(json.requestId as string);
     expect(outcome).toMatchObject({ type: 'order.succeeded', attempts: 2 });
     expect(ordersWithCoupon('T-ROTATED')).toHaveLength(1);
+  });
+});
+
+describe('catalog checks at intake', () => {
+  it('refuses an unknown item over HTTP in a 400 naming the nearest valid ids, before any Hostinger order call', async () => {
+    const before = t.stack.sandbox?.requestCount() ?? 0;
+    const response = await t.postOrder({ items: [{ item_id: 'hostingercom-vps-kvm2-usd-1', quantity: 1 }] });
+    expect(response.status).toBe(400);
+    expect((response.json.errors as Record<string, string[]>)['items.0.item_id']?.[0]).toMatch(/nearest: hostingercom-vps-kvm2-usd-1m/);
+    expect(t.stack.sandbox?.requestCount()).toBe(before);
+  });
+
+  it('refuses an expired payment method', async () => {
+    const response = await t.postOrder({ payment_method_id: 1327365, items: [{ item_id: KVM2 }] });
+    expect(response.status).toBe(400);
+    expect(response.json.errors).toEqual({ payment_method_id: ['1327365 has expired'] });
+  });
+
+  it('rejects an unknown item from the queue as order.rejected, without a Hostinger order call', async () => {
+    const before = t.stack.sandbox?.requestCount() ?? 0;
+    await t.sendMessage(JSON.stringify({ requestId: 'catalog-queue-1', items: [{ item_id: 'hostingercom-vps-kvm3-usd-1m' }] }));
+    const outcome = await t.waitForOutcome('catalog-queue-1');
+    expect(outcome).toMatchObject({ type: 'order.rejected', attempts: 0, error: { fieldErrors: { 'items.0.item_id': [expect.stringMatching(/nearest/)] } } });
+    expect(t.stack.sandbox?.requestCount()).toBe(before);
   });
 });
 
@@ -193,7 +218,7 @@ describe('SNS outcomes', () => {
   it('carries the outcome type as a message attribute that filter policies select on', async () => {
     const rejectedOnly = await subscribeQueueToOutcomes(t.stack, 'only-rejected', { type: ['order.rejected'] });
     const ok = await t.postOrder(order('T-FILTER-OK'));
-    const bad = await t.postOrder({ items: [{ item_id: 'hostingercom-nothing-usd-1m' }] });
+    const bad = await t.postOrder({ items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m' }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }] });
     await t.waitForOutcome(ok.json.requestId as string);
     await t.waitForOutcome(bad.json.requestId as string);
     const received = await t.stack.clients.sqs.send(

@@ -120,17 +120,20 @@ describe('the Hostinger token never leaks', () => {
     ]);
     const cases: Record<string, unknown> = {
       'S-OK': order('S-OK'),
-      'S-422': { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm9-usd-1m' }] },
+      // Two currencies in one order: a 422 from Hostinger that the catalog check does not foresee.
+      'S-422': { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m' }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }] },
       'S-RETRY': order('S-RETRY', 'hostingercom-vps-kvm1-usd-12m'),
       'S-DOWN': order('S-DOWN', 'hostingercom-hosting-premium-usd-12m'),
       'S-SLOW': order('S-SLOW', 'hostingercom-domain-com-usd-1y'),
       'S-RESET': order('S-RESET', 'hostingercom-vps-kvm1-eur-1m'),
       'S-RESET-ALWAYS': order('S-RESET-ALWAYS', 'hostingercom-hosting-premium-usd-1m'),
       'S-401': order('S-401', 'hostingercom-hosting-premium-usd-48m'),
-      'S-EXPIRED': { payment_method_id: 1327365, items: [{ item_id: KVM2 }] },
     };
     const posted = Object.fromEntries(await Promise.all(Object.entries(cases).map(async ([label, body]) => [label, await post(body)] as const)));
     expect(Object.values(posted).map((r) => r.status)).toEqual(Array(Object.keys(cases).length).fill(202));
+    // Refused at intake by the catalog check (an expired card): its error is written too.
+    const expired = await post({ payment_method_id: 1327365, items: [{ item_id: KVM2 }] });
+    expect(expired.status).toBe(400);
     const garbage = await t.sendMessage('{"requestId": "secrecy-garbage", "items": [');
     const invalid = await post({ items: [{ item_id: '../etc/passwd', quantity: -1 }], token: 'x' });
     expect(invalid.status).toBe(400);
@@ -154,7 +157,6 @@ describe('the Hostinger token never leaks', () => {
     // Every attempt cut off: the outcome carries the network error.
     expect(byCoupon('S-RESET-ALWAYS')).toMatchObject({ type: expect.stringMatching(/^order\.(failed|unknown)$/), error: { code: expect.any(String) } });
     expect(byCoupon('S-401')).toMatchObject({ type: 'order.failed', error: { httpStatus: 401 } });
-    expect(byCoupon('S-EXPIRED')?.type).toBe('order.rejected');
     expect(t.outcomes.find((o) => o.requestId === rotated.requestId)).toMatchObject({ type: 'order.succeeded', attempts: 2 });
     expect(t.outcomes.find((o) => o.requestId === `sqs-${garbage}`)?.type).toBe('order.rejected');
 

@@ -73,7 +73,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
   }
 
   let requestIds: string[];
-  let sentLines: Set<string> | undefined;
+  let sentIds: Set<string> | undefined;
   if (values.batch !== undefined) {
     const problem = batchNameProblem(values.batch);
     if (problem) throw usageError(`--batch ${problem}`);
@@ -86,7 +86,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
       requestIds = requestIdsOf(state);
       const lines = parseRanges(state.lines);
       const sent = new Set(parseRanges(state.sent));
-      sentLines = new Set(requestIds.filter((_, i) => sent.has(lines[i] as number)));
+      sentIds = new Set(requestIds.filter((_, i) => sent.has(lines[i] as number)));
     } else {
       throw new UserError(`no progress file for batch ${values.batch} in ${stateDir}: pass --lines N to look up ${values.batch}:1 … ${values.batch}:N (N: the file's last line)`);
     }
@@ -117,11 +117,11 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
     const missing = requestIds.filter((id) => !records.has(id));
     const counts: Record<string, number> = {};
     for (const view of views) counts[view.status] = (counts[view.status] ?? 0) + 1;
-    const waiting = sentLines ? missing.filter((id) => sentLines.has(id)) : [];
-    const notSent = sentLines ? missing.filter((id) => !sentLines.has(id)) : [];
+    const waiting = sentIds ? missing.filter((id) => sentIds.has(id)) : [];
+    const notSent = sentIds ? missing.filter((id) => !sentIds.has(id)) : [];
 
     if (values.json) {
-      const missingFields = sentLines ? { waiting, notSent } : { notInLedger: missing };
+      const missingFields = sentIds ? { waiting, notSent } : { notInLedger: missing };
       writeLine(ctx.stdout, JSON.stringify({ batch: values.batch, requests: requestIds.length, counts, ...missingFields, views }, null, 2));
       return 0;
     }
@@ -129,7 +129,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
     writeLine(out, `batch ${values.batch}: ${requestIds.length} request${requestIds.length === 1 ? '' : 's'}`);
     const order = ['succeeded', 'pending', 'rejected', 'failed', 'unknown', 'submitting', 'queued'];
     const rows: [string, number][] = Object.entries(counts).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
-    if (sentLines) {
+    if (sentIds) {
       if (waiting.length > 0) rows.push(['sent, not picked up by the worker yet', waiting.length]);
       if (notSent.length > 0) rows.push(['not sent (run submit again)', notSent.length]);
     } else if (missing.length > 0) {
@@ -139,7 +139,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
     for (const [label, count] of rows) writeLine(out, `  ${label.padEnd(width)}  ${String(count).padStart(6)}`);
     const unfinished = views.filter((view) => view.status !== 'succeeded');
     if (unfinished.length > 0) {
-      writeLine(out, 'not succeeded:');
+      writeLine(out, 'not succeeded (yet):');
       const idWidth = Math.max(...unfinished.slice(0, MAX_LISTED).map((view) => view.requestId.length));
       for (const view of unfinished.slice(0, MAX_LISTED)) writeLine(out, `  ${view.requestId.padEnd(idWidth)}  ${view.status.padEnd(10)} ${describeView(view)}`);
       if (unfinished.length > MAX_LISTED) writeLine(out, `  … and ${unfinished.length - MAX_LISTED} more (--json lists every request)`);

@@ -40,6 +40,10 @@ function loadOrderFile(ctx: CliContext, file: string, formatFlag: string | undef
   if (!format || !ORDER_FORMATS.includes(format)) {
     throw usageError(formatFlag ? `--format must be one of ${ORDER_FORMATS.join(', ')}` : `${file}: unknown file type; use .json, .jsonl, .ndjson or .csv, or pass --format`);
   }
+  if (batchFlag !== undefined) {
+    const problem = batchNameProblem(batchFlag);
+    if (problem) throw usageError(`--batch ${problem}`);
+  }
   const path = resolve(ctx.cwd, file);
   let content: Buffer;
   try {
@@ -47,10 +51,6 @@ function loadOrderFile(ctx: CliContext, file: string, formatFlag: string | undef
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errorMessage(error)}`);
-  }
-  if (batchFlag !== undefined) {
-    const problem = batchNameProblem(batchFlag);
-    if (problem) throw usageError(`--batch ${problem}`);
   }
   const batch = batchFlag ?? defaultBatchName(file, content);
   const parsed = parseOrderFile(content.toString('utf8'), format);

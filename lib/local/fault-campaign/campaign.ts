@@ -75,7 +75,8 @@ function planSends(stack: LocalStack, options: CampaignOptions, random: () => nu
       // The worker names an unreadable message after its message id; sent once (a copy would be another message).
       return { request, copies: 'once', transmit: async () => `sqs-${await sendMessage(`{"requestId": "${key}", "items": [`)}` };
     }
-    if (random() < 0.5) {
+    // An unknown item is refused at HTTP intake (a 400, no outcome): it is sent on the queue to get its outcome.
+    if (random() < 0.5 || profile.kind === 'unknownItem') {
       return {
         request,
         copies,
