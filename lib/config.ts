@@ -38,6 +38,7 @@ export interface WorkerConfig {
   retryAmbiguous: boolean;
   reconcile: ReconcilerSettings;
   catalogChecks: boolean;
+  maxFleetPauseMs: number;
 }
 
 function flag(env: Env, name: string): boolean {
@@ -66,6 +67,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     maxReceiveCount: Math.max(1, positiveInt(env, 'MAX_RECEIVE_COUNT', 5)),
     retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
     catalogChecks: catalogCheckConfig(env) !== undefined,
+    maxFleetPauseMs: positiveInt(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
     reconcile: {
       clockSkewMs: positiveInt(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
       lateMs: positiveInt(env, 'RECONCILE_LATE_MS', 5_000),

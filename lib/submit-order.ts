@@ -4,6 +4,7 @@ import type { OrderError } from './hostinger/classify-attempt.ts';
 import type { PlaceOrder } from './hostinger/order-client.ts';
 import type { AttemptWindow, ReconcileVerdict } from './reconcile.ts';
 import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from './retry-policy.ts';
+import type { ThrottleGate } from './throttle-gate.ts';
 import type { TokenSource } from './token-source.ts';
 
 export type TerminalStatus = 'succeeded' | 'pending' | 'rejected' | 'failed' | 'unknown';
@@ -31,6 +32,8 @@ export interface SubmitDependencies {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   random?: () => number;
+  /** A pause shared with every other worker after a 429. */
+  throttle?: ThrottleGate;
 }
 
 /** Per-request hooks into the ledger and reconciliation, supplied by the worker. */
@@ -83,6 +86,8 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
     if (lastError && attempts >= deps.policy.maxAttempts + (tokenRefreshed ? 1 : 0)) {
       return { status: 'failed', attempts, error: { ...lastError, message: `gave up after ${attempts} attempts: ${lastError.message}` } };
     }
+    const pausedUntil = (await deps.throttle?.pausedUntil()) ?? 0;
+    delayMs = Math.max(delayMs, pausedUntil - deps.now());
     if (!attemptFits(deadline, delayMs, deps.timeoutMs, deps.reserveMs)) {
       return { status: 'deferred', attempts, error: lastError ?? { message: 'not enough time left in this invocation to start an attempt' } };
     }
@@ -124,6 +129,7 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
       case 'retryable':
         lastError = result.error;
         delayMs = delayBeforeRetry(attempts, deps.policy, result.retryAfterMs, deps.random);
+        if (result.error.httpStatus === 429) await deps.throttle?.pause(deps.now() + delayMs);
         // A 5xx may come after the order was made: look before trying again.
         if ((result.error.httpStatus ?? 0) >= 500) unresolved = { startedAt, endedAt: deps.now(), answered: true };
         break;

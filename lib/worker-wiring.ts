@@ -16,13 +16,15 @@ import { createSnsOutcomePublisher } from './outcome-publisher.ts';
 import { processBatch, type WorkerDependencies } from './order-worker.ts';
 import { createCatalogGuard } from './catalog-guard.ts';
 import { createReconciler } from './reconciler.ts';
+import { createSharedThrottleGate } from './throttle-gate.ts';
 import { createSecretsManagerTokenSource } from './token-source.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The worker's real dependencies, from its configuration. */
 export function createWorkerDependencies(config: WorkerConfig): WorkerDependencies {
-  const ledger = createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName });
+  const dynamodb = new DynamoDBClient(awsClientOptions);
+  const ledger = createDynamoDbLedger({ client: dynamodb, tableName: config.tableName });
   const token = createSecretsManagerTokenSource({
     client: new SecretsManagerClient(awsClientOptions),
     secretId: config.tokenSecretId,
@@ -41,6 +43,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       retryAmbiguous: config.retryAmbiguous,
       sleep,
       now: Date.now,
+      throttle: createSharedThrottleGate({ client: dynamodb, tableName: config.tableName, cacheMs: 2_000, maxPauseMs: config.maxFleetPauseMs }),
     },
     reconcile: createReconciler({
       billing,

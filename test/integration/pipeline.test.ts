@@ -2,7 +2,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeQueueToOutcomes } from '../../lib/local/stack.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
 
 const KVM2 = 'hostingercom-vps-kvm2-usd-1m';
 const DOMAIN = 'hostingercom-domain-com-usd-1y';
@@ -82,6 +82,20 @@ describe('HTTP intake to outcome', () => {
     t.stack.sandbox?.addFaults([{ fault: 'accepted', match: { coupon: 'T-202' } }]);
     const { json } = await t.postOrder(order('T-202'));
     await expect(t.waitForOutcome(json.requestId as string)).resolves.toMatchObject({ type: 'order.pending' });
+  });
+
+  it('a 429 slows every worker down: other orders wait for the Retry-After too', async () => {
+    t.stack.sandbox?.addFaults([{ fault: 'rateLimit', retryAfterSeconds: 2, match: { coupon: 'T-429' } }]);
+    const limited = await t.postOrder(order('T-429'));
+    await waitUntil(() => (t.stack.sandbox?.requestCount() ?? 0) > 0 && ordersWithCoupon('T-429').length === 0 ? true : undefined, 5000, 'the 429');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sentAt = Date.now();
+    const other = await t.postOrder(order('T-AFTER-429'));
+    await t.waitForOutcome(other.json.requestId as string);
+    await t.waitForOutcome(limited.json.requestId as string);
+    const received = Date.parse(String(ordersWithCoupon('T-AFTER-429')[0]?.receivedAt));
+    // The other order reached Hostinger only after the pause (about 1.7 s after it was sent here).
+    expect(received - sentAt).toBeGreaterThan(1200);
   });
 
   it('after a 401 for a rotated token the worker reads the secret again and succeeds', async () => {

@@ -88,6 +88,27 @@ describe('submitOrder: retries', () => {
   });
 });
 
+describe('submitOrder: a fleet-wide pause after 429s', () => {
+  it('a 429 pauses every worker for the Retry-After, and attempts wait for a pause another worker set', async () => {
+    let pausedUntil = 0;
+    const throttle = { pausedUntil: async () => pausedUntil, pause: vi.fn(async (until: number) => void (pausedUntil = until)) };
+    const limited = setup([{ kind: 'retryable', error: { httpStatus: 429, message: 'slow' }, retryAfterMs: 3000 }], { deps: { throttle } });
+    await limited.run();
+    expect(throttle.pause).toHaveBeenCalledWith(1000 + 3000);
+
+    const other = setup([], { deps: { throttle } });
+    await expect(other.run()).resolves.toMatchObject({ status: 'succeeded' });
+    expect(other.sleep).toHaveBeenCalledWith(3000);
+  });
+
+  it('a pause longer than the time left defers instead of waiting', async () => {
+    const throttle = { pausedUntil: async () => 1000 + 30_000, pause: async () => undefined };
+    const { run, placeOrder } = setup([], { deps: { throttle } });
+    await expect(run({ attemptsSoFar: 0 }, { remainingMs: () => 10_000 })).resolves.toMatchObject({ status: 'deferred' });
+    expect(placeOrder).not.toHaveBeenCalled();
+  });
+});
+
 describe('submitOrder: deadlines', () => {
   it('defers instead of sleeping past the deadline', async () => {
     const { run, sleep } = setup([{ kind: 'retryable', error: { httpStatus: 429, message: 'slow down' }, retryAfterMs: 30_000 }]);
