@@ -179,9 +179,9 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
     },
 
     startNextAttempt: (requestId, claimToken, attemptsAnswered, lastError, now) =>
-      updateClaimed(requestId, claimToken, 'SET attempts = :attempts, lastError = :lastError, inFlight = :inFlight, unsettledSince = :startedAt, updatedAt = :now', {
+      updateClaimed(requestId, claimToken, `SET attempts = :attempts, ${lastError ? 'lastError = :lastError, ' : ''}inFlight = :inFlight, unsettledSince = :startedAt, updatedAt = :now`, {
         ':attempts': attemptsAnswered,
-        ':lastError': lastError,
+        ...(lastError ? { ':lastError': lastError } : {}),
         ':inFlight': { startedAt: now.getTime(), claimToken },
         ':startedAt': now.getTime(),
         ':now': now.toISOString(),

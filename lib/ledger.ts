@@ -85,8 +85,8 @@ export interface Ledger {
    * next attempt as in flight, unless an earlier attempt still is: the returned record then shows that one.
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
-  /** Records a known answer and marks the next attempt as in flight. */
-  startNextAttempt(requestId: string, claimToken: string, attemptsAnswered: number, lastError: OrderError, now: Date): Promise<void>;
+  /** Records the answers so far and marks the next attempt as in flight, started now. */
+  startNextAttempt(requestId: string, claimToken: string, attemptsAnswered: number, lastError: OrderError | undefined, now: Date): Promise<void>;
   /** Gives a claimed request back to the queue; `unresolved` marks an attempt whose effect the next delivery must settle first. */
   release(requestId: string, claimToken: string, update: { attempts: number; lastError: OrderError; unresolved?: InFlightAttempt; now: Date }): Promise<void>;
   /** Stores the terminal outcome; from then on the request is never submitted again. */

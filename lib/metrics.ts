@@ -10,6 +10,8 @@ import type { Outcome } from './outcome.ts';
 export const metrics = new Metrics({ namespace: 'HostingerOrders', serviceName: 'hostinger-orders' });
 
 export interface OrderMetrics {
+  /** One worker invocation's batch: every invocation publishes at least this. */
+  batch(messages: number): void;
   /** One Hostinger attempt: its latency, and the cause when it leads to another try. */
   attempt(latencyMs: number, result: AttemptResult): void;
   outcome(outcome: Outcome): void;
@@ -22,6 +24,9 @@ export function retryCause(result: AttemptResult): string | undefined {
 }
 
 export const powertoolsOrderMetrics: OrderMetrics = {
+  batch(messages) {
+    metrics.addMetric('Messages', MetricUnit.Count, messages);
+  },
   attempt(latencyMs, result) {
     metrics.addMetric('HostingerLatency', MetricUnit.Milliseconds, latencyMs);
     const cause = retryCause(result);

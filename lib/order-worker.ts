@@ -226,6 +226,7 @@ const retryOnError = (record: SQSRecord) => (error: unknown): MessageResult => {
  * whole batch time out.
  */
 export async function processBatch(records: SQSRecord[], deadline: Deadline, deps: WorkerDependencies): Promise<SQSBatchResponse> {
+  deps.metrics.batch(records.length);
   const settled = new Array<MessageResult | undefined>(records.length);
   const processing = mapConcurrently(records, deps.concurrency, async (record, index) => {
     settled[index] = await processRecord(record, deadline, deps).catch(retryOnError(record));

@@ -38,8 +38,8 @@ export interface SubmitDependencies {
 
 /** Per-request hooks into the ledger and reconciliation, supplied by the worker. */
 export interface SubmitHooks {
-  /** Marks an attempt as in flight before it starts (the claim already marked the first one of a delivery). */
-  startAttempt: (attemptsAnswered: number, lastError: OrderError) => Promise<void>;
+  /** Marks an attempt as in flight, with its start time, before it starts (the claim marks the first one of a delivery). */
+  startAttempt: (attemptsAnswered: number, lastError: OrderError | undefined) => Promise<void>;
   /** Looks for an order an unknown attempt may have created. */
   reconcile: (window: AttemptWindow) => Promise<ReconcileVerdict>;
 }
@@ -91,7 +91,11 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
     if (!attemptFits(deadline, delayMs, deps.timeoutMs, deps.reserveMs)) {
       return { status: 'deferred', attempts, error: lastError ?? { message: 'not enough time left in this invocation to start an attempt' } };
     }
-    if (delayMs > 0) await deps.sleep(delayMs);
+    if (delayMs > 0) {
+      await deps.sleep(delayMs);
+      // The claim's mark is stale after a wait: reconciliation must know when the attempt really started.
+      marked = false;
+    }
     let token: string;
     try {
       token = await deps.token({ fresh: freshToken });
@@ -100,7 +104,7 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
       return { status: 'deferred', attempts, error: { message: error instanceof Error ? error.message : 'token unavailable' } };
     }
     freshToken = false;
-    if (!marked && lastError) await hooks.startAttempt(attempts, lastError);
+    if (!marked) await hooks.startAttempt(attempts, lastError);
     marked = false;
     const startedAt = deps.now();
     const result = await deps.placeOrder(order, token);

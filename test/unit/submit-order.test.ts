@@ -99,6 +99,8 @@ describe('submitOrder: a fleet-wide pause after 429s', () => {
     const other = setup([], { deps: { throttle } });
     await expect(other.run()).resolves.toMatchObject({ status: 'succeeded' });
     expect(other.sleep).toHaveBeenCalledWith(3000);
+    // After waiting, the attempt is marked again with its real start, for reconciliation.
+    expect(other.startAttempt).toHaveBeenCalledWith(0, undefined);
   });
 
   it('a pause longer than the time left defers instead of waiting', async () => {
