@@ -1,0 +1,95 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { parse } from 'yaml';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * serverless.yml's `custom.esbuild`, as serverless-esbuild applies it to each function. Source maps are
+ * left out: they go to a separate .map file and do not change the .mjs that Lambda loads.
+ */
+const SERVERLESS_ESBUILD: BuildOptions = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+/** A function as serverless.yml deploys it. */
+export interface DeployedFunction {
+  name: string;
+  entry: string;
+  /** AWS services its IAM role allows it to call ('dynamodb', 'sqs', ...). */
+  services: string[];
+}
+
+export interface Bundle {
+  name: string;
+  file: string;
+  bytes: number;
+  /** npm packages in the bundle, with the bytes each adds to it. */
+  packages: Record<string, number>;
+  /** Project files in the bundle (relative to the root). */
+  projectFiles: string[];
+}
+
+interface ServerlessFunction {
+  handler: string;
+  iamRoleStatements?: { Action?: string | string[] }[];
+}
+
+const packageOf = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+const CLIENT_PREFIX = '@aws-sdk/client-';
+/** '@aws-sdk/client-secrets-manager' -> 'secretsmanager', the service's prefix in IAM actions. */
+const serviceOfClient = (pkg: string) => pkg.slice(CLIENT_PREFIX.length).replaceAll('-', '');
+
+export const awsClients = (bundled: Bundle): string[] => Object.keys(bundled.packages).filter((pkg) => pkg.startsWith(CLIENT_PREFIX)).sort();
+
+/**
+ * The functions serverless.yml deploys: each handler's entry file, and the services its role allows. Only those
+ * two keys are read; CloudFormation tags (!Ref...) are left unresolved.
+ */
+export async function deployedFunctions(): Promise<DeployedFunction[]> {
+  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as { functions: Record<string, ServerlessFunction> };
+  return Object.entries(template.functions).map(([name, fn]) => {
+    const actions = (fn.iamRoleStatements ?? []).flatMap((statement) => statement.Action ?? []);
+    return {
+      name,
+      entry: join(ROOT, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`),
+      services: [...new Set(actions.map((action) => action.split(':')[0] ?? action))].sort(),
+    };
+  });
+}
+
+/** Bundles one entry point into `outDir` the way the deployment does, and says what went into it. */
+export async function bundle(name: string, entry: string, outDir: string): Promise<Bundle> {
+  const file = join(outDir, `${basename(entry, '.ts')}.mjs`);
+  const { metafile } = await build({ ...SERVERLESS_ESBUILD, entryPoints: [entry], outfile: file, metafile: true, absWorkingDir: ROOT });
+  const output = Object.values((metafile as Metafile).outputs)[0];
+  if (!output) throw new Error(`esbuild produced nothing for ${entry}`);
+  const packages: Record<string, number> = {};
+  const projectFiles: string[] = [];
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = packageOf(path);
+    if (pkg) packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
+    else if (bytesInOutput > 0) projectFiles.push(path);
+  }
+  return { name, file, bytes: (await stat(file)).size, packages, projectFiles };
+}
+
+/**
+ * What a function's bundle holds beyond what it uses: clients of AWS services its role may not call, the
+ * naive baseline's HTTP SDK, local-only or test code.
+ */
+export function unusedContent(bundled: Bundle, fn: DeployedFunction): string[] {
+  const clients = awsClients(bundled).filter((pkg) => !fn.services.includes(serviceOfClient(pkg)));
+  const foreign = Object.keys(bundled.packages).filter((pkg) => ['axios', 'hostinger-api-sdk', '@aws-sdk/lib-dynamodb'].includes(pkg));
+  const localOnly = bundled.projectFiles.filter((path) => /^(lib\/local|test|bench)\//.test(path));
+  return [...clients, ...foreign, ...localOnly];
+}

@@ -1,0 +1,244 @@
+/**
+ * One pipeline configuration on a fresh local stack: the raw Hostinger round trip at the pipeline's
+ * concurrency, then orders through SQS -> worker -> ledger -> SNS, with the AWS calls made meanwhile.
+ * Optionally also the latency of lone orders at idle, and the HTTP intake's AWS calls.
+ */
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { performance } from 'node:perf_hooks';
+import { workerConfig } from '../lib/config.ts';
+import { ORDERS_PATH } from '../lib/hostinger/order-client.ts';
+import { watchOutcomes } from '../lib/local/outcome-watcher.ts';
+import { DEFAULT_WORKER_SETTINGS, startLocalStack, type LocalStack } from '../lib/local/stack.ts';
+import { mapConcurrently } from '../lib/map-concurrently.ts';
+import { runChild } from './child.ts';
+import { profileCpu, type CpuShares } from './cpu-profile.ts';
+import { BENCH_ORDER, orderMessage, reportProgress, sendInBatches } from './orders.ts';
+import { median, percentile } from './stats.ts';
+
+export interface PipelineConfig {
+  /** Names the request ids and the progress lines, e.g. 'b10c5'. */
+  label: string;
+  latencyMs: number;
+  /** The event source's batch size; default serverless.yml's (the local stack's DEFAULT_WORKER_SETTINGS). */
+  batchSize?: number;
+  /** The event source's maximum concurrency, i.e. parallel worker invocations; default serverless.yml's. */
+  concurrency?: number;
+  orders: number;
+  /** Lone orders timed one after another on an idle pipeline; 0 skips. */
+  idleSamples: number;
+  /** Orders POSTed to the HTTP API with the worker stopped, counting the intake's AWS calls; 0 skips. */
+  intakeOrders: number;
+  /** Orders of an extra pipeline run under the CPU profiler, to see where the time goes; 0 skips. */
+  profileOrders: number;
+}
+
+/** The worker's settings in effect. */
+export interface WorkerShape {
+  batchSize: number;
+  concurrency: number;
+  /** Messages of one batch processed at the same time (WORKER_CONCURRENCY). */
+  inBatchConcurrency: number;
+  /** Hostinger calls the pipeline can have in flight: concurrency x min(batch size, in-batch concurrency). */
+  inflight: number;
+}
+
+export interface Rate {
+  orders: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/** How busy this process was meanwhile: the whole local stack shares its one JavaScript thread. */
+export interface Load {
+  /** Event-loop utilization, 0 to 1: near 1, the thread (not Hostinger's latency) sets the pace. */
+  eventLoop: number;
+  /** CPU time of the process (user + system) per order, in ms. */
+  cpuMsPerOrder: number;
+}
+
+export interface PipelineResult {
+  config: PipelineConfig;
+  worker: WorkerShape;
+  raw: Rate & Load;
+  pipeline: Rate & Load & { latencyMs: { median: number; p99: number }; invocations: number };
+  idleLatencyMs?: { samples: number; median: number; p99: number };
+  /** Where this process's CPU time went during the profiled run, in ms by owner. */
+  cpuProfile?: { orders: number; shares: CpuShares };
+  /** AWS calls by action while the first orders ran on a cold worker (warm-up). */
+  coldCalls: { orders: number; calls: Record<string, number> };
+  /** AWS calls by action during the measured pipeline run, everyone's: attribution happens in the report. */
+  steadyCalls: Record<string, number>;
+  intake?: Rate & { calls: Record<string, number> };
+}
+
+/** Outcomes as they reach a queue subscribed to the topic: when each request's first outcome arrived. */
+type Arrivals = Map<string, { at: number; type: string }>;
+
+/** Resolves once every id has an outcome; fails when none arrives for `stallMs`. */
+async function waitForOutcomes(arrivals: Arrivals, ids: readonly string[], label: string, stallMs = 30_000): Promise<void> {
+  const pending = new Set(ids);
+  const stop = ids.length > 100 ? reportProgress(`${label} outcomes`, ids.length, () => ids.length - pending.size) : () => {};
+  try {
+    let lastChange = Date.now();
+    for (;;) {
+      const before = pending.size;
+      for (const id of pending) if (arrivals.has(id)) pending.delete(id);
+      if (pending.size === 0) return;
+      if (pending.size !== before) lastChange = Date.now();
+      else if (Date.now() - lastChange > stallMs) throw new Error(`${label}: no outcome for ${stallMs} ms, ${ids.length - pending.size}/${ids.length} arrived`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } finally {
+    stop();
+  }
+}
+
+const requestIds = (label: string, phase: string, count: number) => Array.from({ length: count }, (_, i) => `${label}-${phase}-${i}`);
+
+const rate = (orders: number, ms: number): Rate => ({ orders, seconds: ms / 1000, perSecond: orders / (ms / 1000) });
+
+/** Starts watching this process's load; the result reads it for the `orders` handled since. */
+function watchLoad(): (orders: number) => Load {
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
+  return (orders) => {
+    const used = process.cpuUsage(cpu);
+    return { eventLoop: performance.eventLoopUtilization(elu).utilization, cpuMsPerOrder: (used.user + used.system) / 1000 / orders };
+  };
+}
+
+async function sandboxToken(stack: LocalStack): Promise<string> {
+  const { SecretString } = await stack.clients.secrets.send(new GetSecretValueCommand({ SecretId: stack.resources.secretId }));
+  if (!SecretString) throw new Error('the token secret is empty');
+  return SecretString;
+}
+
+/** The physical limit: the same orders POSTed straight to the sandbox with fetch, `inflight` at a time. */
+async function rawRoundTrips(stack: LocalStack, token: string, orders: number, inflight: number): Promise<Rate & Load> {
+  const url = `${stack.resources.hostingerApiUrl}${ORDERS_PATH}`;
+  const body = JSON.stringify(BENCH_ORDER);
+  const headers = { accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  let done = 0;
+  const post = async () => {
+    const response = await fetch(url, { method: 'POST', headers, body });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`the sandbox answered ${response.status}`);
+    done += 1;
+  };
+  await mapConcurrently(Array.from({ length: inflight }), inflight, post); // opens the connections
+  done = 0;
+  const stop = orders > 100 ? reportProgress('raw round trips', orders, () => done) : () => {};
+  const load = watchLoad();
+  const started = performance.now();
+  await mapConcurrently(Array.from({ length: orders }), inflight, post);
+  const elapsed = performance.now() - started;
+  stop();
+  return { ...rate(orders, elapsed), ...load(orders) };
+}
+
+/** Sends orders to the queue and waits for all their outcomes; the rate runs from the first send to the last outcome. */
+async function throughput(stack: LocalStack, arrivals: Arrivals, ids: readonly string[], label: string) {
+  const bought = stack.sandbox?.orders().length ?? 0;
+  const invocations = stack.worker.stats().invocations;
+  stack.aws.resetCalls();
+  const load = watchLoad();
+  const started = performance.now();
+  const sentAt = await sendInBatches(stack.clients.sqs, stack.resources.queueUrl, ids.map((id) => orderMessage(id)), 4);
+  await waitForOutcomes(arrivals, ids, label);
+  const calls = stack.aws.calls();
+  const loaded = load(ids.length);
+  const outcomes = ids.map((id) => arrivals.get(id) as { at: number; type: string });
+  const failed = outcomes.filter((outcome) => outcome.type !== 'order.succeeded');
+  if (failed.length > 0) throw new Error(`${label}: ${failed.length} orders did not succeed (first: ${failed[0]?.type})`);
+  const boughtNow = (stack.sandbox?.orders().length ?? 0) - bought;
+  if (boughtNow !== ids.length) throw new Error(`${label}: ${ids.length} orders made ${boughtNow} purchases`);
+  const lastOutcome = Math.max(...outcomes.map((outcome) => outcome.at));
+  const latencies = outcomes.map((outcome, i) => outcome.at - (sentAt[i] as number));
+  return {
+    ...rate(ids.length, lastOutcome - started),
+    ...loaded,
+    latencyMs: { median: median(latencies), p99: percentile(latencies, 99) },
+    invocations: stack.worker.stats().invocations - invocations,
+    calls,
+  };
+}
+
+/** The same run again under the CPU profiler (which slows it down: its rate is not a figure). */
+async function profiledRun(stack: LocalStack, arrivals: Arrivals, ids: readonly string[], label: string) {
+  console.error(`  ${label}: pipeline again under the CPU profiler, ${ids.length} orders`);
+  const shares = await profileCpu(async () => {
+    await throughput(stack, arrivals, ids, `${label} profiled`);
+  });
+  return { orders: ids.length, shares };
+}
+
+/** Lone orders, one after another: intake to outcome with nothing queued. */
+async function idleLatency(stack: LocalStack, arrivals: Arrivals, label: string, samples: number) {
+  const latencies: number[] = [];
+  for (const id of requestIds(label, 'idle', samples)) {
+    const [sentAt] = await sendInBatches(stack.clients.sqs, stack.resources.queueUrl, [orderMessage(id)], 1);
+    await waitForOutcomes(arrivals, [id], label);
+    latencies.push((arrivals.get(id)?.at ?? 0) - (sentAt as number));
+  }
+  return { samples, median: median(latencies), p99: percentile(latencies, 99) };
+}
+
+/** POST /orders with nothing else running (worker and outcome tap stopped), so every AWS call is the intake's. */
+async function intakeCalls(stack: LocalStack, orders: number) {
+  const body = JSON.stringify(BENCH_ORDER);
+  stack.aws.resetCalls();
+  const started = performance.now();
+  await mapConcurrently(Array.from({ length: orders }), 10, async () => {
+    const response = await fetch(`${stack.apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await response.arrayBuffer();
+    if (response.status !== 202) throw new Error(`POST /orders answered ${response.status}`);
+  });
+  return { ...rate(orders, performance.now() - started), calls: stack.aws.calls() };
+}
+
+async function main(config: PipelineConfig): Promise<PipelineResult> {
+  const batchSize = config.batchSize ?? DEFAULT_WORKER_SETTINGS.batchSize;
+  const concurrency = config.concurrency ?? DEFAULT_WORKER_SETTINGS.concurrency;
+  const stack = await startLocalStack({
+    apiPort: 0,
+    awsPort: 0,
+    sandboxLatencyMs: config.latencyMs,
+    worker: { batchSize, concurrency },
+    // Function logs cost CPU the pipeline needs; POWERTOOLS_LOG_LEVEL=ERROR shows why orders fail, if they do.
+    functionEnv: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
+    log: (line) => console.error(`  ${config.label}: ${line}`),
+  });
+  try {
+    const inBatchConcurrency = workerConfig().concurrency;
+    const worker = { batchSize, concurrency, inBatchConcurrency, inflight: concurrency * Math.min(batchSize, inBatchConcurrency) };
+    const token = await sandboxToken(stack);
+    const arrivals: Arrivals = new Map();
+    const tap = await watchOutcomes(stack, 'bench-outcomes', (published) => {
+      // Order outcomes only: the topic also carries batch events, which name no request.
+      if ('requestId' in published && !arrivals.has(published.requestId)) arrivals.set(published.requestId, { at: performance.now(), type: published.type });
+    });
+
+    // Cold: the first orders, enough to fill every lane twice; every AWS call they cause is counted.
+    const warmup = requestIds(config.label, 'warmup', Math.max(20, 2 * batchSize * concurrency));
+    stack.aws.resetCalls();
+    await sendInBatches(stack.clients.sqs, stack.resources.queueUrl, warmup.map((id) => orderMessage(id)), 4);
+    await waitForOutcomes(arrivals, warmup, `${config.label} warm-up`);
+    const coldCalls = { orders: warmup.length, calls: stack.aws.calls() };
+
+    console.error(`  ${config.label}: raw round trips, ${config.orders} orders, ${worker.inflight} in flight`);
+    const raw = await rawRoundTrips(stack, token, config.orders, worker.inflight);
+    console.error(`  ${config.label}: pipeline, ${config.orders} orders, batch size ${batchSize}, ${concurrency} concurrent invocations`);
+    const { calls: steadyCalls, ...pipeline } = await throughput(stack, arrivals, requestIds(config.label, 'run', config.orders), config.label);
+    const cpuProfile = config.profileOrders > 0 ? await profiledRun(stack, arrivals, requestIds(config.label, 'profile', config.profileOrders), config.label) : undefined;
+    const idleLatencyMs = config.idleSamples > 0 ? await idleLatency(stack, arrivals, config.label, config.idleSamples) : undefined;
+
+    await tap.stop();
+    await stack.worker.stop();
+    const intake = config.intakeOrders > 0 ? await intakeCalls(stack, config.intakeOrders) : undefined;
+    return { config, worker, raw, pipeline, idleLatencyMs, cpuProfile, coldCalls, steadyCalls, intake };
+  } finally {
+    await stack.stop();
+  }
+}
+
+runChild(main);
