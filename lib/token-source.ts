@@ -11,6 +11,8 @@ export class TokenUnavailableError extends Error {
 /**
  * Reads the token from Secrets Manager through Powertools, which caches it per container for `cacheSeconds`.
  * The secret's value is the token itself. Errors never carry the value, only the secret's id.
+ * Concurrent callers share one read in flight: Powertools caches only finished reads, so the ten messages
+ * of a cold container's first batch would otherwise read the secret ten times.
  */
 export function createSecretsManagerTokenSource(options: {
   client: SecretsManagerClient;
@@ -18,7 +20,8 @@ export function createSecretsManagerTokenSource(options: {
   cacheSeconds: number;
 }): TokenSource {
   const provider = new SecretsProvider({ awsSdkV3Client: options.client });
-  return async ({ fresh = false } = {}) => {
+  let inFlight: { fresh: boolean; read: Promise<string> } | undefined;
+  const read = async (fresh: boolean): Promise<string> => {
     let value: unknown;
     try {
       value = await provider.get(options.secretId, { maxAge: options.cacheSeconds, forceFetch: fresh });
@@ -30,5 +33,12 @@ export function createSecretsManagerTokenSource(options: {
       throw new TokenUnavailableError(`secret ${options.secretId} holds no Hostinger token (it must be a non-empty string)`);
     }
     return value.trim();
+  };
+  return ({ fresh = false } = {}) => {
+    // A fresh read (after a 401) must not reuse a read that may return the cached, rejected token.
+    if (inFlight && (inFlight.fresh || !fresh)) return inFlight.read;
+    const current = { fresh, read: read(fresh).finally(() => void (inFlight === current && (inFlight = undefined))) };
+    inFlight = current;
+    return current.read;
   };
 }
