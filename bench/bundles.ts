@@ -6,20 +6,19 @@ import { parse } from 'yaml';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The esbuild options serverless-esbuild takes from `custom.esbuild`; the rest of it is the plugin's own. */
+const ESBUILD_KEYS = ['bundle', 'minify', 'platform', 'target', 'format', 'mainFields', 'banner', 'alias'] as const;
+
 /**
- * serverless.yml's `custom.esbuild`, as serverless-esbuild applies it to each function. Source maps are
- * left out: they go to a separate .map file and do not change the .mjs that Lambda loads.
+ * serverless.yml's `custom.esbuild`, read from the file, as serverless-esbuild applies it to each function
+ * (and, the same way, to the naive baseline). Source maps are left out: they go to a separate .map file and
+ * do not change the .mjs that Lambda loads.
  */
-const SERVERLESS_ESBUILD: BuildOptions = {
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
-};
+async function serverlessEsbuild(): Promise<BuildOptions> {
+  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as { custom: { esbuild: Record<string, unknown> } };
+  const configured = Object.fromEntries(ESBUILD_KEYS.filter((key) => key in template.custom.esbuild).map((key) => [key, template.custom.esbuild[key]])) as BuildOptions;
+  return { ...configured, logLevel: 'warning' };
+}
 
 /** A function as serverless.yml deploys it. */
 export interface DeployedFunction {
@@ -70,7 +69,7 @@ export async function deployedFunctions(): Promise<DeployedFunction[]> {
 /** Bundles one entry point into `outDir` the way the deployment does, and says what went into it. */
 export async function bundle(name: string, entry: string, outDir: string): Promise<Bundle> {
   const file = join(outDir, `${basename(entry, '.ts')}.mjs`);
-  const { metafile } = await build({ ...SERVERLESS_ESBUILD, entryPoints: [entry], outfile: file, metafile: true, absWorkingDir: ROOT });
+  const { metafile } = await build({ ...(await serverlessEsbuild()), entryPoints: [entry], outfile: file, metafile: true, absWorkingDir: ROOT });
   const output = Object.values((metafile as Metafile).outputs)[0];
   if (!output) throw new Error(`esbuild produced nothing for ${entry}`);
   const packages: Record<string, number> = {};

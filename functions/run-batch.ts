@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { join } from 'node:path';
 import { awsClientOptions } from '../lib/aws-client-options.ts';
-import { loadPlan } from '../lib/batch-plan-files.ts';
+import { COMPILED_PLANS_FOLDER, loadCompiledPlan } from '../lib/compiled-plans.ts';
 import { runBatch, type BatchFiring } from '../lib/batch-run.ts';
 import { batchConfig } from '../lib/config.ts';
 import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
@@ -14,10 +14,10 @@ import { createSqsBatchEnqueuer } from '../lib/order-queue.ts';
 import { createSnsOutcomePublisher } from '../lib/outcome-publisher.ts';
 
 const config = batchConfig();
-// Plan files are packaged next to the handler (serverless.yml includes batches/).
-const plansDir = config.plansDir ?? join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'batches');
+// Plans are compiled to JSON when packaging and packaged next to the handler.
+const plansDir = config.plansDir ?? join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), COMPILED_PLANS_FOLDER);
 const deps = {
-  loadPlan: (name: string) => loadPlan(plansDir, name),
+  loadPlan: (name: string) => loadCompiledPlan(plansDir, name),
   ledger: createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
   enqueue: createSqsBatchEnqueuer({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
   publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),

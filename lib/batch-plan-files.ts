@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parsePlan, planNameOf, PlanError, type BatchPlan } from './batch-plan.ts';
+import type { BatchPlan } from './batch-plan-schema.ts';
+import { parsePlan, planNameOf, PlanError } from './batch-plan.ts';
 
 const PLAN_FILE = /\.(ya?ml|json)$/i;
 
@@ -24,13 +25,13 @@ export async function loadAllPlans(dir: string): Promise<{ name: string; plan: B
   return plans;
 }
 
-/** One plan by name, as the scheduled function reads it from its package. */
-export async function loadPlan(dir: string, name: string): Promise<BatchPlan> {
-  planNameOf(`${name}.yaml`);
-  for (const extension of ['yaml', 'yml', 'json']) {
-    const file = join(dir, `${name}.${extension}`);
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined) return parsePlan(file, text);
-  }
-  throw new PlanError(`no batch plan named ${name} in ${dir}`);
+/**
+ * Validates every plan under `sourceDir` and writes each as `<name>.json` to `outDir`: what the scheduled
+ * function reads, so it carries no YAML parser. Returns the plans.
+ */
+export async function compilePlans(sourceDir: string, outDir: string): Promise<{ name: string; plan: BatchPlan }[]> {
+  const plans = await loadAllPlans(sourceDir);
+  await mkdir(outDir, { recursive: true });
+  await Promise.all(plans.map(({ name, plan }) => writeFile(join(outDir, `${name}.json`), `${JSON.stringify(plan)}\n`)));
+  return plans;
 }

@@ -1,53 +1,12 @@
 import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
-import * as z from 'zod/mini';
-import { orderItemSchema, ORDER_LIMITS } from './order-request.ts';
+import { batchPlanSchema, PLAN_NAME_PATTERN, PlanError, type BatchPlan } from './batch-plan-schema.ts';
+
+export { PlanError };
 
 /**
- * A batch plan: a reviewed file under batches/ that buys a set of orders on a schedule. YAML or JSON (JSON
- * is read as YAML, so both report errors with line numbers).
+ * Reading plan files: YAML or JSON (JSON is read as YAML, so both report errors with line numbers). Used
+ * when testing and packaging, and by the local stack; the deployed function reads plans compiled to JSON.
  */
-export const PLAN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** A run's progress is one ledger item (400 KB at most), so a plan holds up to this many orders. */
-export const MAX_PLAN_ORDERS = 2_000;
-
-const RATE = /^rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/;
-const CRON_FIELD = /^[0-9A-Za-z*?,/#L W-]+$/;
-
-/** EventBridge schedule expressions: `rate(5 minutes)`, or `cron(min hour day-of-month month day-of-week year)`. */
-export function scheduleProblem(expression: string): string | undefined {
-  if (expression.startsWith('rate(')) return RATE.test(expression) ? undefined : 'must be like rate(1 day) or rate(15 minutes)';
-  const cron = /^cron\((.*)\)$/.exec(expression);
-  if (!cron) return 'must be a rate(...) or cron(...) expression';
-  const fields = (cron[1] ?? '').trim().split(/\s+/);
-  if (fields.length !== 6) return 'cron(...) needs 6 fields: minutes hours day-of-month month day-of-week year';
-  if (!fields.every((field) => CRON_FIELD.test(field))) return 'cron(...) has a field with characters EventBridge does not accept';
-  const [, , dayOfMonth, , dayOfWeek] = fields;
-  if ((dayOfMonth === '?') === (dayOfWeek === '?')) return 'cron(...) needs "?" in exactly one of day-of-month and day-of-week';
-  return undefined;
-}
-
-const planOrderSchema = z.strictObject({
-  items: z.array(orderItemSchema).check(z.minLength(1, 'must contain at least one item'), z.maxLength(ORDER_LIMITS.maxItems, `must contain at most ${ORDER_LIMITS.maxItems} items`)),
-  payment_method_id: z.optional(z.int().check(z.gte(1, 'must be a positive integer'))),
-  coupons: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(ORDER_LIMITS.maxCouponLength))).check(z.maxLength(ORDER_LIMITS.maxCoupons))),
-});
-
-export const batchPlanSchema = z.strictObject({
-  description: z.optional(z.string()),
-  schedule: z.string({ error: 'is required: a rate(...) or cron(...) expression' }).check(
-    z.refine((expression) => scheduleProblem(expression) === undefined, { error: (issue) => scheduleProblem(String(issue.input)) ?? 'is invalid' }),
-  ),
-  /** A disabled plan is deployed as a disabled rule: it can still be fired by hand. */
-  enabled: z._default(z.boolean(), true),
-  /** The payment method of orders that name none (else the account's default is used). */
-  payment_method_id: z.optional(z.int().check(z.gte(1, 'must be a positive integer'))),
-  orders: z.array(planOrderSchema).check(z.minLength(1, 'must contain at least one order'), z.maxLength(MAX_PLAN_ORDERS, `must contain at most ${MAX_PLAN_ORDERS} orders`)),
-});
-export type BatchPlan = z.output<typeof batchPlanSchema>;
-
-export class PlanError extends Error {
-  override name = 'PlanError';
-}
 
 /** The YAML node at a path, or the nearest ancestor that exists (for a missing key, its parent). */
 function nodeAt(root: Node | null | undefined, path: PropertyKey[]): Node | null | undefined {

@@ -1,6 +1,5 @@
 import type { BatchEnqueued } from './batch-events.ts';
-import type { BatchPlan } from './batch-plan.ts';
-import { PLAN_NAME_PATTERN } from './batch-plan.ts';
+import { PLAN_NAME_PATTERN, type BatchPlan } from './batch-plan-schema.ts';
 import type { Ledger } from './ledger.ts';
 import type { OrderMessage } from './order-request.ts';
 import type { PublishOutcomes } from './outcome-publisher.ts';

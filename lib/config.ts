@@ -117,7 +117,7 @@ export interface BatchConfig {
   tableName: string;
   queueUrl: string;
   topicArn: string;
-  /** Where plan files are read; by default the packaged batches/ directory. */
+  /** Where compiled plans are read; by default the packaged .batches-compiled/ folder. */
   plansDir?: string;
 }
 
@@ -126,6 +126,6 @@ export function batchConfig(env: Env = process.env): BatchConfig {
     tableName: required(env, 'ORDERS_TABLE'),
     queueUrl: required(env, 'ORDERS_QUEUE_URL'),
     topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
-    plansDir: env.BATCH_PLANS_DIR?.trim() || undefined,
+    plansDir: env.COMPILED_PLANS_DIR?.trim() || undefined,
   };
 }

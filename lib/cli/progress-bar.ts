@@ -37,7 +37,7 @@ export function createProgressReporter(output: Output, total: number, now: () =>
   const draw = () => {
     const figures = { done, total, elapsedMs: now() - started };
     if (tty) {
-      const width = Math.max(10, Math.min(40, (output.columns ?? 80) - 40));
+      const width = Math.max(10, Math.min(40, (output.columns || 80) - 40));
       output.write(`\r${renderProgressBar(figures, width)}\x1b[K`);
     } else {
       output.write(`${renderProgressLine(figures)}\n`);

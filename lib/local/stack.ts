@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { WorkerDependencies } from '../order-worker.ts';
+import { compilePlans } from '../batch-plan-files.ts';
+import type { BatchPlan } from '../batch-plan-schema.ts';
 import { LEDGER_TABLE } from '../dynamodb-ledger.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
@@ -78,6 +84,8 @@ export interface LocalStack {
   /** Present when the stack runs against the built-in sandbox. */
   sandbox?: HostingerSandbox;
   worker: SqsEventSource;
+  /** The batch plans of batches/, which the local route fires on demand. */
+  plans: { name: string; plan: BatchPlan }[];
   /** Clients for the local services, for tests, demos and tools. */
   clients: { sqs: SQSClient; sns: SNSClient; dynamodb: DynamoDBClient; secrets: SecretsManagerClient };
   stop(): Promise<void>;
@@ -209,6 +217,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     : await startHostingerSandbox({ port: options.sandboxPort ?? 0, token: sandboxToken, latencyMs: options.sandboxLatencyMs ?? 0 });
   const hostingerApiUrl = options.hostinger?.apiUrl ?? (sandbox as HostingerSandbox).url;
   const resources = await createResources(aws, clients, workerSettings, options.hostinger?.token ?? sandboxToken, hostingerApiUrl);
+  // The plans compiled as packaging compiles them; a bad plan stops the stack with its file and line.
+  const compiledPlans = await mkdtemp(join(tmpdir(), 'hostinger-orders-plans-'));
+  const plans = await compilePlans(fileURLToPath(new URL('../../batches', import.meta.url)), compiledPlans);
 
   Object.assign(process.env, {
     AWS_REGION: aws.region,
@@ -221,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     HOSTINGER_TOKEN_SECRET_ID: resources.secretId,
     HOSTINGER_API_URL: hostingerApiUrl,
     MAX_RECEIVE_COUNT: String(workerSettings.maxReceiveCount),
+    COMPILED_PLANS_DIR: compiledPlans,
     // CloudWatch metrics are log lines: locally they would only drown the output.
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...options.functionEnv,
@@ -262,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     aws,
     sandbox,
     worker: eventSource,
+    plans,
     clients,
     async stop() {
       await api.close();
@@ -269,6 +282,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       for (const client of Object.values(clients)) client.destroy();
       await sandbox?.close();
       await aws.close();
+      await rm(compiledPlans, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,3 @@
-import { loadAllPlans } from '../batch-plan-files.ts';
 import { formatPublished, watchOutcomes } from './outcome-watcher.ts';
 import { startLocalStack } from './stack.ts';
 import { localStackOptionsFromEnv } from './stack-env.ts';
@@ -8,7 +7,7 @@ const options = localStackOptionsFromEnv(process.env);
 const stack = await startLocalStack({ ...options, log: (line) => console.error(line) });
 const watcher = await watchOutcomes(stack, 'hostinger-orders-outcomes-tap', (published) => console.log(`outcome ${formatPublished(published)}`));
 const { resources } = stack;
-const plans = await loadAllPlans('batches');
+const { plans } = stack;
 
 console.log(
   [

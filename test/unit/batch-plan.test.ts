@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadAllPlans } from '../../lib/batch-plan-files.ts';
-import { parsePlan, planNameOf, scheduleProblem } from '../../lib/batch-plan.ts';
+import { scheduleProblem } from '../../lib/batch-plan-schema.ts';
+import { parsePlan, planNameOf } from '../../lib/batch-plan.ts';
 import { runMessages } from '../../lib/batch-run.ts';
 
 const good = `schedule: rate(1 day)
@@ -63,5 +64,24 @@ describe('batch plans', () => {
     expect(first.messages[0]).toMatchObject({ payment_method_id: 1327363, batchRun: { run: 'fleet:2026-12-01T03:00:00Z', size: 2 } });
     expect(first.messages[1]?.payment_method_id).toBe(1327362);
     expect(runMessages('fleet', plan, '2026-12-02T03:00:00Z').messages[0]?.requestId).not.toBe(first.messages[0]?.requestId);
+  });
+});
+
+describe('compiled plans', () => {
+  it('compiles every plan to JSON that the scheduled function reads back without a YAML parser', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { compilePlans } = await import('../../lib/batch-plan-files.ts');
+    const { loadCompiledPlan } = await import('../../lib/compiled-plans.ts');
+    const out = await mkdtemp(join(tmpdir(), 'plans-'));
+    try {
+      const plans = await compilePlans('batches', out);
+      for (const { name, plan } of plans) expect(await loadCompiledPlan(out, name)).toEqual(plan);
+      await expect(loadCompiledPlan(out, 'missing')).rejects.toThrow(/no batch plan named missing/);
+      await expect(loadCompiledPlan(out, '../etc')).rejects.toThrow(/not a plan name/);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@ import { UserError, errorMessage, usageError, writeLine, type CliContext } from 
 import { ORDER_FORMATS, formatOf, parseOrderFile, type OrderFormat } from '../order-file.ts';
 import { formatLineError, type LineError } from '../order-lines.ts';
 import { createProgressReporter } from '../progress-bar.ts';
-import { ProgressRecorder, batchesOfFile, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
+import { ProgressRecorder, batchesOfFile, type BatchState, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
 import { sendOrders, type SendResult } from '../sqs-sender.ts';
 import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride, type Target } from '../targets.ts';
 
@@ -113,13 +113,15 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   }
 
   const previous = readBatchState(stateDir, loaded.batch);
-  const diverged = batchesOfFile(stateDir, loaded.path).filter((state) => state.batch !== loaded.batch && state.contentHash !== loaded.hash && state.sent !== '');
-  if (diverged.length > 0 && values.batch === undefined && !values['new-batch']) {
-    const earlier = diverged.map((state) => `${state.batch} (lines ${state.sent} sent)`).join(', ');
+  // Sent before under another batch name (edited since, or named with --batch then): its lines would get new request ids.
+  const earlier = batchesOfFile(stateDir, loaded.path).filter((state) => state.batch !== loaded.batch && state.sent !== '');
+  if (earlier.length > 0 && values.batch === undefined && !values['new-batch']) {
+    const [first] = earlier as [BatchState, ...BatchState[]];
+    const list = earlier.map((state) => `${state.batch} (lines ${state.sent} sent${state.contentHash !== loaded.hash ? '; the file has changed since' : ''})`).join(', ');
     throw new UserError(
-      `${loaded.name} changed since it was sent as batch ${earlier}. As a new batch its lines get new request ids, so lines sent before would be bought again.\n` +
-        `  to continue that batch with the edited file: --batch ${diverged[0]?.batch} (lines sent before are skipped; a sent line whose order changed is rejected by the pipeline, never bought twice)\n` +
-        `  to send the edited file as a new batch anyway: --new-batch`,
+      `${loaded.name} was sent before as batch ${list}. As batch ${loaded.batch} its lines would get new request ids, so lines sent before would be bought again.\n` +
+        `  to continue batch ${first.batch}: --batch ${first.batch} (lines sent before are skipped; a sent line whose order changed is rejected by the pipeline, never bought twice)\n` +
+        `  to buy the file's orders as a new batch: --new-batch`,
     );
   }
   if (previous && previous.contentHash !== loaded.hash) writeLine(ctx.stderr, `note: ${loaded.name} changed since batch ${loaded.batch} was last sent; lines sent then are skipped`);
@@ -129,12 +131,13 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   const recorder = new ProgressRecorder(stateDir, state, ctx.now);
   const progressPath = relative(ctx.cwd, recorder.path) || recorder.path;
   const { toSend, skipped } = planResume(loaded.planned, state);
-  const started = ctx.now();
+  let started = ctx.now();
 
   let result: SendResult = { sent: [], failed: [], unsent: [], interrupted: false };
   if (toSend.length > 0) {
     const { SQSClient, SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
     const client = new SQSClient(target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, queueUrl));
+    started = ctx.now();
     const progress = createProgressReporter(ctx.stderr, toSend.length, ctx.now);
     let settled = 0;
     const removeForceExit = ctx.onForceExit(() => {
@@ -166,6 +169,7 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   }
 
   const seconds = (ctx.now() - started) / 1000;
+  if (result.fatal) writeLine(ctx.stderr, `stopped: ${result.fatal}${target.kind === 'local' && /ECONNREFUSED/.test(result.fatal) ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : ''}`);
   const out = ctx.stdout;
   const ordersCount = loaded.planned.length;
   writeLine(out, `batch ${loaded.batch} (${loaded.name}): ${ordersCount} order${ordersCount === 1 ? '' : 's'}, request ids ${requestIdRange(loaded.planned)}`);
@@ -178,7 +182,6 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   writeLine(out, `progress file: ${progressPath}`);
 
   const notSent = [...result.failed.map((f) => f.line), ...result.unsent];
-  if (result.fatal) writeLine(ctx.stderr, `stopped: ${result.fatal}${target.kind === 'local' && /ECONNREFUSED/.test(result.fatal) ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : ''}`);
   if (notSent.length > 0) {
     writeLine(out, `sent: ${formatRanges(recorder.sentLines()) ? `lines ${formatRanges(recorder.sentLines())}` : 'none'}`);
     writeLine(out, `not sent: lines ${formatRanges(notSent)}`);
