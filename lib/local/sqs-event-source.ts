@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { invokeWithTimeout } from './lambda-context.ts';
@@ -73,6 +74,8 @@ export function messagesToDelete(records: SQSRecord[], response: SQSBatchRespons
 export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSource {
   const stats = { invocations: 0, deleted: 0, failedInvocations: 0 };
   const abort = new AbortController();
+  // Every lane's long poll listens on this one signal.
+  setMaxListeners(0, abort.signal);
   let running = true;
 
   async function invoke(messages: Message[]) {
