@@ -1,22 +1,7 @@
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, RESOURCE_NAMES as LOCAL_RESOURCE_NAMES } from '../local-resources.ts';
 import { usageError, type CliContext, type Env, type LocalEndpoints } from './context.ts';
 
-/**
- * Where commands go: the local stack (`npm start`, the default) or deployed AWS resources.
- *
- * The names mirror RESOURCE_NAMES in lib/local/stack.ts (a unit test keeps them equal). They are repeated
- * here so the CLI starts without loading the local stack's modules (local AWS emulators, the sandbox).
- */
-export const LOCAL_RESOURCE_NAMES = {
-  table: 'hostinger-orders',
-  queue: 'hostinger-orders',
-  deadLetterQueue: 'hostinger-orders-dlq',
-  topic: 'hostinger-orders-outcomes',
-  secret: 'hostinger-orders/hostinger-api-token',
-} as const;
-
-const LOCAL_ACCOUNT = '000000000000';
-const LOCAL_REGION = 'us-east-1';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** Where commands go: the local stack (`npm start`, the default) or deployed AWS resources. */
 
 export function localEndpoints(env: Env, overrides: Partial<LocalEndpoints> = {}): LocalEndpoints {
   const awsEndpoint = overrides.awsEndpoint ?? `http://127.0.0.1:${env.LOCAL_AWS_PORT || '4566'}`;

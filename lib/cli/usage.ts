@@ -57,12 +57,13 @@ hostinger-orders status --batch <name> [options]
 
 const FOLLOW = `hostinger-orders follow [options]
 
-  Prints one line per outcome as it is published, until Ctrl-C. A temporary queue is subscribed to the
+  Prints one line per outcome (and scheduled batch run event) as it is published, until Ctrl-C. A temporary queue is subscribed to the
   outcomes topic, and removed with its subscription on exit.
 
-  --type <type>               only this outcome type (repeatable): order.succeeded, order.pending,
-                              order.rejected, order.failed, order.unknown
-  --batch <name>              only the requests of this batch
+  --type <type>               only this type (repeatable): order.succeeded, order.pending,
+                              order.rejected, order.failed, order.unknown, and the scheduled runs'
+                              batch.enqueued, batch.completed
+  --batch <name>              only the requests of this batch (a submitted file's)
   --target local|aws          the local stack (default), or the deployed topic
   --topic-arn <arn>           the deployed outcomes topic (implies --target aws; or OUTCOMES_TOPIC_ARN)`;
 

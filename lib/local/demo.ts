@@ -1,6 +1,7 @@
 import type { Outcome } from '../outcome.ts';
 import type { BatchCompleted } from '../batch-events.ts';
-import { formatOutcome, formatPublished, watchOutcomes } from './outcome-watcher.ts';
+import { formatOutcome, formatPublished } from '../outcome-format.ts';
+import { watchOutcomes } from './outcome-watcher.ts';
 import { startLocalStack } from './stack.ts';
 
 /**

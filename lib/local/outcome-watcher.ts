@@ -1,5 +1,4 @@
 import type { SQSEvent } from 'aws-lambda';
-import type { Outcome } from '../outcome.ts';
 import type { Publishable } from '../outcome-publisher.ts';
 import { startSqsEventSource, type SqsEventSource } from './sqs-event-source.ts';
 import { subscribeQueueToOutcomes, type LocalStack } from './stack.ts';
@@ -20,36 +19,4 @@ export async function watchOutcomes(stack: LocalStack, queueName: string, onOutc
     concurrency: 1,
     functionTimeoutMs: 10_000,
   });
-}
-
-const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
-
-/** One line per published document, for a terminal. */
-export function formatPublished(document: Publishable): string {
-  switch (document.type) {
-    case 'batch.enqueued':
-      return `${document.type.padEnd(15)} run=${document.run} orders=${document.size}`;
-    case 'batch.completed': {
-      const counts = Object.entries(document.counts).filter(([, n]) => n > 0).map(([status, n]) => `${status}=${n}`).join(' ');
-      const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ') || 'nothing bought';
-      return `${document.type.padEnd(15)} run=${document.run} ${counts} total ${totals}`;
-    }
-    default:
-      return formatOutcome(document);
-  }
-}
-
-/** One line per order outcome. */
-export function formatOutcome(outcome: Outcome): string {
-  const parts = [`${outcome.type.padEnd(15)} request=${outcome.requestId} attempts=${outcome.attempts}`];
-  if (outcome.order) {
-    const { id, status, total, currency } = outcome.order;
-    parts.push(`order=${id} (${status}${total != null ? `, total ${money(total, currency ?? '')}` : ''})`);
-  }
-  if (outcome.error) {
-    const { httpStatus, code, message, fieldErrors } = outcome.error;
-    const fields = fieldErrors ? ` ${Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; ')}` : '';
-    parts.push(`error=${httpStatus ?? code ?? ''} ${message}${fields}`);
-  }
-  return parts.join(' ');
 }

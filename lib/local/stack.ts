@@ -12,6 +12,7 @@ import type { WorkerDependencies } from '../order-worker.ts';
 import { compilePlans } from '../batch-plan-files.ts';
 import type { BatchPlan } from '../batch-plan-schema.ts';
 import { LEDGER_TABLE } from '../dynamodb-ledger.ts';
+import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../local-resources.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
 import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
@@ -57,13 +58,6 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   maxReceiveCount: 5,
 };
 
-export const RESOURCE_NAMES = {
-  table: 'hostinger-orders',
-  queue: 'hostinger-orders',
-  deadLetterQueue: 'hostinger-orders-dlq',
-  topic: 'hostinger-orders-outcomes',
-  secret: 'hostinger-orders/hostinger-api-token',
-} as const;
 
 export interface LocalResources {
   awsEndpoint: string;
@@ -92,7 +86,6 @@ export interface LocalStack {
 }
 
 const REGION = 'us-east-1';
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 async function createResources(aws: LocalAws, clients: LocalStack['clients'], worker: WorkerSettings, token: string, hostingerApiUrl: string): Promise<LocalResources> {
   await clients.dynamodb.send(

@@ -1,4 +1,6 @@
-import { formatPublished, watchOutcomes } from './outcome-watcher.ts';
+import { forgetRunningStack, writeRunningStack } from '../local-resources.ts';
+import { formatPublished } from '../outcome-format.ts';
+import { watchOutcomes } from './outcome-watcher.ts';
 import { startLocalStack } from './stack.ts';
 import { localStackOptionsFromEnv } from './stack-env.ts';
 
@@ -6,8 +8,9 @@ import { localStackOptionsFromEnv } from './stack-env.ts';
 const options = localStackOptionsFromEnv(process.env);
 const stack = await startLocalStack({ ...options, log: (line) => console.error(line) });
 const watcher = await watchOutcomes(stack, 'hostinger-orders-outcomes-tap', (published) => console.log(`outcome ${formatPublished(published)}`));
-const { resources } = stack;
-const { plans } = stack;
+const { resources, plans } = stack;
+// Tools (the CLI's dry run) find the parts whose ports were chosen at start here.
+await writeRunningStack(process.cwd(), { orderApiUrl: stack.apiUrl, awsEndpoint: resources.awsEndpoint, hostingerApiUrl: resources.hostingerApiUrl });
 
 console.log(
   [
@@ -31,6 +34,7 @@ async function shutdown() {
   console.log('stopping...');
   await watcher.stop();
   await stack.stop();
+  await forgetRunningStack(process.cwd());
   process.exit(0);
 }
 process.on('SIGINT', shutdown);

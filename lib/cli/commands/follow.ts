@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { OUTCOME_STATUSES, outcomeSchema, type Outcome } from '../../outcome.ts';
+import { batchCompletedSchema, batchEnqueuedSchema } from '../../batch-events.ts';
+import { OUTCOME_STATUSES, outcomeSchema } from '../../outcome.ts';
+import type { Publishable } from '../../outcome-publisher.ts';
 import { parseCommandArgs } from '../args.ts';
 import { batchNameProblem } from '../batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
@@ -16,12 +18,31 @@ export const FOLLOW_OPTIONS = {
   'state-dir': { type: 'string' },
 } as const;
 
-export const OUTCOME_TYPES = OUTCOME_STATUSES.map((status) => `order.${status}`);
+/** What the outcomes topic carries: order outcomes, and the events of scheduled batch runs. */
+export const PUBLISHED_TYPES = [...OUTCOME_STATUSES.map((status) => `order.${status}`), 'batch.enqueued', 'batch.completed'];
 
-/** Which outcomes a follow prints: the types go to the subscription's filter policy, the batch is matched here. */
-export function outcomeFilter(batch: string | undefined, batchIds: Set<string> | undefined): (outcome: Outcome) => boolean {
+/** A message of the topic, or undefined when it is none of its documents. */
+export function readPublished(body: string | undefined): Publishable | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body ?? '');
+  } catch {
+    return undefined;
+  }
+  for (const schema of [outcomeSchema, batchEnqueuedSchema, batchCompletedSchema]) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+  }
+  return undefined;
+}
+
+/**
+ * Which documents a follow prints: the types go to the subscription's filter policy; `--batch` (a file's
+ * batch, whose request ids are known) is matched here and leaves out scheduled runs' events.
+ */
+export function publishedFilter(batch: string | undefined, batchIds: Set<string> | undefined): (document: Publishable) => boolean {
   if (batch === undefined) return () => true;
-  return (outcome) => batchIds?.has(outcome.requestId) ?? outcome.requestId.startsWith(`${batch}:`);
+  return (document) => 'requestId' in document && (batchIds?.has(document.requestId) ?? document.requestId.startsWith(`${batch}:`));
 }
 
 /** Lets SNS deliver to the temporary queue (AWS requires it; the local services ignore it). */
@@ -40,7 +61,7 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
   const { values, positionals } = parseCommandArgs('follow', args, FOLLOW_OPTIONS);
   if (positionals.length > 0) throw usageError(`follow takes no arguments, got "${positionals.join(' ')}"`);
   const types = values.type ?? [];
-  for (const type of types) if (!OUTCOME_TYPES.includes(type)) throw usageError(`--type must be one of ${OUTCOME_TYPES.join(', ')}, got "${type}"`);
+  for (const type of types) if (!PUBLISHED_TYPES.includes(type)) throw usageError(`--type must be one of ${PUBLISHED_TYPES.join(', ')}, got "${type}"`);
   if (values.batch !== undefined) {
     const problem = batchNameProblem(values.batch);
     if (problem) throw usageError(`--batch ${problem}`);
@@ -55,9 +76,9 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
     warnAboutEndpointOverride(ctx);
   }
   const batchState = values.batch !== undefined ? readBatchState(stateDirectory(ctx.cwd, ctx.env, values['state-dir']), values.batch) : undefined;
-  const matches = outcomeFilter(values.batch, batchState ? new Set(requestIdsOf(batchState)) : undefined);
+  const matches = publishedFilter(values.batch, batchState ? new Set(requestIdsOf(batchState)) : undefined);
 
-  const [sqsModule, snsModule, { formatOutcome }] = await Promise.all([import('@aws-sdk/client-sqs'), import('@aws-sdk/client-sns'), import('../../local/outcome-watcher.ts')]);
+  const [sqsModule, snsModule, { formatPublished }] = await Promise.all([import('@aws-sdk/client-sqs'), import('@aws-sdk/client-sns'), import('../../outcome-format.ts')]);
   const settings = target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, topicArn);
   const sqs: SQSClient = new sqsModule.SQSClient(settings);
   const sns: SNSClient = new snsModule.SNSClient(settings);
@@ -85,7 +106,7 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
       const hint = target.kind === 'local' ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : '';
       throw new UserError(`could not subscribe to ${topicArn}: ${errorMessage(error)}${hint}`);
     }
-    const what = [types.length > 0 ? types.join(', ') : 'all outcomes', values.batch !== undefined ? `of batch ${values.batch}` : ''].filter(Boolean).join(' ');
+    const what = [types.length > 0 ? types.join(', ') : values.batch !== undefined ? 'the outcomes' : 'all outcomes and batch events', values.batch !== undefined ? `of batch ${values.batch}` : ''].filter(Boolean).join(' ');
     writeLine(ctx.stderr, `following ${what} on ${topicArn} (Ctrl-C to stop)`);
 
     const seen = new Set<string>();
@@ -101,23 +122,16 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
         throw new UserError(`could not receive outcomes: ${errorMessage(error)}`);
       }
       for (const message of messages) {
-        let parsed: ReturnType<typeof outcomeSchema.safeParse>;
-        try {
-          parsed = outcomeSchema.safeParse(JSON.parse(message.Body ?? ''));
-        } catch {
+        const document = readPublished(message.Body);
+        if (!document) {
           writeLine(ctx.stderr, `not an outcome: ${(message.Body ?? '').slice(0, 200)}`);
           continue;
         }
-        if (!parsed.success) {
-          writeLine(ctx.stderr, `not an outcome: ${(message.Body ?? '').slice(0, 200)}`);
-          continue;
-        }
-        const outcome = parsed.data;
-        // Outcomes are delivered at least once: a repeat has the same outcomeId.
-        if (seen.has(outcome.outcomeId) || !matches(outcome)) continue;
-        seen.add(outcome.outcomeId);
+        // Delivered at least once: a repeat has the same outcomeId.
+        if (seen.has(document.outcomeId) || !matches(document)) continue;
+        seen.add(document.outcomeId);
         if (seen.size > 100_000) seen.delete(seen.values().next().value as string);
-        writeLine(ctx.stdout, formatOutcome(outcome));
+        writeLine(ctx.stdout, formatPublished(document));
       }
       if (messages.length > 0) {
         await sqs.send(

@@ -1,0 +1,226 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalEndpoints } from '../../lib/cli/context.ts';
+import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { capture, cli, endpointsOf } from './support.ts';
+
+/**
+ * The CLI against the whole local pipeline: the commands run in-process through runCli, with the test
+ * stack's ephemeral endpoints injected where `npm start`'s fixed ones would be.
+ */
+const KVM2 = 'hostingercom-vps-kvm2-usd-1m';
+const DOMAIN = 'hostingercom-domain-com-usd-1y';
+const KVM1_EUR = 'hostingercom-vps-kvm1-eur-1m';
+
+let t: TestStack;
+let local: LocalEndpoints;
+let dir: string;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  local = endpointsOf(t.stack.resources);
+  dir = mkdtempSync(join(tmpdir(), 'hostinger-orders-cli-'));
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const sandboxOrdersWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
+const outcomesOf = (prefix: string) => t.outcomes.filter((o) => o.requestId.startsWith(prefix));
+
+describe('submit a 500-line CSV', () => {
+  const items = [KVM2, DOMAIN, KVM1_EUR];
+  const csv = ['item_id,quantity,payment_method_id,coupons', ...Array.from({ length: 500 }, (_, i) => `${items[i % 3]},${1 + (i % 2)},1327363,CLI-BULK`)].join('\n');
+  let batch: string;
+
+  it('sends every line with a progress bar and a summary; each order is bought once and gets an outcome', async () => {
+    writeFileSync(join(dir, 'bulk.csv'), csv);
+    const run = await cli(['submit', 'bulk.csv', '--concurrency', '4'], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    batch = /batch (bulk-[0-9a-f]{6}) \(bulk\.csv\): 500 orders, request ids bulk-[0-9a-f]{6}:2 … bulk-[0-9a-f]{6}:501/.exec(run.stdout)?.[1] ?? '';
+    expect(batch).not.toBe('');
+    expect(run.stdout).toMatch(/sent +500\n/);
+    expect(run.stdout).toMatch(/skipped +0\n/);
+    expect(run.stdout).toMatch(/failed +0\n/);
+    expect(run.stdout).toContain(`npx hostinger-orders status --batch ${batch}`);
+    // Not a terminal: plain progress lines, and nothing else on stderr.
+    expect(run.stderr.trimEnd().split('\n').every((line) => /^sent \d+\/500 \(\d+%, \d+\/s\)$/.test(line))).toBe(true);
+    expect(run.stderr).toMatch(/sent 500\/500 \(100%/);
+
+    await waitUntil(() => (new Set(outcomesOf(`${batch}:`).map((o) => o.requestId)).size === 500 ? true : undefined), 25_000, '500 outcomes');
+    expect(outcomesOf(`${batch}:`).every((o) => o.type === 'order.succeeded')).toBe(true);
+    expect(sandboxOrdersWith('CLI-BULK')).toHaveLength(500);
+  });
+
+  it('sending the same file again sends nothing: the progress file says every line was sent', async () => {
+    const run = await cli(['submit', 'bulk.csv'], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sent +0 +nothing left to send/);
+    expect(run.stdout).toMatch(/skipped +500 +lines already sent earlier, skipped \(lines 2-501\)/);
+  });
+
+  it('status of one request prints what GET /orders/{id} answers', async () => {
+    const run = await cli(['status', `${batch}:17`], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    const view = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(view).toEqual((await t.getOrder(`${batch}:17`)).json);
+    expect(view).toMatchObject({ requestId: `${batch}:17`, status: 'succeeded', order: { status: 'completed' } });
+
+    const missing = await cli(['status', 'no-such-request'], { cwd: dir, local });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no request no-such-request in the ledger');
+  });
+
+  it('status of the batch counts its requests by status', async () => {
+    const run = await cli(['status', '--batch', batch], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^batch ${batch}: 500 requests\n  succeeded +500\n$`));
+    const json = await cli(['status', '--batch', batch, '--json'], { cwd: dir, local });
+    expect(JSON.parse(json.stdout)).toMatchObject({ requests: 500, counts: { succeeded: 500 }, waiting: [], notSent: [] });
+    const byLines = await cli(['status', '--batch', batch, '--lines', '501'], { cwd: join(dir, 'elsewhere'), local });
+    expect(byLines.stdout).toMatch(/succeeded +500\n +not in the ledger +1\n/); // line 1 is the header
+  });
+});
+
+describe('an interrupted submit', () => {
+  it('says which lines were sent and which were not, and the same command resumes it without buying twice', async () => {
+    writeFileSync(join(dir, 'interrupted.jsonl'), Array.from({ length: 50 }, () => JSON.stringify({ items: [{ item_id: DOMAIN }], coupons: ['CLI-RESUME'] })).join('\n'));
+    const controller = new AbortController();
+    // Ctrl-C as soon as the first call is confirmed (the first progress line).
+    const stderr = capture();
+    stderr.write = function (s: string) {
+      this.text += s;
+      if (s.startsWith('sent ')) controller.abort();
+      return true;
+    };
+    const first = await cli(['submit', 'interrupted.jsonl', '--concurrency', '1'], { cwd: dir, local, signal: controller.signal, stderr });
+    expect(first.code).toBe(130);
+    expect(first.stdout).toMatch(/sent +10\n/);
+    expect(first.stdout).toMatch(/not sent +40 +lines 11-50 \(interrupted\)/);
+    expect(first.stdout).toContain('sent: lines 1-10\nnot sent: lines 11-50\nto send the rest, run the same command again');
+
+    const second = await cli(['submit', 'interrupted.jsonl'], { cwd: dir, local });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/sent +40\n/);
+    expect(second.stdout).toMatch(/skipped +10 +lines already sent earlier, skipped \(lines 1-10\)/);
+    await waitUntil(() => (new Set(outcomesOf('interrupted-').map((o) => o.requestId)).size === 50 ? true : undefined), 15_000, '50 outcomes');
+    expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
+  });
+
+  it('without the progress file, every line is sent again and the ledger dedupes them: nothing new is bought', async () => {
+    const before = t.outcomes.length;
+    const run = await cli(['submit', 'interrupted.jsonl', '--state-dir', join(dir, 'fresh-state')], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sent +50\n/);
+    // Each request re-publishes its recorded outcome rather than buying.
+    await waitUntil(() => (new Set(t.outcomes.slice(before).filter((o) => o.requestId.startsWith('interrupted-')).map((o) => o.requestId)).size === 50 ? true : undefined), 15_000, 'the re-published outcomes');
+    expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
+  });
+});
+
+describe('dry run against the sandbox', () => {
+  const jsonl = [
+    { payment_method_id: 1327363, items: [{ item_id: KVM2, quantity: 2 }] },
+    { payment_method_id: 1327363, items: [{ item_id: KVM1_EUR, quantity: 1 }, { item_id: DOMAIN, quantity: 1 }] },
+    { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1mo', quantity: 1 }] },
+    { payment_method_id: 1327365, items: [{ item_id: DOMAIN, quantity: 1 }] },
+  ]
+    .map((order) => JSON.stringify(order))
+    .join('\n');
+
+  it('prints what would be bought with totals per currency, and flags a mistyped item id with a suggestion; nothing is sent', async () => {
+    writeFileSync(join(dir, 'dry.jsonl'), jsonl);
+    const sandbox = t.stack.sandbox;
+    if (!sandbox) throw new Error('the test stack runs the sandbox');
+    const { SecretString: token } = await t.stack.clients.secrets.send(new GetSecretValueCommand({ SecretId: t.stack.resources.secretId }));
+    const ordersBefore = sandbox.orders().length;
+    const run = await cli(['submit', 'dry.jsonl', '--dry-run', '--api-url', sandbox.url], { cwd: dir, local, env: { HOSTINGER_API_TOKEN: token } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('dry.jsonl:3: items.0.item_id is not in the Hostinger catalog; nearest: hostingercom-vps-kvm2-usd-1m');
+    expect(run.stdout).toContain('dry.jsonl:4: payment_method_id 1327365 has expired');
+    // 2 × 8.99 USD + 9.99 USD; 5.99 EUR
+    expect(run.stdout).toMatch(/total +5\.99 EUR\n +27\.97 USD\n/);
+    expect(run.stdout).toMatch(/hostingercom-vps-kvm2-usd-1m +KVM 2 +1 month +2 +8\.99 USD +17\.98 USD/);
+    expect(run.stdout).toContain('2 lines with problems');
+    expect(sandbox.orders().length).toBe(ordersBefore);
+  });
+
+  it('reads the token from the local stack\'s secret when none is given, and warns about cards', async () => {
+    writeFileSync(join(dir, 'fine.json'), JSON.stringify([{ items: [{ item_id: DOMAIN }] }], null, 2));
+    const run = await cli(['submit', 'fine.json', '--dry-run', '--api-url', t.stack.sandbox?.url ?? ''], { cwd: dir, local });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('payment method 1327362 is a card: the payment may need 3-D Secure verification');
+    expect(run.stdout).toMatch(/total +9\.99 USD\n/);
+    expect(run.stdout).toContain('all 1 orders check out');
+  });
+
+  it('says where to find the API URL when it is not given', async () => {
+    const run = await cli(['submit', 'fine.json', '--dry-run'], { cwd: dir, local });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('start the local stack (npm start) in this folder, pass --api-url');
+  });
+
+  it('finds the sandbox that a running npm start recorded in .hostinger-orders/local.json', async () => {
+    const { writeRunningStack, forgetRunningStack } = await import('../../lib/local-resources.ts');
+    await writeRunningStack(dir, { orderApiUrl: t.stack.apiUrl, awsEndpoint: t.stack.resources.awsEndpoint, hostingerApiUrl: t.stack.sandbox?.url ?? '' });
+    try {
+      const run = await cli(['submit', 'fine.json', '--dry-run'], { cwd: dir, local });
+      expect(run.stdout).toMatch(/USD/);
+      expect(run.code).toBe(0);
+    } finally {
+      await forgetRunningStack(dir);
+    }
+  });
+});
+
+describe('follow', () => {
+  it('prints one line per outcome of the chosen types until stopped, then removes its queue', async () => {
+    const controller = new AbortController();
+    const following = cli(['follow', '--type', 'order.rejected'], { cwd: dir, local, signal: controller.signal });
+    await waitUntil(() => (following.stderr.text.includes('following') ? true : undefined), 10_000, 'the subscription');
+
+    writeFileSync(
+      join(dir, 'follow.jsonl'),
+      [{ requestId: 'follow-ok', items: [{ item_id: DOMAIN }] }, { requestId: 'follow-expired', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] }].map((o) => JSON.stringify(o)).join('\n'),
+    );
+    expect((await cli(['submit', 'follow.jsonl'], { cwd: dir, local })).code).toBe(0);
+    await t.waitForOutcome('follow-ok');
+    await waitUntil(() => (following.stdout.text.includes('follow-expired') ? true : undefined), 15_000, 'the printed outcome');
+    controller.abort();
+    const run = await following;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^order\.rejected +request=follow-expired attempts=\d+ error=.*1327365/);
+    expect(run.stdout).not.toContain('follow-ok');
+    expect(run.stderr).toContain('the temporary queue and its subscription are removed');
+  });
+});
+
+describe('redrive', () => {
+  it('moves a dead-lettered order back to the queue, where it is bought', async () => {
+    await t.stack.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: local.deadLetterQueueUrl, MessageBody: JSON.stringify({ requestId: 'cli-redriven', items: [{ item_id: KVM2 }], coupons: ['CLI-REDRIVE'] }) }),
+    );
+    const run = await cli(['redrive'], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('moved 1 message(s) back to the orders queue');
+    expect(await t.waitForOutcome('cli-redriven')).toMatchObject({ type: 'order.succeeded' });
+    expect(sandboxOrdersWith('CLI-REDRIVE')).toHaveLength(1);
+    expect((await cli(['redrive'], { cwd: dir, local })).stdout).toContain('the dead-letter queue is empty');
+  });
+});
+
+describe('a stack that is not running', () => {
+  it('says so, and that nothing was sent', async () => {
+    writeFileSync(join(dir, 'down.jsonl'), JSON.stringify({ items: [{ item_id: KVM2 }] }));
+    const run = await cli(['submit', 'down.jsonl'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/stopped: .*ECONNREFUSED.*is npm start running\?/);
+    expect(run.stdout).toMatch(/not sent +1 +lines 1\n/);
+    expect(run.stdout).toContain('to send the rest, run the same command again');
+  });
+});
