@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { batchEntryOf, summarizeRun, type BatchCompleted } from './batch-events.ts';
 import type { CatalogGuard } from './catalog-guard.ts';
-import type { InFlightAttempt, Ledger } from './ledger.ts';
+import type { ClaimResult, InFlightAttempt, Ledger } from './ledger.ts';
 import type { PlaceOrder } from './hostinger/order-client.ts';
 import { logger } from './logger.ts';
 import type { OrderMetrics } from './metrics.ts';
@@ -105,6 +105,29 @@ function outcomeOf(requestId: string, requestedAt: string, result: Exclude<Submi
   });
 }
 
+/** A message whose request could not be claimed: a repeat of a finished one, one in other hands, or a conflict. */
+function unclaimed(claim: Exclude<ClaimResult, { claimed: true }>, requestId: string, batchRun: BatchRunRef | undefined, at: Date): MessageResult {
+  switch (claim.reason) {
+    case 'finished':
+      // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
+      return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
+    case 'busy':
+      return { kind: 'retry', reason: 'another worker holds this request', requestId };
+    case 'conflict':
+      return {
+        kind: 'done',
+        outcome: buildOutcome({
+          requestId,
+          status: 'rejected',
+          attempts: 0,
+          error: { message: `request id ${requestId} is already used by a different order` },
+          requestedAt: at.toISOString(),
+          completedAt: at.toISOString(),
+        }),
+      };
+  }
+}
+
 async function processRecord(record: SQSRecord, deadline: Deadline, deps: WorkerDependencies): Promise<MessageResult> {
   const { ledger, now } = deps;
   const read = readQueueMessage(record.body);
@@ -133,27 +156,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     claimToken,
     leaseUntil: claimedAt.getTime() + deadline.remainingMs(),
   });
-  if (!claim.claimed) {
-    switch (claim.reason) {
-      case 'finished':
-        // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
-        return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
-      case 'busy':
-        return { kind: 'retry', reason: 'another worker holds this request', requestId };
-      case 'conflict':
-        return {
-          kind: 'done',
-          outcome: buildOutcome({
-            requestId,
-            status: 'rejected',
-            attempts: 0,
-            error: { message: `request id ${requestId} is already used by a different order` },
-            requestedAt: claimedAt.toISOString(),
-            completedAt: claimedAt.toISOString(),
-          }),
-        };
-    }
-  }
+  if (!claim.claimed) return unclaimed(claim, requestId, batchRun, claimedAt);
 
   const { record: claimed } = claim;
   const earlier = claimed.inFlight && claimed.inFlight.claimToken !== claimToken ? claimed.inFlight : undefined;
@@ -162,15 +165,15 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   const result: SubmissionResult = refused
     ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
     : await submitOrder(
-    order,
-    { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
-    deadline,
-    { ...deps.submit, placeOrder: observedAttempts(deps.submit.placeOrder, requestId, claimed.attempts, deps.metrics) },
-    {
-      startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
-      reconcile: (window) => deps.reconcile(requestId, order, window, deadline),
-    },
-  );
+        order,
+        { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
+        deadline,
+        { ...deps.submit, placeOrder: observedAttempts(deps.submit.placeOrder, requestId, claimed.attempts, deps.metrics) },
+        {
+          startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
+          reconcile: (window) => deps.reconcile(requestId, order, window, deadline),
+        },
+      );
   if (result.status === 'deferred') {
     const { unresolved } = result;
     await ledger.release(requestId, claimToken, {
