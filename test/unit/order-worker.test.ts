@@ -1,0 +1,83 @@
+import type { SQSRecord } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import type { AttemptResult } from '../../lib/hostinger/classify-attempt.ts';
+import type { Ledger, LedgerRecord } from '../../lib/ledger.ts';
+import type { OrderMetrics } from '../../lib/metrics.ts';
+import { processBatch, type WorkerDependencies } from '../../lib/order-worker.ts';
+
+/** The batch phase of the worker, with its edges faked: which messages are reported, what is published. */
+const record = (requestId: string, itemId = 'hostingercom-vps-kvm2-usd-1m'): SQSRecord =>
+  ({
+    messageId: `m-${requestId}`,
+    body: JSON.stringify({ requestId, items: [{ item_id: itemId }] }),
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
+    messageAttributes: {},
+  }) as unknown as SQSRecord;
+
+function fakeLedger(): Ledger {
+  const claimed = (requestId: string): LedgerRecord => ({ requestId, status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '' });
+  return {
+    claim: async (request: { requestId: string }) => ({ claimed: true, record: claimed(request.requestId) }),
+    complete: async () => undefined,
+    release: async () => undefined,
+    startNextAttempt: async () => undefined,
+    recordDeliveryFailure: vi.fn(async () => undefined),
+    recordBatchEntry: async () => undefined,
+  } as unknown as Ledger;
+}
+
+const metrics: OrderMetrics = { batch: () => undefined, attempt: () => undefined, outcome: () => undefined };
+
+function deps(placeOrder: (order: { items: { item_id: string }[] }) => Promise<AttemptResult>, overrides: Partial<WorkerDependencies> = {}): WorkerDependencies {
+  return {
+    ledger: fakeLedger(),
+    submit: {
+      placeOrder,
+      token: async () => 'token',
+      policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      timeoutMs: 100,
+      reserveMs: 1000,
+      retryAmbiguous: false,
+      sleep: async () => undefined,
+      now: Date.now,
+    },
+    reconcile: async () => ({ result: 'absent' }),
+    publish: vi.fn(async () => new Set<string>()),
+    concurrency: 10,
+    maxReceiveCount: 5,
+    metrics,
+    now: () => new Date(),
+    ...overrides,
+  };
+}
+
+const succeeded: AttemptResult = { kind: 'succeeded', order: { id: 1, status: 'completed' } };
+
+describe('processBatch', () => {
+  it('reports a message still running near the end of the invocation, and publishes the finished ones', async () => {
+    const hanging = 'hostingercom-vps-kvm1-usd-1m';
+    const d = deps((order) => (order.items[0]?.item_id === hanging ? new Promise<AttemptResult>(() => undefined) : Promise.resolve(succeeded)));
+    const end = Date.now() + 1500;
+    const started = Date.now();
+    const response = await processBatch([record('a'), record('b', hanging), record('c')], { remainingMs: () => end - Date.now() }, d);
+    expect(Date.now() - started).toBeLessThan(1400);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
+    const published = vi.mocked(d.publish).mock.calls[0]?.[0] ?? [];
+    expect(published.map((o) => ('requestId' in o ? o.requestId : '')).sort()).toEqual(['a', 'c']);
+  });
+
+  it('reports only the messages whose outcome could not be published', async () => {
+    const d = deps(async () => succeeded);
+    vi.mocked(d.publish).mockImplementation(async (outcomes) => new Set(outcomes.filter((o) => 'requestId' in o && o.requestId === 'b').map((o) => o.outcomeId)));
+    const response = await processBatch([record('a'), record('b')], { remainingMs: () => 60_000 }, d);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
+  });
+
+  it('on the last allowed delivery writes why the message failed, before it goes to the dead-letter queue', async () => {
+    const d = deps(async () => succeeded, { submit: { ...deps(async () => succeeded).submit, token: async () => Promise.reject(new Error('secrets down')) } });
+    const last = { ...record('a'), attributes: { ...record('a').attributes, ApproximateReceiveCount: '5' } } as SQSRecord;
+    const response = await processBatch([last], { remainingMs: () => 60_000 }, d);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-a' }]);
+    expect(d.ledger.recordDeliveryFailure).toHaveBeenCalledWith('a', 'secrets down', 5, expect.any(Date));
+  });
+});
