@@ -17,7 +17,7 @@ export const orderErrorSchema = z.object({
 
 /** Present when an attempt's effect was unknown and the account's subscriptions were checked for it. */
 export const reconciliationSchema = z.object({
-  result: z.enum(['found', 'absent', 'inconclusive']),
+  result: z.enum(['found', 'absent', 'inconclusive', 'unavailable']),
   subscriptionId: z.optional(z.string()),
   candidates: z.optional(z.int()),
 });

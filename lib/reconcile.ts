@@ -23,6 +23,9 @@ export type ReconcileVerdict =
   | { result: 'found'; subscription: Subscription }
   | { result: 'absent' }
   | { result: 'inconclusive'; candidates: number }
+  /** The subscriptions could not be read (an API without that endpoint, or it failed): no evidence either way. */
+  | { result: 'unavailable'; reason: string }
+  /** Not enough time left in this invocation to look: the next delivery looks. */
   | { result: 'deferred'; reason: string };
 
 export function subscriptionKeyFor(price: CatalogPrice | undefined): SubscriptionKey | undefined {

@@ -76,7 +76,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
       logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
       return verdict;
     } catch (error) {
-      return { result: 'deferred', reason: `could not check the account's subscriptions (${error instanceof Error ? error.message : String(error)})` };
+      logger.warn('could not check the account for an unknown attempt', { requestId, error: error as Error });
+      return { result: 'unavailable', reason: `the account's subscriptions could not be checked (${error instanceof Error ? error.message : String(error)})` };
     }
   };
 }

@@ -73,6 +73,13 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
       }
       if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
       const error = lastError ?? lostAttemptError;
+      if (verdict.result === 'unavailable') {
+        // No evidence either way: a 5xx is an answer and is retried, as without reconciliation; a lost answer is not.
+        if (!unresolved.answered) return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict };
+        unresolved = undefined;
+        marked = false;
+        continue;
+      }
       if (verdict.result === 'inconclusive') {
         return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict };
       }

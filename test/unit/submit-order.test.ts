@@ -176,6 +176,16 @@ describe('submitOrder: attempts with an unknown effect', () => {
     expect(startAttempt).toHaveBeenCalledWith(1, { httpStatus: 500, message: 'boom' });
   });
 
+  it('when the subscriptions cannot be read at all, a 5xx is still retried and a lost answer ends unknown', async () => {
+    const retried = setup([error500], { verdicts: [{ result: 'unavailable', reason: 'GET /api/billing/v1/subscriptions answered HTTP 404' }] });
+    await expect(retried.run()).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
+    const lostOne = setup([lost], { verdicts: [{ result: 'unavailable', reason: 'GET /api/billing/v1/subscriptions answered HTTP 404' }] });
+    const result = await lostOne.run();
+    expect(result).toMatchObject({ status: 'unknown', attempts: 1, reconciled: { result: 'unavailable' } });
+    expect(result.error?.message).toMatch(/could not be checked|404/);
+    expect(lostOne.placeOrder).toHaveBeenCalledTimes(1);
+  });
+
   it('when the check cannot run now, defers and keeps the attempt unresolved', async () => {
     const { run } = setup([error500], { verdicts: [{ result: 'deferred', reason: 'no time' }] });
     await expect(run()).resolves.toMatchObject({ status: 'deferred', attempts: 1, unresolved: { answered: true } });
