@@ -24,14 +24,10 @@ function positiveInt(env: Env, name: string, fallback: number): number {
 
 export const DEFAULT_HOSTINGER_API_URL = 'https://developers.hostinger.com';
 
-export interface WorkerConfig {
+export interface WorkerConfig extends HostingerAccessConfig {
   tableName: string;
   topicArn: string;
-  tokenSecretId: string;
-  hostingerApiUrl: string;
-  timeoutMs: number;
   policy: RetryPolicy;
-  tokenCacheSeconds: number;
   concurrency: number;
   reserveMs: number;
   maxReceiveCount: number;
@@ -53,15 +49,12 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
   return {
     tableName: required(env, 'ORDERS_TABLE'),
     topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
-    tokenSecretId: required(env, 'HOSTINGER_TOKEN_SECRET_ID'),
-    hostingerApiUrl: env.HOSTINGER_API_URL?.trim() || DEFAULT_HOSTINGER_API_URL,
-    timeoutMs: positiveInt(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
+    ...hostingerAccess(env),
     policy: {
       maxAttempts: Math.max(1, positiveInt(env, 'HOSTINGER_MAX_ATTEMPTS', 5)),
       baseDelayMs: positiveInt(env, 'HOSTINGER_RETRY_BASE_MS', 500),
       maxDelayMs: positiveInt(env, 'HOSTINGER_RETRY_MAX_MS', 10_000),
     },
-    tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
     concurrency: Math.max(1, positiveInt(env, 'WORKER_CONCURRENCY', 10)),
     reserveMs: positiveInt(env, 'WORKER_RESERVE_MS', 2_000),
     maxReceiveCount: Math.max(1, positiveInt(env, 'MAX_RECEIVE_COUNT', 5)),
@@ -77,26 +70,33 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
   };
 }
 
-/** Catalog checks at intake: on unless CATALOG_CHECKS=off; they need the Hostinger API and its token. */
-export interface CatalogCheckConfig {
+/** How a function reaches the Hostinger API: where it is, the secret holding its token, and patience. */
+export interface HostingerAccessConfig {
   hostingerApiUrl: string;
   tokenSecretId: string;
   tokenCacheSeconds: number;
-  cacheMs: number;
   timeoutMs: number;
+}
+
+function hostingerAccess(env: Env): HostingerAccessConfig {
+  return {
+    hostingerApiUrl: env.HOSTINGER_API_URL?.trim() || DEFAULT_HOSTINGER_API_URL,
+    tokenSecretId: required(env, 'HOSTINGER_TOKEN_SECRET_ID'),
+    tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
+    timeoutMs: positiveInt(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
+  };
+}
+
+/** Catalog checks at intake: on unless CATALOG_CHECKS=off; they need the Hostinger API and its token. */
+export interface CatalogCheckConfig extends HostingerAccessConfig {
+  cacheMs: number;
 }
 
 function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
   const setting = env.CATALOG_CHECKS?.trim().toLowerCase() || 'on';
   if (setting !== 'on' && setting !== 'off') throw new ConfigError(`environment variable CATALOG_CHECKS must be on or off, got "${env.CATALOG_CHECKS}"`);
   if (setting === 'off') return undefined;
-  return {
-    hostingerApiUrl: env.HOSTINGER_API_URL?.trim() || DEFAULT_HOSTINGER_API_URL,
-    tokenSecretId: required(env, 'HOSTINGER_TOKEN_SECRET_ID'),
-    tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
-    cacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
-    timeoutMs: positiveInt(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
-  };
+  return { ...hostingerAccess(env), cacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
 }
 
 export interface IntakeConfig {

@@ -87,6 +87,9 @@ export interface LocalStack {
 
 const REGION = 'us-east-1';
 
+const queueArnOf = async (sqs: SQSClient, queueUrl: string | undefined) =>
+  (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+
 async function createResources(aws: LocalAws, clients: LocalStack['clients'], worker: WorkerSettings, token: string, hostingerApiUrl: string): Promise<LocalResources> {
   await clients.dynamodb.send(
     new CreateTableCommand({
@@ -117,7 +120,7 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
     }),
   );
   const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: RESOURCE_NAMES.deadLetterQueue, Attributes: { MessageRetentionPeriod: '1209600' } }));
-  const dlqArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const dlqArn = await queueArnOf(clients.sqs, dlq.QueueUrl);
   const queue = await clients.sqs.send(
     new CreateQueueCommand({
       QueueName: RESOURCE_NAMES.queue,
@@ -127,7 +130,7 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
       },
     }),
   );
-  const queueArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const queueArn = await queueArnOf(clients.sqs, queue.QueueUrl);
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: RESOURCE_NAMES.topic }));
   const secret = await clients.secrets.send(new CreateSecretCommand({ Name: RESOURCE_NAMES.secret, SecretString: token }));
   if (!queue.QueueUrl || !queueArn || !dlq.QueueUrl || !topic.TopicArn || !secret.ARN) throw new Error('local AWS did not return the created resources');
@@ -148,7 +151,7 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
 export async function subscribeQueueToOutcomes(stack: Pick<LocalStack, 'clients' | 'resources'>, queueName: string, filterPolicy?: object): Promise<string> {
   const { sqs, sns } = stack.clients;
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const queueArn = await queueArnOf(sqs, queue.QueueUrl);
   await sns.send(
     new SubscribeCommand({
       TopicArn: stack.resources.topicArn,

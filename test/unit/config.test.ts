@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { intakeConfig, workerConfig } from '../../lib/config.ts';
+
+const worker = { ORDERS_TABLE: 't', OUTCOMES_TOPIC_ARN: 'arn:topic', HOSTINGER_TOKEN_SECRET_ID: 'arn:secret' };
+
+describe('configuration from the environment', () => {
+  it('gives the worker documented defaults', () => {
+    expect(workerConfig(worker)).toMatchObject({
+      hostingerApiUrl: 'https://developers.hostinger.com',
+      timeoutMs: 10_000,
+      tokenCacheSeconds: 300,
+      policy: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 },
+      concurrency: 10,
+      reserveMs: 2_000,
+      maxReceiveCount: 5,
+      retryAmbiguous: false,
+      catalogChecks: true,
+      maxFleetPauseMs: 60_000,
+      reconcile: { clockSkewMs: 2_000, lateMs: 5_000, settleMs: 1_000, catalogCacheMs: 600_000 },
+    });
+  });
+
+  it('names a missing or malformed variable', () => {
+    expect(() => workerConfig({ ...worker, HOSTINGER_TOKEN_SECRET_ID: ' ' })).toThrow('environment variable HOSTINGER_TOKEN_SECRET_ID is required');
+    expect(() => workerConfig({ ...worker, HOSTINGER_TIMEOUT_MS: '10s' })).toThrow(/HOSTINGER_TIMEOUT_MS must be a non-negative integer, got "10s"/);
+    expect(() => workerConfig({ ...worker, RETRY_AMBIGUOUS_ATTEMPTS: 'maybe' })).toThrow(/RETRY_AMBIGUOUS_ATTEMPTS must be true or false/);
+    expect(() => intakeConfig({ ORDERS_TABLE: 't', ORDERS_QUEUE_URL: 'q', CATALOG_CHECKS: 'sometimes' })).toThrow(/CATALOG_CHECKS must be on or off/);
+  });
+
+  it('needs the token secret at intake only while catalog checks are on', () => {
+    expect(intakeConfig({ ORDERS_TABLE: 't', ORDERS_QUEUE_URL: 'q', CATALOG_CHECKS: 'off' })).toEqual({ tableName: 't', queueUrl: 'q', catalogChecks: undefined });
+    expect(() => intakeConfig({ ORDERS_TABLE: 't', ORDERS_QUEUE_URL: 'q' })).toThrow(/HOSTINGER_TOKEN_SECRET_ID is required/);
+    expect(intakeConfig({ ORDERS_TABLE: 't', ORDERS_QUEUE_URL: 'q', HOSTINGER_TOKEN_SECRET_ID: 's', HOSTINGER_API_URL: 'http://api.test' }).catalogChecks).toMatchObject({
+      hostingerApiUrl: 'http://api.test',
+      tokenSecretId: 's',
+      cacheMs: 600_000,
+    });
+  });
+});
