@@ -41,6 +41,8 @@ export const batchEntryOf = (outcome: Outcome): BatchEntry => ({
   ...(outcome.order?.currency && typeof outcome.order.total === 'number' ? { currency: outcome.order.currency, total: outcome.order.total } : {}),
 });
 
+export const batchCompletedId = (run: string) => `batch.completed:${run}`;
+
 export function summarizeRun(run: string, size: number, entries: BatchEntry[], completedAt: Date): BatchCompleted {
   const counts = Object.fromEntries(OUTCOME_STATUSES.map((status) => [status, 0])) as BatchCompleted['counts'];
   const totals: Record<string, number> = {};
@@ -50,5 +52,5 @@ export function summarizeRun(run: string, size: number, entries: BatchEntry[], c
       totals[entry.currency] = (totals[entry.currency] ?? 0) + entry.total;
     }
   }
-  return { version: 1, outcomeId: `batch.completed:${run}`, type: 'batch.completed', run, size, counts, totals, completedAt: completedAt.toISOString() };
+  return { version: 1, outcomeId: batchCompletedId(run), type: 'batch.completed', run, size, counts, totals, completedAt: completedAt.toISOString() };
 }

@@ -11,6 +11,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BatchEntry } from './batch-events.ts';
 import type { ClaimRequest, ClaimResult, CreateResult, Ledger, LedgerRecord, NewRequest } from './ledger.ts';
 import { LeaseLostError } from './ledger.ts';
+import { OUTCOME_STATUSES } from './outcome.ts';
+import { unsettledIndexKey } from './reconcile.ts';
 
 /**
  * The table's layout, shared with serverless.yml and the local stack: partition key `pk` (a request id,
@@ -26,7 +28,7 @@ export const LEDGER_TABLE = {
 
 /** Records are kept this long after their last change (DynamoDB TTL on `expiresAt`). */
 const RETENTION_SECONDS = 90 * 24 * 3600;
-const TERMINAL = new Set(['succeeded', 'pending', 'rejected', 'failed', 'unknown']);
+const TERMINAL = new Set<string>(OUTCOME_STATUSES);
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + RETENTION_SECONDS;
@@ -164,7 +166,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
               ':requestHash': request.requestHash,
               ':source': request.source,
               ':inFlight': { startedAt: request.now.getTime(), claimToken: request.claimToken },
-              ':item': request.order.items[0]?.item_id ?? 'none',
+              ':item': unsettledIndexKey(request.order.items.map((item) => item.item_id)),
             }),
             ReturnValues: 'ALL_NEW',
           }),
@@ -229,8 +231,8 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
-      if (await put({ pk: requestId, ...record, expiresAt: expiresAt(now) }, 'attribute_not_exists(pk)')) return undefined;
-      return (await get(requestId))?.outcome;
+      if (await put({ pk: requestId, ...record, expiresAt: expiresAt(now) }, 'attribute_not_exists(pk)')) return { recorded: true };
+      return { recorded: false, existing: (await get(requestId))?.outcome };
     },
 
     async recordDeliveryFailure(requestId, reason, receiveCount, now) {

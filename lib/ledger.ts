@@ -91,8 +91,11 @@ export interface Ledger {
   release(requestId: string, claimToken: string, update: { attempts: number; lastError: OrderError; unresolved?: InFlightAttempt; now: Date }): Promise<void>;
   /** Stores the terminal outcome; from then on the request is never submitted again. */
   complete(requestId: string, claimToken: string, completion: Completion, now: Date): Promise<void>;
-  /** Records the outcome of a message rejected before any claim; returns the outcome already stored under that id, if any. */
-  recordRejectedMessage(requestId: string, outcome: Outcome, now: Date): Promise<Outcome | undefined>;
+  /**
+   * Records the outcome of a message rejected before any claim. If the id is taken, says so, with the
+   * outcome stored under it if there is one (a redelivery, or a repeat of a finished request).
+   */
+  recordRejectedMessage(requestId: string, outcome: Outcome, now: Date): Promise<{ recorded: true } | { recorded: false; existing?: Outcome }>;
   /** Notes why a message's last allowed delivery failed (it goes to the dead-letter queue next). */
   recordDeliveryFailure(requestId: string, reason: string, receiveCount: number, now: Date): Promise<void>;
   /** Of these subscription ids, those that Hostinger's own answer attributed to some request. */

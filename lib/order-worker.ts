@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { batchEntryOf, summarizeRun, type BatchCompleted } from './batch-events.ts';
+import { batchCompletedId, batchEntryOf, summarizeRun, type BatchCompleted } from './batch-events.ts';
 import type { CatalogGuard } from './catalog-guard.ts';
 import type { ClaimResult, InFlightAttempt, Ledger } from './ledger.ts';
 import type { PlaceOrder } from './hostinger/order-client.ts';
 import { logger } from './logger.ts';
+import type { OrderError } from './hostinger/classify-attempt.ts';
 import type { OrderMetrics } from './metrics.ts';
 import { mapConcurrently } from './map-concurrently.ts';
-import { orderOf, requestIdSchema, type BatchRunRef } from './order-request.ts';
+import { orderOf, requestIdSchema, type BatchRunRef, type FieldErrors } from './order-request.ts';
 import { buildOutcome, type Outcome } from './outcome.ts';
 import type { PublishOutcomes } from './outcome-publisher.ts';
 import { readQueueMessage } from './queue-message.ts';
@@ -54,8 +55,11 @@ function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBef
   };
 }
 
-/** A message is either done (its outcome to publish) or goes back to the queue for a later delivery. */
-type MessageResult = { kind: 'done'; outcome: Outcome; batchRun?: BatchRunRef } | { kind: 'retry'; reason: string; requestId?: string };
+/**
+ * A message is either done (its outcome to publish; `fresh` when this delivery decided it, not a repeat)
+ * or goes back to the queue for a later delivery.
+ */
+type MessageResult = { kind: 'done'; outcome: Outcome; fresh: boolean; batchRun?: BatchRunRef } | { kind: 'retry'; reason: string; requestId?: string };
 
 /**
  * The request a message is about: the `requestId` message attribute (set by the redrive tool), the body's
@@ -73,18 +77,38 @@ function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
     : { startedAt: inFlight.startedAt, endedAt: inFlight.startedAt + timeoutMs, answered: false };
 }
 
-async function rejectUnreadable(record: SQSRecord, requestId: string, errors: Record<string, string[]>, deps: WorkerDependencies): Promise<MessageResult> {
+/** The request id of any message, readable or not: for failures reported after the fact. */
+function requestIdOfRecord(record: SQSRecord): string {
+  const read = readQueueMessage(record.body);
+  return requestIdFor(record, read.ok ? read.message.requestId : read.requestId);
+}
+
+/**
+ * Rejects a message before any claim, and records the rejection so a redelivery publishes the same outcome.
+ * A message that names a request id already in use by another order is reported under its own message id
+ * (`sqs-<message id>`), so that request never gets a second, different outcome.
+ */
+async function rejectMessage(record: SQSRecord, requestId: string, error: OrderError, deps: WorkerDependencies): Promise<MessageResult> {
   const at = deps.now();
-  const outcome = buildOutcome({
-    requestId,
-    status: 'rejected',
-    attempts: 0,
-    error: { message: 'the queue message is not a valid order request', fieldErrors: errors },
-    requestedAt: new Date(Number(record.attributes.SentTimestamp) || at.getTime()).toISOString(),
-    completedAt: at.toISOString(),
-  });
-  // A redelivered rejection publishes the outcome stored the first time, so its outcomeId is stable.
-  return { kind: 'done', outcome: (await deps.ledger.recordRejectedMessage(requestId, outcome, at)) ?? outcome };
+  const rejection = (id: string) =>
+    buildOutcome({
+      outcomeId: `rejected:${record.messageId}`,
+      requestId: id,
+      status: 'rejected',
+      attempts: 0,
+      error,
+      requestedAt: new Date(Number(record.attributes.SentTimestamp) || at.getTime()).toISOString(),
+      completedAt: at.toISOString(),
+    });
+  const outcome = rejection(requestId);
+  const recorded = await deps.ledger.recordRejectedMessage(requestId, outcome, at);
+  if (recorded.recorded) return { kind: 'done', outcome, fresh: true };
+  if (recorded.existing?.outcomeId === outcome.outcomeId) return { kind: 'done', outcome: recorded.existing, fresh: false };
+  const ownId = `sqs-${record.messageId}`;
+  if (requestId === ownId) return { kind: 'retry', reason: `request id ${ownId} is taken`, requestId };
+  const own = rejection(ownId);
+  const ownRecorded = await deps.ledger.recordRejectedMessage(ownId, own, at);
+  return { kind: 'done', outcome: ownRecorded.recorded ? own : (ownRecorded.existing ?? own), fresh: ownRecorded.recorded };
 }
 
 function outcomeOf(requestId: string, requestedAt: string, result: Exclude<SubmissionResult, { status: 'deferred' }>, completedAt: Date): Outcome {
@@ -106,45 +130,45 @@ function outcomeOf(requestId: string, requestedAt: string, result: Exclude<Submi
 }
 
 /** A message whose request could not be claimed: a repeat of a finished one, one in other hands, or a conflict. */
-function unclaimed(claim: Exclude<ClaimResult, { claimed: true }>, requestId: string, batchRun: BatchRunRef | undefined, at: Date): MessageResult {
+function unclaimed(
+  claim: Exclude<ClaimResult, { claimed: true }>,
+  record: SQSRecord,
+  requestId: string,
+  batchRun: BatchRunRef | undefined,
+  deps: WorkerDependencies,
+): MessageResult | Promise<MessageResult> {
   switch (claim.reason) {
     case 'finished':
       // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
-      return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
+      return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, fresh: false, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
     case 'busy':
       return { kind: 'retry', reason: 'another worker holds this request', requestId };
     case 'conflict':
-      return {
-        kind: 'done',
-        outcome: buildOutcome({
-          requestId,
-          status: 'rejected',
-          attempts: 0,
-          error: { message: `request id ${requestId} is already used by a different order` },
-          requestedAt: at.toISOString(),
-          completedAt: at.toISOString(),
-        }),
-      };
+      return rejectMessage(record, requestId, { message: `request id ${requestId} is already used by a different order` }, deps);
   }
 }
 
 async function processRecord(record: SQSRecord, deadline: Deadline, deps: WorkerDependencies): Promise<MessageResult> {
   const { ledger, now } = deps;
   const read = readQueueMessage(record.body);
-  if (!read.ok) return rejectUnreadable(record, requestIdFor(record, read.requestId), read.errors, deps);
+  if (!read.ok) {
+    return rejectMessage(record, requestIdFor(record, read.requestId), { message: 'the queue message is not a valid order request', fieldErrors: read.errors }, deps);
+  }
 
   const requestId = requestIdFor(record, read.message.requestId);
   if (!attemptFits(deadline, 0, deps.submit.timeoutMs, deps.submit.reserveMs)) return { kind: 'retry', reason: 'not enough time left to start', requestId };
+  const order = orderOf(read.message);
+  const { batchRun } = read.message;
+  let refused: FieldErrors | undefined;
   try {
-    // Read the token before claiming: an unreachable Secrets Manager then costs no ledger writes, and
-    // nothing slow stands between the claim (which marks the attempt in flight) and the call.
+    // The token and the catalog check come before the claim: an unreachable Secrets Manager then costs no
+    // ledger writes, and nothing slow stands between the claim (which marks the attempt in flight) and the call.
     await deps.submit.token();
+    refused = await deps.catalogGuard?.(order);
   } catch (error) {
     return { kind: 'retry', reason: error instanceof Error ? error.message : 'token unavailable', requestId };
   }
 
-  const order = orderOf(read.message);
-  const { batchRun } = read.message;
   const claimToken = randomUUID();
   const claimedAt = now();
   const claim = await ledger.claim({
@@ -156,13 +180,13 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     claimToken,
     leaseUntil: claimedAt.getTime() + deadline.remainingMs(),
   });
-  if (!claim.claimed) return unclaimed(claim, requestId, batchRun, claimedAt);
+  if (!claim.claimed) return unclaimed(claim, record, requestId, batchRun, deps);
 
   const { record: claimed } = claim;
   const earlier = claimed.inFlight && claimed.inFlight.claimToken !== claimToken ? claimed.inFlight : undefined;
-  // Only before anything was tried: a request already under way is never refused halfway.
-  const refused = claimed.attempts === 0 && !earlier ? await deps.catalogGuard?.(order) : undefined;
-  const result: SubmissionResult = refused
+  // Refused only before anything was tried: a request already under way is never refused halfway.
+  const result: SubmissionResult =
+    refused && claimed.attempts === 0 && !earlier
     ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
     : await submitOrder(
         order,
@@ -182,8 +206,9 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       unresolved: unresolved && { startedAt: unresolved.startedAt, claimToken, ...(unresolved.answered ? { answeredAt: unresolved.endedAt } : {}) },
       now: now(),
     });
-    logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error });
-    return { kind: 'retry', reason: result.error.message, requestId };
+    const reason = result.reason ?? result.error.message;
+    logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason });
+    return { kind: 'retry', reason, requestId };
   }
   const completedAt = now();
   const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt);
@@ -195,7 +220,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     { outcome, ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}) },
     completedAt,
   );
-  return { kind: 'done', outcome, batchRun };
+  return { kind: 'done', outcome, fresh: true, batchRun };
 }
 
 /**
@@ -216,8 +241,9 @@ async function completedRuns(results: (MessageResult | undefined)[], deps: Worke
 }
 
 const retryOnError = (record: SQSRecord) => (error: unknown): MessageResult => {
-  logger.error('order message failed; it will be redelivered', { messageId: record.messageId, error: error as Error });
-  return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
+  const requestId = requestIdOfRecord(record);
+  logger.error('order message failed; it will be delivered again', { messageId: record.messageId, requestId, error: error as Error });
+  return { kind: 'retry', reason: error instanceof Error ? error.message : String(error), requestId };
 };
 
 /**
@@ -241,7 +267,8 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   await Promise.race([processing, cutoff]);
   clearTimeout(timer);
 
-  const outcomes = settled.flatMap((result) => (result?.kind === 'done' ? [result.outcome] : []));
+  const done = settled.flatMap((result) => (result?.kind === 'done' ? [result] : []));
+  const outcomes = done.map((result) => result.outcome);
   const summaries = await completedRuns(settled, deps).catch((error: unknown) => {
     // The run's entries are written again when its messages are redelivered: report them as failures.
     logger.error('could not record batch progress', { error: error as Error });
@@ -251,9 +278,10 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   for (const summary of summaries ?? []) {
     if (!unpublished.has(summary.outcomeId)) await deps.ledger.markBatchSummaryPublished(summary.run, deps.now()).catch(() => undefined);
   }
-  for (const outcome of outcomes) {
+  for (const { outcome, fresh } of done) {
     const published = !unpublished.has(outcome.outcomeId);
-    if (published) deps.metrics.outcome(outcome);
+    // Counted once per request: a repeat (redelivery, duplicate) publishes again but is not a new outcome.
+    if (published && fresh) deps.metrics.outcome(outcome);
     logger.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
       requestId: outcome.requestId,
       outcome: outcome.type,
@@ -266,14 +294,17 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   await Promise.all(
     records.map(async (record, index) => {
       const result = settled[index];
-      const summaryUnpublished = result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(`batch.completed:${result.batchRun.run}`));
+      const summaryUnpublished =
+        result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(batchCompletedId(result.batchRun.run)));
       if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;
       failures.push({ itemIdentifier: record.messageId });
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       const reason = !result ? 'still running when the invocation ended' : result.kind === 'retry' ? result.reason : 'its outcome could not be published';
-      const requestId = result?.kind === 'done' ? result.outcome.requestId : result?.requestId;
-      if (requestId && receiveCount >= deps.maxReceiveCount) {
-        await deps.ledger.recordDeliveryFailure(requestId, reason, receiveCount, deps.now()).catch(retryOnError(record));
+      if (receiveCount >= deps.maxReceiveCount) {
+        const requestId = result?.kind === 'done' ? result.outcome.requestId : (result?.requestId ?? requestIdOfRecord(record));
+        await deps.ledger.recordDeliveryFailure(requestId, reason, receiveCount, deps.now()).catch((error: unknown) => {
+          logger.error('could not record why the message goes to the dead-letter queue', { requestId, error: error as Error });
+        });
       }
     }),
   );

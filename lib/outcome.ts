@@ -40,6 +40,8 @@ export type Outcome = z.output<typeof outcomeSchema>;
 export type OutcomeType = Outcome['type'];
 
 export function buildOutcome(fields: {
+  /** Given when the outcome must be the same across redeliveries without being stored first. */
+  outcomeId?: string;
   requestId: string;
   status: OutcomeStatus;
   attempts: number;
@@ -51,7 +53,7 @@ export function buildOutcome(fields: {
 }): Outcome {
   return {
     version: OUTCOME_VERSION,
-    outcomeId: randomUUID(),
+    outcomeId: fields.outcomeId ?? randomUUID(),
     type: `order.${fields.status}`,
     status: fields.status,
     requestId: fields.requestId,

@@ -36,6 +36,14 @@ export function subscriptionKeyFor(price: CatalogPrice | undefined): Subscriptio
 export const CREATED_AT_RESOLUTION_MS = 1000;
 
 /**
+ * How an order of several items is indexed among unsettled attempts: its subscriptions may be of any of its
+ * items, so it is a rival to every item's reconciliation.
+ */
+export const MULTI_ITEM = '*';
+
+export const unsettledIndexKey = (itemIds: string[]): string => (itemIds.length === 1 && itemIds[0] !== undefined ? itemIds[0] : MULTI_ITEM);
+
+/**
  * Subscriptions the attempt could have created: made within its window (widened by the clock skew between
  * us and Hostinger, and by `lateMs` for work Hostinger may finish after we stopped waiting), and, when the
  * catalog told us what the item is, of that item, currency and period. Without a key every subscription

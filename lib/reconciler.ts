@@ -1,8 +1,17 @@
-import type { BillingReader, CatalogPrice } from './hostinger/billing-reads.ts';
+import type { BillingReader, CatalogPrice, Subscription } from './hostinger/billing-reads.ts';
 import type { Ledger } from './ledger.ts';
 import { logger } from './logger.ts';
 import type { OrderRequest } from './order-request.ts';
-import { CREATED_AT_RESOLUTION_MS, candidateSubscriptions, reconcileAttempt, subscriptionKeyFor, type AttemptWindow, type ReconcileVerdict } from './reconcile.ts';
+import {
+  CREATED_AT_RESOLUTION_MS,
+  MULTI_ITEM,
+  candidateSubscriptions,
+  reconcileAttempt,
+  subscriptionKeyFor,
+  type AttemptWindow,
+  type ReconcileVerdict,
+  type SubscriptionKey,
+} from './reconcile.ts';
 import type { Deadline } from './retry-policy.ts';
 import type { TokenSource } from './token-source.ts';
 
@@ -57,27 +66,33 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
       return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery' };
     }
     if (waitMs > 0) await deps.sleep(waitMs);
+    const itemId = order.items[0]?.item_id;
+    let key: SubscriptionKey | undefined;
+    let subscriptions: Subscription[];
     try {
       const token = await deps.token();
-      const itemId = order.items[0]?.item_id;
-      const key = subscriptionKeyFor(itemId === undefined ? undefined : await catalogPrice(itemId, token));
-      const subscriptions = await deps.billing.subscriptions(token);
-      const candidates = candidateSubscriptions(subscriptions, window, key, settings);
-      // Attempts on the same item that started close enough to a candidate's creation to have made it.
-      const reachBefore = deps.timeoutMs + settings.lateMs + settings.clockSkewMs;
-      const reachAfter = settings.clockSkewMs + CREATED_AT_RESOLUTION_MS;
-      const rivalsFor = async (candidate: { created_at: string }) => {
-        if (!key || itemId === undefined) return undefined;
-        const created = Date.parse(candidate.created_at);
-        const rivals = await deps.ledger.unsettledAttempts(itemId, created - reachBefore, created + reachAfter);
-        return rivals.map((rival) => rival.requestId);
-      };
-      const verdict = await reconcileAttempt(requestId, candidates, { ledger: deps.ledger, rivalsFor, now: () => new Date(deps.now()) });
-      logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
-      return verdict;
+      key = subscriptionKeyFor(itemId === undefined ? undefined : await catalogPrice(itemId, token));
+      subscriptions = await deps.billing.subscriptions(token);
     } catch (error) {
+      // Only Hostinger's side can be "unavailable" (no evidence either way); a ledger failure below is
+      // not: it leaves the attempt marked and the message is redelivered.
       logger.warn('could not check the account for an unknown attempt', { requestId, error: error as Error });
       return { result: 'unavailable', reason: `the account's subscriptions could not be checked (${error instanceof Error ? error.message : String(error)})` };
     }
+    const candidates = candidateSubscriptions(subscriptions, window, key, settings);
+    // Attempts on the same item (or on several items) that started close enough to a candidate's creation to have made it.
+    const reachBefore = deps.timeoutMs + settings.lateMs + settings.clockSkewMs;
+    const reachAfter = settings.clockSkewMs + CREATED_AT_RESOLUTION_MS;
+    const rivalsFor = async (candidate: { created_at: string }) => {
+      if (!key || itemId === undefined) return undefined;
+      const created = Date.parse(candidate.created_at);
+      const rivals = await Promise.all(
+        [itemId, MULTI_ITEM].map((indexed) => deps.ledger.unsettledAttempts(indexed, created - reachBefore, created + reachAfter)),
+      );
+      return rivals.flat().map((rival) => rival.requestId);
+    };
+    const verdict = await reconcileAttempt(requestId, candidates, { ledger: deps.ledger, rivalsFor, now: () => new Date(deps.now()) });
+    logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
+    return verdict;
   };
 }

@@ -18,7 +18,7 @@ export type Reconciled = Exclude<ReconcileVerdict, { result: 'deferred' }>;
  */
 export type SubmissionResult =
   | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled }
-  | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow };
+  | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow; reason?: string };
 
 export interface SubmitDependencies {
   placeOrder: PlaceOrder;
@@ -38,7 +38,7 @@ export interface SubmitDependencies {
 
 /** Per-request hooks into the ledger and reconciliation, supplied by the worker. */
 export interface SubmitHooks {
-  /** Marks an attempt as in flight, with its start time, before it starts (the claim marks the first one of a delivery). */
+  /** Marks an attempt as in flight, with its start time, before it starts (the claim marks a delivery's first, unless it waits). */
   startAttempt: (attemptsAnswered: number, lastError: OrderError | undefined) => Promise<void>;
   /** Looks for an order an unknown attempt may have created. */
   reconcile: (window: AttemptWindow) => Promise<ReconcileVerdict>;
@@ -68,9 +68,8 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
   for (;;) {
     if (unresolved) {
       const verdict = await hooks.reconcile(unresolved);
-      if (verdict.result === 'deferred') {
-        return { status: 'deferred', attempts, error: { ...(lastError ?? lostAttemptError), message: `${(lastError ?? lostAttemptError).message}; ${verdict.reason}` }, unresolved };
-      }
+      // The reason goes to the log, not into the stored error, which a later delivery would extend again.
+      if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason };
       if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
       const error = lastError ?? lostAttemptError;
       if (verdict.result === 'unavailable') {

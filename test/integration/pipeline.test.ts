@@ -208,6 +208,19 @@ describe('SQS intake', () => {
     expect((await t.getOrder('producer-invalid-1')).json).toMatchObject({ status: 'rejected', attempts: 0 });
   });
 
+  it('a message that reuses another order\'s request id is rejected under its own message id', async () => {
+    await t.sendMessage(JSON.stringify({ requestId: 'producer-taken-1', ...order('T-TAKEN') }));
+    await t.waitForOutcome('producer-taken-1');
+    const messageId = await t.sendMessage(JSON.stringify({ requestId: 'producer-taken-1', ...order('T-TAKEN-OTHER') }));
+    await expect(t.waitForOutcome(`sqs-${messageId}`)).resolves.toMatchObject({
+      type: 'order.rejected',
+      outcomeId: `rejected:${messageId}`,
+      error: { message: 'request id producer-taken-1 is already used by a different order' },
+    });
+    expect(t.outcomes.filter((o) => o.requestId === 'producer-taken-1')).toHaveLength(1);
+    expect(ordersWithCoupon('T-TAKEN-OTHER')).toHaveLength(0);
+  });
+
   it('reports only the failing message of a batch: the others are not run again', async () => {
     // One order meets a 429 whose Retry-After does not fit in the invocation: it goes back to the queue.
     t.stack.sandbox?.addFaults([{ fault: 'rateLimit', retryAfterSeconds: 3600, times: -1, match: { coupon: 'T-BATCH-SLOW' } }]);

@@ -188,6 +188,7 @@ describe('submitOrder: attempts with an unknown effect', () => {
 
   it('when the check cannot run now, defers and keeps the attempt unresolved', async () => {
     const { run } = setup([error500], { verdicts: [{ result: 'deferred', reason: 'no time' }] });
-    await expect(run()).resolves.toMatchObject({ status: 'deferred', attempts: 1, unresolved: { answered: true } });
+    // The stored error stays the attempt's own: the reason is logged, not appended at every delivery.
+    await expect(run()).resolves.toMatchObject({ status: 'deferred', attempts: 1, unresolved: { answered: true }, error: { message: 'boom' }, reason: 'no time' });
   });
 });
