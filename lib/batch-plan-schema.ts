@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { orderItemSchema, ORDER_LIMITS } from './order-request.ts';
+import { orderFields } from './order-request.ts';
 
 /** A batch plan: a reviewed file under batches/ that buys a set of orders on a schedule. */
 export const PLAN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -22,11 +22,8 @@ export function scheduleProblem(expression: string): string | undefined {
   return undefined;
 }
 
-const planOrderSchema = z.strictObject({
-  items: z.array(orderItemSchema).check(z.minLength(1, 'must contain at least one item'), z.maxLength(ORDER_LIMITS.maxItems, `must contain at most ${ORDER_LIMITS.maxItems} items`)),
-  payment_method_id: z.optional(z.int().check(z.gte(1, 'must be a positive integer'))),
-  coupons: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(ORDER_LIMITS.maxCouponLength))).check(z.maxLength(ORDER_LIMITS.maxCoupons))),
-});
+// Each order of a plan is exactly an order request: what the plan accepts, its messages always pass.
+const planOrderSchema = z.strictObject(orderFields);
 
 export const batchPlanSchema = z.strictObject({
   description: z.optional(z.string()),
@@ -36,7 +33,7 @@ export const batchPlanSchema = z.strictObject({
   /** A disabled plan is deployed as a disabled rule: it can still be fired by hand. */
   enabled: z._default(z.boolean(), true),
   /** The payment method of orders that name none (else the account's default is used). */
-  payment_method_id: z.optional(z.int().check(z.gte(1, 'must be a positive integer'))),
+  payment_method_id: orderFields.payment_method_id,
   orders: z.array(planOrderSchema).check(z.minLength(1, 'must contain at least one order'), z.maxLength(MAX_PLAN_ORDERS, `must contain at most ${MAX_PLAN_ORDERS} orders`)),
 });
 export type BatchPlan = z.output<typeof batchPlanSchema>;

@@ -26,7 +26,7 @@ export const LEDGER_TABLE = {
   unsettledIndex: 'byUnsettledItem',
 } as const;
 
-/** Records are kept this long after their last change (DynamoDB TTL on `expiresAt`). */
+/** Records are kept this long after they are created, claimed or completed (DynamoDB TTL on `expiresAt`). */
 const RETENTION_SECONDS = 90 * 24 * 3600;
 const TERMINAL = new Set<string>(OUTCOME_STATUSES);
 
@@ -208,7 +208,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
       updateClaimed(
         requestId,
         claimToken,
-        `SET #status = :status, attempts = :attempts, outcome = :outcome, updatedAt = :now${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
+        `SET #status = :status, attempts = :attempts, outcome = :outcome, updatedAt = :now, expiresAt = :expiresAt${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
           // An unknown outcome stays listed as unsettled: its order may exist (or appear later than expected),
           // and must never be claimed by another request.
           `REMOVE claimToken, leaseUntil, lastError, inFlight${outcome.status === 'unknown' ? '' : ', unsettledItem, unsettledSince'}`,
@@ -217,6 +217,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
           ':attempts': outcome.attempts,
           ':outcome': outcome,
           ':now': now.toISOString(),
+          ':expiresAt': expiresAt(now),
           ...(subscriptionId ? { ':subscriptionId': subscriptionId, ':subscriptionSource': subscriptionSource } : {}),
         },
       ),

@@ -44,7 +44,7 @@ export async function createOrderHandler(event: APIGatewayProxyEventV2, deps: In
     result = await acceptOrder({ body: read.body, idempotencyKey: event.headers?.['idempotency-key'] }, deps);
   } catch (error) {
     logger.error('order could not be recorded or queued', { error: error as Error });
-    return errorResponse(503, 'the order could not be accepted right now; nothing was queued, so it is safe to send it again');
+    return errorResponse(503, 'the order could not be accepted right now; send it again with the same Idempotency-Key, which never buys twice');
   }
   switch (result.kind) {
     case 'invalid':

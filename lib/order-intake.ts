@@ -30,10 +30,15 @@ export async function acceptOrder(input: { body: unknown; idempotencyKey?: strin
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
 
   const order = parsed.value;
-  const refused = await deps.catalogGuard?.(order);
-  if (refused) return { kind: 'invalid', errors: refused };
   const requestId = idempotencyKey === undefined ? newRequestId() : requestIdForIdempotencyKey(idempotencyKey);
   const hash = requestHash(order);
+  const refused = await deps.catalogGuard?.(order);
+  if (refused) {
+    // A replay of a request accepted earlier gets its request id back, even if the catalog changed since.
+    const earlier = idempotencyKey === undefined ? undefined : await deps.ledger.get(requestId);
+    if (earlier?.requestHash === hash) return { kind: 'accepted', requestId, status: earlier.status, duplicate: true };
+    return { kind: 'invalid', errors: refused };
+  }
   const created = await deps.ledger.create({ requestId, source: 'http', order, requestHash: hash, now: deps.now() });
   if (!created.created) {
     if (created.existing.requestHash !== hash) {

@@ -39,7 +39,8 @@ export const orderItemSchema = z.strictObject({
   quantity: z._default(quantity, 1),
 });
 
-const orderFields = {
+/** The fields of an order request: the HTTP body, the queue message, and each order of a batch plan. */
+export const orderFields = {
   payment_method_id: z.optional(boundedInt(1, 2 ** 31 - 1, 'must be a positive integer', 'is too large')),
   items: z
     .array(orderItemSchema, { error: 'must be an array of items' })

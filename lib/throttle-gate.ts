@@ -1,4 +1,4 @@
-import { GetItemCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * A pause shared by every worker: after a 429, no container calls Hostinger before the pause ends, so a
@@ -42,8 +42,9 @@ export function createSharedThrottleGate(options: {
     async pause(requested) {
       const until = Math.min(requested, now() + options.maxPauseMs);
       known = Math.max(known, until);
-      try {
-        await options.client.send(
+      // A longer pause already set (the condition fails) or an unwritable gate: this container pauses anyway.
+      await options.client
+        .send(
           new UpdateItemCommand({
             TableName: options.tableName,
             Key: GATE_KEY,
@@ -51,10 +52,8 @@ export function createSharedThrottleGate(options: {
             ConditionExpression: 'attribute_not_exists(pauseUntil) OR pauseUntil < :until',
             ExpressionAttributeValues: { ':until': { N: String(until) } },
           }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) return;
-      }
+        )
+        .catch(() => undefined);
     },
   };
 }
