@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientOptions } from '../lib/aws-client-options.ts';
+import { createCatalogCache } from '../lib/catalog-cache.ts';
 import { createCatalogGuard } from '../lib/catalog-guard.ts';
 import { intakeConfig } from '../lib/config.ts';
 import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
@@ -18,11 +19,13 @@ const deps = {
   enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
   catalogGuard:
     checks &&
-    createCatalogGuard({
-      billing: createBillingReader({ baseUrl: checks.hostingerApiUrl, timeoutMs: checks.timeoutMs }),
-      token: createSecretsManagerTokenSource({ client: new SecretsManagerClient(awsClientOptions), secretId: checks.tokenSecretId, cacheSeconds: checks.tokenCacheSeconds }),
-      cacheMs: checks.cacheMs,
-    }),
+    createCatalogGuard(
+      createCatalogCache({
+        billing: createBillingReader({ baseUrl: checks.hostingerApiUrl, timeoutMs: checks.timeoutMs }),
+        token: createSecretsManagerTokenSource({ client: new SecretsManagerClient(awsClientOptions), secretId: checks.tokenSecretId, cacheSeconds: checks.tokenCacheSeconds }),
+        cacheMs: checks.cacheMs,
+      }),
+    ),
   now: () => new Date(),
 };
 

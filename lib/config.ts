@@ -34,6 +34,8 @@ export interface WorkerConfig extends HostingerAccessConfig {
   retryAmbiguous: boolean;
   reconcile: ReconcilerSettings;
   catalogChecks: boolean;
+  /** How long the catalog and payment methods are cached (catalog checks, reconciliation). */
+  catalogCacheMs: number;
   maxFleetPauseMs: number;
 }
 
@@ -59,14 +61,14 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     reserveMs: positiveInt(env, 'WORKER_RESERVE_MS', 2_000),
     maxReceiveCount: Math.max(1, positiveInt(env, 'MAX_RECEIVE_COUNT', 5)),
     retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
-    catalogChecks: catalogCheckConfig(env) !== undefined,
+    catalogChecks: catalogChecksOn(env),
     maxFleetPauseMs: positiveInt(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
     reconcile: {
       clockSkewMs: positiveInt(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
       lateMs: positiveInt(env, 'RECONCILE_LATE_MS', 5_000),
       settleMs: positiveInt(env, 'RECONCILE_SETTLE_MS', 1_000),
-      catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
     },
+    catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
   };
 }
 
@@ -92,10 +94,14 @@ export interface CatalogCheckConfig extends HostingerAccessConfig {
   cacheMs: number;
 }
 
-function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
+function catalogChecksOn(env: Env): boolean {
   const setting = env.CATALOG_CHECKS?.trim().toLowerCase() || 'on';
   if (setting !== 'on' && setting !== 'off') throw new ConfigError(`environment variable CATALOG_CHECKS must be on or off, got "${env.CATALOG_CHECKS}"`);
-  if (setting === 'off') return undefined;
+  return setting === 'on';
+}
+
+function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
+  if (!catalogChecksOn(env)) return undefined;
   return { ...hostingerAccess(env), cacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
 }
 

@@ -1,3 +1,4 @@
+import type { CatalogCache } from './catalog-cache.ts';
 import type { BillingReader, CatalogPrice, Subscription } from './hostinger/billing-reads.ts';
 import type { Ledger } from './ledger.ts';
 import { logger } from './logger.ts';
@@ -22,12 +23,12 @@ export interface ReconcilerSettings {
   lateMs: number;
   /** Wait after the window before looking, so concurrent workers have recorded the orders they were told about. */
   settleMs: number;
-  /** How long the catalog (to know what subscription an item makes) is cached. */
-  catalogCacheMs: number;
 }
 
 export interface ReconcilerDependencies {
   billing: BillingReader;
+  /** The catalog tells what subscription an item makes. */
+  catalog: CatalogCache;
   ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription' | 'unsettledAttempts'>;
   token: TokenSource;
   settings: ReconcilerSettings;
@@ -43,20 +44,14 @@ export type Reconcile = (requestId: string, order: OrderRequest, window: Attempt
 /** Wires reconciliation to Hostinger's reads, the ledger and the invocation's deadline. */
 export function createReconciler(deps: ReconcilerDependencies): Reconcile {
   const { settings } = deps;
-  let catalog: { prices: Map<string, CatalogPrice>; fetchedAt: number } | undefined;
-
-  async function catalogPrice(itemId: string, token: string): Promise<CatalogPrice | undefined> {
-    if (!catalog || deps.now() - catalog.fetchedAt > settings.catalogCacheMs) {
-      try {
-        const prices = await deps.billing.catalogPrices(token);
-        catalog = { prices: new Map(prices.map((price) => [price.id, price])), fetchedAt: deps.now() };
-      } catch (error) {
-        // Without the catalog every subscription in the window is a candidate: coarser, still safe.
-        logger.warn('catalog unavailable for reconciliation', { error: error as Error });
-        return undefined;
-      }
+  async function catalogPrice(itemId: string): Promise<CatalogPrice | undefined> {
+    try {
+      return (await deps.catalog.prices()).get(itemId);
+    } catch (error) {
+      // Without the catalog every subscription in the window is a candidate: coarser, still safe.
+      logger.warn('catalog unavailable for reconciliation', { error: error as Error });
+      return undefined;
     }
-    return catalog.prices.get(itemId);
   }
 
   return async (requestId, order, window, deadline) => {
@@ -71,7 +66,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
     let subscriptions: Subscription[];
     try {
       const token = await deps.token();
-      key = subscriptionKeyFor(itemId === undefined ? undefined : await catalogPrice(itemId, token));
+      key = subscriptionKeyFor(itemId === undefined ? undefined : await catalogPrice(itemId));
       subscriptions = await deps.billing.subscriptions(token);
     } catch (error) {
       // Only Hostinger's side can be "unavailable" (no evidence either way); a ledger failure below is

@@ -14,6 +14,7 @@ import { logger } from './logger.ts';
 import { metrics, powertoolsOrderMetrics } from './metrics.ts';
 import { createSnsOutcomePublisher } from './outcome-publisher.ts';
 import { processBatch, type WorkerDependencies } from './order-worker.ts';
+import { createCatalogCache } from './catalog-cache.ts';
 import { createCatalogGuard } from './catalog-guard.ts';
 import { createReconciler } from './reconciler.ts';
 import { createSharedThrottleGate } from './throttle-gate.ts';
@@ -31,6 +32,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     cacheSeconds: config.tokenCacheSeconds,
   });
   const billing = createBillingReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs });
+  const catalog = createCatalogCache({ billing, token, cacheMs: config.catalogCacheMs });
   return {
     ledger,
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
@@ -47,6 +49,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     },
     reconcile: createReconciler({
       billing,
+      catalog,
       ledger,
       token,
       settings: config.reconcile,
@@ -58,7 +61,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     concurrency: config.concurrency,
     maxReceiveCount: config.maxReceiveCount,
     metrics: powertoolsOrderMetrics,
-    catalogGuard: config.catalogChecks ? createCatalogGuard({ billing, token, cacheMs: config.reconcile.catalogCacheMs }) : undefined,
+    catalogGuard: config.catalogChecks ? createCatalogGuard(catalog) : undefined,
     now: () => new Date(),
   };
 }

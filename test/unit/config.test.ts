@@ -16,7 +16,8 @@ describe('configuration from the environment', () => {
       retryAmbiguous: false,
       catalogChecks: true,
       maxFleetPauseMs: 60_000,
-      reconcile: { clockSkewMs: 2_000, lateMs: 5_000, settleMs: 1_000, catalogCacheMs: 600_000 },
+      catalogCacheMs: 600_000,
+      reconcile: { clockSkewMs: 2_000, lateMs: 5_000, settleMs: 1_000 },
     });
   });
 
