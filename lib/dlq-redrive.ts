@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { requestIdSchema } from './order-request.ts';
+import { messageRequestId, readQueueMessage } from './queue-message.ts';
 
 export interface RedriveOptions {
   client: SQSClient;
@@ -9,21 +9,6 @@ export interface RedriveOptions {
   onProgress?: (moved: number) => void;
   /** Stop after this many messages (default: until the dead-letter queue is empty). */
   limit?: number;
-}
-
-/** The request a dead-lettered message is about, kept across the move (a moved message gets a new message id). */
-function requestIdOf(message: Message): string {
-  const attribute = message.MessageAttributes?.requestId?.StringValue;
-  if (attribute && requestIdSchema.safeParse(attribute).success) return attribute;
-  try {
-    const body = JSON.parse(message.Body ?? '') as { requestId?: unknown; Message?: unknown };
-    const inner = typeof body.Message === 'string' ? (JSON.parse(body.Message) as { requestId?: unknown }) : body;
-    const parsed = requestIdSchema.safeParse(inner.requestId);
-    if (parsed.success) return parsed.data;
-  } catch {
-    // Unreadable bodies keep the id the worker gave them: sqs-<original message id>.
-  }
-  return `sqs-${message.MessageId}`;
 }
 
 /**
@@ -53,7 +38,11 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<numbe
         Entries: Messages.map((message, index) => ({
           Id: String(index),
           MessageBody: message.Body ?? '',
-          MessageAttributes: { ...message.MessageAttributes, requestId: { DataType: 'String', StringValue: requestIdOf(message) } },
+          // A moved message gets a new message id: its request id travels with it.
+          MessageAttributes: {
+            ...message.MessageAttributes,
+            requestId: { DataType: 'String', StringValue: messageRequestId(readQueueMessage(message.Body ?? ''), message.MessageAttributes?.requestId?.StringValue, message.MessageId ?? '') },
+          },
         })),
       }),
     );

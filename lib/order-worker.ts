@@ -8,10 +8,10 @@ import { logger } from './logger.ts';
 import type { OrderError } from './hostinger/classify-attempt.ts';
 import type { OrderMetrics } from './metrics.ts';
 import { mapConcurrently } from './map-concurrently.ts';
-import { orderOf, requestIdSchema, type BatchRunRef, type FieldErrors } from './order-request.ts';
+import { orderOf, type BatchRunRef, type FieldErrors } from './order-request.ts';
 import { buildOutcome, type Outcome } from './outcome.ts';
 import type { PublishOutcomes } from './outcome-publisher.ts';
-import { readQueueMessage } from './queue-message.ts';
+import { messageRequestId, readQueueMessage, type ReadMessage } from './queue-message.ts';
 import type { AttemptWindow } from './reconcile.ts';
 import type { Reconcile } from './reconciler.ts';
 import { requestHash } from './request-identity.ts';
@@ -61,15 +61,6 @@ function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBef
  */
 type MessageResult = { kind: 'done'; outcome: Outcome; fresh: boolean; batchRun?: BatchRunRef } | { kind: 'retry'; reason: string; requestId?: string };
 
-/**
- * The request a message is about: the `requestId` message attribute (set by the redrive tool), the body's
- * `requestId`, or else the SQS message id, which redelivery keeps.
- */
-function requestIdFor(record: SQSRecord, bodyRequestId: string | undefined): string {
-  const attribute = requestIdSchema.safeParse(record.messageAttributes?.requestId?.stringValue);
-  return attribute.success ? attribute.data : (bodyRequestId ?? `sqs-${record.messageId}`);
-}
-
 /** The window of an attempt a previous delivery left unsettled. */
 function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
   return inFlight.answeredAt !== undefined
@@ -77,11 +68,9 @@ function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
     : { startedAt: inFlight.startedAt, endedAt: inFlight.startedAt + timeoutMs, answered: false };
 }
 
-/** The request id of any message, readable or not: for failures reported after the fact. */
-function requestIdOfRecord(record: SQSRecord): string {
-  const read = readQueueMessage(record.body);
-  return requestIdFor(record, read.ok ? read.message.requestId : read.requestId);
-}
+/** The request a message is about (see messageRequestId). */
+const requestIdOfRecord = (record: SQSRecord, read: ReadMessage = readQueueMessage(record.body)) =>
+  messageRequestId(read, record.messageAttributes?.requestId?.stringValue, record.messageId);
 
 /**
  * Rejects a message before any claim, and records the rejection so a redelivery publishes the same outcome.
@@ -152,10 +141,10 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   const { ledger, now } = deps;
   const read = readQueueMessage(record.body);
   if (!read.ok) {
-    return rejectMessage(record, requestIdFor(record, read.requestId), { message: 'the queue message is not a valid order request', fieldErrors: read.errors }, deps);
+    return rejectMessage(record, requestIdOfRecord(record, read), { message: 'the queue message is not a valid order request', fieldErrors: read.errors }, deps);
   }
 
-  const requestId = requestIdFor(record, read.message.requestId);
+  const requestId = requestIdOfRecord(record, read);
   if (!attemptFits(deadline, 0, deps.submit.timeoutMs, deps.submit.reserveMs)) return { kind: 'retry', reason: 'not enough time left to start', requestId };
   const order = orderOf(read.message);
   const { batchRun } = read.message;
@@ -229,14 +218,16 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
  */
 async function completedRuns(results: (MessageResult | undefined)[], deps: WorkerDependencies): Promise<BatchCompleted[]> {
   const summaries = new Map<string, BatchCompleted>();
-  for (const result of results) {
-    if (result?.kind !== 'done' || !result.batchRun) continue;
-    const { run } = result.batchRun;
-    const progress = await deps.ledger.recordBatchEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
-    if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
-      summaries.set(run, summarizeRun(run, progress.size, progress.entries, deps.now()));
-    }
-  }
+  await Promise.all(
+    results.map(async (result) => {
+      if (result?.kind !== 'done' || !result.batchRun) return;
+      const { run } = result.batchRun;
+      const progress = await deps.ledger.recordBatchEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
+      if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
+        summaries.set(run, summarizeRun(run, progress.size, progress.entries, deps.now()));
+      }
+    }),
+  );
   return [...summaries.values()];
 }
 

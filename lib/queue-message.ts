@@ -37,3 +37,14 @@ export function readQueueMessage(body: string): ReadMessage {
   const parsed = parseOrderMessage(value);
   return parsed.ok ? { ok: true, message: parsed.value } : { ok: false, errors: parsed.errors, requestId: requestIdOf(value) };
 }
+
+/**
+ * The request a message is about: its `requestId` message attribute (set by the redrive tool), the body's
+ * `requestId` (plain or in an SNS envelope, valid order or not), or else `sqs-<message id>`, which redelivery
+ * keeps. The worker and the redrive tool both name messages with this.
+ */
+export function messageRequestId(read: ReadMessage, requestIdAttribute: string | undefined, messageId: string): string {
+  const attribute = requestIdSchema.safeParse(requestIdAttribute);
+  if (attribute.success) return attribute.data;
+  return (read.ok ? read.message.requestId : read.requestId) ?? `sqs-${messageId}`;
+}

@@ -125,6 +125,23 @@ describe('worker crashes', () => {
   });
 });
 
+describe('dead letters', () => {
+  it('the redrive moves them back under the request id they had, and they are bought once', async () => {
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { redriveDeadLetters } = await import('../../lib/dlq-redrive.ts');
+    const { sqs } = t.stack.clients;
+    const { queueUrl, deadLetterQueueUrl } = t.stack.resources;
+    // A message without a request id in its body is named after its message id, which a move changes.
+    const dead = await sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: JSON.stringify(order('X-DLQ')) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: JSON.stringify({ requestId: 'dlq-named', ...order('X-DLQ-NAMED') }) }));
+    expect(await redriveDeadLetters({ client: sqs, deadLetterQueueUrl, queueUrl })).toBe(2);
+    await expect(t.waitForOutcome(`sqs-${dead.MessageId}`)).resolves.toMatchObject({ type: 'order.succeeded' });
+    await expect(t.waitForOutcome('dlq-named')).resolves.toMatchObject({ type: 'order.succeeded' });
+    expect(ordersFor('X-DLQ')).toHaveLength(1);
+    expect(await redriveDeadLetters({ client: sqs, deadLetterQueueUrl, queueUrl })).toBe(0);
+  });
+});
+
 describe('failing publishes', () => {
   it('an outcome whose publish fails stays in the ledger and reaches SNS on a redelivery', async () => {
     t.stack.aws.faults.setFailureRate('sns.PublishBatch', 1);
