@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { mapConcurrently } from './map-concurrently.ts';
 import type { OrderMessage, OrderRequest } from './order-request.ts';
+import { chunks } from './chunks.ts';
 
 /** Puts one order on the orders queue, in the same message format producers use. */
 export type EnqueueOrder = (requestId: string, order: OrderRequest) => Promise<void>;
@@ -20,9 +21,7 @@ const BATCH_SEND_TRIES = 3;
  */
 export function createSqsBatchEnqueuer(options: { client: SQSClient; queueUrl: string; concurrency?: number }) {
   return async (messages: OrderMessage[]): Promise<void> => {
-    const chunks: OrderMessage[][] = [];
-    for (let i = 0; i < messages.length; i += SQS_BATCH_LIMIT) chunks.push(messages.slice(i, i + SQS_BATCH_LIMIT));
-    await mapConcurrently(chunks, options.concurrency ?? 5, async (chunk) => {
+    await mapConcurrently(chunks(messages, SQS_BATCH_LIMIT), options.concurrency ?? 5, async (chunk) => {
       let pending = chunk;
       for (let tries = 0; pending.length > 0; tries++) {
         if (tries === BATCH_SEND_TRIES) throw new Error(`${pending.length} message(s) could not be queued: ${pending.map((m) => m.requestId).join(', ')}`);

@@ -1,6 +1,7 @@
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { BatchCompleted, BatchEnqueued } from './batch-events.ts';
 import { outcomeAttributes, type Outcome } from './outcome.ts';
+import { chunks } from './chunks.ts';
 
 /** Everything published on the outcomes topic: order outcomes and batch events. */
 export type Publishable = Outcome | BatchEnqueued | BatchCompleted;
@@ -17,10 +18,8 @@ const SNS_BATCH_LIMIT = 10;
 export function createSnsOutcomePublisher(options: { client: SNSClient; topicArn: string }): PublishOutcomes {
   return async (outcomes) => {
     const failed = new Set<string>();
-    const chunks: Publishable[][] = [];
-    for (let i = 0; i < outcomes.length; i += SNS_BATCH_LIMIT) chunks.push(outcomes.slice(i, i + SNS_BATCH_LIMIT));
     await Promise.all(
-      chunks.map(async (chunk) => {
+      chunks(outcomes, SNS_BATCH_LIMIT).map(async (chunk) => {
         try {
           const response = await options.client.send(
             new PublishBatchCommand({

@@ -1,5 +1,6 @@
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { PlannedOrder } from './batch.ts';
+import { chunks } from '../chunks.ts';
 
 /** One SendMessageBatch call (the SQS client's, or a fake in tests). */
 export type SendBatch = (input: SendMessageBatchCommandInput) => Promise<SendMessageBatchCommandOutput>;
@@ -66,8 +67,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export async function sendOrders(options: SendOptions): Promise<SendResult> {
   const { sendBatch, queueUrl, batch, signal } = options;
   const delays = options.retryDelaysMs ?? [100, 400, 1600];
-  const chunks: PlannedOrder[][] = [];
-  for (let i = 0; i < options.orders.length; i += SQS_BATCH_SIZE) chunks.push(options.orders.slice(i, i + SQS_BATCH_SIZE));
+  const groups = chunks(options.orders, SQS_BATCH_SIZE);
 
   const result: SendResult = { sent: [], failed: [], unsent: [], interrupted: false };
   let next = 0;
@@ -130,10 +130,10 @@ export async function sendOrders(options: SendOptions): Promise<SendResult> {
   }
 
   const lane = async () => {
-    while (next < chunks.length && !stopped()) await sendChunk(chunks[next++] as PlannedOrder[]);
+    while (next < groups.length && !stopped()) await sendChunk(groups[next++] as PlannedOrder[]);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, chunks.length)) }, lane));
-  for (const chunk of chunks.slice(next)) result.unsent.push(...chunk.map((order) => order.line));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups.length)) }, lane));
+  for (const chunk of groups.slice(next)) result.unsent.push(...chunk.map((order) => order.line));
   result.interrupted = Boolean(signal?.aborted);
   const byNumber = (a: number, b: number) => a - b;
   result.sent.sort(byNumber);

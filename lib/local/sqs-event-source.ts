@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { invokeWithTimeout } from './lambda-context.ts';
+import { chunks } from '../chunks.ts';
 
 export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -91,8 +92,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     }
     if (options.dropDeleteRate && Math.random() < options.dropDeleteRate) return;
     const done = messagesToDelete(records, response);
-    for (let i = 0; i < done.length; i += 10) {
-      const chunk = done.slice(i, i + 10);
+    for (const chunk of chunks(done, 10)) {
       await options.client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: options.queueUrl,

@@ -6,6 +6,7 @@ import { batchNameProblem, batchRequestId, parseRanges } from '../batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
 import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
 import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
+import { chunks } from '../../chunks.ts';
 
 export const STATUS_OPTIONS = {
   batch: { type: 'string' },
@@ -23,12 +24,11 @@ const MAX_LISTED = 100;
 export async function getLedgerRecords(client: DynamoDBClient, tableName: string, requestIds: string[]): Promise<Map<string, LedgerRecord>> {
   const [{ BatchGetItemCommand }, { unmarshall }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/util-dynamodb')]);
   const found = new Map<string, LedgerRecord>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < requestIds.length; i += BATCH_GET_LIMIT) chunks.push(requestIds.slice(i, i + BATCH_GET_LIMIT));
+  const groups = chunks(requestIds, BATCH_GET_LIMIT);
   let next = 0;
   const lane = async () => {
-    while (next < chunks.length) {
-      let keys: Record<string, AttributeValue>[] = (chunks[next++] as string[]).map((id) => ({ pk: { S: id } }));
+    while (next < groups.length) {
+      let keys: Record<string, AttributeValue>[] = (groups[next++] as string[]).map((id) => ({ pk: { S: id } }));
       for (let round = 0; keys.length > 0; round++) {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
         if (round > 8) throw new Error(`DynamoDB left ${keys.length} keys unprocessed after ${round} tries`);
@@ -41,7 +41,7 @@ export async function getLedgerRecords(client: DynamoDBClient, tableName: string
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(4, groups.length) }, lane));
   return found;
 }
 
