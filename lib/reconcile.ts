@@ -23,9 +23,9 @@ export type ReconcileVerdict =
   | { result: 'found'; subscription: Subscription }
   | { result: 'absent' }
   | { result: 'inconclusive'; candidates: number }
-  /** The subscriptions could not be read (an API without that endpoint, or it failed): no evidence either way. */
+  /** The API has no subscriptions list (404, 405, 501): no evidence either way, now or later. */
   | { result: 'unavailable'; reason: string }
-  /** Not enough time left in this invocation to look: the next delivery looks. */
+  /** Cannot look now (no time left, the token or the list unreadable for a while): the next delivery looks. */
   | { result: 'deferred'; reason: string };
 
 export function subscriptionKeyFor(price: CatalogPrice | undefined): SubscriptionKey | undefined {

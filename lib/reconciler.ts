@@ -1,5 +1,5 @@
 import type { CatalogCache } from './catalog-cache.ts';
-import type { BillingReader, CatalogPrice, Subscription } from './hostinger/billing-reads.ts';
+import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from './hostinger/billing-reads.ts';
 import type { Ledger } from './ledger.ts';
 import { logger } from './logger.ts';
 import type { OrderRequest } from './order-request.ts';
@@ -69,10 +69,13 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
       key = subscriptionKeyFor(itemId === undefined ? undefined : await catalogPrice(itemId));
       subscriptions = await deps.billing.subscriptions(token);
     } catch (error) {
-      // Only Hostinger's side can be "unavailable" (no evidence either way); a ledger failure below is
-      // not: it leaves the attempt marked and the message is redelivered.
-      logger.warn('could not check the account for an unknown attempt', { requestId, error: error as Error });
-      return { result: 'unavailable', reason: `the account's subscriptions could not be checked (${error instanceof Error ? error.message : String(error)})` };
+      const reason = error instanceof Error ? error.message : String(error);
+      // Only an API without a subscriptions list means "no evidence, ever". Anything passing (the token
+      // unreadable, a 5xx, a timeout) leaves the attempt marked: the next delivery looks again, and no
+      // order is tried before it has.
+      if (!endpointMissing(error)) return { result: 'deferred', reason: `the account's subscriptions could not be checked now (${reason})` };
+      logger.warn('this API has no subscriptions list: unknown attempts cannot be checked', { requestId, error: error as Error });
+      return { result: 'unavailable', reason: `the account's subscriptions could not be checked (${reason})` };
     }
     const candidates = candidateSubscriptions(subscriptions, window, key, settings);
     // Attempts on the same item (or on several items) that started close enough to a candidate's creation to have made it.

@@ -56,11 +56,21 @@ export type PaymentMethod = z.output<typeof paymentMethodSchema>;
 
 export class HostingerReadError extends Error {
   override name = 'HostingerReadError';
+  constructor(
+    message: string,
+    /** The HTTP status, when the API answered one. */
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
 }
+
+/** The API has no such endpoint: asking again will not help (unlike a 5xx or a timeout). */
+export const endpointMissing = (error: unknown): boolean => error instanceof HostingerReadError && [404, 405, 501].includes(error.httpStatus ?? 0);
 
 async function getJson<T>(baseUrl: string, path: string, token: string, timeoutMs: number, schema: z.ZodMiniType<T>): Promise<T> {
   const answer = await requestJson({ method: 'GET', url: apiUrl(baseUrl, path), token, timeoutMs });
-  if (answer.status !== 200) throw new HostingerReadError(`GET ${path} answered HTTP ${answer.status}`);
+  if (answer.status !== 200) throw new HostingerReadError(`GET ${path} answered HTTP ${answer.status}`, answer.status);
   let body: unknown;
   try {
     body = JSON.parse(answer.body);
