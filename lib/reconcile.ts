@@ -94,12 +94,14 @@ export async function reconcileAttempt(
 ): Promise<ReconcileVerdict> {
   const { ledger, now } = deps;
   if (candidates.length === 0) return { result: 'absent' };
+  // Rivals first, then who bought what: a rival that records its answer in between is then seen as the
+  // buyer. The other order would miss it (its answer recorded, and its mark removed, between the two reads).
+  const rivals = await Promise.all(candidates.map((subscription) => deps.rivalsFor(subscription)));
   const bought = await ledger.subscriptionsBoughtByAnswer(candidates.map((subscription) => subscription.id));
-  const unexplained = candidates.filter((subscription) => !bought.has(subscription.id));
+  const unexplained = candidates.flatMap((subscription, index) => (bought.has(subscription.id) ? [] : [{ subscription, rivals: rivals[index] }]));
   if (unexplained.length === 0) return { result: 'absent' };
-  for (const subscription of unexplained) {
-    const rivals = await deps.rivalsFor(subscription);
-    if (rivals === undefined || rivals.some((rival) => rival !== requestId)) continue;
+  for (const { subscription, rivals: others } of unexplained) {
+    if (others === undefined || others.some((rival) => rival !== requestId)) continue;
     if (await ledger.claimSubscription(subscription.id, requestId, now())) return { result: 'found', subscription };
   }
   return { result: 'inconclusive', candidates: unexplained.length };
