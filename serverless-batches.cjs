@@ -6,8 +6,8 @@ const path = require('node:path');
 
 module.exports = async () => {
   const { tsImport } = await import('tsx/esm/api');
-  const { compilePlans } = await tsImport('./lib/batch-plan-files.ts', __filename);
-  const { COMPILED_PLANS_FOLDER } = await tsImport('./lib/compiled-plans.ts', __filename);
+  const { compilePlans } = await tsImport('./lib/scheduled/plan-files.ts', __filename);
+  const { COMPILED_PLANS_FOLDER } = await tsImport('./lib/scheduled/compiled-plans.ts', __filename);
   const plans = await compilePlans(process.env.BATCH_PLANS_DIR || path.join(__dirname, 'batches'), path.join(__dirname, COMPILED_PLANS_FOLDER));
   return plans.map(({ name, plan }) => ({
     schedule: {

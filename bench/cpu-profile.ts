@@ -50,9 +50,9 @@ function categorize(url: string, emulators: Map<string, string>): string {
   const path = url.startsWith('file://') ? url.slice('file://'.length) : url;
   if (!path.startsWith(ROOT)) return `other: ${url}`;
   const file = path.slice(ROOT.length);
-  if (file.startsWith('lib/local/aws/')) return 'local AWS endpoint (lib/local/aws: router, Secrets Manager)';
-  if (file.startsWith('lib/local/sandbox/')) return 'Hostinger sandbox';
-  if (file.startsWith('lib/local/')) return 'Lambda emulation (event source, HTTP API)';
+  if (file.startsWith('local/aws/')) return 'local AWS endpoint (local/aws: router, Secrets Manager)';
+  if (file.startsWith('local/sandbox/')) return 'Hostinger sandbox';
+  if (file.startsWith('local/')) return 'Lambda emulation (event source, HTTP API)';
   if (file.startsWith('lib/') || file.startsWith('functions/')) return "the functions' code (lib/, Powertools, middy, zod)";
   if (file === 'bench/cpu-profile.ts') return PROFILER;
   if (file.startsWith('bench/')) return 'bench harness';

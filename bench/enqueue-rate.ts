@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliContext } from '../lib/cli/context.ts';
 import { runCli } from '../lib/cli/main.ts';
-import { startLocalStack } from '../lib/local/stack.ts';
+import { startLocalStack } from '../local/stack.ts';
 import { runChild } from './child.ts';
 import { BENCH_ORDER } from './orders.ts';
 

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { mapConcurrently } from '../lib/map-concurrently.ts';
+import { mapConcurrently } from '../lib/platform/map-concurrently.ts';
 
 /** The order every benchmark sends: the sandbox's default card, which completes at once. */
 export const BENCH_ORDER = { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] };

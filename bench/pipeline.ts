@@ -5,11 +5,11 @@
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { performance } from 'node:perf_hooks';
-import { workerConfig } from '../lib/config.ts';
+import { workerConfig } from '../lib/platform/config.ts';
 import { ORDERS_PATH } from '../lib/hostinger/order-client.ts';
-import { watchOutcomes } from '../lib/local/outcome-watcher.ts';
-import { DEFAULT_WORKER_SETTINGS, startLocalStack, type LocalStack } from '../lib/local/stack.ts';
-import { mapConcurrently } from '../lib/map-concurrently.ts';
+import { watchOutcomes } from '../local/outcome-watcher.ts';
+import { DEFAULT_WORKER_SETTINGS, startLocalStack, type LocalStack } from '../local/stack.ts';
+import { mapConcurrently } from '../lib/platform/map-concurrently.ts';
 import { runChild } from './child.ts';
 import { profileCpu, type CpuShares } from './cpu-profile.ts';
 import { BENCH_ORDER, orderMessage, reportProgress, sendInBatches } from './orders.ts';

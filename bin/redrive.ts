@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { redriveDeadLetters } from '../lib/dlq-redrive.ts';
+import { redriveDeadLetters } from '../lib/messaging/dlq-redrive.ts';
 
 /**
  * `npm run redrive`: moves dead-lettered orders back to the orders queue. Against the local stack by

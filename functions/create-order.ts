@@ -1,16 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientOptions } from '../lib/aws-client-options.ts';
-import { createCatalogCache } from '../lib/catalog-cache.ts';
-import { createCatalogGuard } from '../lib/catalog-guard.ts';
-import { intakeConfig } from '../lib/config.ts';
-import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
+import { awsClientOptions } from '../lib/platform/aws-client-options.ts';
+import { createCatalogCache } from '../lib/catalog/catalog-cache.ts';
+import { createCatalogGuard } from '../lib/catalog/catalog-guard.ts';
+import { intakeConfig } from '../lib/platform/config.ts';
+import { createDynamoDbLedger } from '../lib/ledger/dynamodb-ledger.ts';
 import { createBillingReader } from '../lib/hostinger/billing-reads.ts';
-import { createOrderHandler } from '../lib/http-handlers.ts';
-import { httpFunction } from '../lib/http-function.ts';
-import { createSqsOrderQueue } from '../lib/order-queue.ts';
-import { createSecretsManagerTokenSource } from '../lib/token-source.ts';
+import { createOrderHandler } from '../lib/intake/http-handlers.ts';
+import { httpFunction } from '../lib/platform/http-function.ts';
+import { createSqsOrderQueue } from '../lib/messaging/order-queue.ts';
+import { createSecretsManagerTokenSource } from '../lib/hostinger/token-source.ts';
 
 const config = intakeConfig();
 const checks = config.catalogChecks;

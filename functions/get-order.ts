@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { awsClientOptions } from '../lib/aws-client-options.ts';
-import { readerConfig } from '../lib/config.ts';
-import { createDynamoDbLedger } from '../lib/dynamodb-ledger.ts';
-import { getOrderHandler } from '../lib/http-handlers.ts';
-import { httpFunction } from '../lib/http-function.ts';
+import { awsClientOptions } from '../lib/platform/aws-client-options.ts';
+import { readerConfig } from '../lib/platform/config.ts';
+import { createDynamoDbLedger } from '../lib/ledger/dynamodb-ledger.ts';
+import { getOrderHandler } from '../lib/intake/http-handlers.ts';
+import { httpFunction } from '../lib/platform/http-function.ts';
 
 const config = readerConfig();
 const ledger = createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName });

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderClient } from '../lib/hostinger/order-client.ts';
-import { parseOrderRequest } from '../lib/order-request.ts';
+import { parseOrderRequest } from '../lib/order/order-request.ts';
 import { specValidator } from './support/openapi.ts';
 
 /** What the project's client puts on the wire must satisfy both of Hostinger's request schemas. */

@@ -29,7 +29,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLocalAws, type LocalAws } from '../lib/local/aws/index.ts';
+import { startLocalAws, type LocalAws } from '../local/aws/index.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 

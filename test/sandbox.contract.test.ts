@@ -1,7 +1,7 @@
 /** Every kind of sandbox answer, validated against the schema both Hostinger spec slices give it. */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHostingerSandbox, type FaultRule, type HostingerSandbox } from '../lib/local/sandbox/server.ts';
+import { startHostingerSandbox, type FaultRule, type HostingerSandbox } from '../local/sandbox/server.ts';
 import { specResponseValidator, specValidator, type SpecFile } from './support/openapi.ts';
 
 const SPEC_FILES: SpecFile[] = ['0.1.16', '1.42.5'];

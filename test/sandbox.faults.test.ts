@@ -6,7 +6,7 @@ import {
   takeFault,
   type ActiveFaultRule,
   type FaultTarget,
-} from '../lib/local/sandbox/faults.ts';
+} from '../local/sandbox/faults.ts';
 
 const anyOrder: FaultTarget = { coupons: [], itemIds: ['hostingercom-vps-kvm2-usd-1m'], paymentMethodId: 1327362 };
 

@@ -7,7 +7,7 @@ import {
   type OrderResource,
   type PaymentMethodResource,
   type SubscriptionResource,
-} from '../lib/local/sandbox/server.ts';
+} from '../local/sandbox/server.ts';
 
 const TOKEN = 'sandbox-test-token';
 const KVM2_MONTH = 'hostingercom-vps-kvm2-usd-1m';

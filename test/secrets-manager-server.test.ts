@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSecretsManagerServer, type SecretsManagerServer } from '../lib/local/aws/secrets-manager-server.ts';
+import { startSecretsManagerServer, type SecretsManagerServer } from '../local/aws/secrets-manager-server.ts';
 
 // Wire-level checks (status, headers, exact bodies) that the SDK hides; SDK behaviour is in local-aws.test.ts.
 let server: SecretsManagerServer;

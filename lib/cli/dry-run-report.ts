@@ -1,7 +1,7 @@
-import { checkAgainstCatalog } from '../catalog-check.ts';
+import { checkAgainstCatalog } from '../catalog/catalog-check.ts';
 import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reads.ts';
-import { orderOf } from '../order-request.ts';
-import { formatRangesBrief, type PlannedOrder } from './batch.ts';
+import { orderOf } from '../order/order-request.ts';
+import { formatRangesBrief, type PlannedOrder } from './file-batch.ts';
 import { describeFieldErrors, formatLineError, type LineError } from './order-lines.ts';
 
 /** What a dry run found: problems per line, grouped warnings, and what would be bought at catalog prices. */

@@ -1,8 +1,8 @@
-import { readRunningStack } from '../local-resources.ts';
+import { readRunningStack } from './local-resources.ts';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BillingReader, CatalogPrice } from '../hostinger/billing-reads.ts';
-import { contentHash } from './batch.ts';
+import { contentHash } from './file-batch.ts';
 import { UserError, errorMessage, type CliContext } from './context.ts';
 import { deployedClientSettings, localClientSettings, type Target } from './targets.ts';
 

@@ -1,4 +1,4 @@
-import { parseOrderMessage, type FieldErrors, type OrderMessage } from '../order-request.ts';
+import { parseOrderMessage, type FieldErrors, type OrderMessage } from '../order/order-request.ts';
 
 /** The lines of an order file: validated order messages, each with the line it starts on, or errors naming the line. */
 /** One order of a file: a valid queue message (without the request id the batch gives it, unless the line has one). */

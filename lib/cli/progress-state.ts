@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { batchRequestId, formatRanges, parseRanges, type PlannedOrder } from './batch.ts';
+import { batchRequestId, formatRanges, parseRanges, type PlannedOrder } from './file-batch.ts';
 import { UserError, type Env } from './context.ts';
 
 /**

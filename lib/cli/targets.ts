@@ -1,4 +1,4 @@
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, RESOURCE_NAMES as LOCAL_RESOURCE_NAMES } from '../local-resources.ts';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, RESOURCE_NAMES as LOCAL_RESOURCE_NAMES } from './local-resources.ts';
 import { usageError, type CliContext, type Env, type LocalEndpoints } from './context.ts';
 
 /** Where commands go: the local stack (`npm start`, the default) or deployed AWS resources. */

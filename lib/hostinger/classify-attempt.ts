@@ -1,7 +1,7 @@
 import { errorBodySchema, orderResourceSchema, type OrderResource } from './order-resource.ts';
 import type { HttpAnswer } from './http-transport.ts';
 import { TransportError } from './http-transport.ts';
-import type { FieldErrors } from '../order-request.ts';
+import type { FieldErrors } from '../order/order-request.ts';
 
 /** What went wrong with an attempt, in the shape outcomes and the ledger carry. Never holds the token. */
 export interface OrderError {

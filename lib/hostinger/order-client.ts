@@ -1,4 +1,4 @@
-import type { OrderRequest } from '../order-request.ts';
+import type { OrderRequest } from '../order/order-request.ts';
 import { classifyAnswer, classifyTransportError, type AttemptResult } from './classify-attempt.ts';
 import { requestJson, TransportError } from './http-transport.ts';
 

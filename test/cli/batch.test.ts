@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assignRequestIds, batchNameProblem, defaultBatchName, formatRanges, formatRangesBrief, parseRanges, type PlannedOrder } from '../../lib/cli/batch.ts';
+import { assignRequestIds, batchNameProblem, defaultBatchName, formatRanges, formatRangesBrief, parseRanges, type PlannedOrder } from '../../lib/cli/file-batch.ts';
 import { UserError } from '../../lib/cli/context.ts';
 import type { FileOrder } from '../../lib/cli/order-lines.ts';
 import {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { assignRequestIds, defaultBatchName } from '../../lib/cli/batch.ts';
+import { assignRequestIds, defaultBatchName } from '../../lib/cli/file-batch.ts';
 import { parseJsonLines } from '../../lib/cli/json-orders.ts';
 import { newBatchState, writeBatchState } from '../../lib/cli/progress-state.ts';
 import { capture, cli } from './support.ts';

@@ -166,7 +166,7 @@ describe('dry run against the sandbox', () => {
   });
 
   it('finds the sandbox that a running npm start recorded in .hostinger-orders/local.json', async () => {
-    const { writeRunningStack, forgetRunningStack } = await import('../../lib/local-resources.ts');
+    const { writeRunningStack, forgetRunningStack } = await import('../../lib/cli/local-resources.ts');
     await writeRunningStack(dir, { orderApiUrl: t.stack.apiUrl, awsEndpoint: t.stack.resources.awsEndpoint, hostingerApiUrl: t.stack.sandbox?.url ?? '' });
     try {
       const run = await cli(['submit', 'fine.json', '--dry-run'], { cwd: dir, local });

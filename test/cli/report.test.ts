@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { assignRequestIds } from '../../lib/cli/batch.ts';
+import { assignRequestIds } from '../../lib/cli/file-batch.ts';
 import { buildDryRunReport, formatDryRunReport, formatMoney } from '../../lib/cli/dry-run-report.ts';
 import { readCatalog } from '../../lib/cli/hostinger-access.ts';
 import type { FileOrder } from '../../lib/cli/order-lines.ts';

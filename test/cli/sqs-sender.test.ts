@@ -1,6 +1,6 @@
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { assignRequestIds } from '../../lib/cli/batch.ts';
+import { assignRequestIds } from '../../lib/cli/file-batch.ts';
 import { isTransient, sendOrders, type SendBatch } from '../../lib/cli/sqs-sender.ts';
 
 const orders = (count: number) =>

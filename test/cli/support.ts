@@ -1,6 +1,6 @@
 import type { CliContext, Env, LocalEndpoints } from '../../lib/cli/context.ts';
 import { runCli } from '../../lib/cli/main.ts';
-import type { LocalResources } from '../../lib/local/stack.ts';
+import type { LocalResources } from '../../local/stack.ts';
 
 export interface Captured {
   text: string;

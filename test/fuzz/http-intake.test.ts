@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { httpFunction } from '../../lib/http-function.ts';
-import { createOrderHandler, getOrderHandler, MAX_BODY_BYTES } from '../../lib/http-handlers.ts';
-import type { Ledger, LedgerRecord } from '../../lib/ledger.ts';
-import { lambdaContext } from '../../lib/local/lambda-context.ts';
-import type { OrderRequest } from '../../lib/order-request.ts';
+import { httpFunction } from '../../lib/platform/http-function.ts';
+import { createOrderHandler, getOrderHandler, MAX_BODY_BYTES } from '../../lib/intake/http-handlers.ts';
+import type { Ledger, LedgerRecord } from '../../lib/ledger/ledger.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import type { OrderRequest } from '../../lib/order/order-request.ts';
 import {
   bodyText,
   expectNoPollution,
@@ -19,7 +19,7 @@ import {
   validOrder,
 } from '../support/fuzz.ts';
 
-// Thousands of invocations: the functions' JSON logs would drown the test output. Set before lib/logger.ts loads.
+// Thousands of invocations: the functions' JSON logs would drown the test output. Set before lib/platform/logger.ts loads.
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });

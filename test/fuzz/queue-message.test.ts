@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readQueueMessage } from '../../lib/queue-message.ts';
+import { readQueueMessage } from '../../lib/messaging/queue-message.ts';
 import {
   DANGEROUS_KEYS,
   expectNoPollution,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectWorkerCrashes, type CrashPoint } from '../../lib/local/worker-faults.ts';
+import { injectWorkerCrashes, type CrashPoint } from '../../local/worker-faults.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /** Never pay twice, never lose an order: redelivery, crashes and lost answers against the local stack. */
@@ -128,7 +128,7 @@ describe('worker crashes', () => {
 describe('dead letters', () => {
   it('the redrive moves them back under the request id they had, and they are bought once', async () => {
     const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
-    const { redriveDeadLetters } = await import('../../lib/dlq-redrive.ts');
+    const { redriveDeadLetters } = await import('../../lib/messaging/dlq-redrive.ts');
     const { sqs } = t.stack.clients;
     const { queueUrl, deadLetterQueueUrl } = t.stack.resources;
     // A message without a request id in its body is named after its message id, which a move changes.

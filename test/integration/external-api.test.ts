@@ -1,7 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHostingerSandbox, type HostingerSandbox } from '../../lib/local/sandbox/server.ts';
-import { localStackOptionsFromEnv } from '../../lib/local/stack-env.ts';
+import { startHostingerSandbox, type HostingerSandbox } from '../../local/sandbox/server.ts';
+import { localStackOptionsFromEnv } from '../../local/stack-env.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /** HOSTINGER_API_URL + HOSTINGER_API_TOKEN point the stack at another Hostinger-compatible API. */

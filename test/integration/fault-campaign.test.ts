@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FULL_CAMPAIGN, runCampaign } from '../../lib/local/fault-campaign/campaign.ts';
-import { formatReport, violations } from '../../lib/local/fault-campaign/report.ts';
+import { FULL_CAMPAIGN, runCampaign } from '../../local/fault-campaign/campaign.ts';
+import { formatReport, violations } from '../../local/fault-campaign/report.ts';
 
 /** A smaller run of `npm run faults`: the same stack, faults and figures. */
 describe('fault-injection campaign (small)', () => {

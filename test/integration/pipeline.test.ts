@@ -1,7 +1,7 @@
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscribeQueueToOutcomes } from '../../lib/local/stack.ts';
+import { subscribeQueueToOutcomes } from '../../local/stack.ts';
 import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
 
 const KVM2 = 'hostingercom-vps-kvm2-usd-1m';

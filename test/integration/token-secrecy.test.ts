@@ -4,8 +4,8 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHostingerSandbox, type HostingerSandbox } from '../../lib/local/sandbox/server.ts';
-import { subscribeQueueToOutcomes } from '../../lib/local/stack.ts';
+import { startHostingerSandbox, type HostingerSandbox } from '../../local/sandbox/server.ts';
+import { subscribeQueueToOutcomes } from '../../local/stack.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { Outcome } from '../../lib/outcome.ts';
-import { outcomeSchema } from '../../lib/outcome.ts';
-import { batchCompletedSchema, batchEnqueuedSchema, type BatchCompleted, type BatchEnqueued } from '../../lib/batch-events.ts';
-import { watchOutcomes } from '../../lib/local/outcome-watcher.ts';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local/stack.ts';
+import type { Outcome } from '../../lib/order/outcome.ts';
+import { outcomeSchema } from '../../lib/order/outcome.ts';
+import { batchCompletedSchema, batchEnqueuedSchema, type BatchCompleted, type BatchEnqueued } from '../../lib/scheduled/run-events.ts';
+import { watchOutcomes } from '../../local/outcome-watcher.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 /** Settings that keep integration tests fast: quick retries, short timeouts. */
 export const FAST_FUNCTION_ENV = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadAllPlans } from '../../lib/batch-plan-files.ts';
-import { scheduleProblem } from '../../lib/batch-plan-schema.ts';
-import { parsePlan, planNameOf } from '../../lib/batch-plan.ts';
-import { runMessages } from '../../lib/batch-run.ts';
+import { loadAllPlans } from '../../lib/scheduled/plan-files.ts';
+import { scheduleProblem } from '../../lib/scheduled/plan-schema.ts';
+import { parsePlan, planNameOf } from '../../lib/scheduled/plan.ts';
+import { runMessages } from '../../lib/scheduled/plan-run.ts';
 
 const good = `schedule: rate(1 day)
 payment_method_id: 1327363
@@ -72,8 +72,8 @@ describe('compiled plans', () => {
     const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { compilePlans } = await import('../../lib/batch-plan-files.ts');
-    const { loadCompiledPlan } = await import('../../lib/compiled-plans.ts');
+    const { compilePlans } = await import('../../lib/scheduled/plan-files.ts');
+    const { loadCompiledPlan } = await import('../../lib/scheduled/compiled-plans.ts');
     const out = await mkdtemp(join(tmpdir(), 'plans-'));
     try {
       const plans = await compilePlans('batches', out);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, violations, type CampaignRequest } from '../../lib/local/fault-campaign/report.ts';
-import type { Outcome } from '../../lib/outcome.ts';
-import type { SandboxOrderRecord } from '../../lib/local/sandbox/server.ts';
+import { buildReport, violations, type CampaignRequest } from '../../local/fault-campaign/report.ts';
+import type { Outcome } from '../../lib/order/outcome.ts';
+import type { SandboxOrderRecord } from '../../local/sandbox/server.ts';
 
 /** Each campaign figure, computed from a crafted record, so a wrong count fails here. */
 const request = (n: number, profile: CampaignRequest['profile'] = { kind: 'clean' }): CampaignRequest => ({ requestId: `r${n}`, coupon: `C${n}`, profile });

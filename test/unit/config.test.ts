@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intakeConfig, workerConfig } from '../../lib/config.ts';
+import { intakeConfig, workerConfig } from '../../lib/platform/config.ts';
 
 const worker = { ORDERS_TABLE: 't', OUTCOMES_TOPIC_ARN: 'arn:topic', HOSTINGER_TOKEN_SECRET_ID: 'arn:secret' };
 

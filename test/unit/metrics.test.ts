@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { metrics, powertoolsOrderMetrics, retryCause } from '../../lib/metrics.ts';
-import { buildOutcome } from '../../lib/outcome.ts';
+import { metrics, powertoolsOrderMetrics, retryCause } from '../../lib/platform/metrics.ts';
+import { buildOutcome } from '../../lib/order/outcome.ts';
 
 /** The EMF documents written to stdout, parsed. */
 function captureEmf() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_LIMITS, parseOrderMessage, parseOrderRequest } from '../../lib/order-request.ts';
+import { ORDER_LIMITS, parseOrderMessage, parseOrderRequest } from '../../lib/order/order-request.ts';
 
 const valid = { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }], coupons: ['Coupon 3'] };
 

@@ -1,9 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/classify-attempt.ts';
-import type { Ledger, LedgerRecord } from '../../lib/ledger.ts';
-import type { OrderMetrics } from '../../lib/metrics.ts';
-import { processBatch, type WorkerDependencies } from '../../lib/order-worker.ts';
+import type { Ledger, LedgerRecord } from '../../lib/ledger/ledger.ts';
+import type { OrderMetrics } from '../../lib/platform/metrics.ts';
+import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
 
 /** The batch phase of the worker, with its edges faked: which messages are reported, what is published. */
 const record = (requestId: string, itemId = 'hostingercom-vps-kvm2-usd-1m'): SQSRecord =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconcileAttempt } from '../../lib/reconcile.ts';
+import { reconcileAttempt } from '../../lib/reconciliation/verdict.ts';
 
 const candidate = { id: 'sub-1', created_at: '2026-11-27T10:00:00Z' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HostingerReadError, type BillingReader } from '../../lib/hostinger/billing-reads.ts';
-import type { CatalogCache } from '../../lib/catalog-cache.ts';
-import { createReconciler } from '../../lib/reconciler.ts';
+import type { CatalogCache } from '../../lib/catalog/catalog-cache.ts';
+import { createReconciler } from '../../lib/reconciliation/reconciler.ts';
 
 /** What the reconciler answers when it cannot read the account: "no evidence, ever" only for a missing endpoint. */
 function reconcilerWith(subscriptions: () => Promise<never>, token: () => Promise<string> = async () => 't') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidIdempotencyKey, requestHash, requestIdForIdempotencyKey } from '../../lib/request-identity.ts';
+import { isValidIdempotencyKey, requestHash, requestIdForIdempotencyKey } from '../../lib/order/request-identity.ts';
 
 describe('request identity', () => {
   it('derives the same UUID-shaped id from the same key, and different ids from different keys', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptFits, backoffDelay, delayBeforeRetry } from '../../lib/retry-policy.ts';
+import { attemptFits, backoffDelay, delayBeforeRetry } from '../../lib/retry/retry-policy.ts';
 
 const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/classify-attempt.ts';
-import type { ReconcileVerdict } from '../../lib/reconcile.ts';
-import { submitOrder, type SubmitDependencies, type SubmitState } from '../../lib/submit-order.ts';
+import type { ReconcileVerdict } from '../../lib/reconciliation/verdict.ts';
+import { submitOrder, type SubmitDependencies, type SubmitState } from '../../lib/worker/submit-order.ts';
 
 const order = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] };
 const completed = { id: 1, status: 'completed' as const };

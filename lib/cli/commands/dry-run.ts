@@ -1,5 +1,5 @@
 import { createBillingReader, HostingerReadError } from '../../hostinger/billing-reads.ts';
-import type { PlannedOrder } from '../batch.ts';
+import type { PlannedOrder } from '../file-batch.ts';
 import { UserError, errorMessage, writeLine, type CliContext } from '../context.ts';
 import { buildDryRunReport, formatDryRunReport } from '../dry-run-report.ts';
 import { readCatalog, resolveHostingerApi } from '../hostinger-access.ts';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { batchCompletedSchema, batchEnqueuedSchema } from '../../batch-events.ts';
-import { OUTCOME_STATUSES, outcomeSchema } from '../../outcome.ts';
-import type { Publishable } from '../../outcome-publisher.ts';
+import { batchCompletedSchema, batchEnqueuedSchema } from '../../scheduled/run-events.ts';
+import { OUTCOME_STATUSES, outcomeSchema } from '../../order/outcome.ts';
+import type { Publishable } from '../../messaging/outcome-publisher.ts';
 import { parseCommandArgs } from '../args.ts';
-import { batchNameProblem } from '../batch.ts';
+import { batchNameProblem } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
 import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
 import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
@@ -78,7 +78,7 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
   const batchState = values.batch !== undefined ? readBatchState(stateDirectory(ctx.cwd, ctx.env, values['state-dir']), values.batch) : undefined;
   const matches = publishedFilter(values.batch, batchState ? new Set(requestIdsOf(batchState)) : undefined);
 
-  const [sqsModule, snsModule, { formatPublished }] = await Promise.all([import('@aws-sdk/client-sqs'), import('@aws-sdk/client-sns'), import('../../outcome-format.ts')]);
+  const [sqsModule, snsModule, { formatPublished }] = await Promise.all([import('@aws-sdk/client-sqs'), import('@aws-sdk/client-sns'), import('../outcome-lines.ts')]);
   const settings = target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, topicArn);
   const sqs: SQSClient = new sqsModule.SQSClient(settings);
   const sns: SNSClient = new snsModule.SNSClient(settings);

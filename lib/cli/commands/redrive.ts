@@ -9,7 +9,7 @@ export const REDRIVE_OPTIONS = {
   limit: { type: 'string' },
 } as const;
 
-/** `redrive`: moves dead-lettered orders back to the orders queue (lib/dlq-redrive.ts); never buys twice. */
+/** `redrive`: moves dead-lettered orders back to the orders queue (lib/messaging/dlq-redrive.ts); never buys twice. */
 export async function redriveCommand(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('redrive', args, REDRIVE_OPTIONS);
   if (positionals.length > 0) throw usageError(`redrive takes no arguments, got "${positionals.join(' ')}"`);
@@ -29,7 +29,7 @@ export async function redriveCommand(ctx: CliContext, args: string[]): Promise<n
     warnAboutEndpointOverride(ctx);
   }
 
-  const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../../dlq-redrive.ts')]);
+  const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../../messaging/dlq-redrive.ts')]);
   const client = new SQSClient(target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, queueUrl));
   writeLine(ctx.stderr, `moving messages from ${deadLetterQueueUrl}\n                  to ${queueUrl}`);
   let moved = 0;

@@ -1,12 +1,12 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LedgerRecord } from '../../ledger.ts';
-import { orderView, type OrderView } from '../../order-view.ts';
+import type { LedgerRecord } from '../../ledger/ledger.ts';
+import { orderView, type OrderView } from '../../order/order-view.ts';
 import { integerOption, parseCommandArgs } from '../args.ts';
-import { batchNameProblem, batchRequestId, parseRanges } from '../batch.ts';
+import { batchNameProblem, batchRequestId, parseRanges } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
 import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
 import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
-import { chunks } from '../../chunks.ts';
+import { chunks } from '../../platform/chunks.ts';
 
 export const STATUS_OPTIONS = {
   batch: { type: 'string' },
@@ -99,7 +99,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
   try {
     if (values.batch === undefined) {
       const requestId = requestIds[0] as string;
-      const { createDynamoDbLedger } = await import('../../dynamodb-ledger.ts');
+      const { createDynamoDbLedger } = await import('../../ledger/dynamodb-ledger.ts');
       const record = await createDynamoDbLedger({ client, tableName }).get(requestId);
       if (!record) {
         writeLine(ctx.stderr, `no request ${requestId} in the ledger (${tableName}); a message still waiting on the queue is not in the ledger until the worker picks it up`);

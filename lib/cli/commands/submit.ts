@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { integerOption, parseCommandArgs } from '../args.ts';
-import { assignRequestIds, batchNameProblem, contentHash, defaultBatchName, formatRanges, type PlannedOrder } from '../batch.ts';
+import { assignRequestIds, batchNameProblem, contentHash, defaultBatchName, formatRanges, type PlannedOrder } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
 import { ORDER_FORMATS, formatOf, parseOrderFile, type OrderFormat } from '../order-file.ts';
 import { formatLineError, type LineError } from '../order-lines.ts';

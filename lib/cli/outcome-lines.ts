@@ -1,0 +1,35 @@
+import type { Outcome } from '../order/outcome.ts';
+import type { Publishable } from '../messaging/outcome-publisher.ts';
+
+/** Terminal lines for published documents: `npm start`, the demo and the CLI's `follow` print these. */
+const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
+
+/** One line per published document, for a terminal. */
+export function formatPublished(document: Publishable): string {
+  switch (document.type) {
+    case 'batch.enqueued':
+      return `${document.type.padEnd(15)} run=${document.run} orders=${document.size}`;
+    case 'batch.completed': {
+      const counts = Object.entries(document.counts).filter(([, n]) => n > 0).map(([status, n]) => `${status}=${n}`).join(' ');
+      const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ') || 'nothing bought';
+      return `${document.type.padEnd(15)} run=${document.run} ${counts} total ${totals}`;
+    }
+    default:
+      return formatOutcome(document);
+  }
+}
+
+/** One line per order outcome. */
+export function formatOutcome(outcome: Outcome): string {
+  const parts = [`${outcome.type.padEnd(15)} request=${outcome.requestId} attempts=${outcome.attempts}`];
+  if (outcome.order) {
+    const { id, status, total, currency } = outcome.order;
+    parts.push(`order=${id} (${status}${total != null ? `, total ${money(total, currency ?? '')}` : ''})`);
+  }
+  if (outcome.error) {
+    const { httpStatus, code, message, fieldErrors } = outcome.error;
+    const fields = fieldErrors ? ` ${Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; ')}` : '';
+    parts.push(`error=${httpStatus ?? code ?? ''} ${message}${fields}`);
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,57 @@
+import type { CatalogGuard } from '../catalog/catalog-guard.ts';
+import type { Ledger, RequestStatus } from '../ledger/ledger.ts';
+import { parseOrderRequest, type FieldErrors } from '../order/order-request.ts';
+import type { EnqueueOrder } from '../messaging/order-queue.ts';
+import { isValidIdempotencyKey, newRequestId, requestHash, requestIdForIdempotencyKey } from '../order/request-identity.ts';
+
+export type IntakeResult =
+  | { kind: 'accepted'; requestId: string; status: RequestStatus; duplicate: boolean }
+  | { kind: 'invalid'; errors: FieldErrors }
+  | { kind: 'conflict'; requestId: string; message: string };
+
+export interface IntakeDependencies {
+  ledger: Ledger;
+  enqueue: EnqueueOrder;
+  /** Catalog and payment-method checks; absent when switched off. */
+  catalogGuard?: CatalogGuard;
+  now: () => Date;
+}
+
+/**
+ * Validates an order, records it and queues it. With an Idempotency-Key the request id is derived from the
+ * key, so a repeat of the same request finds its record and queues nothing new.
+ */
+export async function acceptOrder(input: { body: unknown; idempotencyKey?: string }, deps: IntakeDependencies): Promise<IntakeResult> {
+  const { idempotencyKey } = input;
+  if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey)) {
+    return { kind: 'invalid', errors: { 'Idempotency-Key': ['must be 1 to 255 printable ASCII characters without spaces'] } };
+  }
+  const parsed = parseOrderRequest(input.body);
+  if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
+
+  const order = parsed.value;
+  const requestId = idempotencyKey === undefined ? newRequestId() : requestIdForIdempotencyKey(idempotencyKey);
+  const hash = requestHash(order);
+  const refused = await deps.catalogGuard?.(order);
+  if (refused) {
+    // A replay of a request accepted earlier gets its request id back, even if the catalog changed since.
+    const earlier = idempotencyKey === undefined ? undefined : await deps.ledger.get(requestId);
+    if (earlier?.requestHash === hash) return { kind: 'accepted', requestId, status: earlier.status, duplicate: true };
+    return { kind: 'invalid', errors: refused };
+  }
+  const created = await deps.ledger.create({ requestId, source: 'http', order, requestHash: hash, now: deps.now() });
+  if (!created.created) {
+    if (created.existing.requestHash !== hash) {
+      return { kind: 'conflict', requestId, message: 'this Idempotency-Key was already used with a different order' };
+    }
+    return { kind: 'accepted', requestId, status: created.existing.status, duplicate: true };
+  }
+  try {
+    await deps.enqueue(requestId, order);
+  } catch (error) {
+    // Not queued means not accepted: forget the record so that retrying the same request starts afresh.
+    await deps.ledger.discardQueued(requestId);
+    throw error;
+  }
+  return { kind: 'accepted', requestId, status: 'queued', duplicate: false };
+}

@@ -1,0 +1,70 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorResponse, json } from './http-response.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { logger } from '../platform/logger.ts';
+import { acceptOrder, type IntakeDependencies } from './accept-order.ts';
+import { requestIdSchema } from '../order/order-request.ts';
+import { orderView } from '../order/order-view.ts';
+
+/** Order requests are small; anything larger is refused before it is parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Response = APIGatewayProxyStructuredResultV2;
+
+function bodyText(event: APIGatewayProxyEventV2): string {
+  const raw = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+}
+
+// Not @middy/http-json-body-parser: it answers in plain text, cannot bound the size, and we want one JSON
+// error shape for every refusal.
+function readJsonBody(event: APIGatewayProxyEventV2): { ok: true; body: unknown } | { ok: false; response: Response } {
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    return { ok: false, response: errorResponse(415, 'Content-Type must be application/json') };
+  }
+  const text = bodyText(event);
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    return { ok: false, response: errorResponse(413, `request body is larger than ${MAX_BODY_BYTES} bytes`) };
+  }
+  if (text.trim() === '') return { ok: false, response: errorResponse(400, 'request body is empty; send an order as JSON') };
+  try {
+    return { ok: true, body: JSON.parse(text) };
+  } catch {
+    return { ok: false, response: errorResponse(400, 'request body is not valid JSON') };
+  }
+}
+
+/** POST /orders */
+export async function createOrderHandler(event: APIGatewayProxyEventV2, deps: IntakeDependencies): Promise<Response> {
+  const read = readJsonBody(event);
+  if (!read.ok) return read.response;
+  let result;
+  try {
+    result = await acceptOrder({ body: read.body, idempotencyKey: event.headers?.['idempotency-key'] }, deps);
+  } catch (error) {
+    logger.error('order could not be recorded or queued', { error: error as Error });
+    return errorResponse(503, 'the order could not be accepted right now; send it again with the same Idempotency-Key, which never buys twice');
+  }
+  switch (result.kind) {
+    case 'invalid':
+      return errorResponse(400, 'invalid order request', result.errors);
+    case 'conflict':
+      return errorResponse(409, result.message);
+    case 'accepted':
+      logger.info('order accepted', { requestId: result.requestId, duplicate: result.duplicate });
+      return json(
+        202,
+        { requestId: result.requestId, status: result.status },
+        { location: `/orders/${result.requestId}`, ...(result.duplicate ? { 'idempotent-replayed': 'true' } : {}) },
+      );
+  }
+}
+
+/** GET /orders/{requestId} */
+export async function getOrderHandler(event: APIGatewayProxyEventV2, ledger: Ledger): Promise<Response> {
+  const requestId = requestIdSchema.safeParse(event.pathParameters?.requestId);
+  if (!requestId.success) return errorResponse(404, 'no order request with this id');
+  const record = await ledger.get(requestId.data);
+  return record ? json(200, orderView(record)) : errorResponse(404, `no order request with id ${requestId.data}`);
+}

@@ -1,0 +1,12 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldErrors } from '../order/order-request.ts';
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** Every 4xx and 5xx this API answers has this one shape: a message, and field errors when there are some. */
+export const errorResponse = (statusCode: number, message: string, errors?: FieldErrors) =>
+  json(statusCode, errors ? { message, errors } : { message });

@@ -1,0 +1,130 @@
+import type { OrderRequest } from '../order/order-request.ts';
+import type { OrderError } from '../hostinger/classify-attempt.ts';
+import type { BatchEntry } from '../scheduled/run-events.ts';
+import type { Outcome } from '../order/outcome.ts';
+
+/** Where a request stands. `queued` and `submitting` are in flight; the rest are terminal. */
+export type RequestStatus = 'queued' | 'submitting' | Outcome['status'];
+export type RequestSource = 'http' | 'queue';
+
+/**
+ * An attempt that was started and whose answer is not recorded yet. Found by a later delivery, it means
+ * the worker died or lost the answer mid-call: Hostinger may have created the order.
+ */
+export interface InFlightAttempt {
+  /** Its number is always `attempts + 1`. */
+  startedAt: number;
+  claimToken: string;
+  /** Set when Hostinger answered with a 5xx: it is done with the request, but may have made the order. */
+  answeredAt?: number;
+}
+
+/** One order request as the ledger keeps it: the source of GET /orders/{id} and of idempotency. */
+export interface LedgerRecord {
+  requestId: string;
+  status: RequestStatus;
+  source: RequestSource;
+  /** Absent only for a message rejected as unreadable. */
+  order?: OrderRequest;
+  requestHash?: string;
+  /** Attempts whose answer is known (the one in flight, if any, is not counted). */
+  attempts: number;
+  inFlight?: InFlightAttempt;
+  lastError?: OrderError;
+  outcome?: Outcome;
+  /** The Hostinger subscription this request bought; `answer` when Hostinger said so, `reconciliation` when found afterwards. */
+  subscriptionId?: string;
+  subscriptionSource?: 'answer' | 'reconciliation';
+  /** Why the last delivery of the message failed, when it is about to land in the dead-letter queue. */
+  deliveryFailure?: { reason: string; receiveCount: number; at: string };
+  claimToken?: string;
+  leaseUntil?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewRequest {
+  requestId: string;
+  source: RequestSource;
+  order: OrderRequest;
+  requestHash: string;
+  now: Date;
+}
+
+export type CreateResult = { created: true } | { created: false; existing: LedgerRecord };
+
+/**
+ * A claim makes this worker the only one submitting the request until `leaseUntil`.
+ * `finished`: it already has an outcome; `busy`: another worker holds a live lease;
+ * `conflict`: the id is taken by a different order.
+ */
+export type ClaimResult =
+  | { claimed: true; record: LedgerRecord }
+  | { claimed: false; reason: 'finished' | 'busy' | 'conflict'; existing: LedgerRecord };
+
+export interface ClaimRequest extends NewRequest {
+  claimToken: string;
+  leaseUntil: number;
+}
+
+/** What the worker records when it ends a request. */
+export interface Completion {
+  outcome: Outcome;
+  subscriptionId?: string;
+  subscriptionSource?: 'answer' | 'reconciliation';
+}
+
+export interface Ledger {
+  /** Records a new queued request; an existing one with the same id is returned instead. */
+  create(request: NewRequest): Promise<CreateResult>;
+  /** Removes a queued request that could not be enqueued, so a retry of the same request starts clean. */
+  discardQueued(requestId: string): Promise<void>;
+  get(requestId: string): Promise<LedgerRecord | undefined>;
+  /**
+   * Claims a request for submission, creating its record if it came straight from the queue, and marks its
+   * next attempt as in flight, unless an earlier attempt still is: the returned record then shows that one.
+   */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** Records the answers so far and marks the next attempt as in flight, started now. */
+  startNextAttempt(requestId: string, claimToken: string, attemptsAnswered: number, lastError: OrderError | undefined, now: Date): Promise<void>;
+  /** Gives a claimed request back to the queue; `unresolved` marks an attempt whose effect the next delivery must settle first. */
+  release(requestId: string, claimToken: string, update: { attempts: number; lastError: OrderError; unresolved?: InFlightAttempt; now: Date }): Promise<void>;
+  /** Stores the terminal outcome; from then on the request is never submitted again. */
+  complete(requestId: string, claimToken: string, completion: Completion, now: Date): Promise<void>;
+  /**
+   * Records the outcome of a message rejected before any claim. If the id is taken, says so, with the
+   * outcome stored under it if there is one (a redelivery, or a repeat of a finished request).
+   */
+  recordRejectedMessage(requestId: string, outcome: Outcome, now: Date): Promise<{ recorded: true } | { recorded: false; existing?: Outcome }>;
+  /** Notes why a message's last allowed delivery failed (it goes to the dead-letter queue next). */
+  recordDeliveryFailure(requestId: string, reason: string, receiveCount: number, now: Date): Promise<void>;
+  /** Of these subscription ids, those that Hostinger's own answer attributed to some request. */
+  subscriptionsBoughtByAnswer(subscriptionIds: string[]): Promise<Set<string>>;
+  /** Attributes a subscription found by reconciliation to one request only; false if another took it. */
+  claimSubscription(subscriptionId: string, requestId: string, now: Date): Promise<boolean>;
+  /**
+   * Requests with an attempt on this item started between `from` and `to` (epoch ms) whose effect is not
+   * settled: in flight, awaiting reconciliation, or ended unknown. Any of them could own an unexplained order.
+   */
+  unsettledAttempts(itemId: string, from: number, to: number): Promise<{ requestId: string; since: number }[]>;
+  /** Records a scheduled run before its orders are queued; false if the run was already recorded (a repeat firing). */
+  createBatchRun(run: { run: string; plan: string; size: number; scheduledAt: string; now: Date }): Promise<boolean>;
+  /** Records one order's end in its run (idempotent per request); returns the run's progress, if the run is known. */
+  recordBatchEntry(run: string, requestId: string, entry: BatchEntry): Promise<BatchRunProgress | undefined>;
+  /** Notes that the run's summary was published, so later repeats do not publish it again. */
+  markBatchSummaryPublished(run: string, now: Date): Promise<void>;
+}
+
+export interface BatchRunProgress {
+  size: number;
+  entries: BatchEntry[];
+  summaryPublished: boolean;
+}
+
+/** Thrown when a claimed request was taken over by another worker (its lease had run out). */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+  constructor(requestId: string) {
+    super(`lease on request ${requestId} was lost to another worker`);
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod/mini';
+import { orderResourceSchema } from '../hostinger/order-resource.ts';
+
+/** The published outcome document: the contract with subscribers, versioned. */
+export const OUTCOME_VERSION = 1;
+export const OUTCOME_STATUSES = ['succeeded', 'pending', 'rejected', 'failed', 'unknown'] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+export const orderErrorSchema = z.object({
+  message: z.string(),
+  httpStatus: z.optional(z.int()),
+  code: z.optional(z.string()),
+  fieldErrors: z.optional(z.record(z.string(), z.array(z.string()))),
+  correlationId: z.optional(z.string()),
+});
+
+/** Present when an attempt's effect was unknown and the account's subscriptions were checked for it. */
+export const reconciliationSchema = z.object({
+  result: z.enum(['found', 'absent', 'inconclusive', 'unavailable']),
+  subscriptionId: z.optional(z.string()),
+  candidates: z.optional(z.int()),
+});
+
+export const outcomeSchema = z.object({
+  version: z.literal(OUTCOME_VERSION),
+  /** Stable across re-publication: subscribers drop repeats by it. */
+  outcomeId: z.string(),
+  type: z.enum(OUTCOME_STATUSES.map((status) => `order.${status}` as const)),
+  status: z.enum(OUTCOME_STATUSES),
+  requestId: z.string(),
+  attempts: z.int().check(z.gte(0)),
+  order: z.nullable(orderResourceSchema),
+  error: z.nullable(orderErrorSchema),
+  reconciliation: z.optional(reconciliationSchema),
+  requestedAt: z.string(),
+  completedAt: z.string(),
+});
+export type Outcome = z.output<typeof outcomeSchema>;
+export type OutcomeType = Outcome['type'];
+
+export function buildOutcome(fields: {
+  /** Given when the outcome must be the same across redeliveries without being stored first. */
+  outcomeId?: string;
+  requestId: string;
+  status: OutcomeStatus;
+  attempts: number;
+  order?: Outcome['order'];
+  error?: Outcome['error'];
+  reconciliation?: Outcome['reconciliation'];
+  requestedAt: string;
+  completedAt: string;
+}): Outcome {
+  return {
+    version: OUTCOME_VERSION,
+    outcomeId: fields.outcomeId ?? randomUUID(),
+    type: `order.${fields.status}`,
+    status: fields.status,
+    requestId: fields.requestId,
+    attempts: fields.attempts,
+    order: fields.order ?? null,
+    error: fields.error ?? null,
+    ...(fields.reconciliation ? { reconciliation: fields.reconciliation } : {}),
+    requestedAt: fields.requestedAt,
+    completedAt: fields.completedAt,
+  };
+}
+
+/** SNS message attributes subscribers filter on (filter policies match these, not the body). */
+export function outcomeAttributes(outcome: Outcome): Record<string, { DataType: 'String'; StringValue: string }> {
+  return {
+    type: { DataType: 'String', StringValue: outcome.type },
+    status: { DataType: 'String', StringValue: outcome.status },
+    requestId: { DataType: 'String', StringValue: outcome.requestId },
+  };
+}

@@ -1,0 +1,137 @@
+import type { ReconcilerSettings } from '../reconciliation/reconciler.ts';
+import type { RetryPolicy } from '../retry/retry-policy.ts';
+
+/** Configuration comes from environment variables; a missing or malformed one fails the cold start loudly. */
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`environment variable ${name} is required`);
+  return value;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`environment variable ${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export const DEFAULT_HOSTINGER_API_URL = 'https://developers.hostinger.com';
+
+export interface WorkerConfig extends HostingerAccessConfig {
+  tableName: string;
+  topicArn: string;
+  policy: RetryPolicy;
+  concurrency: number;
+  reserveMs: number;
+  maxReceiveCount: number;
+  retryAmbiguous: boolean;
+  reconcile: ReconcilerSettings;
+  catalogChecks: boolean;
+  /** How long the catalog and payment methods are cached (catalog checks, reconciliation). */
+  catalogCacheMs: number;
+  maxFleetPauseMs: number;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`environment variable ${name} must be true or false, got "${env[name]}"`);
+}
+
+export function workerConfig(env: Env = process.env): WorkerConfig {
+  return {
+    tableName: required(env, 'ORDERS_TABLE'),
+    topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
+    ...hostingerAccess(env),
+    policy: {
+      maxAttempts: Math.max(1, positiveInt(env, 'HOSTINGER_MAX_ATTEMPTS', 5)),
+      baseDelayMs: positiveInt(env, 'HOSTINGER_RETRY_BASE_MS', 500),
+      maxDelayMs: positiveInt(env, 'HOSTINGER_RETRY_MAX_MS', 10_000),
+    },
+    concurrency: Math.max(1, positiveInt(env, 'WORKER_CONCURRENCY', 10)),
+    reserveMs: positiveInt(env, 'WORKER_RESERVE_MS', 2_000),
+    maxReceiveCount: Math.max(1, positiveInt(env, 'MAX_RECEIVE_COUNT', 5)),
+    retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
+    catalogChecks: catalogChecksOn(env),
+    maxFleetPauseMs: positiveInt(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
+    reconcile: {
+      clockSkewMs: positiveInt(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
+      lateMs: positiveInt(env, 'RECONCILE_LATE_MS', 5_000),
+      settleMs: positiveInt(env, 'RECONCILE_SETTLE_MS', 1_000),
+    },
+    catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
+  };
+}
+
+/** How a function reaches the Hostinger API: where it is, the secret holding its token, and patience. */
+export interface HostingerAccessConfig {
+  hostingerApiUrl: string;
+  tokenSecretId: string;
+  tokenCacheSeconds: number;
+  timeoutMs: number;
+}
+
+function hostingerAccess(env: Env): HostingerAccessConfig {
+  return {
+    hostingerApiUrl: env.HOSTINGER_API_URL?.trim() || DEFAULT_HOSTINGER_API_URL,
+    tokenSecretId: required(env, 'HOSTINGER_TOKEN_SECRET_ID'),
+    tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
+    timeoutMs: positiveInt(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
+  };
+}
+
+/** Catalog checks at intake: on unless CATALOG_CHECKS=off; they need the Hostinger API and its token. */
+export interface CatalogCheckConfig extends HostingerAccessConfig {
+  cacheMs: number;
+}
+
+function catalogChecksOn(env: Env): boolean {
+  const setting = env.CATALOG_CHECKS?.trim().toLowerCase() || 'on';
+  if (setting !== 'on' && setting !== 'off') throw new ConfigError(`environment variable CATALOG_CHECKS must be on or off, got "${env.CATALOG_CHECKS}"`);
+  return setting === 'on';
+}
+
+function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
+  if (!catalogChecksOn(env)) return undefined;
+  return { ...hostingerAccess(env), cacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
+}
+
+export interface IntakeConfig {
+  tableName: string;
+  queueUrl: string;
+  catalogChecks?: CatalogCheckConfig;
+}
+
+export function intakeConfig(env: Env = process.env): IntakeConfig {
+  return { tableName: required(env, 'ORDERS_TABLE'), queueUrl: required(env, 'ORDERS_QUEUE_URL'), catalogChecks: catalogCheckConfig(env) };
+}
+
+export function readerConfig(env: Env = process.env): Pick<IntakeConfig, 'tableName'> {
+  return { tableName: required(env, 'ORDERS_TABLE') };
+}
+
+export interface BatchConfig {
+  tableName: string;
+  queueUrl: string;
+  topicArn: string;
+  /** Where compiled plans are read; by default the packaged .batches-compiled/ folder. */
+  plansDir?: string;
+}
+
+export function batchConfig(env: Env = process.env): BatchConfig {
+  return {
+    tableName: required(env, 'ORDERS_TABLE'),
+    queueUrl: required(env, 'ORDERS_QUEUE_URL'),
+    topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
+    plansDir: env.COMPILED_PLANS_DIR?.trim() || undefined,
+  };
+}

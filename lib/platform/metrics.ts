@@ -1,0 +1,41 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AttemptResult } from '../hostinger/classify-attempt.ts';
+import type { Outcome } from '../order/outcome.ts';
+
+/**
+ * CloudWatch metrics in embedded metric format (Powertools Metrics), namespace `HostingerOrders`
+ * (POWERTOOLS_METRICS_NAMESPACE), service dimension `hostinger-orders`. The alarms in serverless.yml
+ * watch `Outcomes` by `type`.
+ */
+export const metrics = new Metrics({ namespace: 'HostingerOrders', serviceName: 'hostinger-orders' });
+
+export interface OrderMetrics {
+  /** One worker invocation's batch: every invocation publishes at least this. */
+  batch(messages: number): void;
+  /** One Hostinger attempt: its latency, and the cause when it leads to another try. */
+  attempt(latencyMs: number, result: AttemptResult): void;
+  outcome(outcome: Outcome): void;
+}
+
+/** What made an attempt worth another try: the HTTP status or the network error code. */
+export function retryCause(result: AttemptResult): string | undefined {
+  if (result.kind !== 'retryable' && result.kind !== 'unauthorized' && result.kind !== 'ambiguous') return undefined;
+  return String(result.error.httpStatus ?? result.error.code ?? 'unknown');
+}
+
+export const powertoolsOrderMetrics: OrderMetrics = {
+  batch(messages) {
+    metrics.addMetric('Messages', MetricUnit.Count, messages);
+  },
+  attempt(latencyMs, result) {
+    metrics.addMetric('HostingerLatency', MetricUnit.Milliseconds, latencyMs);
+    const cause = retryCause(result);
+    if (cause) metrics.singleMetric().addDimension('cause', cause).addMetric('Retries', MetricUnit.Count, 1);
+  },
+  outcome(outcome) {
+    metrics.singleMetric().addDimension('type', outcome.type).addMetric('Outcomes', MetricUnit.Count, 1);
+    metrics.addMetric('Attempts', MetricUnit.Count, outcome.attempts);
+    const intakeToOutcome = Date.parse(outcome.completedAt) - Date.parse(outcome.requestedAt);
+    if (Number.isFinite(intakeToOutcome)) metrics.addMetric('IntakeToOutcome', MetricUnit.Milliseconds, intakeToOutcome);
+  },
+};

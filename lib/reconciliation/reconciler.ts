@@ -1,0 +1,96 @@
+import type { CatalogCache } from '../catalog/catalog-cache.ts';
+import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from '../hostinger/billing-reads.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { logger } from '../platform/logger.ts';
+import type { OrderRequest } from '../order/order-request.ts';
+import {
+  CREATED_AT_RESOLUTION_MS,
+  MULTI_ITEM,
+  candidateSubscriptions,
+  reconcileAttempt,
+  subscriptionKeyFor,
+  type AttemptWindow,
+  type ReconcileVerdict,
+  type SubscriptionKey,
+} from './verdict.ts';
+import type { Deadline } from '../retry/retry-policy.ts';
+import type { TokenSource } from '../hostinger/token-source.ts';
+
+export interface ReconcilerSettings {
+  /** How far our clock and Hostinger's may disagree. */
+  clockSkewMs: number;
+  /** How long after we stopped waiting Hostinger may still create an order. */
+  lateMs: number;
+  /** Wait after the window before looking, so concurrent workers have recorded the orders they were told about. */
+  settleMs: number;
+}
+
+export interface ReconcilerDependencies {
+  billing: BillingReader;
+  /** The catalog tells what subscription an item makes. */
+  catalog: CatalogCache;
+  ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription' | 'unsettledAttempts'>;
+  token: TokenSource;
+  settings: ReconcilerSettings;
+  /** Timeout of one read; each reconciliation reads twice at most. */
+  timeoutMs: number;
+  reserveMs: number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+export type Reconcile = (requestId: string, order: OrderRequest, window: AttemptWindow, deadline: Deadline) => Promise<ReconcileVerdict>;
+
+/** Wires reconciliation to Hostinger's reads, the ledger and the invocation's deadline. */
+export function createReconciler(deps: ReconcilerDependencies): Reconcile {
+  const { settings } = deps;
+  async function catalogPrice(itemId: string): Promise<CatalogPrice | undefined> {
+    try {
+      return (await deps.catalog.prices()).get(itemId);
+    } catch (error) {
+      // Without the catalog every subscription in the window is a candidate: coarser, still safe.
+      logger.warn('catalog unavailable for reconciliation', { error: error as Error });
+      return undefined;
+    }
+  }
+
+  return async (requestId, order, window, deadline) => {
+    const lookAt = window.endedAt + (window.answered ? 0 : settings.lateMs) + settings.settleMs;
+    const waitMs = Math.max(0, lookAt - deps.now());
+    if (deadline.remainingMs() < waitMs + 2 * deps.timeoutMs + deps.reserveMs) {
+      return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery' };
+    }
+    if (waitMs > 0) await deps.sleep(waitMs);
+    const itemId = order.items[0]?.item_id;
+    let key: SubscriptionKey | undefined;
+    let subscriptions: Subscription[];
+    try {
+      const token = await deps.token();
+      key = subscriptionKeyFor(itemId === undefined ? undefined : await catalogPrice(itemId));
+      subscriptions = await deps.billing.subscriptions(token);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      // Only an API without a subscriptions list means "no evidence, ever". Anything passing (the token
+      // unreadable, a 5xx, a timeout) leaves the attempt marked: the next delivery looks again, and no
+      // order is tried before it has.
+      if (!endpointMissing(error)) return { result: 'deferred', reason: `the account's subscriptions could not be checked now (${reason})` };
+      logger.warn('this API has no subscriptions list: unknown attempts cannot be checked', { requestId, error: error as Error });
+      return { result: 'unavailable', reason: `the account's subscriptions could not be checked (${reason})` };
+    }
+    const candidates = candidateSubscriptions(subscriptions, window, key, settings);
+    // Attempts on the same item (or on several items) that started close enough to a candidate's creation to have made it.
+    const reachBefore = deps.timeoutMs + settings.lateMs + settings.clockSkewMs;
+    const reachAfter = settings.clockSkewMs + CREATED_AT_RESOLUTION_MS;
+    const rivalsFor = async (candidate: { created_at: string }) => {
+      if (!key || itemId === undefined) return undefined;
+      const created = Date.parse(candidate.created_at);
+      const rivals = await Promise.all(
+        [itemId, MULTI_ITEM].map((indexed) => deps.ledger.unsettledAttempts(indexed, created - reachBefore, created + reachAfter)),
+      );
+      return rivals.flat().map((rival) => rival.requestId);
+    };
+    const verdict = await reconcileAttempt(requestId, candidates, { ledger: deps.ledger, rivalsFor, now: () => new Date(deps.now()) });
+    logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
+    return verdict;
+  };
+}

@@ -1,0 +1,108 @@
+import type { CatalogPrice, Subscription } from '../hostinger/billing-reads.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+
+/**
+ * An attempt whose effect is unknown. `answered`: Hostinger answered with a 5xx (so it is done with the
+ * request); otherwise the answer was lost and Hostinger may still be working on it.
+ */
+export interface AttemptWindow {
+  startedAt: number;
+  endedAt: number;
+  answered: boolean;
+}
+
+/** The subscription a lost order would have created: catalog item name, currency and billing period. */
+export interface SubscriptionKey {
+  name: string;
+  currency: string;
+  period: number;
+  periodUnit: string;
+}
+
+export type ReconcileVerdict =
+  | { result: 'found'; subscription: Subscription }
+  | { result: 'absent' }
+  | { result: 'inconclusive'; candidates: number }
+  /** The API has no subscriptions list (404, 405, 501): no evidence either way, now or later. */
+  | { result: 'unavailable'; reason: string }
+  /** Cannot look now (no time left, the token or the list unreadable for a while): the next delivery looks. */
+  | { result: 'deferred'; reason: string };
+
+export function subscriptionKeyFor(price: CatalogPrice | undefined): SubscriptionKey | undefined {
+  return price && { name: price.itemName, currency: price.currency, period: price.period, periodUnit: price.periodUnit };
+}
+
+/** `created_at` has whole seconds: a subscription made at 12:00:00.900 reads 12:00:00. */
+export const CREATED_AT_RESOLUTION_MS = 1000;
+
+/**
+ * How an order of several items is indexed among unsettled attempts: its subscriptions may be of any of its
+ * items, so it is a rival to every item's reconciliation.
+ */
+export const MULTI_ITEM = '*';
+
+export const unsettledIndexKey = (itemIds: string[]): string => (itemIds.length === 1 && itemIds[0] !== undefined ? itemIds[0] : MULTI_ITEM);
+
+/**
+ * Subscriptions the attempt could have created: made within its window (widened by the clock skew between
+ * us and Hostinger, and by `lateMs` for work Hostinger may finish after we stopped waiting), and, when the
+ * catalog told us what the item is, of that item, currency and period. Without a key every subscription
+ * in the window counts: less precise, never less safe.
+ */
+export function candidateSubscriptions(
+  subscriptions: Subscription[],
+  window: AttemptWindow,
+  key: SubscriptionKey | undefined,
+  options: { clockSkewMs: number; lateMs: number },
+): Subscription[] {
+  const from = window.startedAt - options.clockSkewMs - CREATED_AT_RESOLUTION_MS;
+  const to = window.endedAt + options.clockSkewMs + (window.answered ? 0 : options.lateMs);
+  return subscriptions
+    .filter((subscription) => {
+      const created = Date.parse(subscription.created_at);
+      if (Number.isNaN(created) || created < from || created > to) return false;
+      if (!key) return true;
+      return (
+        subscription.name === key.name &&
+        subscription.currency_code === key.currency &&
+        subscription.billing_period === key.period &&
+        subscription.billing_period_unit === key.periodUnit
+      );
+    })
+    .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
+}
+
+/**
+ * Decides whether an attempt created an order, from the account's subscriptions. Hostinger has no
+ * idempotency key and no order lookup, so this is the only evidence there is.
+ *
+ * Never a second purchase: a subscription is ruled out only when Hostinger's own answer gave it to some
+ * request, so an order this attempt made always stays a candidate, and a request with any candidate left is
+ * never submitted again. Never a borrowed success: a candidate is taken only when no other unsettled
+ * attempt on the same item could own it (else the verdict is inconclusive), and by one request only (a
+ * conditional write).
+ */
+export async function reconcileAttempt(
+  requestId: string,
+  candidates: Subscription[],
+  deps: {
+    ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription'>;
+    /** Other unsettled attempts on the same item that could have made this candidate; undefined when unknowable. */
+    rivalsFor: (candidate: Subscription) => Promise<string[] | undefined>;
+    now: () => Date;
+  },
+): Promise<ReconcileVerdict> {
+  const { ledger, now } = deps;
+  if (candidates.length === 0) return { result: 'absent' };
+  // Rivals first, then who bought what: a rival that records its answer in between is then seen as the
+  // buyer. The other order would miss it (its answer recorded, and its mark removed, between the two reads).
+  const rivals = await Promise.all(candidates.map((subscription) => deps.rivalsFor(subscription)));
+  const bought = await ledger.subscriptionsBoughtByAnswer(candidates.map((subscription) => subscription.id));
+  const unexplained = candidates.flatMap((subscription, index) => (bought.has(subscription.id) ? [] : [{ subscription, rivals: rivals[index] }]));
+  if (unexplained.length === 0) return { result: 'absent' };
+  for (const { subscription, rivals: others } of unexplained) {
+    if (others === undefined || others.some((rival) => rival !== requestId)) continue;
+    if (await ledger.claimSubscription(subscription.id, requestId, now())) return { result: 'found', subscription };
+  }
+  return { result: 'inconclusive', candidates: unexplained.length };
+}

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { batchCompletedId, batchEntryOf, summarizeRun, type BatchCompleted } from '../scheduled/run-events.ts';
+import type { CatalogGuard } from '../catalog/catalog-guard.ts';
+import type { ClaimResult, InFlightAttempt, Ledger } from '../ledger/ledger.ts';
+import type { PlaceOrder } from '../hostinger/order-client.ts';
+import { logger } from '../platform/logger.ts';
+import type { OrderError } from '../hostinger/classify-attempt.ts';
+import type { OrderMetrics } from '../platform/metrics.ts';
+import { mapConcurrently } from '../platform/map-concurrently.ts';
+import { orderOf, type BatchRunRef, type FieldErrors } from '../order/order-request.ts';
+import { buildOutcome, type Outcome } from '../order/outcome.ts';
+import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
+import { messageRequestId, readQueueMessage, type ReadMessage } from '../messaging/queue-message.ts';
+import type { AttemptWindow } from '../reconciliation/verdict.ts';
+import type { Reconcile } from '../reconciliation/reconciler.ts';
+import { requestHash } from '../order/request-identity.ts';
+import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
+import { submitOrder, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
+
+export interface WorkerDependencies {
+  ledger: Ledger;
+  submit: SubmitDependencies;
+  reconcile: Reconcile;
+  publish: PublishOutcomes;
+  /** Messages of one batch processed at the same time. */
+  concurrency: number;
+  /** The queue's maxReceiveCount: on the last allowed delivery a failure is written to the ledger. */
+  maxReceiveCount: number;
+  metrics: OrderMetrics;
+  /** Catalog and payment-method checks before the first attempt; absent when switched off. */
+  catalogGuard?: CatalogGuard;
+  now: () => Date;
+}
+
+/** Logs and measures each Hostinger attempt of one request, with its request id and attempt number. */
+function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBefore: number, metrics: OrderMetrics): PlaceOrder {
+  let attempt = attemptsBefore;
+  return async (order, token) => {
+    attempt += 1;
+    const started = Date.now();
+    const result = await placeOrder(order, token);
+    const latencyMs = Date.now() - started;
+    metrics.attempt(latencyMs, result);
+    const error = 'error' in result ? result.error : undefined;
+    logger.debug('hostinger attempt answered', {
+      requestId,
+      attempt,
+      result: result.kind,
+      httpStatus: error?.httpStatus,
+      correlationId: error?.correlationId,
+      latencyMs,
+    });
+    return result;
+  };
+}
+
+/**
+ * A message is either done (its outcome to publish; `fresh` when this delivery decided it, not a repeat)
+ * or goes back to the queue for a later delivery.
+ */
+type MessageResult = { kind: 'done'; outcome: Outcome; fresh: boolean; batchRun?: BatchRunRef } | { kind: 'retry'; reason: string; requestId?: string };
+
+/** The window of an attempt a previous delivery left unsettled. */
+function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
+  return inFlight.answeredAt !== undefined
+    ? { startedAt: inFlight.startedAt, endedAt: inFlight.answeredAt, answered: true }
+    : { startedAt: inFlight.startedAt, endedAt: inFlight.startedAt + timeoutMs, answered: false };
+}
+
+/** The request a message is about (see messageRequestId). */
+const requestIdOfRecord = (record: SQSRecord, read: ReadMessage = readQueueMessage(record.body)) =>
+  messageRequestId(read, record.messageAttributes?.requestId?.stringValue, record.messageId);
+
+/**
+ * Rejects a message before any claim, and records the rejection so a redelivery publishes the same outcome.
+ * A message that names a request id already in use by another order is reported under its own message id
+ * (`sqs-<message id>`), so that request never gets a second, different outcome.
+ */
+async function rejectMessage(record: SQSRecord, requestId: string, error: OrderError, deps: WorkerDependencies): Promise<MessageResult> {
+  const at = deps.now();
+  const rejection = (id: string) =>
+    buildOutcome({
+      outcomeId: `rejected:${record.messageId}`,
+      requestId: id,
+      status: 'rejected',
+      attempts: 0,
+      error,
+      requestedAt: new Date(Number(record.attributes.SentTimestamp) || at.getTime()).toISOString(),
+      completedAt: at.toISOString(),
+    });
+  const outcome = rejection(requestId);
+  const recorded = await deps.ledger.recordRejectedMessage(requestId, outcome, at);
+  if (recorded.recorded) return { kind: 'done', outcome, fresh: true };
+  if (recorded.existing?.outcomeId === outcome.outcomeId) return { kind: 'done', outcome: recorded.existing, fresh: false };
+  const ownId = `sqs-${record.messageId}`;
+  if (requestId === ownId) return { kind: 'retry', reason: `request id ${ownId} is taken`, requestId };
+  const own = rejection(ownId);
+  const ownRecorded = await deps.ledger.recordRejectedMessage(ownId, own, at);
+  return { kind: 'done', outcome: ownRecorded.recorded ? own : (ownRecorded.existing ?? own), fresh: ownRecorded.recorded };
+}
+
+function outcomeOf(requestId: string, requestedAt: string, result: Exclude<SubmissionResult, { status: 'deferred' }>, completedAt: Date): Outcome {
+  const { reconciled } = result;
+  return buildOutcome({
+    requestId,
+    status: result.status,
+    attempts: result.attempts,
+    order: result.order,
+    error: result.error,
+    reconciliation: reconciled && {
+      result: reconciled.result,
+      ...(reconciled.result === 'found' ? { subscriptionId: reconciled.subscription.id } : {}),
+      ...(reconciled.result === 'inconclusive' ? { candidates: reconciled.candidates } : {}),
+    },
+    requestedAt,
+    completedAt: completedAt.toISOString(),
+  });
+}
+
+/** A message whose request could not be claimed: a repeat of a finished one, one in other hands, or a conflict. */
+function unclaimed(
+  claim: Exclude<ClaimResult, { claimed: true }>,
+  record: SQSRecord,
+  requestId: string,
+  batchRun: BatchRunRef | undefined,
+  deps: WorkerDependencies,
+): MessageResult | Promise<MessageResult> {
+  switch (claim.reason) {
+    case 'finished':
+      // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
+      return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, fresh: false, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
+    case 'busy':
+      return { kind: 'retry', reason: 'another worker holds this request', requestId };
+    case 'conflict':
+      return rejectMessage(record, requestId, { message: `request id ${requestId} is already used by a different order` }, deps);
+  }
+}
+
+async function processRecord(record: SQSRecord, deadline: Deadline, deps: WorkerDependencies): Promise<MessageResult> {
+  const { ledger, now } = deps;
+  const read = readQueueMessage(record.body);
+  if (!read.ok) {
+    return rejectMessage(record, requestIdOfRecord(record, read), { message: 'the queue message is not a valid order request', fieldErrors: read.errors }, deps);
+  }
+
+  const requestId = requestIdOfRecord(record, read);
+  if (!attemptFits(deadline, 0, deps.submit.timeoutMs, deps.submit.reserveMs)) return { kind: 'retry', reason: 'not enough time left to start', requestId };
+  const order = orderOf(read.message);
+  const { batchRun } = read.message;
+  let refused: FieldErrors | undefined;
+  try {
+    // The token and the catalog check come before the claim: an unreachable Secrets Manager then costs no
+    // ledger writes, and nothing slow stands between the claim (which marks the attempt in flight) and the call.
+    await deps.submit.token();
+    refused = await deps.catalogGuard?.(order);
+  } catch (error) {
+    return { kind: 'retry', reason: error instanceof Error ? error.message : 'token unavailable', requestId };
+  }
+
+  const claimToken = randomUUID();
+  const claimedAt = now();
+  const claim = await ledger.claim({
+    requestId,
+    source: 'queue',
+    order,
+    requestHash: requestHash(order),
+    now: claimedAt,
+    claimToken,
+    leaseUntil: claimedAt.getTime() + deadline.remainingMs(),
+  });
+  if (!claim.claimed) return unclaimed(claim, record, requestId, batchRun, deps);
+
+  const { record: claimed } = claim;
+  const earlier = claimed.inFlight && claimed.inFlight.claimToken !== claimToken ? claimed.inFlight : undefined;
+  // Refused only before anything was tried: a request already under way is never refused halfway.
+  const result: SubmissionResult =
+    refused && claimed.attempts === 0 && !earlier
+    ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
+    : await submitOrder(
+        order,
+        { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
+        deadline,
+        { ...deps.submit, placeOrder: observedAttempts(deps.submit.placeOrder, requestId, claimed.attempts, deps.metrics) },
+        {
+          startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
+          reconcile: (window) => deps.reconcile(requestId, order, window, deadline),
+        },
+      );
+  if (result.status === 'deferred') {
+    const { unresolved } = result;
+    await ledger.release(requestId, claimToken, {
+      attempts: result.attempts,
+      lastError: result.error,
+      unresolved: unresolved && { startedAt: unresolved.startedAt, claimToken, ...(unresolved.answered ? { answeredAt: unresolved.endedAt } : {}) },
+      now: now(),
+    });
+    const reason = result.reason ?? result.error.message;
+    logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason });
+    return { kind: 'retry', reason, requestId };
+  }
+  const completedAt = now();
+  const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt);
+  const found = result.reconciled?.result === 'found' ? result.reconciled.subscription.id : undefined;
+  const subscriptionId = result.order?.subscription_id ?? found;
+  await ledger.complete(
+    requestId,
+    claimToken,
+    { outcome, ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}) },
+    completedAt,
+  );
+  return { kind: 'done', outcome, fresh: true, batchRun };
+}
+
+/**
+ * Records the finished orders of scheduled runs, and returns the summaries of runs this batch completed.
+ * Repeats (redeliveries) are harmless: an order's entry is keyed by its request id.
+ */
+async function completedRuns(results: (MessageResult | undefined)[], deps: WorkerDependencies): Promise<BatchCompleted[]> {
+  const summaries = new Map<string, BatchCompleted>();
+  await Promise.all(
+    results.map(async (result) => {
+      if (result?.kind !== 'done' || !result.batchRun) return;
+      const { run } = result.batchRun;
+      const progress = await deps.ledger.recordBatchEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
+      if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
+        summaries.set(run, summarizeRun(run, progress.size, progress.entries, deps.now()));
+      }
+    }),
+  );
+  return [...summaries.values()];
+}
+
+const retryOnError = (record: SQSRecord) => (error: unknown): MessageResult => {
+  const requestId = requestIdOfRecord(record);
+  logger.error('order message failed; it will be delivered again', { messageId: record.messageId, requestId, error: error as Error });
+  return { kind: 'retry', reason: error instanceof Error ? error.message : String(error), requestId };
+};
+
+/**
+ * Processes one SQS batch: messages concurrently, then every outcome in as few SNS PublishBatch calls as
+ * possible. Written by hand rather than with Powertools' BatchProcessor because publishing is a second,
+ * batched phase: a message counts as done only once its outcome is published, and a message that fails
+ * (or whose outcome fails to publish) is reported alone, so no other message of the batch runs again.
+ * Messages still running when the invocation nears its end are reported too, rather than letting the
+ * whole batch time out.
+ */
+export async function processBatch(records: SQSRecord[], deadline: Deadline, deps: WorkerDependencies): Promise<SQSBatchResponse> {
+  deps.metrics.batch(records.length);
+  const settled = new Array<MessageResult | undefined>(records.length);
+  const processing = mapConcurrently(records, deps.concurrency, async (record, index) => {
+    settled[index] = await processRecord(record, deadline, deps).catch(retryOnError(record));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const cutoff = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline.remainingMs() - deps.submit.reserveMs / 2));
+  });
+  await Promise.race([processing, cutoff]);
+  clearTimeout(timer);
+
+  const done = settled.flatMap((result) => (result?.kind === 'done' ? [result] : []));
+  const outcomes = done.map((result) => result.outcome);
+  const summaries = await completedRuns(settled, deps).catch((error: unknown) => {
+    // The run's entries are written again when its messages are redelivered: report them as failures.
+    logger.error('could not record batch progress', { error: error as Error });
+    return undefined;
+  });
+  const unpublished = outcomes.length > 0 || summaries?.length ? await deps.publish([...outcomes, ...(summaries ?? [])]) : new Set<string>();
+  for (const summary of summaries ?? []) {
+    if (!unpublished.has(summary.outcomeId)) await deps.ledger.markBatchSummaryPublished(summary.run, deps.now()).catch(() => undefined);
+  }
+  for (const { outcome, fresh } of done) {
+    const published = !unpublished.has(outcome.outcomeId);
+    // Counted once per request: a repeat (redelivery, duplicate) publishes again but is not a new outcome.
+    if (published && fresh) deps.metrics.outcome(outcome);
+    logger.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
+      requestId: outcome.requestId,
+      outcome: outcome.type,
+      attempt: outcome.attempts,
+      correlationId: outcome.error?.correlationId,
+    });
+  }
+
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  await Promise.all(
+    records.map(async (record, index) => {
+      const result = settled[index];
+      const summaryUnpublished =
+        result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(batchCompletedId(result.batchRun.run)));
+      if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;
+      failures.push({ itemIdentifier: record.messageId });
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      const reason = !result ? 'still running when the invocation ended' : result.kind === 'retry' ? result.reason : 'its outcome could not be published';
+      if (receiveCount >= deps.maxReceiveCount) {
+        const requestId = result?.kind === 'done' ? result.outcome.requestId : (result?.requestId ?? requestIdOfRecord(record));
+        await deps.ledger.recordDeliveryFailure(requestId, reason, receiveCount, deps.now()).catch((error: unknown) => {
+          logger.error('could not record why the message goes to the dead-letter queue', { requestId, error: error as Error });
+        });
+      }
+    }),
+  );
+  return { batchItemFailures: failures };
+}

@@ -1,0 +1,148 @@
+import type { OrderRequest } from '../order/order-request.ts';
+import type { OrderResource } from '../hostinger/order-resource.ts';
+import type { OrderError } from '../hostinger/classify-attempt.ts';
+import type { PlaceOrder } from '../hostinger/order-client.ts';
+import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
+import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from '../retry/retry-policy.ts';
+import type { ThrottleGate } from '../retry/throttle-gate.ts';
+import type { TokenSource } from '../hostinger/token-source.ts';
+
+export type TerminalStatus = 'succeeded' | 'pending' | 'rejected' | 'failed' | 'unknown';
+
+/** How an unknown attempt was settled, when one had to be. */
+export type Reconciled = Exclude<ReconcileVerdict, { result: 'deferred' }>;
+
+/**
+ * Where a submission ended: a terminal status, or `deferred` back to the queue for a later delivery,
+ * carrying the attempt whose effect is still unknown, if there is one.
+ */
+export type SubmissionResult =
+  | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled }
+  | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow; reason?: string };
+
+export interface SubmitDependencies {
+  placeOrder: PlaceOrder;
+  token: TokenSource;
+  policy: RetryPolicy;
+  /** Hostinger request timeout: an attempt is started only if this much time is left (plus `reserveMs`). */
+  timeoutMs: number;
+  reserveMs: number;
+  /** Retry an attempt whose answer was lost when reconciliation finds no order. Off by default: it may buy twice. */
+  retryAmbiguous: boolean;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  random?: () => number;
+  /** A pause shared with every other worker after a 429. */
+  throttle?: ThrottleGate;
+}
+
+/** Per-request hooks into the ledger and reconciliation, supplied by the worker. */
+export interface SubmitHooks {
+  /** Marks an attempt as in flight, with its start time, before it starts (the claim marks a delivery's first, unless it waits). */
+  startAttempt: (attemptsAnswered: number, lastError: OrderError | undefined) => Promise<void>;
+  /** Looks for an order an unknown attempt may have created. */
+  reconcile: (window: AttemptWindow) => Promise<ReconcileVerdict>;
+}
+
+export interface SubmitState {
+  /** Attempts answered in earlier deliveries: the attempt budget holds across redeliveries. */
+  attemptsSoFar: number;
+  /** An earlier attempt whose effect is unknown: it is settled before anything else is tried. */
+  unresolved?: AttemptWindow;
+  lastError?: OrderError;
+}
+
+const lostAttemptError: OrderError = { message: 'an earlier attempt was interrupted before its answer was recorded' };
+
+/** Submits an order, retrying only what is safe to retry and settling unknown attempts first. */
+export async function submitOrder(order: OrderRequest, state: SubmitState, deadline: Deadline, deps: SubmitDependencies, hooks: SubmitHooks): Promise<SubmissionResult> {
+  let attempts = state.attemptsSoFar;
+  let unresolved = state.unresolved;
+  let lastError = state.lastError ?? (unresolved ? lostAttemptError : undefined);
+  // The claim marked this delivery's first attempt as in flight, unless an earlier one still was.
+  let marked = unresolved === undefined;
+  let delayMs = 0;
+  let tokenRefreshed = false;
+  let freshToken = false;
+
+  for (;;) {
+    if (unresolved) {
+      const verdict = await hooks.reconcile(unresolved);
+      // The reason goes to the log, not into the stored error, which a later delivery would extend again.
+      if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason };
+      if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
+      const error = lastError ?? lostAttemptError;
+      if (verdict.result === 'unavailable') {
+        // No evidence either way: a 5xx is an answer and is retried, as without reconciliation; a lost answer is not.
+        if (!unresolved.answered) return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict };
+        unresolved = undefined;
+        marked = false;
+        continue;
+      }
+      if (verdict.result === 'inconclusive') {
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict };
+      }
+      if (!unresolved.answered && !deps.retryAmbiguous) {
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` }, reconciled: verdict };
+      }
+      unresolved = undefined;
+      marked = false;
+    }
+    // The one extra try after a 401 does not come out of the retry budget.
+    if (lastError && attempts >= deps.policy.maxAttempts + (tokenRefreshed ? 1 : 0)) {
+      return { status: 'failed', attempts, error: { ...lastError, message: `gave up after ${attempts} attempts: ${lastError.message}` } };
+    }
+    const pausedUntil = (await deps.throttle?.pausedUntil()) ?? 0;
+    delayMs = Math.max(delayMs, pausedUntil - deps.now());
+    if (!attemptFits(deadline, delayMs, deps.timeoutMs, deps.reserveMs)) {
+      return { status: 'deferred', attempts, error: lastError ?? { message: 'not enough time left in this invocation to start an attempt' } };
+    }
+    if (delayMs > 0) {
+      await deps.sleep(delayMs);
+      // The claim's mark is stale after a wait: reconciliation must know when the attempt really started.
+      marked = false;
+    }
+    let token: string;
+    try {
+      token = await deps.token({ fresh: freshToken });
+    } catch (error) {
+      // No attempt was made: the message goes back to the queue and is tried again later.
+      return { status: 'deferred', attempts, error: { message: error instanceof Error ? error.message : 'token unavailable' } };
+    }
+    freshToken = false;
+    if (!marked) await hooks.startAttempt(attempts, lastError);
+    marked = false;
+    const startedAt = deps.now();
+    const result = await deps.placeOrder(order, token);
+    attempts += 1;
+    switch (result.kind) {
+      case 'succeeded':
+        return { status: 'succeeded', attempts, order: result.order };
+      case 'pending':
+        return { status: 'pending', attempts, order: result.order };
+      case 'failed':
+        return { status: 'failed', attempts, order: result.order, error: result.error };
+      case 'rejected':
+        return { status: 'rejected', attempts, error: result.error };
+      case 'ambiguous':
+        lastError = result.error;
+        unresolved = { startedAt, endedAt: deps.now(), answered: false };
+        break;
+      case 'unauthorized':
+        if (tokenRefreshed) return { status: 'failed', attempts, error: result.error };
+        // A rotated token: read the secret again and try once more, whatever the attempt budget says.
+        tokenRefreshed = true;
+        freshToken = true;
+        lastError = result.error;
+        delayMs = 0;
+        break;
+      case 'retryable':
+        lastError = result.error;
+        delayMs = delayBeforeRetry(attempts, deps.policy, result.retryAfterMs, deps.random);
+        if (result.error.httpStatus === 429) await deps.throttle?.pause(deps.now() + delayMs);
+        // A 5xx may come after the order was made: look before trying again.
+        if ((result.error.httpStatus ?? 0) >= 500) unresolved = { startedAt, endedAt: deps.now(), answered: true };
+        break;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { Outcome } from '../lib/order/outcome.ts';
+import type { BatchCompleted } from '../lib/scheduled/run-events.ts';
+import { formatOutcome, formatPublished } from '../lib/cli/outcome-lines.ts';
+import { watchOutcomes } from './outcome-watcher.ts';
+import { startLocalStack } from './stack.ts';
+
+/**
+ * `npm run demo`: starts the local stack on free ports, sends one order down each path (success, a 500
+ * retried to success, a 422 rejection, a card that needs verification), prints their outcomes and exits.
+ */
+const RETRIED_ITEM = 'hostingercom-hosting-premium-usd-12m';
+const scenarios = [
+  { name: 'success', body: { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] } },
+  { name: 'a 500, retried to success', body: { items: [{ item_id: RETRIED_ITEM }] } },
+  {
+    name: 'a 422 rejection (mixed currencies)',
+    body: { payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m' }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }] },
+  },
+  { name: 'pending card verification (3-D Secure)', body: { payment_method_id: 1327364, items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 1 }] } },
+];
+const TIMEOUT_MS = 60_000;
+
+const stack = await startLocalStack({
+  apiPort: 0,
+  awsPort: 0,
+  sandboxLatencyMs: 50,
+  functionEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', HOSTINGER_RETRY_BASE_MS: '200' },
+  log: (line) => console.error(line),
+});
+let exitCode = 1;
+try {
+  // The sandbox's first answer for this item is a 500 before any order is made; the worker retries it.
+  stack.sandbox?.addFaults([{ fault: 'error500', times: 1, match: { itemId: RETRIED_ITEM } }]);
+  const outcomes = new Map<string, Outcome>();
+  let batchSummary: BatchCompleted | undefined;
+  const watcher = await watchOutcomes(stack, 'demo-outcomes', (published) => {
+    if (published.type === 'batch.completed') batchSummary = published;
+    else if ('requestId' in published) outcomes.set(published.requestId, published);
+  });
+
+  console.log(`Order API: ${stack.apiUrl}\n`);
+  const sent: { name: string; requestId: string }[] = [];
+  for (const scenario of scenarios) {
+    const response = await fetch(`${stack.apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenario.body) });
+    const answer = (await response.json()) as { requestId: string; status: string };
+    console.log(`POST /orders  ${scenario.name.padEnd(40)} -> ${response.status} ${JSON.stringify(answer)}`);
+    sent.push({ name: scenario.name, requestId: answer.requestId });
+  }
+
+  // A scheduled batch plan (batches/staging-fleet.yaml), fired by hand twice for the same scheduled time:
+  // the second firing queues the same request ids, so nothing is bought twice.
+  const firing = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ time: '2026-12-01T03:00:00Z' }) };
+  for (const attempt of ['first', 'repeated']) {
+    const response = await fetch(`${stack.apiUrl}/_local/batches/staging-fleet`, firing);
+    const answer = (await response.json()) as { run?: string; size?: number; message?: string };
+    console.log(`POST /_local/batches/staging-fleet (${attempt} firing) -> ${response.status} run=${answer.run ?? answer.message} orders=${answer.size ?? '-'}`);
+  }
+
+  // The catalog check refuses a mistyped item at intake, with the nearest valid ids, before any purchase attempt.
+  const typo = await fetch(`${stack.apiUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [{ item_id: 'hostingercom-vps-kvm2-usd-1' }] }),
+  });
+  console.log(`POST /orders  ${'a mistyped item id'.padEnd(40)} -> ${typo.status} ${JSON.stringify(await typo.json())}`);
+
+  const started = Date.now();
+  while ((sent.some(({ requestId }) => !outcomes.has(requestId)) || !batchSummary) && Date.now() - started < TIMEOUT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await watcher.stop();
+
+  console.log('\nOutcomes published to SNS:');
+  for (const { name, requestId } of sent) {
+    const outcome = outcomes.get(requestId);
+    console.log(`  ${name.padEnd(40)} ${outcome ? formatOutcome(outcome) : 'NO OUTCOME within 60 s'}`);
+  }
+  console.log(`  ${'batch run'.padEnd(40)} ${batchSummary ? formatPublished(batchSummary) : 'NO batch.completed within 60 s'}`);
+  const bought = stack.sandbox?.orders().filter((order) => order.coupons.includes('FLEET')).length;
+  console.log(`  (the sandbox made ${bought} order(s) for the plan's FLEET line, fired twice)`);
+  console.log(`\nGET /orders/${sent[1]?.requestId}:`);
+  console.log(JSON.stringify(await (await fetch(`${stack.apiUrl}/orders/${sent[1]?.requestId}`)).json(), null, 2));
+  exitCode = sent.every(({ requestId }) => outcomes.has(requestId)) && batchSummary ? 0 : 1;
+} finally {
+  await stack.stop();
+}
+process.exit(exitCode);

@@ -1,0 +1,221 @@
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { redriveDeadLetters } from '../../lib/messaging/dlq-redrive.ts';
+import { mapConcurrently } from '../../lib/platform/map-concurrently.ts';
+import type { Outcome } from '../../lib/order/outcome.ts';
+import { watchOutcomes } from '../outcome-watcher.ts';
+import { CATALOG } from '../sandbox/catalog.ts';
+import { startLocalStack, type LocalStack } from '../stack.ts';
+import { injectWorkerCrashes } from '../worker-faults.ts';
+import { profilePicker, seededRandom, type Profile } from './profiles.ts';
+import { buildReport, type CampaignReport, type CampaignRequest } from './report.ts';
+
+export interface CampaignOptions {
+  requests: number;
+  seed: number;
+  /** Requests sent at the same time, at most. */
+  senders: number;
+  /** Requests started per second: a steady stream, as a fleet of producers makes, rather than one burst. */
+  ratePerSecond: number;
+  /** Chance of a worker crash each time a crash point is passed. */
+  crashRate: number;
+  /** Chance that an invocation's deletes are lost (a crash after publishing). */
+  dropDeleteRate: number;
+  /** Share of SNS PublishBatch calls that fail (the SDK retries each up to 3 times). */
+  publishFailureRate: number;
+  timeLimitMs: number;
+  progress?: (line: string) => void;
+}
+
+export const FULL_CAMPAIGN: Omit<CampaignOptions, 'progress'> = {
+  requests: 1200,
+  seed: 20261127,
+  senders: 16,
+  ratePerSecond: 40,
+  crashRate: 0.02,
+  dropDeleteRate: 0.02,
+  publishFailureRate: 0.3,
+  timeLimitMs: 10 * 60_000,
+};
+
+const HOSTINGER_TIMEOUT_MS = 800;
+const PRICE_IDS = CATALOG.flatMap((item) => item.prices.map((price) => price.id));
+
+interface Send {
+  request: CampaignRequest;
+  transmit: () => Promise<string>;
+  copies: 'once' | 'again-later' | 'twice-at-once';
+}
+
+function orderBody(profile: Profile, coupon: string, random: () => number) {
+  const itemId = profile.kind === 'unknownItem' ? 'hostingercom-vps-kvm9-usd-1m' : (PRICE_IDS[Math.floor(random() * PRICE_IDS.length)] as string);
+  return {
+    ...(profile.kind === 'cardVerification' ? { payment_method_id: 1327364 } : {}),
+    items: [{ item_id: itemId, quantity: 1 + Math.floor(random() * 3) }],
+    coupons: [coupon],
+  };
+}
+
+/** Plans every request: its fault, how it arrives (HTTP or straight on the queue), and whether it is sent twice. */
+function planSends(stack: LocalStack, options: CampaignOptions, random: () => number): Send[] {
+  const pick = profilePicker(random, HOSTINGER_TIMEOUT_MS);
+  return Array.from({ length: options.requests }, (_, index) => {
+    const profile = pick();
+    const coupon = `FC-${options.seed}-${index}`;
+    const key = `fc-${options.seed}-${index}`;
+    const body = orderBody(profile, coupon, random);
+    const roll = random();
+    const copies = roll < 0.05 ? 'twice-at-once' : roll < 0.15 ? 'again-later' : 'once';
+    const request: CampaignRequest = { requestId: key, coupon, profile };
+    const sendMessage = async (messageBody: string) => {
+      const sent = await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: stack.resources.queueUrl, MessageBody: messageBody }));
+      return sent.MessageId ?? '';
+    };
+    if (profile.kind === 'unreadableMessage') {
+      // The worker names an unreadable message after its message id; sent once (a copy would be another message).
+      return { request, copies: 'once', transmit: async () => `sqs-${await sendMessage(`{"requestId": "${key}", "items": [`)}` };
+    }
+    // An unknown item is refused at HTTP intake (a 400, no outcome): it is sent on the queue to get its outcome.
+    if (random() < 0.5 || profile.kind === 'unknownItem') {
+      return {
+        request,
+        copies,
+        transmit: async () => {
+          await sendMessage(JSON.stringify({ requestId: key, ...body }));
+          return key;
+        },
+      };
+    }
+    return {
+      request,
+      copies,
+      transmit: async () => {
+        const response = await fetch(`${stack.apiUrl}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify(body),
+        });
+        const answer = (await response.json()) as { requestId?: string; message?: string };
+        if (response.status !== 202 || !answer.requestId) throw new Error(`POST /orders answered ${response.status}: ${answer.message}`);
+        return answer.requestId;
+      },
+    };
+  });
+}
+
+async function queueDepth(stack: LocalStack, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await stack.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+/**
+ * Runs the whole local pipeline (the production code paths, wrapped with fault injection) through a
+ * campaign: sandbox faults per request, duplicates, worker crashes at every crash point, lost deletes,
+ * failing SNS publishes, a token rotation and a Secrets Manager outage; dead letters are redriven.
+ */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
+  const random = seededRandom(options.seed);
+  const crashRandom = seededRandom(options.seed + 1);
+  const crashesByPoint: Record<string, number> = {};
+  const log = options.progress ?? (() => undefined);
+  const stack = await startLocalStack({
+    apiPort: 0,
+    awsPort: 0,
+    sandboxLatencyMs: 5,
+    worker: { batchSize: 10, concurrency: 4, functionTimeoutSeconds: 4, visibilityTimeoutSeconds: 6, maxReceiveCount: 4 },
+    functionEnv: {
+      POWERTOOLS_LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'SILENT',
+      HOSTINGER_TIMEOUT_MS: String(HOSTINGER_TIMEOUT_MS),
+      HOSTINGER_RETRY_BASE_MS: '50',
+      HOSTINGER_RETRY_MAX_MS: '400',
+      HOSTINGER_MAX_ATTEMPTS: '6',
+      TOKEN_CACHE_SECONDS: '2',
+      WORKER_RESERVE_MS: '500',
+      RECONCILE_SETTLE_MS: '200',
+      RECONCILE_LATE_MS: '1200',
+      // One clock for the worker and the sandbox here; created_at's whole seconds are allowed for separately.
+      RECONCILE_CLOCK_SKEW_MS: '100',
+    },
+    dropDeleteRate: options.dropDeleteRate,
+    decorateWorker: (deps) =>
+      injectWorkerCrashes(deps, (point) => {
+        const crash = crashRandom() < options.crashRate;
+        if (crash) crashesByPoint[point] = (crashesByPoint[point] ?? 0) + 1;
+        return crash;
+      }),
+  });
+  const outcomes = new Map<string, Outcome[]>();
+  const watcher = await watchOutcomes(stack, 'campaign-outcomes', (published) => {
+    if ('requestId' in published) outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
+  });
+  const started = Date.now();
+  try {
+    stack.aws.faults.setFailureRate('sns.PublishBatch', options.publishFailureRate);
+    const sends = planSends(stack, options, random);
+    for (const { request } of sends) {
+      if (request.profile.kind === 'fault') stack.sandbox?.addFaults([{ ...request.profile.rule, match: { coupon: request.coupon } }]);
+    }
+
+    let sent = 0;
+    let transmissions = 0;
+    const transmit = async (send: Send) => {
+      transmissions += 1;
+      return send.transmit();
+    };
+    const requests = await mapConcurrently(sends, options.senders, async (send, index) => {
+      const due = started + (index * 1000) / options.ratePerSecond;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      const requestId = await transmit(send);
+      if (send.copies === 'twice-at-once') await transmit(send);
+      if (send.copies === 'again-later') setTimeout(() => void transmit(send), Math.floor(random() * 2000));
+      sent += 1;
+      if (sent === Math.floor(options.requests * 0.3)) await rotateToken(stack, `rotated-${options.seed}`);
+      if (sent === Math.floor(options.requests * 0.6)) secretsOutage(stack, 3000);
+      if (sent % Math.max(1, Math.floor(options.requests / 10)) === 0) log(`sent ${sent}/${options.requests}`);
+      return { ...send.request, requestId };
+    });
+
+    let redriven = 0;
+    let lastLog = 0;
+    while (Date.now() - started < options.timeLimitMs) {
+      const done = requests.filter((request) => outcomes.has(request.requestId)).length;
+      const depth = await queueDepth(stack, stack.resources.queueUrl);
+      if (done === requests.length && depth === 0) break;
+      const deadLetters = await queueDepth(stack, stack.resources.deadLetterQueueUrl);
+      if (deadLetters > 0) {
+        redriven += await redriveDeadLetters({ client: stack.clients.sqs, deadLetterQueueUrl: stack.resources.deadLetterQueueUrl, queueUrl: stack.resources.queueUrl });
+      }
+      if (Date.now() - lastLog > 5000) {
+        const { invocations, failedInvocations } = stack.worker.stats();
+        log(`outcomes for ${done}/${requests.length} requests; queued ${depth}, dead-lettered ${deadLetters}; ${invocations} worker invocations (${failedInvocations} failed)`);
+        lastLog = Date.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return buildReport({
+      requests,
+      sends: transmissions,
+      orders: stack.sandbox?.orders() ?? [],
+      outcomes,
+      crashesByPoint,
+      redriven,
+      durationMs: Date.now() - started,
+    });
+  } finally {
+    await watcher.stop();
+    await stack.stop();
+  }
+}
+
+/** The account's token changes: the sandbox accepts only the new one, and the secret holds it. */
+async function rotateToken(stack: LocalStack, token: string) {
+  stack.sandbox?.setToken(token);
+  await stack.clients.secrets.send(new PutSecretValueCommand({ SecretId: stack.resources.secretId, SecretString: token }));
+}
+
+function secretsOutage(stack: LocalStack, ms: number) {
+  stack.aws.secrets.setUnavailable(true);
+  setTimeout(() => stack.aws.secrets.setUnavailable(false), ms);
+}

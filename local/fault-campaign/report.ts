@@ -1,0 +1,142 @@
+import type { Outcome } from '../../lib/order/outcome.ts';
+import type { SandboxOrderRecord } from '../sandbox/server.ts';
+import type { Profile } from './profiles.ts';
+import { profileName } from './profiles.ts';
+
+/** One request of the campaign: its tag (a unique coupon the sandbox records with any order it makes) and fate. */
+export interface CampaignRequest {
+  requestId: string;
+  coupon: string;
+  profile: Profile;
+}
+
+export interface CampaignReport {
+  requests: number;
+  sendsIncludingDuplicates: number;
+  ordersCreated: number;
+  /** Orders beyond the first for one request: must be 0. */
+  duplicatePurchases: number;
+  /** Requests that never got an outcome on the topic: must be 0. */
+  withoutOutcome: number;
+  /** Requests with more than one distinct outcome: must be 0. */
+  conflictingOutcomes: number;
+  /** Requests told rejected or failed although Hostinger made their order: must be 0. */
+  purchasesReportedAsNotBought: number;
+  /** Requests told succeeded whose reconciled subscription came from another request's order. */
+  misattributedSuccesses: number;
+  /** Which request took whose order, by injected fault, to explain any misattribution. */
+  misattributions: string[];
+  outcomesByType: Record<string, number>;
+  outcomeDeliveries: number;
+  unknowns: number;
+  reconciliation: { found: number; absent: number; inconclusive: number };
+  /** 500s answered after the order was made, and how many reconciliation caught (no second purchase). */
+  errors500AfterCreate: { injected: number; caught: number };
+  unknownsByProfile: Record<string, number>;
+  crashesByPoint: Record<string, number>;
+  redriven: number;
+  durationMs: number;
+}
+
+const count = <T>(items: T[], key: (item: T) => string) =>
+  items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
+
+/** The campaign's figures, from the sandbox's own record of orders and the outcomes received from SNS. */
+export function buildReport(input: {
+  requests: CampaignRequest[];
+  sends: number;
+  orders: SandboxOrderRecord[];
+  outcomes: Map<string, Outcome[]>;
+  crashesByPoint: Record<string, number>;
+  redriven: number;
+  durationMs: number;
+}): CampaignReport {
+  const { requests, orders, outcomes } = input;
+  const ordersByCoupon = new Map<string, SandboxOrderRecord[]>();
+  for (const order of orders) for (const coupon of order.coupons) ordersByCoupon.set(coupon, [...(ordersByCoupon.get(coupon) ?? []), order]);
+  const couponBySubscription = new Map(orders.flatMap((order) => (order.order.subscription_id ? [[order.order.subscription_id, order.coupons[0]] as const] : [])));
+
+  const finals = requests.flatMap((request) => {
+    const received = outcomes.get(request.requestId) ?? [];
+    return received[0] ? [{ request, outcome: received[0], distinct: new Set(received.map((o) => o.outcomeId)).size, bought: ordersByCoupon.get(request.coupon) ?? [] }] : [];
+  });
+  const reconciled = finals.flatMap(({ outcome }) => (outcome.reconciliation ? [outcome.reconciliation.result] : []));
+  const misattributed = finals.filter(({ request, outcome }) => {
+    const subscriptionId = outcome.reconciliation?.subscriptionId;
+    return subscriptionId !== undefined && couponBySubscription.get(subscriptionId) !== request.coupon;
+  });
+  const after500 = finals.filter(({ request }) => request.profile.kind === 'fault' && request.profile.rule.fault === 'error500AfterCreate');
+
+  return {
+    requests: requests.length,
+    sendsIncludingDuplicates: input.sends,
+    ordersCreated: orders.length,
+    duplicatePurchases: [...ordersByCoupon.values()].reduce((sum, list) => sum + Math.max(0, list.length - 1), 0),
+    withoutOutcome: requests.length - finals.length,
+    conflictingOutcomes: finals.filter(({ distinct }) => distinct > 1).length,
+    purchasesReportedAsNotBought: finals.filter(({ outcome, bought }) => bought.length > 0 && (outcome.status === 'rejected' || outcome.status === 'failed')).length,
+    misattributedSuccesses: misattributed.length,
+    misattributions: misattributed.map(({ request, outcome }) => {
+      const ownerCoupon = couponBySubscription.get(outcome.reconciliation?.subscriptionId ?? '');
+      const owner = requests.find((candidate) => candidate.coupon === ownerCoupon);
+      return `${request.requestId} (${profileName(request.profile)}) took the order of ${owner?.requestId ?? ownerCoupon} (${owner ? profileName(owner.profile) : 'unknown'})`;
+    }),
+    outcomesByType: count(finals, ({ outcome }) => outcome.type),
+    outcomeDeliveries: [...outcomes.values()].reduce((sum, list) => sum + list.length, 0),
+    unknowns: finals.filter(({ outcome }) => outcome.status === 'unknown').length,
+    reconciliation: {
+      found: reconciled.filter((result) => result === 'found').length,
+      absent: reconciled.filter((result) => result === 'absent').length,
+      inconclusive: reconciled.filter((result) => result === 'inconclusive').length,
+    },
+    errors500AfterCreate: {
+      injected: after500.length,
+      caught: after500.filter(({ outcome, bought }) => outcome.reconciliation?.result === 'found' && bought.length === 1).length,
+    },
+    unknownsByProfile: count(finals.filter(({ outcome }) => outcome.status === 'unknown'), ({ request }) => profileName(request.profile)),
+    crashesByPoint: input.crashesByPoint,
+    redriven: input.redriven,
+    durationMs: input.durationMs,
+  };
+}
+
+/** The figures that must be zero, with their names, for printing and for exit codes. */
+export function violations(report: CampaignReport): string[] {
+  const mustBeZero: [string, number][] = [
+    ['duplicate purchases', report.duplicatePurchases],
+    ['requests without a terminal outcome', report.withoutOutcome],
+    ['requests with conflicting outcomes', report.conflictingOutcomes],
+    ['purchases reported as not bought', report.purchasesReportedAsNotBought],
+  ];
+  return mustBeZero.filter(([, value]) => value !== 0).map(([name, value]) => `${name}: ${value}`);
+}
+
+export function formatReport(report: CampaignReport): string {
+  const line = (label: string, value: unknown, note = '') => `  ${label.padEnd(44)} ${String(value).padStart(7)}  ${note}`;
+  const entries = (record: Record<string, number>) =>
+    Object.entries(record)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => `${key}=${value}`)
+      .join(', ') || 'none';
+  return [
+    'Fault-injection campaign',
+    line('requests', report.requests),
+    line('sends, duplicates included', report.sendsIncludingDuplicates),
+    line('orders created (sandbox record)', report.ordersCreated),
+    line('DUPLICATE PURCHASES', report.duplicatePurchases, 'must be 0'),
+    line('REQUESTS WITHOUT A TERMINAL OUTCOME', report.withoutOutcome, 'must be 0'),
+    line('requests with conflicting outcomes', report.conflictingOutcomes, 'must be 0'),
+    line('purchases reported as rejected/failed', report.purchasesReportedAsNotBought, 'must be 0'),
+    line('successes misattributed by reconciliation', report.misattributedSuccesses),
+    line('outcome deliveries (repeats included)', report.outcomeDeliveries),
+    line('unknowns', report.unknowns),
+    line('reconciliation: found/absent/inconclusive', `${report.reconciliation.found}/${report.reconciliation.absent}/${report.reconciliation.inconclusive}`),
+    line('500-after-create: caught / injected', `${report.errors500AfterCreate.caught}/${report.errors500AfterCreate.injected}`),
+    line('messages redriven from the DLQ', report.redriven),
+    line('campaign time (s)', (report.durationMs / 1000).toFixed(1)),
+    `  outcomes by type: ${entries(report.outcomesByType)}`,
+    `  unknowns by injected fault: ${entries(report.unknownsByProfile)}`,
+    `  worker crashes by point: ${entries(report.crashesByPoint)}`,
+    ...report.misattributions.map((line) => `  misattributed: ${line}`),
+  ].join('\n');
+}

@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import type { WorkerDependencies } from '../lib/worker/process-batch.ts';
+import { compilePlans } from '../lib/scheduled/plan-files.ts';
+import type { BatchPlan } from '../lib/scheduled/plan-schema.ts';
+import { LEDGER_TABLE } from '../lib/ledger/dynamodb-ledger.ts';
+import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
+import { startLocalAws, type LocalAws } from './aws/index.ts';
+import { startHttpApi, type HttpLambda } from './http-api.ts';
+import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
+import { startSqsEventSource, type SqsEventSource, type SqsLambda } from './sqs-event-source.ts';
+
+export interface LocalStackOptions {
+  /** Order API port; 0 picks a free one. */
+  apiPort: number;
+  /** The single local AWS endpoint's port; 0 picks a free one. */
+  awsPort: number;
+  /** A Hostinger-compatible API to use instead of the built-in sandbox, and its token. */
+  hostinger?: { apiUrl: string; token: string };
+  sandboxPort?: number;
+  sandboxLatencyMs?: number;
+  worker?: Partial<WorkerSettings>;
+  /** Extra environment for the functions (retry settings, timeouts...). */
+  functionEnv?: Record<string, string>;
+  /** Prints a line about the event source's failed invocations; silent when absent. */
+  log?: (line: string) => void;
+  /**
+   * Wraps the worker's dependencies, for fault injection (crashes at chosen points). The worker is then
+   * built from the same factories as functions/order-worker.ts, with the wrapped dependencies.
+   */
+  decorateWorker?: (deps: WorkerDependencies) => WorkerDependencies;
+  /** Share of successful invocations whose deletes are dropped, as if the worker died before Lambda deleted the messages. */
+  dropDeleteRate?: number;
+}
+
+/** The worker's event source mapping and function settings, mirroring serverless.yml. */
+export interface WorkerSettings {
+  batchSize: number;
+  concurrency: number;
+  functionTimeoutSeconds: number;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+}
+
+export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
+  batchSize: 10,
+  concurrency: 5,
+  functionTimeoutSeconds: 30,
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+};
+
+
+export interface LocalResources {
+  awsEndpoint: string;
+  region: string;
+  queueUrl: string;
+  queueArn: string;
+  deadLetterQueueUrl: string;
+  topicArn: string;
+  tableName: string;
+  secretId: string;
+  hostingerApiUrl: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  resources: LocalResources;
+  aws: LocalAws;
+  /** Present when the stack runs against the built-in sandbox. */
+  sandbox?: HostingerSandbox;
+  worker: SqsEventSource;
+  /** The batch plans of batches/, which the local route fires on demand. */
+  plans: { name: string; plan: BatchPlan }[];
+  /** Clients for the local services, for tests, demos and tools. */
+  clients: { sqs: SQSClient; sns: SNSClient; dynamodb: DynamoDBClient; secrets: SecretsManagerClient };
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+
+const queueArnOf = async (sqs: SQSClient, queueUrl: string | undefined) =>
+  (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+
+async function createResources(aws: LocalAws, clients: LocalStack['clients'], worker: WorkerSettings, token: string, hostingerApiUrl: string): Promise<LocalResources> {
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: RESOURCE_NAMES.table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: LEDGER_TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: 'subscriptionId', AttributeType: 'S' },
+        { AttributeName: 'unsettledItem', AttributeType: 'S' },
+        { AttributeName: 'unsettledSince', AttributeType: 'N' },
+      ],
+      KeySchema: [{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: LEDGER_TABLE.subscriptionIndex,
+          KeySchema: [{ AttributeName: 'subscriptionId', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subscriptionSource'] },
+        },
+        {
+          IndexName: LEDGER_TABLE.unsettledIndex,
+          KeySchema: [
+            { AttributeName: 'unsettledItem', KeyType: 'HASH' },
+            { AttributeName: 'unsettledSince', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    }),
+  );
+  const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: RESOURCE_NAMES.deadLetterQueue, Attributes: { MessageRetentionPeriod: '1209600' } }));
+  const dlqArn = await queueArnOf(clients.sqs, dlq.QueueUrl);
+  const queue = await clients.sqs.send(
+    new CreateQueueCommand({
+      QueueName: RESOURCE_NAMES.queue,
+      Attributes: {
+        VisibilityTimeout: String(worker.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: worker.maxReceiveCount }),
+      },
+    }),
+  );
+  const queueArn = await queueArnOf(clients.sqs, queue.QueueUrl);
+  const topic = await clients.sns.send(new CreateTopicCommand({ Name: RESOURCE_NAMES.topic }));
+  const secret = await clients.secrets.send(new CreateSecretCommand({ Name: RESOURCE_NAMES.secret, SecretString: token }));
+  if (!queue.QueueUrl || !queueArn || !dlq.QueueUrl || !topic.TopicArn || !secret.ARN) throw new Error('local AWS did not return the created resources');
+  return {
+    awsEndpoint: aws.endpoint,
+    region: aws.region,
+    queueUrl: queue.QueueUrl,
+    queueArn,
+    deadLetterQueueUrl: dlq.QueueUrl,
+    topicArn: topic.TopicArn,
+    tableName: RESOURCE_NAMES.table,
+    secretId: secret.ARN,
+    hostingerApiUrl,
+  };
+}
+
+/** Subscribes a new queue to the outcomes topic (raw delivery) and returns its URL: how tests and tools watch outcomes. */
+export async function subscribeQueueToOutcomes(stack: Pick<LocalStack, 'clients' | 'resources'>, queueName: string, filterPolicy?: object): Promise<string> {
+  const { sqs, sns } = stack.clients;
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+  const queueArn = await queueArnOf(sqs, queue.QueueUrl);
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: stack.resources.topicArn,
+      Protocol: 'sqs',
+      Endpoint: queueArn,
+      Attributes: { RawMessageDelivery: 'true', ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {}) },
+    }),
+  );
+  if (!queue.QueueUrl) throw new Error(`could not create queue ${queueName}`);
+  return queue.QueueUrl;
+}
+
+/**
+ * Adapts the scheduled runBatch function to a local HTTP route: the body may give the scheduled `time`
+ * (firing twice with one time shows a repeat buys nothing); by default it is now.
+ */
+function fireBatchLocally(handler: (firing: { plan: string; time: string }, context: Context) => Promise<unknown>): HttpLambda {
+  return async (event, context) => {
+    let time = new Date().toISOString();
+    try {
+      const body = event.body ? (JSON.parse(event.body) as { time?: unknown }) : {};
+      if (typeof body.time === 'string') time = body.time;
+    } catch {
+      return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'body must be JSON like {"time": "2026-12-01T03:00:00Z"}' }) };
+    }
+    try {
+      const enqueued = await handler({ plan: event.pathParameters?.plan ?? '', time }, context);
+      return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: JSON.stringify(enqueued) };
+    } catch (error) {
+      return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: error instanceof Error ? error.message : String(error) }) };
+    }
+  };
+}
+
+/** The worker built as functions/order-worker.ts builds it, with its dependencies wrapped. */
+async function decoratedWorker(decorate: (deps: WorkerDependencies) => WorkerDependencies) {
+  const [{ workerConfig }, { createWorkerDependencies, createWorkerHandler }] = await Promise.all([import('../lib/platform/config.ts'), import('../lib/worker/wiring.ts')]);
+  return createWorkerHandler(decorate(createWorkerDependencies(workerConfig())));
+}
+
+/**
+ * Starts the whole pipeline on this machine: local AWS services, the Hostinger sandbox (or a real API),
+ * the HTTP API and the worker's event source, running the real function entry points. The functions read
+ * their configuration from process.env, as on Lambda, so one process holds one stack.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const workerSettings = { ...DEFAULT_WORKER_SETTINGS, ...options.worker };
+  const aws = await startLocalAws({ port: options.awsPort, region: REGION });
+  const clientConfig = { endpoint: aws.endpoint, region: aws.region, credentials: LOCAL_CREDENTIALS };
+  const clients = {
+    sqs: new SQSClient(clientConfig),
+    sns: new SNSClient(clientConfig),
+    dynamodb: new DynamoDBClient(clientConfig),
+    secrets: new SecretsManagerClient(clientConfig),
+  };
+  const sandboxToken = `sandbox-${randomBytes(16).toString('hex')}`;
+  const sandbox = options.hostinger
+    ? undefined
+    : await startHostingerSandbox({ port: options.sandboxPort ?? 0, token: sandboxToken, latencyMs: options.sandboxLatencyMs ?? 0 });
+  const hostingerApiUrl = options.hostinger?.apiUrl ?? (sandbox as HostingerSandbox).url;
+  const resources = await createResources(aws, clients, workerSettings, options.hostinger?.token ?? sandboxToken, hostingerApiUrl);
+  // The plans compiled as packaging compiles them; a bad plan stops the stack with its file and line.
+  const compiledPlans = await mkdtemp(join(tmpdir(), 'hostinger-orders-plans-'));
+  const plans = await compilePlans(fileURLToPath(new URL('../batches', import.meta.url)), compiledPlans);
+
+  Object.assign(process.env, {
+    AWS_REGION: aws.region,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ORDERS_TABLE: resources.tableName,
+    ORDERS_QUEUE_URL: resources.queueUrl,
+    OUTCOMES_TOPIC_ARN: resources.topicArn,
+    HOSTINGER_TOKEN_SECRET_ID: resources.secretId,
+    HOSTINGER_API_URL: hostingerApiUrl,
+    MAX_RECEIVE_COUNT: String(workerSettings.maxReceiveCount),
+    COMPILED_PLANS_DIR: compiledPlans,
+    // CloudWatch metrics are log lines: locally they would only drown the output.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...options.functionEnv,
+  });
+  // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
+  const [createOrder, getOrder, runBatch] = await Promise.all([
+    import('../functions/create-order.ts'),
+    import('../functions/get-order.ts'),
+    import('../functions/run-plan.ts'),
+  ]);
+  const workerHandler = options.decorateWorker ? await decoratedWorker(options.decorateWorker) : (await import('../functions/order-worker.ts')).handler;
+
+  const api = await startHttpApi({
+    port: options.apiPort,
+    routes: [
+      { method: 'POST', path: '/orders', functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 },
+      { method: 'GET', path: '/orders/{requestId}', functionName: 'getOrder', handler: getOrder.handler as HttpLambda, timeoutMs: 10_000 },
+      // Local only: fires a batch plan now, as its schedule would (not part of the deployed API).
+      { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: fireBatchLocally(runBatch.handler), timeoutMs: 60_000 },
+    ],
+  });
+  const eventSource = startSqsEventSource({
+    client: clients.sqs,
+    queueUrl: resources.queueUrl,
+    queueArn: resources.queueArn,
+    region: aws.region,
+    functionName: 'orderWorker',
+    handler: workerHandler as SqsLambda,
+    batchSize: workerSettings.batchSize,
+    concurrency: workerSettings.concurrency,
+    functionTimeoutMs: workerSettings.functionTimeoutSeconds * 1000,
+    dropDeleteRate: options.dropDeleteRate,
+    onInvocationError: (error) => options.log?.(`worker invocation failed, its messages will be redelivered: ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  return {
+    apiUrl: api.url,
+    resources,
+    aws,
+    sandbox,
+    worker: eventSource,
+    plans,
+    clients,
+    async stop() {
+      await api.close();
+      await eventSource.stop();
+      for (const client of Object.values(clients)) client.destroy();
+      await sandbox?.close();
+      await aws.close();
+      await rm(compiledPlans, { recursive: true, force: true });
+    },
+  };
+}
