@@ -13,31 +13,49 @@ interface CsvRecord {
   line: number;
 }
 
-/** Records with the line each starts on; a syntax error names the line of the record it is in. */
-function readRecords(text: string): { records: CsvRecord[]; error?: LineError } {
+const CSV_SYNTAX: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted value is never closed (a missing double quote)',
+  CSV_INVALID_CLOSING_QUOTE: 'a double quote inside a value must be doubled ("") and the value quoted',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected characters after a closing double quote',
+};
+
+/**
+ * Records with the line each starts on. A syntax error names the line of the record it is in, and reading
+ * goes on from the next line, so one unclosed quote does not hide the problems of every line after it.
+ */
+function readRecords(text: string): { records: CsvRecord[]; errors: LineError[] } {
+  const lines = text.split('\n');
   const records: CsvRecord[] = [];
-  let lastEnd = 0;
-  try {
-    parse(text, {
-      relax_column_count: true,
-      skip_empty_lines: false,
-      trim: true,
-      on_record: (fields: string[], context) => {
-        records.push({ fields, line: lastEnd + 1 });
-        lastEnd = context.lines;
-        return null;
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const messages: Record<string, string> = {
-      CSV_QUOTE_NOT_CLOSED: 'a quoted value is never closed (a missing double quote)',
-      CSV_INVALID_CLOSING_QUOTE: 'a double quote inside a value must be doubled ("") and the value quoted',
-      CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected characters after a closing double quote',
-    };
-    return { records, error: { line: lastEnd + 1, message: `invalid CSV: ${messages[error.code] ?? error.message}` } };
+  const errors: LineError[] = [];
+  let from = 0; // lines before the part being read
+  while (from < lines.length) {
+    const base = from;
+    let lastEnd = 0;
+    try {
+      parse(lines.slice(base).join('\n'), {
+        relax_column_count: true,
+        skip_empty_lines: false,
+        trim: true,
+        on_record: (fields: string[], context) => {
+          records.push({ fields, line: base + lastEnd + 1 });
+          lastEnd = context.lines;
+          return null;
+        },
+      });
+      break;
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      const line = base + lastEnd + 1;
+      // A quote opened on this line and "closed" by one on a later line is, far more likely, never closed.
+      const errorLines = (error as unknown as { lines?: unknown }).lines;
+      const spansLines = typeof errorLines === 'number' && base + errorLines > line;
+      const opensQuote = ((lines[line - 1] ?? '').match(/"/g)?.length ?? 0) % 2 === 1;
+      const code = spansLines && opensQuote ? 'CSV_QUOTE_NOT_CLOSED' : error.code;
+      errors.push({ line, message: `invalid CSV: ${CSV_SYNTAX[code] ?? error.message}` });
+      from = line;
+    }
   }
-  return { records };
+  return { records, errors };
 }
 
 const isBlank = (record: CsvRecord) => record.fields.every((field) => field === '');
@@ -54,13 +72,11 @@ interface Draft {
 }
 
 export function parseCsvOrders(text: string): ParsedOrders {
-  const { records, error } = readRecords(stripBom(text).replace(/\r\n?/g, '\n'));
-  if (error) return { orders: [], errors: [error] };
+  const { records, errors } = readRecords(stripBom(text).replace(/\r\n?/g, '\n'));
   const nonBlank = records.filter((record) => !isBlank(record));
   const header = nonBlank[0];
-  if (!header) return { orders: [], errors: [] };
+  if (!header) return { orders: [], errors };
 
-  const errors: LineError[] = [];
   const index = new Map<Column, number>();
   header.fields.forEach((name, position) => {
     if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
@@ -72,7 +88,7 @@ export function parseCsvOrders(text: string): ParsedOrders {
     }
   });
   if (!index.has('item_id')) errors.push({ line: header.line, message: 'the header row has no item_id column' });
-  if (errors.length > 0) return { orders: [], errors };
+  if (errors.some((error) => error.line === header.line)) return { orders: [], errors };
 
   const drafts: Draft[] = [];
   const groups = new Map<string, Draft>();

@@ -113,7 +113,32 @@ describe('CSV', () => {
 
   it('names the line a quoted value opens on when it is never closed, after multi-line values', () => {
     const text = ['item_id,coupons', `${KVM2},"multi`, 'line"', `${KVM2},"never closed`, `${KVM2},x`].join('\n');
-    expect(parseCsvOrders(text).errors).toEqual([{ line: 4, message: expect.stringContaining('never closed') }]);
+    expect(parseCsvOrders(text).errors).toEqual([
+      { line: 2, message: expect.stringMatching(/^coupons\.0 may contain only/) }, // the value holds a line break
+      { line: 4, message: expect.stringContaining('never closed') },
+    ]);
+  });
+
+  it('reports every problem of the file in one run, however many syntax errors come before the others', () => {
+    const text = [
+      'item_id,quantity',
+      `${KVM2},1`,
+      `"${DOMAIN},1`, // never closed
+      `${KVM2},0`,
+      `${KVM2},1,extra`,
+      `${KVM2},"2"x`, // characters after a closing quote
+      `${DOMAIN},2`,
+      `${KVM2},two`,
+    ].join('\n');
+    const parsed = parseCsvOrders(text);
+    expect(parsed.errors.map((e) => formatLineError('orders.csv', e))).toEqual([
+      'orders.csv:3: invalid CSV: a quoted value is never closed (a missing double quote)',
+      'orders.csv:4: items.0.quantity must be at least 1',
+      'orders.csv:5: has 3 values, the header has 2 (a value containing a comma must be in double quotes)',
+      'orders.csv:6: invalid CSV: a double quote inside a value must be doubled ("") and the value quoted',
+      'orders.csv:8: items.0.quantity must be an integer',
+    ]);
+    expect(parsed.orders.map((o) => o.line)).toEqual([2, 7]);
   });
 
   it('checks the header: unknown and duplicate columns, no item_id', () => {
