@@ -9,8 +9,9 @@ export interface HttpAnswer {
 }
 
 /**
- * A request that got no HTTP answer. `requestSent` tells whether any byte of the request left this process:
- * if none did, Hostinger cannot have acted on it and a retry is safe; if some did, the order may exist.
+ * A request that got no HTTP answer. `requestSent` tells whether any of the request can have reached the
+ * server: false only when the connection (TCP, and TLS for https) was never established, so Hostinger cannot
+ * have acted on it and a retry is safe; true when some of it went out on a live connection: the order may exist.
  */
 export class TransportError extends Error {
   constructor(
@@ -51,7 +52,10 @@ export function requestJson({ method, url, token, body, timeoutMs }: JsonRequest
   return new Promise((resolve, reject) => {
     let bytesBefore = 0;
     let socket: import('node:net').Socket | undefined;
-    const requestSent = () => socket !== undefined && socket.bytesWritten > bytesBefore;
+    // Node counts bytes buffered on a socket that is still connecting as written: a refused connection, a
+    // failed DNS lookup or TLS handshake would pass for "sent". Only bytes on an established connection count.
+    let connected = false;
+    const requestSent = () => connected && socket !== undefined && socket.bytesWritten > bytesBefore;
     const onError = (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(error instanceof TransportError ? error : new TransportError(error.code ?? 'ERR_NETWORK', requestSent(), error.message));
@@ -73,6 +77,9 @@ export function requestJson({ method, url, token, body, timeoutMs }: JsonRequest
     request.on('socket', (assigned) => {
       socket = assigned;
       bytesBefore = assigned.bytesWritten;
+      // A kept-alive socket is already connected (and past its TLS handshake); a new one is once it says so.
+      if (request.reusedSocket) connected = true;
+      else assigned.once(protocol === 'https:' ? 'secureConnect' : 'connect', () => (connected = true));
     });
     request.on('error', onError);
     request.on('response', (response) => {
