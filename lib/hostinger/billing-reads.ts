@@ -19,6 +19,8 @@ export type Subscription = z.output<typeof subscriptionSchema>;
 export interface CatalogPrice {
   id: string;
   itemName: string;
+  /** The catalog item's category (`VPS`, `DOMAIN`...), when the API gives it: spending policies match on it. */
+  category?: string;
   currency: string;
   price: number;
   firstPeriodPrice: number;
@@ -30,6 +32,7 @@ const catalogSchema = z.array(
   z.looseObject({
     id: z.string(),
     name: z.string(),
+    category: z.optional(z.string()),
     prices: z.array(
       z.looseObject({
         id: z.string(),
@@ -93,6 +96,7 @@ export function createBillingReader(options: { baseUrl: string; timeoutMs: numbe
         item.prices.map((price) => ({
           id: price.id,
           itemName: item.name,
+          ...(item.category ? { category: item.category } : {}),
           currency: price.currency,
           price: price.price,
           firstPeriodPrice: price.first_period_price,

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from './config.ts';
+import { parseSpendingPolicy, type SpendingPolicy } from '../policy/spending-policy.ts';
+
+export const SPENDING_POLICY_FILE = 'spending-policy.json';
+
+/**
+ * Reads the spending policy: SPENDING_POLICY_FILE, or spending-policy.json packaged next to the handler
+ * (the repository's root locally). A missing or invalid file fails the cold start: a guardrail that is
+ * silently off is worse than none.
+ */
+export function loadSpendingPolicy(env: Record<string, string | undefined> = process.env): SpendingPolicy {
+  const path = env.SPENDING_POLICY_FILE?.trim() || join(env.LAMBDA_TASK_ROOT ?? process.cwd(), SPENDING_POLICY_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`the spending policy ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); set SPENDING_POLICY_FILE or package ${SPENDING_POLICY_FILE}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`the spending policy ${path} is not valid JSON`);
+  }
+  try {
+    return parseSpendingPolicy(document, `the spending policy ${path}`);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}

@@ -1,0 +1,23 @@
+import type { CatalogPrice } from '../hostinger/billing-reads.ts';
+import type { PricedLine } from './evaluate.ts';
+
+/** Prices an order's items from the catalog; items the catalog lacks are listed, not guessed. */
+export function priceItems(items: { item_id: string; quantity: number }[], prices: Map<string, CatalogPrice>): { lines: PricedLine[]; unpriced: string[] } {
+  const lines: PricedLine[] = [];
+  const unpriced: string[] = [];
+  for (const item of items) {
+    const price = prices.get(item.item_id);
+    if (!price) {
+      unpriced.push(item.item_id);
+      continue;
+    }
+    lines.push({
+      itemId: item.item_id,
+      quantity: item.quantity,
+      currency: price.currency.toUpperCase(),
+      unitCents: price.firstPeriodPrice,
+      ...(price.category ? { category: price.category } : {}),
+    });
+  }
+  return { lines, unpriced };
+}

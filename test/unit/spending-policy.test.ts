@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_BUDGET, hourKey, settled, usageOf, withHold } from '../../lib/policy/budget-window.ts';
+import { budgetStandings, checkBudgets, evaluateOrder, matchesItem, type PricedLine } from '../../lib/policy/evaluate.ts';
+import { priceItems } from '../../lib/policy/pricing.ts';
+import { NO_LIMITS, hasBudgets, parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
+
+const kvm2 = (quantity = 1): PricedLine => ({ itemId: 'hostingercom-vps-kvm2-usd-1m', quantity, currency: 'USD', unitCents: 899, category: 'VPS' });
+const domain = (quantity = 1): PricedLine => ({ itemId: 'hostingercom-domain-com-usd-1y', quantity, currency: 'USD', unitCents: 1099, category: 'DOMAIN' });
+
+describe('the spending policy document', () => {
+  it('an empty policy limits nothing and needs no approval', () => {
+    const policy = parseSpendingPolicy({});
+    expect(policy).toEqual(NO_LIMITS);
+    expect(policy.approval).toEqual({ expiryHours: 24, allowSelfApproval: false });
+    expect(hasBudgets(policy)).toBe(false);
+    expect(evaluateOrder(policy, 'order', [kvm2(100), domain(100)])).toEqual({ totals: { USD: 199_800 }, violations: [], approvalReasons: [] });
+  });
+
+  it('refuses unknown fields, fractional cents and lower-case currencies, naming each path', () => {
+    expect(() => parseSpendingPolicy({ currencies: { USD: { daily: 10.5 } } })).toThrow(/currencies\.USD\.daily: must be a whole number of cents/);
+    expect(() => parseSpendingPolicy({ currencies: { usd: { daily: 10 } } })).toThrow(/currencies/);
+    expect(() => parseSpendingPolicy({ budget: 10 })).toThrow(/invalid/);
+    expect(() => parseSpendingPolicy({ items: { deny: ['has space'] } })).toThrow(/items\.deny\.0/);
+  });
+});
+
+describe('evaluating an order', () => {
+  it('names the per-order limit and the amounts', () => {
+    const policy = parseSpendingPolicy({ currencies: { USD: { maxOrderTotal: 2000 } } });
+    const verdict = evaluateOrder(policy, 'order', [kvm2(3)]);
+    expect(verdict.totals).toEqual({ USD: 2697 });
+    expect(verdict.violations).toEqual([
+      {
+        limit: 'currencies.USD.maxOrderTotal',
+        message: 'currencies.USD.maxOrderTotal: the order costs 26.97 USD, more than the 20.00 USD allowed per order',
+        currency: 'USD',
+        limitCents: 2000,
+        amountCents: 2697,
+      },
+    ]);
+    expect(evaluateOrder(policy, 'order', [kvm2(2)]).violations).toEqual([]);
+  });
+
+  it('caps the quantity of one item across its lines', () => {
+    const policy = parseSpendingPolicy({ maxQuantityPerItem: 3 });
+    expect(evaluateOrder(policy, 'order', [kvm2(2), kvm2(2)]).violations.map((v) => v.message)).toEqual(['maxQuantityPerItem: 4 x hostingercom-vps-kvm2-usd-1m is more than 3']);
+    expect(evaluateOrder(policy, 'order', [kvm2(3), domain(3)]).violations).toEqual([]);
+  });
+
+  it('matches items by price id, glob and category; deny wins over allow', () => {
+    expect(matchesItem('hostingercom-vps-*', kvm2())).toBe(true);
+    expect(matchesItem('hostingercom-vps-*', domain())).toBe(false);
+    expect(matchesItem('category:vps', kvm2())).toBe(true);
+    expect(matchesItem('hostingercom-vps-kvm2-usd-1m', kvm2())).toBe(true);
+    expect(matchesItem('hostingercom.vps', { itemId: 'hostingercomXvps' })).toBe(false);
+    const policy = parseSpendingPolicy({ items: { allow: ['category:VPS'], deny: ['*-kvm2-*'] } });
+    expect(evaluateOrder(policy, 'order', [kvm2(), domain()]).violations.map((v) => v.limit)).toEqual(['items.deny', 'items.allow']);
+  });
+
+  it('asks for approval above the threshold, and per kind', () => {
+    const policy = parseSpendingPolicy({ currencies: { USD: { approvalAbove: 1000 } }, kinds: { renewal: { requireApproval: true, currencies: { USD: { maxOrderTotal: 500 } } } } });
+    expect(evaluateOrder(policy, 'order', [kvm2()]).approvalReasons).toEqual([]);
+    expect(evaluateOrder(policy, 'order', [domain()]).approvalReasons).toEqual(['currencies.USD.approvalAbove: the order costs 10.99 USD, more than 10.00 USD']);
+    const renewal = evaluateOrder(policy, 'renewal', [kvm2()]);
+    expect(renewal.approvalReasons).toEqual(['kinds.renewal.requireApproval: every renewal needs approval']);
+    expect(renewal.violations.map((v) => v.limit)).toEqual(['kinds.renewal.currencies.USD.maxOrderTotal']);
+  });
+});
+
+describe('budgets', () => {
+  const policy = parseSpendingPolicy({ currencies: { USD: { daily: 5000, monthly: 20000 } } });
+
+  it('names the budget, what is spent and what is left', () => {
+    expect(checkBudgets(policy, { USD: 1000 }, { USD: { daily: 4000, monthly: 4000 } })).toEqual([]);
+    const [violation] = checkBudgets(policy, { USD: 1001 }, { USD: { daily: 4000, monthly: 4000 } });
+    expect(violation).toEqual({
+      limit: 'currencies.USD.daily',
+      message: "currencies.USD.daily: this order's 10.01 USD on top of 40.00 USD spent in the last 24 hours would exceed the 50.00 USD budget (10.00 USD left)",
+      currency: 'USD',
+      limitCents: 5000,
+      amountCents: 5001,
+    });
+    expect(checkBudgets(policy, { EUR: 10_000_000 }, {})).toEqual([]);
+    expect(budgetStandings(policy, { USD: { daily: 4000, monthly: 4000 } })).toEqual([
+      { currency: 'USD', window: 'daily', limit: 5000, used: 4000, left: 1000, usedPercent: 80 },
+      { currency: 'USD', window: 'monthly', limit: 20000, used: 4000, left: 16000, usedPercent: 20 },
+    ]);
+    expect(hasBudgets(policy)).toBe(true);
+  });
+
+  it('counts a reservation for 24 hours and its month, and a release takes exactly it back', () => {
+    const t0 = Date.UTC(2026, 10, 30, 23, 30);
+    let state = withHold(EMPTY_BUDGET, 'a', 700, t0);
+    state = withHold(state, 'b', 300, t0 + 3_600_000);
+    expect(usageOf(state, t0 + 3_600_000)).toEqual({ daily: 1000, monthly: 300 });
+    expect(usageOf(state, t0)).toEqual({ daily: 700, monthly: 700 });
+    // 23 hours later hour t0 still counts; 24 hours later it has left the window.
+    expect(usageOf(state, t0 + 23 * 3_600_000).daily).toBe(1000);
+    expect(usageOf(state, t0 + 24 * 3_600_000).daily).toBe(300);
+    const released = settled(state, 'a', 'release', t0 + 3_600_000);
+    expect(released && usageOf(released, t0 + 3_600_000)).toEqual({ daily: 300, monthly: 300 });
+    expect(released?.holds).toEqual({ b: { cents: 300, hour: hourKey(t0 + 3_600_000), month: '2026-12', at: t0 + 3_600_000 } });
+    const kept = settled(state, 'a', 'keep', t0 + 3_600_000);
+    expect(kept && usageOf(kept, t0 + 3_600_000)).toEqual({ daily: 1000, monthly: 300 });
+    expect(kept?.holds.a).toBeUndefined();
+    expect(settled(state, 'zzz', 'release', t0)).toBeUndefined();
+  });
+});
+
+describe('pricing from the catalog', () => {
+  it('uses first-period prices and lists what the catalog lacks', () => {
+    const prices = new Map([
+      ['hostingercom-vps-kvm2-usd-1m', { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', category: 'VPS', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' }],
+    ]);
+    expect(priceItems([{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }, { item_id: 'nope', quantity: 1 }], prices)).toEqual({ lines: [kvm2(2)], unpriced: ['nope'] });
+  });
+});
+
+describe('the policy file', () => {
+  it('is read from SPENDING_POLICY_FILE, or spending-policy.json at the root; a bad one stops the cold start', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadSpendingPolicy } = await import('../../lib/platform/policy-file.ts');
+    expect(loadSpendingPolicy({})).toEqual(NO_LIMITS);
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ currencies: { USD: { daily: 100 } } }));
+    expect(loadSpendingPolicy({ SPENDING_POLICY_FILE: join(dir, 'p.json') }).currencies?.USD?.daily).toBe(100);
+    expect(() => loadSpendingPolicy({ LAMBDA_TASK_ROOT: dir })).toThrow(/cannot be read \(ENOENT\)/);
+    writeFileSync(join(dir, 'bad.json'), '{"currencies": {"USD": {"daily": -1}}}');
+    expect(() => loadSpendingPolicy({ SPENDING_POLICY_FILE: join(dir, 'bad.json') })).toThrow(/currencies\.USD\.daily: must be at least 0/);
+  });
+});
