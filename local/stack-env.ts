@@ -1,3 +1,4 @@
+import type { PortRequest } from './ports.ts';
 import type { LocalStackOptions } from './stack.ts';
 
 type Env = Record<string, string | undefined>;
@@ -11,6 +12,23 @@ function integer(env: Env, name: string, fallback: number, max: number): number 
 }
 const port = (env: Env, name: string, fallback: number) => integer(env, name, fallback, 65535);
 
+/** Default ports of `npm start`; 0 is any free port. */
+const DEFAULT_PORTS = { apiPort: 3000, awsPort: 4566, sandboxPort: 0 };
+const PORT_VARIABLES = { apiPort: 'PORT', awsPort: 'LOCAL_AWS_PORT', sandboxPort: 'SANDBOX_PORT' };
+const PORT_ROLES = { apiPort: 'the Order API', awsPort: 'the local AWS endpoint', sandboxPort: 'the Hostinger sandbox' };
+type PortName = keyof typeof DEFAULT_PORTS;
+
+/** The ports `npm start` asks for, each with the variable that chooses it and whether the user set it. */
+export function portRequests(env: Env): Record<PortName, PortRequest> {
+  const request = (name: PortName): PortRequest => ({
+    role: PORT_ROLES[name],
+    variable: PORT_VARIABLES[name],
+    port: port(env, PORT_VARIABLES[name], DEFAULT_PORTS[name]),
+    explicit: (env[PORT_VARIABLES[name]] ?? '') !== '',
+  });
+  return { apiPort: request('apiPort'), awsPort: request('awsPort'), sandboxPort: request('sandboxPort') };
+}
+
 /**
  * Reads the local stack's settings from the environment: PORT, LOCAL_AWS_PORT, SANDBOX_PORT,
  * SANDBOX_LATENCY_MS, and HOSTINGER_API_URL with HOSTINGER_API_TOKEN for a real API. The token is taken out
@@ -23,9 +41,9 @@ export function localStackOptionsFromEnv(env: Env): Omit<LocalStackOptions, 'log
   if (apiUrl && !token) throw new Error('HOSTINGER_API_URL is set but HOSTINGER_API_TOKEN is not: the stack needs a token for that API');
   if (!apiUrl && token) throw new Error('HOSTINGER_API_TOKEN is set without HOSTINGER_API_URL; set both to use another API, or neither for the sandbox');
   return {
-    apiPort: port(env, 'PORT', 3000),
-    awsPort: port(env, 'LOCAL_AWS_PORT', 4566),
-    sandboxPort: port(env, 'SANDBOX_PORT', 0),
+    apiPort: port(env, PORT_VARIABLES.apiPort, DEFAULT_PORTS.apiPort),
+    awsPort: port(env, PORT_VARIABLES.awsPort, DEFAULT_PORTS.awsPort),
+    sandboxPort: port(env, PORT_VARIABLES.sandboxPort, DEFAULT_PORTS.sandboxPort),
     sandboxLatencyMs: integer(env, 'SANDBOX_LATENCY_MS', 100, 600_000),
     hostinger: apiUrl && token ? { apiUrl, token } : undefined,
     // Function logs are JSON for CloudWatch; locally only warnings and errors, unless asked for more.

@@ -77,6 +77,8 @@ export interface LocalStack {
   aws: LocalAws;
   /** Present when the stack runs against the built-in sandbox. */
   sandbox?: HostingerSandbox;
+  /** The bearer token the sandbox accepts at start, also the token secret's value: a sandbox value, never a real token. */
+  sandboxToken?: string;
   worker: SqsEventSource;
   /** The batch plans of batches/, which the local route fires on demand. */
   plans: { name: string; plan: BatchPlan }[];
@@ -269,6 +271,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     resources,
     aws,
     sandbox,
+    sandboxToken: sandbox && sandboxToken,
     worker: eventSource,
     plans,
     clients,

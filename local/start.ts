@@ -1,12 +1,42 @@
 import { forgetRunningStack, writeRunningStack } from '../lib/cli/local-resources.ts';
 import { formatPublished } from '../lib/cli/outcome-lines.ts';
 import { watchOutcomes } from './outcome-watcher.ts';
-import { startLocalStack } from './stack.ts';
-import { localStackOptionsFromEnv } from './stack-env.ts';
+import { listenErrorPort, settlePorts } from './ports.ts';
+import { startLocalStack, type LocalStack } from './stack.ts';
+import { localStackOptionsFromEnv, portRequests } from './stack-env.ts';
 
 /** `npm start`: the whole pipeline on this machine until Ctrl-C. */
-const options = localStackOptionsFromEnv(process.env);
-const stack = await startLocalStack({ ...options, log: (line) => console.error(line) });
+
+/** Ends the process with one line saying what is wrong and what to change: these are not bugs, no stack trace. */
+function refuse(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
+
+/** The settings from the environment, with ports that are free now (a busy default gives way to a free port). */
+async function settings() {
+  try {
+    const options = localStackOptionsFromEnv(process.env);
+    const { ports, notices } = await settlePorts(portRequests(process.env));
+    return { options: { ...options, ...ports }, notices };
+  } catch (error) {
+    // A bad setting, or a busy port the user chose: the message says what to change.
+    return refuse(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const { options, notices } = await settings();
+for (const notice of notices) console.log(notice);
+let stack: LocalStack;
+try {
+  stack = await startLocalStack({ ...options, log: (line) => console.error(line) });
+} catch (error) {
+  // Taken between the check and the listen (a race with another process): still one clear line.
+  const port = listenErrorPort(error);
+  if (port === undefined) throw error;
+  const variable = Object.values(portRequests(process.env)).find((request) => request.port === port)?.variable ?? 'PORT or LOCAL_AWS_PORT';
+  refuse(`port ${port} was taken while the stack started; set ${variable} to a free port, or to 0 for any free port`);
+}
 const watcher = await watchOutcomes(stack, 'hostinger-orders-outcomes-tap', (published) => console.log(`outcome ${formatPublished(published)}`));
 const { resources, plans } = stack;
 // Tools (the CLI's dry run) find the parts whose ports were chosen at start here.
@@ -15,6 +45,8 @@ await writeRunningStack(process.cwd(), { orderApiUrl: stack.apiUrl, awsEndpoint:
 console.log(
   [
     stack.sandbox ? `Hostinger sandbox: ${stack.sandbox.url} (faults: ${stack.sandbox.url}/__sandbox/faults)` : `Hostinger API: ${resources.hostingerApiUrl}`,
+    // Only the sandbox's own token, for curl and SDKs pointed at it; a real API's token is never printed.
+    ...(stack.sandboxToken ? [`  sandbox token:     ${stack.sandboxToken} (Authorization: Bearer <token>; a sandbox value, not a real token)`] : []),
     `Local AWS endpoint: ${resources.awsEndpoint} (region ${resources.region}, any credentials)`,
     `  orders queue:      ${resources.queueUrl}`,
     `  dead-letter queue: ${resources.deadLetterQueueUrl}`,

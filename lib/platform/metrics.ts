@@ -9,6 +9,18 @@ import type { Outcome } from '../order/outcome.ts';
  */
 export const metrics = new Metrics({ namespace: 'HostingerOrders', serviceName: 'hostinger-orders' });
 
+/**
+ * Middy middleware that publishes the stored metrics after each invocation, like Powertools' logMetrics, but
+ * only when there are some. Invocations that share one instance (the local stack runs several at once) find
+ * it already emptied by another, and Powertools would warn "No application metrics to publish" for each.
+ */
+export function publishMetrics(target: Metrics): { after: () => void; onError: () => void } {
+  const publish = () => {
+    if (target.hasStoredMetrics()) target.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+}
+
 export interface OrderMetrics {
   /** One worker invocation's batch: every invocation publishes at least this. */
   batch(messages: number): void;

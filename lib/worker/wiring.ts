@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -11,7 +10,7 @@ import { createDynamoDbLedger } from '../ledger/dynamodb-ledger.ts';
 import { createBillingReader } from '../hostinger/billing-reads.ts';
 import { createOrderClient } from '../hostinger/order-client.ts';
 import { logger } from '../platform/logger.ts';
-import { metrics, powertoolsOrderMetrics } from '../platform/metrics.ts';
+import { metrics, powertoolsOrderMetrics, publishMetrics } from '../platform/metrics.ts';
 import { createSnsOutcomePublisher } from '../messaging/outcome-publisher.ts';
 import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createCatalogCache } from '../catalog/catalog-cache.ts';
@@ -70,6 +69,6 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
 export function createWorkerHandler(deps: WorkerDependencies) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
+    .use(publishMetrics(metrics))
     .handler((event, context) => processBatch(event.Records, { remainingMs: () => context.getRemainingTimeInMillis() }, deps));
 }

@@ -1,5 +1,8 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { metrics, powertoolsOrderMetrics, retryCause } from '../../lib/platform/metrics.ts';
+import { metrics, powertoolsOrderMetrics, publishMetrics, retryCause } from '../../lib/platform/metrics.ts';
 import { buildOutcome } from '../../lib/order/outcome.ts';
 
 /** The EMF documents written to stdout, parsed. */
@@ -41,5 +44,30 @@ describe('order metrics', () => {
     expect(outcomes?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'HostingerOrders', Dimensions: [expect.arrayContaining(['service', 'type'])] });
     expect(documents.find((d) => 'Retries' in d)).toMatchObject({ cause: '500', Retries: 1 });
     expect(documents.find((d) => 'Attempts' in d)).toMatchObject({ Attempts: 3, IntakeToOutcome: 2500, HostingerLatency: 120 });
+  });
+
+  it('publishes after each invocation, without a warning when concurrent invocations sharing the instance left nothing to publish', async () => {
+    const warnings: string[] = [];
+    const quiet = { debug: () => {}, info: () => {}, error: () => {}, warn: (message: string) => warnings.push(message) };
+    const run = async (middleware: (target: Metrics) => middy.MiddlewareObj) => {
+      warnings.length = 0;
+      const shared = new Metrics({ namespace: 'Test', serviceName: 'test', logger: quiet as never });
+      const published = vi.spyOn(shared, 'publishStoredMetrics');
+      // Two invocations at once: the first to finish publishes both invocations' metrics, the second finds none.
+      const handler = middy(async (delayMs: number) => {
+        shared.addMetric('Messages', MetricUnit.Count, 1);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }).use(middleware(shared));
+      await Promise.all([handler(5, {} as never), handler(30, {} as never)]);
+      return { warnings: [...warnings], published: published.mock.calls.length, left: shared.hasStoredMetrics() };
+    };
+    const emf = captureEmf();
+    const ours = await run(publishMetrics);
+    const powertools = await run((target) => logMetrics(target));
+    emf.restore();
+    expect(ours).toEqual({ warnings: [], published: 1, left: false });
+    expect(emf.documents()).toHaveLength(2);
+    // What the issue saw: Powertools' own middleware warns for the second invocation.
+    expect(powertools.warnings.some((warning) => warning.startsWith('No application metrics to publish'))).toBe(true);
   });
 });
