@@ -9,7 +9,7 @@ export interface Output {
   columns?: number;
 }
 
-/** The local stack's AWS endpoint and resources; the defaults follow `npm start` (see local-target.ts). */
+/** The local stack's AWS endpoint and resources: those a running `npm start` recorded (see targets.ts). */
 export interface LocalEndpoints {
   awsEndpoint: string;
   region: string;
@@ -18,6 +18,10 @@ export interface LocalEndpoints {
   topicArn: string;
   tableName: string;
   secretId: string;
+  /** The Hostinger API (the sandbox) a running `npm start` recorded, when it did. */
+  hostingerApiUrl?: string;
+  /** How the endpoint was found, for the line that says which stack a command talks to. */
+  source?: string;
 }
 
 export interface CliContext {

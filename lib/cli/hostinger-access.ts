@@ -1,4 +1,3 @@
-import { readRunningStack } from './local-resources.ts';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BillingReader, CatalogPrice } from '../hostinger/billing-reads.ts';
@@ -15,12 +14,11 @@ export interface ApiFlags {
 
 /**
  * The Hostinger API a dry run reads, and its token: `--api-url` or HOSTINGER_API_URL, else (locally) the one
- * a running `npm start` recorded in .hostinger-orders/local.json; the token from HOSTINGER_API_TOKEN, else
+ * a running `npm start` recorded in .hostinger-orders/local.json (found with the stack's endpoint); the token from HOSTINGER_API_TOKEN, else
  * from Secrets Manager (locally the stack's token secret, deployed `--token-secret` or HOSTINGER_TOKEN_SECRET_ID).
  */
 export async function resolveHostingerApi(ctx: CliContext, target: Target, flags: ApiFlags): Promise<{ apiUrl: string; token: string }> {
-  const running = target.kind === 'local' ? await readRunningStack(ctx.cwd) : undefined;
-  const apiUrl = flags.apiUrl ?? ctx.env.HOSTINGER_API_URL ?? (target.kind === 'aws' ? DEFAULT_HOSTINGER_API_URL : running?.hostingerApiUrl);
+  const apiUrl = flags.apiUrl ?? ctx.env.HOSTINGER_API_URL ?? (target.kind === 'aws' ? DEFAULT_HOSTINGER_API_URL : target.local.hostingerApiUrl);
   if (!apiUrl) {
     throw new UserError(
       'a dry run reads the catalog from the Hostinger API: start the local stack (npm start) in this folder, pass --api-url, or set HOSTINGER_API_URL',

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -32,9 +33,16 @@ export async function writeRunningStack(root: string, stack: RunningStack): Prom
   await writeFile(file, `${JSON.stringify(stack, null, 2)}\n`);
 }
 
-export async function readRunningStack(root: string): Promise<RunningStack | undefined> {
-  const text = await readFile(runningStackFile(root), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : (JSON.parse(text) as RunningStack);
-}
-
 export const forgetRunningStack = (root: string) => rm(runningStackFile(root), { force: true });
+
+/** The stack a running `npm start` recorded in `folder` (the folder it was started in), if any. */
+export function findRunningStack(folder: string): { stack: RunningStack; file: string } | undefined {
+  const file = runningStackFile(folder);
+  let stack: Partial<RunningStack>;
+  try {
+    stack = JSON.parse(readFileSync(file, 'utf8')) as Partial<RunningStack>;
+  } catch {
+    return undefined;
+  }
+  return typeof stack.awsEndpoint === 'string' ? { stack: stack as RunningStack, file } : undefined;
+}

@@ -1,11 +1,24 @@
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, RESOURCE_NAMES as LOCAL_RESOURCE_NAMES } from './local-resources.ts';
-import { usageError, type CliContext, type Env, type LocalEndpoints } from './context.ts';
+import { relative } from 'node:path';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, RESOURCE_NAMES as LOCAL_RESOURCE_NAMES, findRunningStack } from './local-resources.ts';
+import { usageError, writeLine, type CliContext, type Env, type LocalEndpoints } from './context.ts';
 
 /** Where commands go: the local stack (`npm start`, the default) or deployed AWS resources. */
 
-export function localEndpoints(env: Env, overrides: Partial<LocalEndpoints> = {}): LocalEndpoints {
-  const awsEndpoint = overrides.awsEndpoint ?? `http://127.0.0.1:${env.LOCAL_AWS_PORT || '4566'}`;
+/**
+ * The local stack a command talks to: the one a running `npm start` recorded in .hostinger-orders/local.json
+ * of the current folder, whose ports may not be the defaults; without a record,
+ * http://127.0.0.1:$LOCAL_AWS_PORT (4566). `overrides` (tests) win.
+ */
+export function localEndpoints(env: Env, cwd: string, overrides: Partial<LocalEndpoints> = {}): LocalEndpoints {
+  const running = overrides.awsEndpoint === undefined ? findRunningStack(cwd) : undefined;
+  const fallback = `http://127.0.0.1:${env.LOCAL_AWS_PORT || '4566'}`;
+  const awsEndpoint = overrides.awsEndpoint ?? running?.stack.awsEndpoint ?? fallback;
   const region = overrides.region ?? LOCAL_REGION;
+  const source = running
+    ? `recorded by npm start in ${relative(cwd, running.file) || running.file}`
+    : overrides.awsEndpoint !== undefined
+      ? 'given'
+      : `no running npm start recorded in ./.hostinger-orders/local.json; ${env.LOCAL_AWS_PORT ? 'LOCAL_AWS_PORT' : 'the default port'}`;
   return {
     awsEndpoint,
     region,
@@ -14,8 +27,15 @@ export function localEndpoints(env: Env, overrides: Partial<LocalEndpoints> = {}
     topicArn: `arn:aws:sns:${region}:${LOCAL_ACCOUNT}:${LOCAL_RESOURCE_NAMES.topic}`,
     tableName: LOCAL_RESOURCE_NAMES.table,
     secretId: LOCAL_RESOURCE_NAMES.secret,
+    ...(running ? { hostingerApiUrl: running.stack.hostingerApiUrl } : {}),
+    source,
     ...overrides,
   };
+}
+
+/** One line on stderr saying which local stack a command talks to (a second stack on 4566 must not get the orders unnoticed). */
+export function announceTarget(ctx: CliContext, target: Target): void {
+  if (target.kind === 'local') writeLine(ctx.stderr, `local stack: ${target.local.awsEndpoint} (${target.local.source ?? 'given'})`);
 }
 
 /** SDK client settings: the local endpoint with dummy credentials, or the default AWS chain (region from the resource when it names one). */
@@ -38,7 +58,7 @@ export type Target = { kind: 'local'; local: LocalEndpoints } | { kind: 'aws' };
 
 /** `--target local` (default) or `--target aws`; a queue URL also means aws (for submit). */
 export function parseTarget(ctx: CliContext, value: string | undefined): Target {
-  if (value === undefined || value === 'local') return { kind: 'local', local: localEndpoints(ctx.env, ctx.local) };
+  if (value === undefined || value === 'local') return { kind: 'local', local: localEndpoints(ctx.env, ctx.cwd, ctx.local) };
   if (value === 'aws' || /^https?:\/\//.test(value)) return { kind: 'aws' };
   throw usageError(`--target must be "local", "aws" or a queue URL, got "${value}"`);
 }

@@ -18,8 +18,9 @@ const SUBMIT = `hostinger-orders submit <file> [options]
   .hostinger-orders/batches/<batch>.json; running the same command again skips them, so an interrupted
   run (Ctrl-C, an error) is resumed by running it again.
 
-  --target local|aws|<queue-url>  where to send: the local stack (default; http://127.0.0.1:$LOCAL_AWS_PORT,
-                                  4566 by default), or a deployed queue with your AWS credentials
+  --target local|aws|<queue-url>  where to send: the local stack (default: the one npm start recorded in
+                                  ./.hostinger-orders/local.json, else http://127.0.0.1:$LOCAL_AWS_PORT or
+                                  4566), or a deployed queue with your AWS credentials
                                   (aws: the queue in ORDERS_QUEUE_URL)
   --batch <name>                  the batch name (letters, digits, ".", "_", "-")
   --new-batch                     send a file that changed since a partial send as a new batch
@@ -96,5 +97,6 @@ Examples:
   npx hostinger-orders redrive
   npx hostinger-orders submit orders.jsonl --target https://sqs.eu-west-1.amazonaws.com/123456789012/hostinger-orders-prod
 
-Commands work against the local stack (npm start) unless given a deployed target.
+Commands work against the local stack that npm start recorded in ./.hostinger-orders/local.json
+(else http://127.0.0.1:$LOCAL_AWS_PORT or 4566) unless given a deployed target; they say which.
 "hostinger-orders help <command>" tells more.`;

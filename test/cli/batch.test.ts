@@ -15,6 +15,7 @@ import {
   requestIdsOf,
   writeBatchState,
 } from '../../lib/cli/progress-state.ts';
+import { writeRunningStack } from '../../lib/cli/local-resources.ts';
 import { localEndpoints, regionOf } from '../../lib/cli/targets.ts';
 
 const order = (line: number, requestId?: string): FileOrder => ({
@@ -124,16 +125,27 @@ describe('resume', () => {
 });
 
 describe('targets', () => {
-  it('the local endpoint follows LOCAL_AWS_PORT, and can be overridden', () => {
-    expect(localEndpoints({})).toMatchObject({
+  it('the local endpoint is the one npm start recorded, in this folder; else LOCAL_AWS_PORT or 4566; overrides win', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cli-target-'));
+        expect(localEndpoints({}, root)).toMatchObject({
       awsEndpoint: 'http://127.0.0.1:4566',
       queueUrl: 'http://127.0.0.1:4566/000000000000/hostinger-orders',
       deadLetterQueueUrl: 'http://127.0.0.1:4566/000000000000/hostinger-orders-dlq',
       topicArn: 'arn:aws:sns:us-east-1:000000000000:hostinger-orders-outcomes',
       tableName: 'hostinger-orders',
+      source: expect.stringContaining('no running npm start recorded'),
     });
-    expect(localEndpoints({ LOCAL_AWS_PORT: '5000' }).queueUrl).toBe('http://127.0.0.1:5000/000000000000/hostinger-orders');
-    expect(localEndpoints({}, { queueUrl: 'http://x/q' }).queueUrl).toBe('http://x/q');
+    expect(localEndpoints({ LOCAL_AWS_PORT: '5000' }, root).queueUrl).toBe('http://127.0.0.1:5000/000000000000/hostinger-orders');
+
+    await writeRunningStack(root, { orderApiUrl: 'http://127.0.0.1:3001', awsEndpoint: 'http://127.0.0.1:4999', hostingerApiUrl: 'http://127.0.0.1:4001' });
+    // Another stack on 4566 (or LOCAL_AWS_PORT) does not get the orders: the recorded one does.
+    expect(localEndpoints({ LOCAL_AWS_PORT: '5000' }, root)).toMatchObject({
+      awsEndpoint: 'http://127.0.0.1:4999',
+      queueUrl: 'http://127.0.0.1:4999/000000000000/hostinger-orders',
+      hostingerApiUrl: 'http://127.0.0.1:4001',
+      source: `recorded by npm start in ${join('.hostinger-orders', 'local.json')}`,
+    });
+    expect(localEndpoints({}, root, { awsEndpoint: 'http://x', queueUrl: 'http://x/q' })).toMatchObject({ queueUrl: 'http://x/q', source: 'given' });
   });
 
   it('a deployed resource tells its region', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -47,8 +47,10 @@ describe('submit a 500-line CSV', () => {
     expect(run.stdout).toMatch(/skipped +0\n/);
     expect(run.stdout).toMatch(/failed +0\n/);
     expect(run.stdout).toContain(`npx hostinger-orders status --batch ${batch}`);
-    // Not a terminal: plain progress lines, and nothing else on stderr.
-    expect(run.stderr.trimEnd().split('\n').every((line) => /^sent \d+\/500 \(\d+%, \d+\/s\)$/.test(line))).toBe(true);
+    // Not a terminal: which stack, then plain progress lines, and nothing else on stderr.
+    const [stackLine, ...progressLines] = run.stderr.trimEnd().split('\n');
+    expect(stackLine).toBe(`local stack: ${local.awsEndpoint} (given)`);
+    expect(progressLines.every((line) => /^sent \d+\/500 \(\d+%, \d+\/s\)$/.test(line))).toBe(true);
     expect(run.stderr).toMatch(/sent 500\/500 \(100%/);
 
     await waitUntil(() => (new Set(outcomesOf(`${batch}:`).map((o) => o.requestId)).size === 500 ? true : undefined), 25_000, '500 outcomes');
@@ -152,7 +154,7 @@ describe('dry run against the sandbox', () => {
   it('reads the token from the local stack\'s secret when none is given, and warns about cards', async () => {
     writeFileSync(join(dir, 'fine.json'), JSON.stringify([{ items: [{ item_id: DOMAIN }] }], null, 2));
     const run = await cli(['submit', 'fine.json', '--dry-run', '--api-url', t.stack.sandbox?.url ?? ''], { cwd: dir, local });
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(`local stack: ${local.awsEndpoint} (given)\n`);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('payment method 1327362 is a card: the payment may need 3-D Secure verification');
     expect(run.stdout).toMatch(/total +9\.99 USD\n/);
@@ -169,12 +171,38 @@ describe('dry run against the sandbox', () => {
     const { writeRunningStack, forgetRunningStack } = await import('../../lib/cli/local-resources.ts');
     await writeRunningStack(dir, { orderApiUrl: t.stack.apiUrl, awsEndpoint: t.stack.resources.awsEndpoint, hostingerApiUrl: t.stack.sandbox?.url ?? '' });
     try {
-      const run = await cli(['submit', 'fine.json', '--dry-run'], { cwd: dir, local });
+      // No endpoints given: the token secret too is read from the recorded stack.
+      const run = await cli(['submit', 'fine.json', '--dry-run'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
       expect(run.stdout).toMatch(/USD/);
       expect(run.code).toBe(0);
     } finally {
       await forgetRunningStack(dir);
     }
+  });
+});
+
+describe('which local stack', () => {
+  it('the CLI talks to the stack npm start recorded, not to LOCAL_AWS_PORT or 4566, and says which', async () => {
+    const { writeRunningStack, forgetRunningStack } = await import('../../lib/cli/local-resources.ts');
+    const folder = join(dir, 'recorded');
+    mkdirSync(folder, { recursive: true });
+    await writeRunningStack(folder, { orderApiUrl: t.stack.apiUrl, awsEndpoint: t.stack.resources.awsEndpoint, hostingerApiUrl: t.stack.sandbox?.url ?? '' });
+    try {
+      writeFileSync(join(folder, 'recorded.jsonl'), JSON.stringify({ requestId: 'cli-recorded-stack', items: [{ item_id: DOMAIN }], coupons: ['CLI-RECORDED'] }));
+      // LOCAL_AWS_PORT points at nothing: only the recorded endpoint can take the order.
+      const run = await cli(['submit', 'recorded.jsonl'], { cwd: folder, env: { LOCAL_AWS_PORT: '1' } });
+      expect(run.stderr).toContain(`local stack: ${t.stack.resources.awsEndpoint} (recorded by npm start in ${join('.hostinger-orders', 'local.json')})\n`);
+      expect(run.code).toBe(0);
+      expect(await t.waitForOutcome('cli-recorded-stack')).toMatchObject({ type: 'order.succeeded' });
+      const status = await cli(['status', 'cli-recorded-stack'], { cwd: folder, env: { LOCAL_AWS_PORT: '1' } });
+      expect(status.code).toBe(0);
+      expect(status.stderr).toContain(`local stack: ${t.stack.resources.awsEndpoint} (recorded by npm start`);
+    } finally {
+      await forgetRunningStack(folder);
+    }
+    const unrecorded = await cli(['status', 'cli-recorded-stack'], { cwd: folder, env: { LOCAL_AWS_PORT: '1' } });
+    expect(unrecorded.stderr).toContain('local stack: http://127.0.0.1:1 (no running npm start recorded in ./.hostinger-orders/local.json; LOCAL_AWS_PORT)');
+    expect(unrecorded.code).toBe(1);
   });
 });
 

@@ -8,7 +8,7 @@ import { parseCommandArgs } from '../args.ts';
 import { batchNameProblem } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
 import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
-import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
+import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
 
 export const FOLLOW_OPTIONS = {
   type: { type: 'string', multiple: true },
@@ -67,6 +67,7 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
     if (problem) throw usageError(`--batch ${problem}`);
   }
   const target = parseTarget(ctx, values.target ?? (values['topic-arn'] !== undefined ? 'aws' : undefined));
+  announceTarget(ctx, target);
   let topicArn: string;
   if (target.kind === 'local') topicArn = target.local.topicArn;
   else {

@@ -1,6 +1,6 @@
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
-import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
+import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
 
 export const REDRIVE_OPTIONS = {
   target: { type: 'string' },
@@ -16,6 +16,7 @@ export async function redriveCommand(ctx: CliContext, args: string[]): Promise<n
   const limit = values.limit === undefined ? undefined : integerOption(values.limit, 'limit', 0, 1, 10_000_000);
   const deployedFlags = values['queue-url'] !== undefined || values['dlq-url'] !== undefined;
   const target = parseTarget(ctx, values.target ?? (deployedFlags ? 'aws' : undefined));
+  announceTarget(ctx, target);
   let queueUrl: string;
   let deadLetterQueueUrl: string;
   if (target.kind === 'local') {

@@ -5,7 +5,7 @@ import { integerOption, parseCommandArgs } from '../args.ts';
 import { batchNameProblem, batchRequestId, parseRanges } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
 import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
-import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
+import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
 import { chunks } from '../../platform/chunks.ts';
 
 export const STATUS_OPTIONS = {
@@ -63,6 +63,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
     throw usageError('status takes one request id, or --batch <name>: hostinger-orders status <requestId> | status --batch <name>');
   }
   const target = parseTarget(ctx, values.target ?? (values.table !== undefined ? 'aws' : undefined));
+  announceTarget(ctx, target);
   let tableName: string;
   if (target.kind === 'local') tableName = target.local.tableName;
   else {

@@ -8,7 +8,7 @@ import { formatLineError, type LineError } from '../order-lines.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { ProgressRecorder, batchesOfFile, type BatchState, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
 import { sendOrders, type SendResult } from '../sqs-sender.ts';
-import { deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride, type Target } from '../targets.ts';
+import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride, type Target } from '../targets.ts';
 
 const MAX_ERRORS_SHOWN = 50;
 
@@ -93,6 +93,7 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   const stateDir = stateDirectory(ctx.cwd, ctx.env, values['state-dir']);
 
   if (values['dry-run']) {
+    announceTarget(ctx, target);
     const { dryRun } = await import('./dry-run.ts');
     return dryRun(ctx, { ...loaded, target, stateDir, apiUrl: values['api-url'], tokenSecret: values['token-secret'], refreshCatalog: Boolean(values['refresh-catalog']) });
   }
@@ -103,6 +104,7 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
     return 1;
   }
 
+  announceTarget(ctx, target);
   let queueUrl: string;
   if (target.kind === 'local') queueUrl = target.local.queueUrl;
   else {
