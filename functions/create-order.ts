@@ -5,17 +5,17 @@ import { awsClientOptions } from '../lib/platform/aws-client-options.ts';
 import { createCatalogCache } from '../lib/catalog/catalog-cache.ts';
 import { createCatalogGuard } from '../lib/catalog/catalog-guard.ts';
 import { intakeConfig } from '../lib/platform/config.ts';
-import { createDynamoDbLedger } from '../lib/ledger/dynamodb-ledger.ts';
+import { createDynamoDbRequestLedger } from '../lib/ledger/dynamodb-request-ledger.ts';
 import { createBillingReader } from '../lib/hostinger/billing-reads.ts';
 import { createOrderHandler } from '../lib/intake/http-handlers.ts';
 import { httpFunction } from '../lib/platform/http-function.ts';
-import { createSqsOrderQueue } from '../lib/messaging/order-queue.ts';
-import { createSecretsManagerTokenSource } from '../lib/hostinger/token-source.ts';
+import { createSqsOrderQueue } from '../lib/messaging/sqs-order-queue.ts';
+import { createSecretsManagerTokenSource } from '../lib/hostinger/secrets-manager-token-source.ts';
 
 const config = intakeConfig();
 const checks = config.catalogChecks;
 const deps = {
-  ledger: createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
+  ledger: createDynamoDbRequestLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
   enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
   catalogGuard:
     checks &&

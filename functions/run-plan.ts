@@ -8,17 +8,17 @@ import { awsClientOptions } from '../lib/platform/aws-client-options.ts';
 import { COMPILED_PLANS_FOLDER, loadCompiledPlan } from '../lib/scheduled/compiled-plans.ts';
 import { runBatch, type BatchFiring } from '../lib/scheduled/plan-run.ts';
 import { batchConfig } from '../lib/platform/config.ts';
-import { createDynamoDbLedger } from '../lib/ledger/dynamodb-ledger.ts';
+import { createDynamoDbPlanRunLedger } from '../lib/ledger/dynamodb-plan-run-ledger.ts';
 import { logger } from '../lib/platform/logger.ts';
-import { createSqsBatchEnqueuer } from '../lib/messaging/order-queue.ts';
-import { createSnsOutcomePublisher } from '../lib/messaging/outcome-publisher.ts';
+import { createSqsBatchEnqueuer } from '../lib/messaging/sqs-order-queue.ts';
+import { createSnsOutcomePublisher } from '../lib/messaging/sns-outcome-publisher.ts';
 
 const config = batchConfig();
 // Plans are compiled to JSON when packaging and packaged next to the handler.
 const plansDir = config.plansDir ?? join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), COMPILED_PLANS_FOLDER);
 const deps = {
   loadPlan: (name: string) => loadCompiledPlan(plansDir, name),
-  ledger: createDynamoDbLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
+  ledger: createDynamoDbPlanRunLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
   enqueue: createSqsBatchEnqueuer({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
   publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
   now: () => new Date(),

@@ -11,7 +11,7 @@ import type { Context } from 'aws-lambda';
 import type { WorkerDependencies } from '../lib/worker/process-batch.ts';
 import { compilePlans } from '../lib/scheduled/plan-files.ts';
 import type { BatchPlan } from '../lib/scheduled/plan-schema.ts';
-import { LEDGER_TABLE } from '../lib/ledger/dynamodb-ledger.ts';
+import { LEDGER_TABLE } from '../lib/ledger/dynamodb-table.ts';
 import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';

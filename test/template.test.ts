@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEDGER_TABLE } from '../lib/ledger/dynamodb-ledger.ts';
+import { LEDGER_TABLE } from '../lib/ledger/dynamodb-table.ts';
 
 /**
  * Packages serverless.yml offline (as `npm run package` does) and reads the CloudFormation template it makes:
@@ -133,7 +133,7 @@ describe('the packaged CloudFormation template', () => {
     expect(Number(fn('OrderWorker').Properties.Environment.Variables.MAX_RECEIVE_COUNT)).toBe(Number(queue.Properties.RedrivePolicy.maxReceiveCount));
   });
 
-  it('lays the ledger table out as lib/ledger/dynamodb-ledger.ts expects', () => {
+  it('lays the ledger table out as lib/ledger/dynamodb-table.ts expects', () => {
     const table = (resources.OrdersTable as Resource).Properties;
     expect(table.KeySchema).toEqual([{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }]);
     expect(table.GlobalSecondaryIndexes).toEqual([

@@ -1,4 +1,4 @@
-import type { BillingReader, CatalogPrice, PaymentMethod } from '../hostinger/billing-reads.ts';
+import type { BillingReader, CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
 
 /** After a failed read, callers get the same failure for this long instead of calling the API again. */
 const FAILURE_CACHE_MS = 30_000;

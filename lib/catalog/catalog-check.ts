@@ -1,4 +1,4 @@
-import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reads.ts';
+import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
 import type { FieldErrors, OrderRequest } from '../order/order-request.ts';
 
 /** Edit distance, for suggesting the catalog ids nearest to a mistyped one. */

@@ -1,5 +1,5 @@
 import { checkAgainstCatalog } from '../catalog/catalog-check.ts';
-import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reads.ts';
+import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
 import { orderOf } from '../order/order-request.ts';
 import { formatRangesBrief, type PlannedOrder } from './file-batch.ts';
 import { describeFieldErrors, formatLineError, type LineError } from './order-lines.ts';

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BillingReader, CatalogPrice } from '../hostinger/billing-reads.ts';
+import type { BillingReader, CatalogPrice } from '../hostinger/billing-reader.ts';
 import { contentHash } from './file-batch.ts';
 import { UserError, errorMessage, type CliContext } from './context.ts';
 import { deployedClientSettings, localClientSettings, type Target } from './targets.ts';

@@ -1,26 +1,8 @@
 import { errorBodySchema, orderResourceSchema, type OrderResource } from './order-resource.ts';
-import type { HttpAnswer } from './http-transport.ts';
-import { TransportError } from './http-transport.ts';
 import type { FieldErrors } from '../order/order-request.ts';
-
-/** What went wrong with an attempt, in the shape outcomes and the ledger carry. Never holds the token. */
-export interface OrderError {
-  message: string;
-  httpStatus?: number;
-  code?: string;
-  fieldErrors?: FieldErrors;
-  correlationId?: string;
-}
-
-/** One attempt's result, as the submission loop acts on it. */
-export type AttemptResult =
-  | { kind: 'succeeded'; order: OrderResource }
-  | { kind: 'pending'; order?: OrderResource; httpStatus: number }
-  | { kind: 'failed'; order?: OrderResource; error: OrderError }
-  | { kind: 'rejected'; error: OrderError }
-  | { kind: 'unauthorized'; error: OrderError }
-  | { kind: 'retryable'; error: OrderError; retryAfterMs?: number }
-  | { kind: 'ambiguous'; error: OrderError };
+import type { OrderError } from '../order/order-error.ts';
+import type { HttpAnswer, TransportFailure } from './http-answer.ts';
+import type { AttemptResult } from './place-order.ts';
 
 const PENDING_STATUSES = new Set(['pending', 'processing', 'awaiting_payment', 'payment_initiated']);
 const RETRYABLE_HTTP = new Set([408, 429, 500, 502, 503, 504]);
@@ -111,7 +93,7 @@ export function classifyAnswer(answer: HttpAnswer, now: number): AttemptResult {
 }
 
 /** A request with no answer is safe to retry only if none of it was sent. */
-export function classifyTransportError(error: TransportError): AttemptResult {
+export function classifyTransportError(error: TransportFailure): AttemptResult {
   const orderError: OrderError = { code: error.code, message: error.message };
   if (!error.requestSent) return { kind: 'retryable', error: orderError };
   return {

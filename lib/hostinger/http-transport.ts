@@ -1,19 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { HttpAnswer, TransportFailure } from './http-answer.ts';
 
-/** A raw HTTP answer: classification happens elsewhere (classify-attempt.ts). */
-export interface HttpAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/**
- * A request that got no HTTP answer. `requestSent` tells whether any of the request can have reached the
- * server: false only when the connection (TCP, and TLS for https) was never established, so Hostinger cannot
- * have acted on it and a retry is safe; true when some of it went out on a live connection: the order may exist.
- */
-export class TransportError extends Error {
+/** A request that got no HTTP answer (see TransportFailure). */
+export class TransportError extends Error implements TransportFailure {
   constructor(
     readonly code: string,
     readonly requestSent: boolean,

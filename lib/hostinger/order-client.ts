@@ -1,14 +1,11 @@
-import type { OrderRequest } from '../order/order-request.ts';
-import { classifyAnswer, classifyTransportError, type AttemptResult } from './classify-attempt.ts';
+import { classifyAnswer, classifyTransportError } from './classify-attempt.ts';
 import { requestJson, TransportError } from './http-transport.ts';
+import type { PlaceOrder } from './place-order.ts';
 
 export const ORDERS_PATH = '/api/billing/v1/orders';
 
 /** Appended, not resolved: a compatible API may live under a path prefix. */
 export const apiUrl = (baseUrl: string, path: string) => `${baseUrl.replace(/\/+$/, '')}${path}`;
-
-/** Places one order: a single attempt, already classified. */
-export type PlaceOrder = (order: OrderRequest, token: string) => Promise<AttemptResult>;
 
 export function createOrderClient(options: { baseUrl: string; timeoutMs: number; now?: () => number }): PlaceOrder {
   const url = apiUrl(options.baseUrl, ORDERS_PATH);

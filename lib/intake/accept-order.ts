@@ -1,5 +1,5 @@
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
-import type { Ledger, RequestStatus } from '../ledger/ledger.ts';
+import type { RequestLedger, RequestStatus } from '../ledger/request-ledger.ts';
 import { parseOrderRequest, type FieldErrors } from '../order/order-request.ts';
 import type { EnqueueOrder } from '../messaging/order-queue.ts';
 import { isValidIdempotencyKey, newRequestId, requestHash, requestIdForIdempotencyKey } from '../order/request-identity.ts';
@@ -10,7 +10,7 @@ export type IntakeResult =
   | { kind: 'conflict'; requestId: string; message: string };
 
 export interface IntakeDependencies {
-  ledger: Ledger;
+  ledger: RequestLedger;
   enqueue: EnqueueOrder;
   /** Catalog and payment-method checks; absent when switched off. */
   catalogGuard?: CatalogGuard;

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorResponse, json } from './http-response.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { RequestLedger } from '../ledger/request-ledger.ts';
 import { logger } from '../platform/logger.ts';
 import { acceptOrder, type IntakeDependencies } from './accept-order.ts';
 import { requestIdSchema } from '../order/order-request.ts';
@@ -62,7 +62,7 @@ export async function createOrderHandler(event: APIGatewayProxyEventV2, deps: In
 }
 
 /** GET /orders/{requestId} */
-export async function getOrderHandler(event: APIGatewayProxyEventV2, ledger: Ledger): Promise<Response> {
+export async function getOrderHandler(event: APIGatewayProxyEventV2, ledger: RequestLedger): Promise<Response> {
   const requestId = requestIdSchema.safeParse(event.pathParameters?.requestId);
   if (!requestId.success) return errorResponse(404, 'no order request with this id');
   const record = await ledger.get(requestId.data);

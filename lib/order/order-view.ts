@@ -1,4 +1,4 @@
-import type { LedgerRecord } from '../ledger/ledger.ts';
+import type { LedgerRecord } from '../ledger/request-ledger.ts';
 
 /** What GET /orders/{requestId} answers: the request's state as a client needs it, no internals. */
 export function orderView(record: LedgerRecord) {

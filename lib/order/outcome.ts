@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { orderResourceSchema } from '../hostinger/order-resource.ts';
+import { orderErrorSchema } from './order-error.ts';
 
 /** The published outcome document: the contract with subscribers, versioned. */
 export const OUTCOME_VERSION = 1;
 export const OUTCOME_STATUSES = ['succeeded', 'pending', 'rejected', 'failed', 'unknown'] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
-
-export const orderErrorSchema = z.object({
-  message: z.string(),
-  httpStatus: z.optional(z.int()),
-  code: z.optional(z.string()),
-  fieldErrors: z.optional(z.record(z.string(), z.array(z.string()))),
-  correlationId: z.optional(z.string()),
-});
 
 /** Present when an attempt's effect was unknown and the account's subscriptions were checked for it. */
 export const reconciliationSchema = z.object({
@@ -63,14 +56,5 @@ export function buildOutcome(fields: {
     ...(fields.reconciliation ? { reconciliation: fields.reconciliation } : {}),
     requestedAt: fields.requestedAt,
     completedAt: fields.completedAt,
-  };
-}
-
-/** SNS message attributes subscribers filter on (filter policies match these, not the body). */
-export function outcomeAttributes(outcome: Outcome): Record<string, { DataType: 'String'; StringValue: string }> {
-  return {
-    type: { DataType: 'String', StringValue: outcome.type },
-    status: { DataType: 'String', StringValue: outcome.status },
-    requestId: { DataType: 'String', StringValue: outcome.requestId },
   };
 }

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AttemptResult } from '../hostinger/classify-attempt.ts';
+import type { AttemptResult } from '../hostinger/place-order.ts';
 import type { Outcome } from '../order/outcome.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { CatalogPrice } from '../hostinger/billing-reads.ts';
+import type { CatalogPrice } from '../hostinger/billing-reader.ts';
 import type { PricedLine } from './evaluate.ts';
 
 /** Prices an order's items from the catalog; items the catalog lacks are listed, not guessed. */

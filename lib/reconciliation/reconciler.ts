@@ -1,11 +1,11 @@
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
-import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from '../hostinger/billing-reads.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from '../hostinger/billing-reader.ts';
+import type { UnsettledAttempts } from '../ledger/request-ledger.ts';
+import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 import { logger } from '../platform/logger.ts';
 import type { OrderRequest } from '../order/order-request.ts';
 import {
   CREATED_AT_RESOLUTION_MS,
-  MULTI_ITEM,
   candidateSubscriptions,
   reconcileAttempt,
   subscriptionKeyFor,
@@ -29,7 +29,7 @@ export interface ReconcilerDependencies {
   billing: BillingReader;
   /** The catalog tells what subscription an item makes. */
   catalog: CatalogCache;
-  ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription' | 'unsettledAttempts'>;
+  ledger: SubscriptionLedger & UnsettledAttempts;
   token: TokenSource;
   settings: ReconcilerSettings;
   /** Timeout of one read; each reconciliation reads twice at most. */
@@ -84,10 +84,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
     const rivalsFor = async (candidate: { created_at: string }) => {
       if (!key || itemId === undefined) return undefined;
       const created = Date.parse(candidate.created_at);
-      const rivals = await Promise.all(
-        [itemId, MULTI_ITEM].map((indexed) => deps.ledger.unsettledAttempts(indexed, created - reachBefore, created + reachAfter)),
-      );
-      return rivals.flat().map((rival) => rival.requestId);
+      const rivals = await deps.ledger.unsettledAttempts(itemId, created - reachBefore, created + reachAfter);
+      return rivals.map((rival) => rival.requestId);
     };
     const verdict = await reconcileAttempt(requestId, candidates, { ledger: deps.ledger, rivalsFor, now: () => new Date(deps.now()) });
     logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });

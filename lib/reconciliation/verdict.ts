@@ -1,5 +1,5 @@
-import type { CatalogPrice, Subscription } from '../hostinger/billing-reads.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts';
+import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 
 /**
  * An attempt whose effect is unknown. `answered`: Hostinger answered with a 5xx (so it is done with the
@@ -34,14 +34,6 @@ export function subscriptionKeyFor(price: CatalogPrice | undefined): Subscriptio
 
 /** `created_at` has whole seconds: a subscription made at 12:00:00.900 reads 12:00:00. */
 export const CREATED_AT_RESOLUTION_MS = 1000;
-
-/**
- * How an order of several items is indexed among unsettled attempts: its subscriptions may be of any of its
- * items, so it is a rival to every item's reconciliation.
- */
-export const MULTI_ITEM = '*';
-
-export const unsettledIndexKey = (itemIds: string[]): string => (itemIds.length === 1 && itemIds[0] !== undefined ? itemIds[0] : MULTI_ITEM);
 
 /**
  * Subscriptions the attempt could have created: made within its window (widened by the clock skew between
@@ -86,7 +78,7 @@ export async function reconcileAttempt(
   requestId: string,
   candidates: Subscription[],
   deps: {
-    ledger: Pick<Ledger, 'subscriptionsBoughtByAnswer' | 'claimSubscription'>;
+    ledger: SubscriptionLedger;
     /** Other unsettled attempts on the same item that could have made this candidate; undefined when unknowable. */
     rivalsFor: (candidate: Subscription) => Promise<string[] | undefined>;
     now: () => Date;

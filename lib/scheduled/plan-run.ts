@@ -1,7 +1,8 @@
 import type { BatchEnqueued } from './run-events.ts';
 import { PLAN_NAME_PATTERN, type BatchPlan } from './plan-schema.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
 import type { OrderMessage } from '../order/order-request.ts';
+import type { EnqueueOrders } from '../messaging/order-queue.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 
 /** What the schedule passes: the plan's name and the time the firing was scheduled for. */
@@ -12,9 +13,8 @@ export interface BatchFiring {
 
 export interface RunBatchDependencies {
   loadPlan: (name: string) => Promise<BatchPlan>;
-  ledger: Pick<Ledger, 'createBatchRun'>;
-  /** Queues messages (SQS batch sends); rejects if any could not be queued. */
-  enqueue: (messages: OrderMessage[]) => Promise<void>;
+  ledger: PlanRunLedger;
+  enqueue: EnqueueOrders;
   publish: PublishOutcomes;
   now: () => Date;
 }
@@ -52,7 +52,7 @@ export async function runBatch(firing: BatchFiring, deps: RunBatchDependencies):
   const scheduledAt = runTime(firing.time);
   const plan = await deps.loadPlan(firing.plan);
   const { run, messages } = runMessages(firing.plan, plan, scheduledAt);
-  await deps.ledger.createBatchRun({ run, plan: firing.plan, size: messages.length, scheduledAt, now: deps.now() });
+  await deps.ledger.createRun({ run, plan: firing.plan, size: messages.length, scheduledAt, now: deps.now() });
   await deps.enqueue(messages);
   const enqueued: BatchEnqueued = {
     version: 1,

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { batchCompletedId, batchEntryOf, summarizeRun, type BatchCompleted } from '../scheduled/run-events.ts';
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
-import type { ClaimResult, InFlightAttempt, Ledger } from '../ledger/ledger.ts';
-import type { PlaceOrder } from '../hostinger/order-client.ts';
+import type { ClaimResult, InFlightAttempt, RequestLedger } from '../ledger/request-ledger.ts';
+import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
+import type { PlaceOrder } from '../hostinger/place-order.ts';
 import { logger } from '../platform/logger.ts';
-import type { OrderError } from '../hostinger/classify-attempt.ts';
+import type { OrderError } from '../order/order-error.ts';
 import type { OrderMetrics } from '../platform/metrics.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import { orderOf, type BatchRunRef, type FieldErrors } from '../order/order-request.ts';
@@ -19,7 +20,8 @@ import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
 import { submitOrder, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
 
 export interface WorkerDependencies {
-  ledger: Ledger;
+  /** Requests, and the progress of the scheduled runs they belong to. */
+  ledger: RequestLedger & PlanRunLedger;
   submit: SubmitDependencies;
   reconcile: Reconcile;
   publish: PublishOutcomes;
@@ -222,7 +224,7 @@ async function completedRuns(results: (MessageResult | undefined)[], deps: Worke
     results.map(async (result) => {
       if (result?.kind !== 'done' || !result.batchRun) return;
       const { run } = result.batchRun;
-      const progress = await deps.ledger.recordBatchEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
+      const progress = await deps.ledger.recordRunEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
       if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
         summaries.set(run, summarizeRun(run, progress.size, progress.entries, deps.now()));
       }
@@ -267,7 +269,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   });
   const unpublished = outcomes.length > 0 || summaries?.length ? await deps.publish([...outcomes, ...(summaries ?? [])]) : new Set<string>();
   for (const summary of summaries ?? []) {
-    if (!unpublished.has(summary.outcomeId)) await deps.ledger.markBatchSummaryPublished(summary.run, deps.now()).catch(() => undefined);
+    if (!unpublished.has(summary.outcomeId)) await deps.ledger.markRunSummaryPublished(summary.run, deps.now()).catch(() => undefined);
   }
   for (const { outcome, fresh } of done) {
     const published = !unpublished.has(outcome.outcomeId);

@@ -1,7 +1,7 @@
 import type { OrderRequest } from '../order/order-request.ts';
 import type { OrderResource } from '../hostinger/order-resource.ts';
-import type { OrderError } from '../hostinger/classify-attempt.ts';
-import type { PlaceOrder } from '../hostinger/order-client.ts';
+import type { OrderError } from '../order/order-error.ts';
+import type { PlaceOrder } from '../hostinger/place-order.ts';
 import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from '../retry/retry-policy.ts';
 import type { ThrottleGate } from '../retry/throttle-gate.ts';

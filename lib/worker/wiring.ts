@@ -6,25 +6,28 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { WorkerConfig } from '../platform/config.ts';
-import { createDynamoDbLedger } from '../ledger/dynamodb-ledger.ts';
+import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.ts';
+import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
+import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import { createBillingReader } from '../hostinger/billing-reads.ts';
 import { createOrderClient } from '../hostinger/order-client.ts';
 import { logger } from '../platform/logger.ts';
 import { metrics, powertoolsOrderMetrics, publishMetrics } from '../platform/metrics.ts';
-import { createSnsOutcomePublisher } from '../messaging/outcome-publisher.ts';
+import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
 import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createCatalogCache } from '../catalog/catalog-cache.ts';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createReconciler } from '../reconciliation/reconciler.ts';
-import { createSharedThrottleGate } from '../retry/throttle-gate.ts';
-import { createSecretsManagerTokenSource } from '../hostinger/token-source.ts';
+import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
+import { createSecretsManagerTokenSource } from '../hostinger/secrets-manager-token-source.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The worker's real dependencies, from its configuration. */
 export function createWorkerDependencies(config: WorkerConfig): WorkerDependencies {
   const dynamodb = new DynamoDBClient(awsClientOptions);
-  const ledger = createDynamoDbLedger({ client: dynamodb, tableName: config.tableName });
+  const table = { client: dynamodb, tableName: config.tableName };
+  const requests = createDynamoDbRequestLedger(table);
   const token = createSecretsManagerTokenSource({
     client: new SecretsManagerClient(awsClientOptions),
     secretId: config.tokenSecretId,
@@ -33,7 +36,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
   const billing = createBillingReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs });
   const catalog = createCatalogCache({ billing, token, cacheMs: config.catalogCacheMs });
   return {
-    ledger,
+    ledger: { ...requests, ...createDynamoDbPlanRunLedger(table) },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
     submit: {
       placeOrder: createOrderClient({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
@@ -49,7 +52,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     reconcile: createReconciler({
       billing,
       catalog,
-      ledger,
+      ledger: { ...createDynamoDbSubscriptionLedger(table), unsettledAttempts: requests.unsettledAttempts },
       token,
       settings: config.reconcile,
       timeoutMs: config.timeoutMs,

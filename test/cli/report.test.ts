@@ -7,7 +7,7 @@ import { buildDryRunReport, formatDryRunReport, formatMoney } from '../../lib/cl
 import { readCatalog } from '../../lib/cli/hostinger-access.ts';
 import type { FileOrder } from '../../lib/cli/order-lines.ts';
 import { createProgressReporter, renderProgressBar, renderProgressLine } from '../../lib/cli/progress-bar.ts';
-import type { CatalogPrice, PaymentMethod } from '../../lib/hostinger/billing-reads.ts';
+import type { CatalogPrice, PaymentMethod } from '../../lib/hostinger/billing-reader.ts';
 
 const price = (id: string, currency: string, firstPeriodPrice: number, period = 1, periodUnit = 'month'): CatalogPrice => ({
   id,

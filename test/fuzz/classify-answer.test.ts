@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyAnswer, type AttemptResult } from '../../lib/hostinger/classify-attempt.ts';
+import { classifyAnswer } from '../../lib/hostinger/classify-attempt.ts';
+import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import { ORDER_STATUSES } from '../../lib/hostinger/order-resource.ts';
 import { DANGEROUS_KEYS, fuzzOptions, hostileString, hostileValue, STACK_TRACE, toJsonText } from '../support/fuzz.ts';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpFunction } from '../../lib/platform/http-function.ts';
 import { createOrderHandler, getOrderHandler, MAX_BODY_BYTES } from '../../lib/intake/http-handlers.ts';
-import type { Ledger, LedgerRecord } from '../../lib/ledger/ledger.ts';
+import type { LedgerRecord, RequestLedger } from '../../lib/ledger/request-ledger.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import type { OrderRequest } from '../../lib/order/order-request.ts';
 import {
@@ -34,7 +34,7 @@ vi.hoisted(() => {
 function fakeIntake(failures: { create?: Error; enqueue?: Error } = {}) {
   const records = new Map<string, LedgerRecord>();
   const enqueued: { requestId: string; order: OrderRequest }[] = [];
-  const ledger: Pick<Ledger, 'create' | 'discardQueued' | 'get'> = {
+  const ledger: Pick<RequestLedger, 'create' | 'discardQueued' | 'get'> = {
     async create(request) {
       if (failures.create) throw failures.create;
       const existing = records.get(request.requestId);
@@ -51,7 +51,7 @@ function fakeIntake(failures: { create?: Error; enqueue?: Error } = {}) {
     },
   };
   const deps = {
-    ledger: ledger as Ledger,
+    ledger: ledger as RequestLedger,
     enqueue: async (requestId: string, order: OrderRequest) => {
       if (failures.enqueue) throw failures.enqueue;
       enqueued.push({ requestId, order: structuredClone(order) });
@@ -254,7 +254,7 @@ describe('GET /orders/{requestId} under fuzzing', () => {
     await fc.assert(
       fc.asyncProperty(fc.option(hostileString, { freq: 10 }), async (requestId) => {
         const looked: string[] = [];
-        const ledger = { get: async (id: string) => (looked.push(id), undefined) } as unknown as Ledger;
+        const ledger = { get: async (id: string) => (looked.push(id), undefined) } as unknown as RequestLedger;
         const handler = httpFunction((e) => getOrderHandler(e, ledger));
         const response = (await handler(event({ headers: {}, pathParameters: requestId === null ? undefined : { requestId } }), lambdaContext('getOrder', 10_000))) as APIGatewayProxyStructuredResultV2;
         expect(response.statusCode).toBe(404);

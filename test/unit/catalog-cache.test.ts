@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCatalogCache } from '../../lib/catalog/catalog-cache.ts';
-import type { BillingReader } from '../../lib/hostinger/billing-reads.ts';
+import type { BillingReader } from '../../lib/hostinger/billing-reader.ts';
 
 const price = { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' };
 

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import type { AttemptResult } from '../../lib/hostinger/classify-attempt.ts';
-import type { Ledger, LedgerRecord } from '../../lib/ledger/ledger.ts';
+import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
+import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { OrderMetrics } from '../../lib/platform/metrics.ts';
 import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
 
@@ -14,7 +14,7 @@ const record = (requestId: string, itemId = 'hostingercom-vps-kvm2-usd-1m'): SQS
     messageAttributes: {},
   }) as unknown as SQSRecord;
 
-function fakeLedger(): Ledger {
+function fakeLedger(): WorkerDependencies['ledger'] {
   const claimed = (requestId: string): LedgerRecord => ({ requestId, status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '' });
   return {
     claim: async (request: { requestId: string }) => ({ claimed: true, record: claimed(request.requestId) }),
@@ -22,8 +22,8 @@ function fakeLedger(): Ledger {
     release: async () => undefined,
     startNextAttempt: async () => undefined,
     recordDeliveryFailure: vi.fn(async () => undefined),
-    recordBatchEntry: async () => undefined,
-  } as unknown as Ledger;
+    recordRunEntry: async () => undefined,
+  } as unknown as WorkerDependencies['ledger'];
 }
 
 const metrics: OrderMetrics = { batch: () => undefined, attempt: () => undefined, outcome: () => undefined };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostingerReadError, type BillingReader } from '../../lib/hostinger/billing-reads.ts';
+import { HostingerReadError, type BillingReader } from '../../lib/hostinger/billing-reader.ts';
 import type { CatalogCache } from '../../lib/catalog/catalog-cache.ts';
 import { createReconciler } from '../../lib/reconciliation/reconciler.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AttemptResult } from '../../lib/hostinger/classify-attempt.ts';
+import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { ReconcileVerdict } from '../../lib/reconciliation/verdict.ts';
 import { submitOrder, type SubmitDependencies, type SubmitState } from '../../lib/worker/submit-order.ts';
 

@@ -1,4 +1,5 @@
-import { createBillingReader, HostingerReadError } from '../../hostinger/billing-reads.ts';
+import { createBillingReader } from '../../hostinger/billing-reads.ts';
+import { HostingerReadError } from '../../hostinger/billing-reader.ts';
 import type { PlannedOrder } from '../file-batch.ts';
 import { UserError, errorMessage, writeLine, type CliContext } from '../context.ts';
 import { buildDryRunReport, formatDryRunReport } from '../dry-run-report.ts';

@@ -1,5 +1,5 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LedgerRecord } from '../../ledger/ledger.ts';
+import type { LedgerRecord } from '../../ledger/request-ledger.ts';
 import { orderView, type OrderView } from '../../order/order-view.ts';
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { batchNameProblem, batchRequestId, parseRanges } from '../file-batch.ts';
@@ -100,8 +100,8 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
   try {
     if (values.batch === undefined) {
       const requestId = requestIds[0] as string;
-      const { createDynamoDbLedger } = await import('../../ledger/dynamodb-ledger.ts');
-      const record = await createDynamoDbLedger({ client, tableName }).get(requestId);
+      const { createDynamoDbRequestLedger } = await import('../../ledger/dynamodb-request-ledger.ts');
+      const record = await createDynamoDbRequestLedger({ client, tableName }).get(requestId);
       if (!record) {
         writeLine(ctx.stderr, `no request ${requestId} in the ledger (${tableName}); a message still waiting on the queue is not in the ledger until the worker picks it up`);
         return 1;

@@ -1,6 +1,5 @@
 import type { OrderRequest } from '../order/order-request.ts';
-import type { OrderError } from '../hostinger/classify-attempt.ts';
-import type { BatchEntry } from '../scheduled/run-events.ts';
+import type { OrderError } from '../order/order-error.ts';
 import type { Outcome } from '../order/outcome.ts';
 
 /** Where a request stands. `queued` and `submitting` are in flight; the rest are terminal. */
@@ -74,7 +73,18 @@ export interface Completion {
   subscriptionSource?: 'answer' | 'reconciliation';
 }
 
-export interface Ledger {
+/** Requests with an attempt whose effect is not settled, by item: where reconciliation looks for rivals. */
+export interface UnsettledAttempts {
+  /**
+   * Requests with an attempt on this item (alone or among other items) started between `from` and `to`
+   * (epoch ms) whose effect is not settled: in flight, awaiting reconciliation, or ended unknown. Any of them
+   * could own an unexplained order.
+   */
+  unsettledAttempts(itemId: string, from: number, to: number): Promise<{ requestId: string; since: number }[]>;
+}
+
+/** Order requests: the source of GET /orders/{id}, of idempotency, and of who holds a request. */
+export interface RequestLedger extends UnsettledAttempts {
   /** Records a new queued request; an existing one with the same id is returned instead. */
   create(request: NewRequest): Promise<CreateResult>;
   /** Removes a queued request that could not be enqueued, so a retry of the same request starts clean. */
@@ -98,27 +108,6 @@ export interface Ledger {
   recordRejectedMessage(requestId: string, outcome: Outcome, now: Date): Promise<{ recorded: true } | { recorded: false; existing?: Outcome }>;
   /** Notes why a message's last allowed delivery failed (it goes to the dead-letter queue next). */
   recordDeliveryFailure(requestId: string, reason: string, receiveCount: number, now: Date): Promise<void>;
-  /** Of these subscription ids, those that Hostinger's own answer attributed to some request. */
-  subscriptionsBoughtByAnswer(subscriptionIds: string[]): Promise<Set<string>>;
-  /** Attributes a subscription found by reconciliation to one request only; false if another took it. */
-  claimSubscription(subscriptionId: string, requestId: string, now: Date): Promise<boolean>;
-  /**
-   * Requests with an attempt on this item started between `from` and `to` (epoch ms) whose effect is not
-   * settled: in flight, awaiting reconciliation, or ended unknown. Any of them could own an unexplained order.
-   */
-  unsettledAttempts(itemId: string, from: number, to: number): Promise<{ requestId: string; since: number }[]>;
-  /** Records a scheduled run before its orders are queued; false if the run was already recorded (a repeat firing). */
-  createBatchRun(run: { run: string; plan: string; size: number; scheduledAt: string; now: Date }): Promise<boolean>;
-  /** Records one order's end in its run (idempotent per request); returns the run's progress, if the run is known. */
-  recordBatchEntry(run: string, requestId: string, entry: BatchEntry): Promise<BatchRunProgress | undefined>;
-  /** Notes that the run's summary was published, so later repeats do not publish it again. */
-  markBatchSummaryPublished(run: string, now: Date): Promise<void>;
-}
-
-export interface BatchRunProgress {
-  size: number;
-  entries: BatchEntry[];
-  summaryPublished: boolean;
 }
 
 /** Thrown when a claimed request was taken over by another worker (its lease had run out). */

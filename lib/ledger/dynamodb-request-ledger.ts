@@ -5,69 +5,34 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { BatchEntry } from '../scheduled/run-events.ts';
-import type { ClaimRequest, ClaimResult, CreateResult, Ledger, LedgerRecord, NewRequest } from './ledger.ts';
-import { LeaseLostError } from './ledger.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { OUTCOME_STATUSES } from '../order/outcome.ts';
-import { unsettledIndexKey } from '../reconciliation/verdict.ts';
+import { LEDGER_TABLE, conditional, expiresAt, fromItem, keyOf, namesIn, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { LeaseLostError, type ClaimRequest, type ClaimResult, type CreateResult, type LedgerRecord, type NewRequest, type RequestLedger } from './request-ledger.ts';
 
-/**
- * The table's layout, shared with serverless.yml and the local stack: partition key `pk` (a request id,
- * or `subscription#<id>` for a subscription attributed by reconciliation), and a sparse index on
- * `subscriptionId` to find which request bought a subscription.
- */
-export const LEDGER_TABLE = {
-  partitionKey: 'pk',
-  subscriptionIndex: 'bySubscription',
-  /** Requests with an unsettled attempt, by item id (`unsettledItem`) and attempt start (`unsettledSince`). */
-  unsettledIndex: 'byUnsettledItem',
-} as const;
-
-/** Records are kept this long after they are created, claimed or completed (DynamoDB TTL on `expiresAt`). */
-const RETENTION_SECONDS = 90 * 24 * 3600;
 const TERMINAL = new Set<string>(OUTCOME_STATUSES);
 
-const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
-const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + RETENTION_SECONDS;
-const fromItem = (item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>): LedgerRecord => {
-  const { pk: _pk, expiresAt: _expiresAt, ...record } = unmarshall(item);
-  return record as LedgerRecord;
-};
+/**
+ * How an order of several items is indexed among unsettled attempts: its subscriptions may be of any of its
+ * items, so it is a rival to every item's reconciliation.
+ */
+const MULTI_ITEM = '*';
 
-/** Names DynamoDB needs aliased (reserved words) or refuses when unused, for one expression. */
-function namesIn(...expressions: string[]): Record<string, string> | undefined {
-  const used = new Set(expressions.join(' ').match(/#\w+/g) ?? []);
-  return used.size === 0 ? undefined : Object.fromEntries([...used].map((alias) => [alias, alias.slice(1)]));
-}
+/** The `unsettledItem` of a request's record: its one item, or MULTI_ITEM. */
+const unsettledIndexKey = (itemIds: string[]): string => (itemIds.length === 1 && itemIds[0] !== undefined ? itemIds[0] : MULTI_ITEM);
 
-/** The ledger on one DynamoDB table; every state change is a conditional write. */
-export function createDynamoDbLedger(options: { client: DynamoDBClient; tableName: string }): Ledger {
-  const { client, tableName } = options;
-  const key = (pk: string) => ({ pk: { S: pk } });
-
+/** Order requests on the ledger table; every state change is a conditional write. */
+export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable): RequestLedger {
   async function get(requestId: string): Promise<LedgerRecord | undefined> {
-    const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: key(requestId), ConsistentRead: true }));
-    return Item ? fromItem(Item) : undefined;
+    const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: keyOf(requestId), ConsistentRead: true }));
+    return Item ? fromItem<LedgerRecord>(Item) : undefined;
   }
 
   async function getExisting(requestId: string): Promise<LedgerRecord> {
     const record = await get(requestId);
     if (!record) throw new Error(`request ${requestId} vanished from the ledger during a conditional write`);
     return record;
-  }
-
-  /** Runs a conditional write; returns false when its condition did not hold. */
-  async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 
   const put = (item: Record<string, unknown>, condition: string, values?: Record<string, unknown>) =>
@@ -90,7 +55,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
       client.send(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: key(requestId),
+          Key: keyOf(requestId),
           UpdateExpression: expression,
           ConditionExpression: condition,
           ExpressionAttributeNames: namesIn(expression),
@@ -126,7 +91,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         client.send(
           new DeleteItemCommand({
             TableName: tableName,
-            Key: key(requestId),
+            Key: keyOf(requestId),
             ConditionExpression: condition,
             ExpressionAttributeNames: namesIn(condition),
             ExpressionAttributeValues: toItem({ ':queued': 'queued', ':zero': 0 }),
@@ -148,7 +113,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         const { Attributes } = await client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: key(request.requestId),
+            Key: keyOf(request.requestId),
             UpdateExpression: expression,
             ConditionExpression: condition,
             ExpressionAttributeNames: namesIn(expression, condition),
@@ -171,7 +136,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { claimed: true, record: fromItem(Attributes ?? {}) };
+        return { claimed: true, record: fromItem<LedgerRecord>(Attributes ?? {}) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
@@ -242,7 +207,7 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: key(requestId),
+            Key: keyOf(requestId),
             UpdateExpression: expression,
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: toItem({ ':failure': { reason, receiveCount, at: now.toISOString() }, ':now': now.toISOString() }),
@@ -251,80 +216,26 @@ export function createDynamoDbLedger(options: { client: DynamoDBClient; tableNam
       );
     },
 
-    async subscriptionsBoughtByAnswer(subscriptionIds) {
-      const bought = await Promise.all(
-        subscriptionIds.map(async (subscriptionId) => {
-          const { Count } = await client.send(
+    async unsettledAttempts(itemId, from, to) {
+      // An order of several items is indexed under MULTI_ITEM: it is a rival to each of its items.
+      const found = await Promise.all(
+        [itemId, MULTI_ITEM].map(async (indexed) => {
+          const { Items = [] } = await client.send(
             new QueryCommand({
               TableName: tableName,
-              IndexName: LEDGER_TABLE.subscriptionIndex,
-              KeyConditionExpression: 'subscriptionId = :subscriptionId',
-              FilterExpression: 'subscriptionSource = :answer',
-              ExpressionAttributeValues: toItem({ ':subscriptionId': subscriptionId, ':answer': 'answer' }),
-              Select: 'COUNT',
+              IndexName: LEDGER_TABLE.unsettledIndex,
+              KeyConditionExpression: 'unsettledItem = :item AND unsettledSince BETWEEN :from AND :to',
+              ExpressionAttributeValues: toItem({ ':item': indexed, ':from': from, ':to': to }),
             }),
           );
-          return (Count ?? 0) > 0 ? subscriptionId : undefined;
+          return Items.map((item) => {
+            const { pk, unsettledSince } = unmarshall(item);
+            return { requestId: String(pk), since: Number(unsettledSince) };
+          });
         }),
       );
-      return new Set(bought.filter((id): id is string => id !== undefined));
+      return found.flat();
     },
 
-    async unsettledAttempts(itemId, from, to) {
-      const { Items = [] } = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: LEDGER_TABLE.unsettledIndex,
-          KeyConditionExpression: 'unsettledItem = :item AND unsettledSince BETWEEN :from AND :to',
-          ExpressionAttributeValues: toItem({ ':item': itemId, ':from': from, ':to': to }),
-        }),
-      );
-      return Items.map((item) => {
-        const { pk, unsettledSince } = unmarshall(item);
-        return { requestId: String(pk), since: Number(unsettledSince) };
-      });
-    },
-
-    createBatchRun: ({ run, plan, size, scheduledAt, now }) =>
-      put({ pk: `batch#${run}`, run, plan, size, scheduledAt, entries: {}, createdAt: now.toISOString(), expiresAt: expiresAt(now) }, 'attribute_not_exists(pk)'),
-
-    async recordBatchEntry(run, requestId, entry) {
-      try {
-        const { Attributes } = await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(`batch#${run}`),
-            UpdateExpression: 'SET entries.#request = :entry',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#request': requestId },
-            ExpressionAttributeValues: toItem({ ':entry': entry }),
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        const progress = unmarshall(Attributes ?? {}) as { size: number; entries: Record<string, BatchEntry>; summaryPublishedAt?: string };
-        return { size: progress.size, entries: Object.values(progress.entries), summaryPublished: progress.summaryPublishedAt !== undefined };
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
-        throw error;
-      }
-    },
-
-    async markBatchSummaryPublished(run, now) {
-      await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: key(`batch#${run}`),
-          UpdateExpression: 'SET summaryPublishedAt = :now',
-          ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
-        }),
-      );
-    },
-
-    claimSubscription: (subscriptionId, requestId, now) =>
-      put(
-        { pk: `subscription#${subscriptionId}`, requestId, createdAt: now.toISOString(), expiresAt: expiresAt(now) },
-        'attribute_not_exists(pk) OR requestId = :requestId',
-        { ':requestId': requestId },
-      ),
   };
 }

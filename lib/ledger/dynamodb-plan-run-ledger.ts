@@ -1,0 +1,57 @@
+import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { BatchEntry } from '../scheduled/run-events.ts';
+import { conditional, expiresAt, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
+import type { PlanRunLedger } from './plan-run-ledger.ts';
+
+/** A run's item; the `batch#` prefix predates the word "plan" and stays, so existing runs are still found. */
+const runKey = (run: string) => `batch#${run}`;
+
+/** Plan runs on the ledger table: one item per run, its orders' entries in a map keyed by request id. */
+export function createDynamoDbPlanRunLedger({ client, tableName }: LedgerTable): PlanRunLedger {
+  return {
+    createRun: ({ run, plan, size, scheduledAt, now }) =>
+      conditional(() =>
+        client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: toItem({ pk: runKey(run), run, plan, size, scheduledAt, entries: {}, createdAt: now.toISOString(), expiresAt: expiresAt(now) }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      ),
+
+    async recordRunEntry(run, requestId, entry) {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: keyOf(runKey(run)),
+            UpdateExpression: 'SET entries.#request = :entry',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#request': requestId },
+            ExpressionAttributeValues: toItem({ ':entry': entry }),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const progress = unmarshall(Attributes ?? {}) as { size: number; entries: Record<string, BatchEntry>; summaryPublishedAt?: string };
+        return { size: progress.size, entries: Object.values(progress.entries), summaryPublished: progress.summaryPublishedAt !== undefined };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+
+    async markRunSummaryPublished(run, now) {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: keyOf(runKey(run)),
+          UpdateExpression: 'SET summaryPublishedAt = :now',
+          ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
+        }),
+      );
+    },
+
+  };
+}
