@@ -31,6 +31,7 @@ describe('parseFaultRules', () => {
     [{ fault: 'error500', times: 1.5 }, /times must be a positive integer or -1/],
     [{ fault: 'delay' }, /delayMs/],
     [{ fault: 'error500', delayMs: 10 }, /delayMs/],
+    [{ fault: 'error502CreateLater' }, /delayMs/],
     [{ fault: 'error500', retryAfterSeconds: 5 }, /retryAfterSeconds/],
     [{ fault: 'rateLimit', retryAfterSeconds: -1 }, /retryAfterSeconds/],
     [{ fault: 'error500', match: { coupon: 7 } }, /match.coupon must be a string/],

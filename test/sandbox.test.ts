@@ -360,6 +360,23 @@ describe('faults on POST /orders', () => {
     expect(ordersCount()).toBe(before);
   });
 
+  it.each([
+    ['error502CreateLater', 502],
+    ['error504CreateLater', 504],
+  ] as const)('%s answers the gateway page at once, and the origin creates the order delayMs later', async (fault, status) => {
+    sandbox.addFaults([{ fault, delayMs: 300 }]);
+    const before = ordersCount();
+    const answer = await postOrder(kvm2Order);
+    expect(answer.status).toBe(status);
+    expect(await answer.text()).toContain('nginx');
+    expect(ordersCount()).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const created = sandbox.orders().slice(before);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ answeredWith: status, order: { status: 'completed' } });
+    expect(subscriptionIds()).toContain(created[0]?.order.subscription_id);
+  });
+
   it('reset drops the connection before creating the order', async () => {
     sandbox.addFaults([{ fault: 'reset' }]);
     const before = ordersCount();

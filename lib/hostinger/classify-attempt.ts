@@ -5,7 +5,8 @@ import type { HttpAnswer, TransportFailure } from './http-answer.ts';
 import type { AttemptResult } from './place-order.ts';
 
 const PENDING_STATUSES = new Set(['pending', 'processing', 'awaiting_payment', 'payment_initiated']);
-const RETRYABLE_HTTP = new Set([408, 429, 500, 502, 503, 504]);
+/** 408 and 429 are retried; every 5xx too, after the check for an order it may have made (submit-order.ts). */
+const RETRYABLE_HTTP = new Set([408, 429]);
 const MAX_MESSAGE_LENGTH = 500;
 
 /** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -85,7 +86,7 @@ export function classifyAnswer(answer: HttpAnswer, now: number): AttemptResult {
   const error = errorFromAnswer(answer);
   if (status === 422) return { kind: 'rejected', error };
   if (status === 401) return { kind: 'unauthorized', error };
-  if (RETRYABLE_HTTP.has(status)) {
+  if (RETRYABLE_HTTP.has(status) || status >= 500) {
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(answer.headers['retry-after'], now) : undefined;
     return { kind: 'retryable', error, retryAfterMs };
   }

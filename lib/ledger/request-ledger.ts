@@ -14,8 +14,10 @@ export interface InFlightAttempt {
   /** Its number is always `attempts + 1`. */
   startedAt: number;
   claimToken: string;
-  /** Set when Hostinger answered with a 5xx: it is done with the request, but may have made the order. */
+  /** Set when Hostinger answered with a 5xx: it may have made the order. */
   answeredAt?: number;
+  /** That 5xx: after a gateway's, the order may still be made after the answer. */
+  answeredStatus?: number;
 }
 
 /** One order request as the ledger keeps it: the source of GET /orders/{id} and of idempotency. */

@@ -7,6 +7,7 @@ import type { OrderRequest } from '../order/order-request.ts';
 import {
   CREATED_AT_RESOLUTION_MS,
   candidateSubscriptions,
+  mayFinishLate,
   reconcileAttempt,
   subscriptionKeyFor,
   type AttemptWindow,
@@ -55,7 +56,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
   }
 
   return async (requestId, order, window, deadline) => {
-    const lookAt = window.endedAt + (window.answered ? 0 : settings.lateMs) + settings.settleMs;
+    const lookAt = window.endedAt + (mayFinishLate(window) ? settings.lateMs : 0) + settings.settleMs;
     const waitMs = Math.max(0, lookAt - deps.now());
     if (deadline.remainingMs() < waitMs + 2 * deps.timeoutMs + deps.reserveMs) {
       return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery' };

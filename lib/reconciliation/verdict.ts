@@ -2,14 +2,24 @@ import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts'
 import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 
 /**
- * An attempt whose effect is unknown. `answered`: Hostinger answered with a 5xx (so it is done with the
- * request); otherwise the answer was lost and Hostinger may still be working on it.
+ * An attempt whose effect is unknown. `answered`: a 5xx came back (`httpStatus`); otherwise the answer was
+ * lost and Hostinger may still be working on it.
  */
 export interface AttemptWindow {
   startedAt: number;
   endedAt: number;
   answered: boolean;
+  httpStatus?: number;
 }
+
+/**
+ * Statuses a gateway in front of the application answers when it gives up on it (nginx 502/504, Cloudflare
+ * 520-524): the application may still be creating the order after the answer.
+ */
+export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 504, 520, 521, 522, 523, 524]);
+
+/** Whether Hostinger may create the order after the window ended: a lost answer, or a gateway that gave up. */
+export const mayFinishLate = (window: AttemptWindow): boolean => !window.answered || (window.httpStatus !== undefined && GATEWAY_STATUSES.has(window.httpStatus));
 
 /** The subscription a lost order would have created: catalog item name, currency and billing period. */
 export interface SubscriptionKey {
@@ -48,7 +58,7 @@ export function candidateSubscriptions(
   options: { clockSkewMs: number; lateMs: number },
 ): Subscription[] {
   const from = window.startedAt - options.clockSkewMs - CREATED_AT_RESOLUTION_MS;
-  const to = window.endedAt + options.clockSkewMs + (window.answered ? 0 : options.lateMs);
+  const to = window.endedAt + options.clockSkewMs + (mayFinishLate(window) ? options.lateMs : 0);
   return subscriptions
     .filter((subscription) => {
       const created = Date.parse(subscription.created_at);

@@ -66,7 +66,7 @@ type MessageResult = { kind: 'done'; outcome: Outcome; fresh: boolean; batchRun?
 /** The window of an attempt a previous delivery left unsettled. */
 function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
   return inFlight.answeredAt !== undefined
-    ? { startedAt: inFlight.startedAt, endedAt: inFlight.answeredAt, answered: true }
+    ? { startedAt: inFlight.startedAt, endedAt: inFlight.answeredAt, answered: true, httpStatus: inFlight.answeredStatus }
     : { startedAt: inFlight.startedAt, endedAt: inFlight.startedAt + timeoutMs, answered: false };
 }
 
@@ -194,7 +194,11 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     await ledger.release(requestId, claimToken, {
       attempts: result.attempts,
       lastError: result.error,
-      unresolved: unresolved && { startedAt: unresolved.startedAt, claimToken, ...(unresolved.answered ? { answeredAt: unresolved.endedAt } : {}) },
+      unresolved: unresolved && {
+        startedAt: unresolved.startedAt,
+        claimToken,
+        ...(unresolved.answered ? { answeredAt: unresolved.endedAt, answeredStatus: unresolved.httpStatus } : {}),
+      },
       now: now(),
     });
     const reason = result.reason ?? result.error.message;

@@ -141,7 +141,7 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
         delayMs = delayBeforeRetry(attempts, deps.policy, result.retryAfterMs, deps.random);
         if (result.error.httpStatus === 429) await deps.throttle?.pause(deps.now() + delayMs);
         // A 5xx may come after the order was made: look before trying again.
-        if ((result.error.httpStatus ?? 0) >= 500) unresolved = { startedAt, endedAt: deps.now(), answered: true };
+        if ((result.error.httpStatus ?? 0) >= 500) unresolved = { startedAt, endedAt: deps.now(), answered: true, httpStatus: result.error.httpStatus };
         break;
     }
   }

@@ -45,6 +45,8 @@ function answerBeforeCreate(rule: ActiveFaultRule): Answer | undefined {
     case 'resetAfterCreate':
     case 'delay':
     case 'accepted':
+    case 'error502CreateLater':
+    case 'error504CreateLater':
       return undefined;
   }
 }
@@ -76,6 +78,18 @@ async function placeOrder(request: SandboxRequest, state: SandboxState): Promise
   const validation = validateOrderRequest(body);
   if (!validation.valid) return unprocessable(validation.errors);
   const { order } = validation;
+  if (fault?.fault === 'error502CreateLater' || fault?.fault === 'error504CreateLater') {
+    // The gateway gave up on the application, which goes on and makes the order after the answer.
+    const gatewayStatus = fault.fault === 'error502CreateLater' ? 502 : 504;
+    void state
+      .wait(fault.delayMs ?? 0)
+      .then(() => {
+        const record = state.account.placeOrder(order, body, request.receivedAt, newOrderStatus(order.paymentMethod.behaviour, false));
+        state.account.recordAnswer(record.order.id, gatewayStatus);
+      })
+      .catch(() => undefined); // the sandbox closed first: the order is never made
+    return gatewayPage(gatewayStatus);
+  }
   const status = newOrderStatus(order.paymentMethod.behaviour, fault?.fault === 'accepted');
   const record = state.account.placeOrder(order, body, request.receivedAt, status);
   const answer = answerAfterCreate(fault, record.order);

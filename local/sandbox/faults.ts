@@ -9,6 +9,8 @@ export const FAULT_KINDS = [
   'error502',
   'error503',
   'error504',
+  'error502CreateLater', // the gateway answers 502 at once; the application behind it creates the order delayMs later
+  'error504CreateLater', // the same with a 504 (the gateway timed out while the application went on)
   'rateLimit', // 429, with Retry-After when retryAfterSeconds is set
   'reset', // the socket is destroyed before the order is created
   'resetAfterCreate', // the order is created, then the socket is destroyed
@@ -29,6 +31,7 @@ export interface FaultRule {
   /** How many matching order requests it applies to; default 1; -1 = forever. */
   times?: number;
   retryAfterSeconds?: number;
+  /** delay: before the answer; error502CreateLater/error504CreateLater: after it, before the order is made. */
   delayMs?: number;
   /** Every given field must match; absent = any order request. */
   match?: FaultMatch;
@@ -50,6 +53,9 @@ export interface FaultTarget {
 export type ParsedFaultRules = { ok: true; rules: ActiveFaultRule[] } | { ok: false; error: string };
 
 export const FOREVER = -1;
+
+/** Faults that take `delayMs`: how long the answer, or the order made after the answer, waits. */
+const FAULTS_WITH_DELAY: ReadonlySet<FaultKind> = new Set(['delay', 'error502CreateLater', 'error504CreateLater']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -92,8 +98,8 @@ function parseRule(input: unknown, label: string): ActiveFaultRule | string {
   if (retryAfterSeconds !== undefined && (fault !== 'rateLimit' || !isNonNegativeInteger(retryAfterSeconds))) {
     return `${label}.retryAfterSeconds must be a non-negative integer on a rateLimit fault`;
   }
-  if (fault === 'delay' ? !isNonNegativeInteger(delayMs) : delayMs !== undefined) {
-    return `${label}.delayMs (a non-negative integer) belongs to, and is required by, a delay fault`;
+  if (FAULTS_WITH_DELAY.has(fault) ? !isNonNegativeInteger(delayMs) : delayMs !== undefined) {
+    return `${label}.delayMs (a non-negative integer) belongs to, and is required by, the faults ${[...FAULTS_WITH_DELAY].join(', ')}`;
   }
   const problem = match === undefined ? undefined : matchProblem(match);
   if (problem) return `${label}.${problem}`;

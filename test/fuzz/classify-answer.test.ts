@@ -126,7 +126,7 @@ function expectedKind(answer: { status: number; body: string }): AttemptResult['
   }
   if (status === 422) return 'rejected';
   if (status === 401) return 'unauthorized';
-  return RETRYABLE.includes(status) ? 'retryable' : 'failed';
+  return RETRYABLE.includes(status) || status >= 500 ? 'retryable' : 'failed';
 }
 
 describe('classifyAnswer, the cases fuzzing found', () => {

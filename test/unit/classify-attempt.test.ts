@@ -68,8 +68,13 @@ describe('classifyAnswer', () => {
     expect(classifyAnswer(answer(429, { message: 'x' }), NOW)).toMatchObject({ kind: 'retryable', retryAfterMs: undefined });
   });
 
-  it.each([400, 403, 404, 405, 501])('%i fails without retry', (status) => {
+  it.each([400, 403, 404, 405])('%i fails without retry', (status) => {
     expect(classifyAnswer(answer(status, { message: 'nope' }), NOW).kind).toBe('failed');
+  });
+
+  it.each([501, 505, 507, 520, 524, 599])('%i is a 5xx like any other: retryable, after the check for an order', (status) => {
+    // Whatever the status, a 5xx may come after the order was made: it must never go straight to order.failed.
+    expect(classifyAnswer(answer(status, { message: 'nope' }), NOW)).toMatchObject({ kind: 'retryable', error: { httpStatus: status } });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
-import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
+import type { InFlightAttempt, LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { OrderMetrics } from '../../lib/platform/metrics.ts';
 import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
 
@@ -79,5 +79,24 @@ describe('processBatch', () => {
     const response = await processBatch([last], { remainingMs: () => 60_000 }, d);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-a' }]);
     expect(d.ledger.recordDeliveryFailure).toHaveBeenCalledWith('a', 'secrets down', 5, expect.any(Date));
+  });
+});
+
+describe('processBatch: a gateway 5xx whose check is deferred', () => {
+  it('keeps the status with the mark, so the next delivery still allows the origin to finish late', async () => {
+    const release = vi.fn(async () => undefined);
+    const reconcile = vi.fn(async () => ({ result: 'deferred' as const, reason: 'no time to check' }));
+    const gateway: AttemptResult = { kind: 'retryable', error: { httpStatus: 504, message: 'HTTP 504' } };
+    const first = deps(async () => gateway, { reconcile, ledger: { ...fakeLedger(), release } });
+    await processBatch([record('g')], { remainingMs: () => 60_000 }, first);
+    const stored = (release.mock.calls[0] as unknown as [string, string, { unresolved: InFlightAttempt }])[2].unresolved;
+    expect(stored).toMatchObject({ answeredStatus: 504 });
+
+    // The next delivery finds that mark in flight and reconciles a window that still knows it was a 504.
+    const inFlight = { ...stored, claimToken: 'an earlier delivery' };
+    const markedRecord: LedgerRecord = { requestId: 'g', status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '', inFlight };
+    const second = deps(async () => succeeded, { reconcile, ledger: { ...fakeLedger(), claim: async () => ({ claimed: true, record: markedRecord }) } });
+    await processBatch([record('g')], { remainingMs: () => 60_000 }, second);
+    expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything());
   });
 });

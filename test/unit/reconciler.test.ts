@@ -39,3 +39,47 @@ describe('createReconciler when the account cannot be read', () => {
     await expect(reconcile('r', order, window, plenty)).resolves.toMatchObject({ result: 'deferred' });
   });
 });
+
+describe('createReconciler: work Hostinger may finish after answering', () => {
+  const price = { id: order.items[0]!.item_id, itemName: 'KVM 2', currency: 'USD', price: 899, firstPeriodPrice: 699, period: 1, periodUnit: 'month' };
+  const subscriptionAt = (ms: number) => ({
+    id: `sub-${ms}`,
+    name: 'KVM 2',
+    currency_code: 'USD',
+    billing_period: 1,
+    billing_period_unit: 'month',
+    created_at: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  });
+  function lateReconciler(subscriptions: { id: string; created_at: string }[]) {
+    const sleeps: number[] = [];
+    const reconcile = createReconciler({
+      billing: { subscriptions: async () => subscriptions } as unknown as BillingReader,
+      catalog: { prices: async () => new Map([[price.id, price]]), paymentMethods: async () => [] } as CatalogCache,
+      ledger: { subscriptionsBoughtByAnswer: async () => new Set<string>(), claimSubscription: async () => true, unsettledAttempts: async () => [] },
+      token: async () => 't',
+      settings: { clockSkewMs: 0, lateMs: 3_000, settleMs: 100 },
+      timeoutMs: 100,
+      reserveMs: 100,
+      sleep: async (ms) => void sleeps.push(ms),
+      now: () => 20_000,
+    });
+    return { reconcile, sleeps };
+  }
+  // The gateway answered at 20 s; the origin made the order 2 s later.
+  const made = subscriptionAt(22_000);
+
+  it.each([502, 504, 520, 521, 522, 523, 524])('after a gateway %i it waits RECONCILE_LATE_MS and finds an order made after the answer', async (httpStatus) => {
+    const { reconcile, sleeps } = lateReconciler([made]);
+    await expect(reconcile('r', order, { startedAt: 19_000, endedAt: 20_000, answered: true, httpStatus }, plenty)).resolves.toMatchObject({
+      result: 'found',
+      subscription: { id: made.id },
+    });
+    expect(sleeps).toEqual([3_100]);
+  });
+
+  it.each([500, 503, 501])('after a %i from Hostinger itself it looks after RECONCILE_SETTLE_MS only: the application is done with the request', async (httpStatus) => {
+    const { reconcile, sleeps } = lateReconciler([made]);
+    await expect(reconcile('r', order, { startedAt: 19_000, endedAt: 20_000, answered: true, httpStatus }, plenty)).resolves.toMatchObject({ result: 'absent' });
+    expect(sleeps).toEqual([100]);
+  });
+});

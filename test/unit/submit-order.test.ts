@@ -39,7 +39,7 @@ describe('submitOrder: retries', () => {
     await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 3 });
     expect(sleep.mock.calls).toEqual([[50], [100]]);
     expect(reconcile).toHaveBeenCalledTimes(2);
-    expect(reconcile).toHaveBeenCalledWith({ startedAt: 1000, endedAt: 1000, answered: true });
+    expect(reconcile).toHaveBeenCalledWith({ startedAt: 1000, endedAt: 1000, answered: true, httpStatus: 500 });
     // The claim marked the first attempt; each retry is marked before it starts.
     expect(startAttempt.mock.calls).toEqual([
       [1, { httpStatus: 500, message: 'boom' }],
