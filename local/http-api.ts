@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { bodyTooLarge } from '../lib/intake/http-response.ts';
 import { invokeWithTimeout } from './lambda-context.ts';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -91,7 +92,8 @@ export async function startHttpApi(options: { port: number; routes: Route[] }): 
       if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
     });
     request.on('end', () => {
-      if (size > MAX_PAYLOAD_BYTES) return send(response, 413, { 'content-type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+      // Locally the refusal says what docs/api.md says of any body over the orders' limit.
+      if (size > MAX_PAYLOAD_BYTES) return send(response, 413, { 'content-type': 'application/json' }, bodyTooLarge().body ?? '');
       const path = new URL(request.url ?? '/', 'http://local').pathname;
       const match = matchRoute(options.routes, request.method ?? 'GET', path);
       if (!match) return send(response, 404, { 'content-type': 'application/json' }, '{"message":"Not Found"}');

@@ -170,8 +170,13 @@ export async function subscribeQueueToOutcomes(stack: Pick<LocalStack, 'clients'
  * Adapts the scheduled runBatch function to a local HTTP route: the body may give the scheduled `time`
  * (firing twice with one time shows a repeat buys nothing); by default it is now.
  */
-function fireBatchLocally(handler: (firing: { plan: string; time: string }, context: Context) => Promise<unknown>): HttpLambda {
+function fireBatchLocally(handler: (firing: { plan: string; time: string }, context: Context) => Promise<unknown>, planNames: string[]): HttpLambda {
   return async (event, context) => {
+    const plan = event.pathParameters?.plan ?? '';
+    if (!planNames.includes(plan)) {
+      const known = planNames.length > 0 ? `; the plans are ${planNames.join(', ')}` : '; batches/ has none';
+      return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: `no batch plan named ${plan}${known}` }) };
+    }
     let time = new Date().toISOString();
     try {
       const body = event.body ? (JSON.parse(event.body) as { time?: unknown }) : {};
@@ -180,7 +185,7 @@ function fireBatchLocally(handler: (firing: { plan: string; time: string }, cont
       return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'body must be JSON like {"time": "2026-12-01T03:00:00Z"}' }) };
     }
     try {
-      const enqueued = await handler({ plan: event.pathParameters?.plan ?? '', time }, context);
+      const enqueued = await handler({ plan, time }, context);
       return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: JSON.stringify(enqueued) };
     } catch (error) {
       return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: error instanceof Error ? error.message : String(error) }) };
@@ -249,7 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       { method: 'POST', path: '/orders', functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 },
       { method: 'GET', path: '/orders/{requestId}', functionName: 'getOrder', handler: getOrder.handler as HttpLambda, timeoutMs: 10_000 },
       // Local only: fires a batch plan now, as its schedule would (not part of the deployed API).
-      { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: fireBatchLocally(runBatch.handler), timeoutMs: 60_000 },
+      { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: fireBatchLocally(runBatch.handler, plans.map(({ name }) => name)), timeoutMs: 60_000 },
     ],
   });
   const eventSource = startSqsEventSource({

@@ -1,13 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorResponse, json } from './http-response.ts';
+import { bodyTooLarge, errorResponse, json, MAX_BODY_BYTES } from './http-response.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
 import { logger } from '../platform/logger.ts';
 import { acceptOrder, type IntakeDependencies } from './accept-order.ts';
 import { requestIdSchema } from '../order/order-request.ts';
 import { orderView } from '../order/order-view.ts';
-
-/** Order requests are small; anything larger is refused before it is parsed. */
-export const MAX_BODY_BYTES = 64 * 1024;
 
 type Response = APIGatewayProxyStructuredResultV2;
 
@@ -19,15 +16,16 @@ function bodyText(event: APIGatewayProxyEventV2): string {
 // Not @middy/http-json-body-parser: it answers in plain text, cannot bound the size, and we want one JSON
 // error shape for every refusal.
 function readJsonBody(event: APIGatewayProxyEventV2): { ok: true; body: unknown } | { ok: false; response: Response } {
+  const text = bodyText(event);
+  // Nothing sent at all is an empty request, whatever its content type says (curl -X POST sends none).
+  if (text.trim() === '') return { ok: false, response: errorResponse(400, 'request body is empty; send an order as JSON') };
   const contentType = event.headers?.['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     return { ok: false, response: errorResponse(415, 'Content-Type must be application/json') };
   }
-  const text = bodyText(event);
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    return { ok: false, response: errorResponse(413, `request body is larger than ${MAX_BODY_BYTES} bytes`) };
+    return { ok: false, response: bodyTooLarge() };
   }
-  if (text.trim() === '') return { ok: false, response: errorResponse(400, 'request body is empty; send an order as JSON') };
   try {
     return { ok: true, body: JSON.parse(text) };
   } catch {

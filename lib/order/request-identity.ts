@@ -28,5 +28,5 @@ export function requestIdForIdempotencyKey(key: string): string {
 
 export const newRequestId = (): string => randomUUID();
 
-/** Printable ASCII, 1 to 255 characters: what we accept as an Idempotency-Key header. */
+/** 1 to 255 printable ASCII characters without spaces: what we accept as an Idempotency-Key header. */
 export const isValidIdempotencyKey = (key: string): boolean => /^[\x21-\x7e]{1,255}$/.test(key);

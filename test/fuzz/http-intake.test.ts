@@ -2,7 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpFunction } from '../../lib/platform/http-function.ts';
-import { createOrderHandler, getOrderHandler, MAX_BODY_BYTES } from '../../lib/intake/http-handlers.ts';
+import { createOrderHandler, getOrderHandler } from '../../lib/intake/http-handlers.ts';
+import { MAX_BODY_BYTES } from '../../lib/intake/http-response.ts';
 import type { LedgerRecord, RequestLedger } from '../../lib/ledger/request-ledger.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import type { OrderRequest } from '../../lib/order/order-request.ts';
@@ -131,9 +132,10 @@ function toEvent(request: FuzzRequest): APIGatewayProxyEventV2 {
 
 /** What the README says the answer to a request is. */
 function expected(request: FuzzRequest): { status: 202; order: OrderRequest } | { status: 400 | 413 | 415; field?: string } {
+  const text = request.encoding === 'bogus' ? Buffer.from(request.text, 'base64').toString('utf8') : request.text;
+  if (text.trim() === '') return { status: 400 };
   const contentType = request.contentType ?? '';
   if ((contentType.split(';')[0] ?? '').trimEnd().toLowerCase() !== 'application/json') return { status: 415 };
-  const text = request.encoding === 'bogus' ? Buffer.from(request.text, 'base64').toString('utf8') : request.text;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) return { status: 413 };
   let value: unknown;
   try {

@@ -46,7 +46,7 @@ describe('scheduled batch runs', () => {
 
   it('an unknown plan is refused', async () => {
     const { status, json } = await fire('no-such-plan', '2026-12-01T03:00:00Z');
-    expect(status).toBe(400);
+    expect(status).toBe(404);
     expect(json.message).toMatch(/no batch plan named no-such-plan/);
   });
 });
