@@ -1,5 +1,5 @@
 import { workerConfig } from '../lib/platform/config.ts';
-import { createWorkerDependencies, createWorkerHandler } from '../lib/worker/wiring.ts';
+import { createWorkerDependencies, createWorkerFunction } from '../lib/worker/wiring.ts';
 
 /** SQS-triggered: submits each order to Hostinger and publishes its outcome; reports only the messages to redeliver. */
-export const handler = createWorkerHandler(createWorkerDependencies(workerConfig()));
+export const handler = createWorkerFunction(createWorkerDependencies(workerConfig()));

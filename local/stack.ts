@@ -195,8 +195,8 @@ function fireBatchLocally(handler: (firing: { plan: string; time: string }, cont
 
 /** The worker built as functions/order-worker.ts builds it, with its dependencies wrapped. */
 async function decoratedWorker(decorate: (deps: WorkerDependencies) => WorkerDependencies) {
-  const [{ workerConfig }, { createWorkerDependencies, createWorkerHandler }] = await Promise.all([import('../lib/platform/config.ts'), import('../lib/worker/wiring.ts')]);
-  return createWorkerHandler(decorate(createWorkerDependencies(workerConfig())));
+  const [{ workerConfig }, { createWorkerDependencies, createWorkerFunction }] = await Promise.all([import('../lib/platform/config.ts'), import('../lib/worker/wiring.ts')]);
+  return createWorkerFunction(decorate(createWorkerDependencies(workerConfig())));
 }
 
 /**

@@ -91,7 +91,7 @@ function hostingerAccess(env: Env): HostingerAccessConfig {
 
 /** Catalog checks at intake: on unless CATALOG_CHECKS=off; they need the Hostinger API and its token. */
 export interface CatalogCheckConfig extends HostingerAccessConfig {
-  cacheMs: number;
+  catalogCacheMs: number;
 }
 
 function catalogChecksOn(env: Env): boolean {
@@ -102,7 +102,7 @@ function catalogChecksOn(env: Env): boolean {
 
 function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
   if (!catalogChecksOn(env)) return undefined;
-  return { ...hostingerAccess(env), cacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
+  return { ...hostingerAccess(env), catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
 }
 
 export interface IntakeConfig {
@@ -115,11 +115,15 @@ export function intakeConfig(env: Env = process.env): IntakeConfig {
   return { tableName: required(env, 'ORDERS_TABLE'), queueUrl: required(env, 'ORDERS_QUEUE_URL'), catalogChecks: catalogCheckConfig(env) };
 }
 
-export function readerConfig(env: Env = process.env): Pick<IntakeConfig, 'tableName'> {
+export interface ReaderConfig {
+  tableName: string;
+}
+
+export function readerConfig(env: Env = process.env): ReaderConfig {
   return { tableName: required(env, 'ORDERS_TABLE') };
 }
 
-export interface BatchConfig {
+export interface PlanRunConfig {
   tableName: string;
   queueUrl: string;
   topicArn: string;
@@ -127,7 +131,7 @@ export interface BatchConfig {
   plansDir?: string;
 }
 
-export function batchConfig(env: Env = process.env): BatchConfig {
+export function planRunConfig(env: Env = process.env): PlanRunConfig {
   return {
     tableName: required(env, 'ORDERS_TABLE'),
     queueUrl: required(env, 'ORDERS_QUEUE_URL'),

@@ -1,25 +1,20 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { WorkerConfig } from '../platform/config.ts';
 import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
-import { createBillingReader } from '../hostinger/billing-reads.ts';
 import { createOrderClient } from '../hostinger/order-client.ts';
-import { logger } from '../platform/logger.ts';
-import { metrics, powertoolsOrderMetrics, publishMetrics } from '../platform/metrics.ts';
+import { powertoolsOrderMetrics } from '../platform/metrics.ts';
+import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
 import { processBatch, type WorkerDependencies } from './process-batch.ts';
-import { createCatalogCache } from '../catalog/catalog-cache.ts';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
+import { createHostingerReads } from '../catalog/wiring.ts';
 import { createReconciler } from '../reconciliation/reconciler.ts';
 import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
-import { createSecretsManagerTokenSource } from '../hostinger/secrets-manager-token-source.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -28,13 +23,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
   const dynamodb = new DynamoDBClient(awsClientOptions);
   const table = { client: dynamodb, tableName: config.tableName };
   const requests = createDynamoDbRequestLedger(table);
-  const token = createSecretsManagerTokenSource({
-    client: new SecretsManagerClient(awsClientOptions),
-    secretId: config.tokenSecretId,
-    cacheSeconds: config.tokenCacheSeconds,
-  });
-  const billing = createBillingReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs });
-  const catalog = createCatalogCache({ billing, token, cacheMs: config.catalogCacheMs });
+  const { token, billing, catalog } = createHostingerReads(config);
   return {
     ledger: { ...requests, ...createDynamoDbPlanRunLedger(table) },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
@@ -69,9 +58,5 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
 }
 
 /** The SQS-triggered handler: submits each order and publishes its outcome; reports only the messages to redeliver. */
-export function createWorkerHandler(deps: WorkerDependencies) {
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(injectLambdaContext(logger))
-    .use(publishMetrics(metrics))
-    .handler((event, context) => processBatch(event.Records, { remainingMs: () => context.getRemainingTimeInMillis() }, deps));
-}
+export const createWorkerFunction = (deps: WorkerDependencies) =>
+  lambdaFunction<SQSEvent, SQSBatchResponse>((event, context) => processBatch(event.Records, { remainingMs: () => context.getRemainingTimeInMillis() }, deps));

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { httpFunction } from '../../lib/platform/http-function.ts';
+import { httpFunction } from '../../lib/platform/middy-stack.ts';
 import { createOrderHandler, getOrderHandler } from '../../lib/intake/http-handlers.ts';
 import { MAX_BODY_BYTES } from '../../lib/intake/http-response.ts';
 import type { LedgerRecord, RequestLedger } from '../../lib/ledger/request-ledger.ts';

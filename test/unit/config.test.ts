@@ -34,7 +34,7 @@ describe('configuration from the environment', () => {
     expect(intakeConfig({ ORDERS_TABLE: 't', ORDERS_QUEUE_URL: 'q', HOSTINGER_TOKEN_SECRET_ID: 's', HOSTINGER_API_URL: 'http://api.test' }).catalogChecks).toMatchObject({
       hostingerApiUrl: 'http://api.test',
       tokenSecretId: 's',
-      cacheMs: 600_000,
+      catalogCacheMs: 600_000,
     });
   });
 });

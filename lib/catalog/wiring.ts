@@ -1,0 +1,20 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createBillingReader } from '../hostinger/billing-reads.ts';
+import { createSecretsManagerTokenSource } from '../hostinger/secrets-manager-token-source.ts';
+import { awsClientOptions } from '../platform/aws-client-options.ts';
+import type { HostingerAccessConfig } from '../platform/config.ts';
+import { createCatalogCache } from './catalog-cache.ts';
+
+/**
+ * What a function reads from Hostinger besides placing orders: the token (Secrets Manager), the billing API,
+ * and the catalog cached over it. Catalog checks and reconciliation share them.
+ */
+export function createHostingerReads(config: HostingerAccessConfig & { catalogCacheMs: number }) {
+  const token = createSecretsManagerTokenSource({
+    client: new SecretsManagerClient(awsClientOptions),
+    secretId: config.tokenSecretId,
+    cacheSeconds: config.tokenCacheSeconds,
+  });
+  const billing = createBillingReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs });
+  return { token, billing, catalog: createCatalogCache({ billing, token, cacheMs: config.catalogCacheMs }) };
+}

@@ -1,0 +1,33 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createCatalogGuard } from '../catalog/catalog-guard.ts';
+import { createHostingerReads } from '../catalog/wiring.ts';
+import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
+import type { RequestLedger } from '../ledger/request-ledger.ts';
+import { createSqsOrderQueue } from '../messaging/sqs-order-queue.ts';
+import { awsClientOptions } from '../platform/aws-client-options.ts';
+import type { IntakeConfig, ReaderConfig } from '../platform/config.ts';
+import { httpFunction } from '../platform/middy-stack.ts';
+import type { IntakeDependencies } from './accept-order.ts';
+import { createOrderHandler, getOrderHandler } from './http-handlers.ts';
+
+/** Intake's real dependencies, from its configuration. */
+export function createIntakeDependencies(config: IntakeConfig): IntakeDependencies {
+  const { catalogChecks } = config;
+  return {
+    ledger: createDynamoDbRequestLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
+    enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
+    catalogGuard: catalogChecks && createCatalogGuard(createHostingerReads(catalogChecks).catalog),
+    now: () => new Date(),
+  };
+}
+
+/** POST /orders: validate (schema, then catalog and payment method), record, enqueue, answer 202. */
+export const createOrderFunction = (deps: IntakeDependencies) => httpFunction((event) => createOrderHandler(event, deps));
+
+/** What GET /orders/{requestId} reads: the ledger's requests. */
+export const createReaderDependencies = (config: ReaderConfig): RequestLedger =>
+  createDynamoDbRequestLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName });
+
+/** GET /orders/{requestId}: the request's current state from the ledger. */
+export const getOrderFunction = (ledger: RequestLedger) => httpFunction((event) => getOrderHandler(event, ledger));
