@@ -7,6 +7,7 @@ import { watchOutcomes } from '../outcome-watcher.ts';
 import { CATALOG } from '../sandbox/catalog.ts';
 import { startLocalStack, type LocalStack } from '../stack.ts';
 import { injectWorkerCrashes } from '../worker-faults.ts';
+import { closedPort, injectRefusedConnections } from './refused-connections.ts';
 import { profilePicker, seededRandom, type Profile } from './profiles.ts';
 import { buildReport, type CampaignReport, type CampaignRequest } from './report.ts';
 
@@ -120,6 +121,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const crashRandom = seededRandom(options.seed + 1);
   const crashesByPoint: Record<string, number> = {};
   const log = options.progress ?? (() => undefined);
+  // Requests whose first attempt meets a refused connection, by coupon; and those refused so far.
+  const toRefuse = new Set<string>();
+  const refused = new Set<string>();
+  const refusedPort = await closedPort();
   const stack = await startLocalStack({
     apiPort: 0,
     awsPort: 0,
@@ -140,11 +145,19 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     },
     dropDeleteRate: options.dropDeleteRate,
     decorateWorker: (deps) =>
-      injectWorkerCrashes(deps, (point) => {
-        const crash = crashRandom() < options.crashRate;
-        if (crash) crashesByPoint[point] = (crashesByPoint[point] ?? 0) + 1;
-        return crash;
-      }),
+      injectWorkerCrashes(
+        injectRefusedConnections(deps, {
+          port: refusedPort,
+          timeoutMs: HOSTINGER_TIMEOUT_MS,
+          refuseFirst: (coupons) => coupons.some((coupon) => toRefuse.has(coupon) && !refused.has(coupon)),
+          refused: (coupons) => coupons.forEach((coupon) => refused.add(coupon)),
+        }),
+        (point) => {
+          const crash = crashRandom() < options.crashRate;
+          if (crash) crashesByPoint[point] = (crashesByPoint[point] ?? 0) + 1;
+          return crash;
+        },
+      ),
   });
   const outcomes = new Map<string, Outcome[]>();
   const watcher = await watchOutcomes(stack, 'campaign-outcomes', (published) => {
@@ -156,6 +169,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const sends = planSends(stack, options, random);
     for (const { request } of sends) {
       if (request.profile.kind === 'fault') stack.sandbox?.addFaults([{ ...request.profile.rule, match: { coupon: request.coupon } }]);
+      if (request.profile.kind === 'refusedConnection') toRefuse.add(request.coupon);
     }
 
     let sent = 0;
@@ -194,8 +208,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    // A sandbox rule still active never struck (its request never reached the sandbox).
+    const unstruck = new Set((stack.sandbox?.faults() ?? []).map((rule) => rule.match?.coupon));
+    const faultsStruck = new Set([...refused, ...sends.flatMap(({ request }) => (request.profile.kind === 'fault' && !unstruck.has(request.coupon) ? [request.coupon] : []))]);
     return buildReport({
       requests,
+      faultsStruck,
       sends: transmissions,
       orders: stack.sandbox?.orders() ?? [],
       outcomes,

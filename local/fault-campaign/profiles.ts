@@ -18,7 +18,9 @@ export type Profile =
   | { kind: 'fault'; rule: Omit<FaultRule, 'match'> }
   | { kind: 'cardVerification' }
   | { kind: 'unknownItem' }
-  | { kind: 'unreadableMessage' };
+  | { kind: 'unreadableMessage' }
+  /** The worker's first attempt meets a refused connection (a real socket to a closed port). */
+  | { kind: 'refusedConnection' };
 
 /** Relative weights of the profiles: most requests are clean, every fault kind is met often enough to count. */
 function profileTable(timeoutMs: number): [number, Profile][] {
@@ -39,6 +41,20 @@ function profileTable(timeoutMs: number): [number, Profile][] {
     [2, { kind: 'cardVerification' }],
     [3, { kind: 'unknownItem' }],
     [1, { kind: 'unreadableMessage' }],
+    ...hostingerAnswerProfiles(),
+  ];
+}
+
+/**
+ * Hostinger answers that hide what was done (issue 9, items 1, 2 and 4): a gateway that gives up while the
+ * application goes on to make the order, and a connection refused before anything was sent. The late orders
+ * are made well within the campaign's RECONCILE_LATE_MS (1,200 ms).
+ */
+function hostingerAnswerProfiles(): [number, Profile][] {
+  return [
+    [3, { kind: 'fault', rule: { fault: 'error502CreateLater', times: 1, delayMs: 400 } }],
+    [3, { kind: 'fault', rule: { fault: 'error504CreateLater', times: 1, delayMs: 800 } }],
+    [4, { kind: 'refusedConnection' }],
   ];
 }
 

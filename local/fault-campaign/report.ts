@@ -33,10 +33,26 @@ export interface CampaignReport {
   /** 500s answered after the order was made, and how many reconciliation caught (no second purchase). */
   errors500AfterCreate: { injected: number; caught: number };
   unknownsByProfile: Record<string, number>;
+  /** Hostinger answers that hide what was done (issue 9): per class, how often it was injected and how those requests ended. */
+  answerFaults: Record<string, AnswerFaultFigures>;
   crashesByPoint: Record<string, number>;
   redriven: number;
   durationMs: number;
 }
+
+export interface AnswerFaultFigures {
+  /** Requests whose fault really struck (the sandbox used the rule up, or the connection was refused). */
+  injected: number;
+  /** Their outcomes by status. */
+  outcomes: Record<string, number>;
+}
+
+/** The classes reported under answerFaults, by profile name, with what each one is. */
+export const ANSWER_FAULT_CLASSES: Record<string, string> = {
+  error502CreateLater: 'gateway 502, order made after the answer',
+  error504CreateLater: 'gateway 504, order made after the answer',
+  refusedConnection: 'connection refused (nothing sent)',
+};
 
 const count = <T>(items: T[], key: (item: T) => string) =>
   items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
@@ -50,6 +66,8 @@ export function buildReport(input: {
   crashesByPoint: Record<string, number>;
   redriven: number;
   durationMs: number;
+  /** Coupons of the requests whose injected fault struck. */
+  faultsStruck?: ReadonlySet<string>;
 }): CampaignReport {
   const { requests, orders, outcomes } = input;
   const ordersByCoupon = new Map<string, SandboxOrderRecord[]>();
@@ -94,6 +112,12 @@ export function buildReport(input: {
       caught: after500.filter(({ outcome, bought }) => outcome.reconciliation?.result === 'found' && bought.length === 1).length,
     },
     unknownsByProfile: count(finals.filter(({ outcome }) => outcome.status === 'unknown'), ({ request }) => profileName(request.profile)),
+    answerFaults: Object.fromEntries(
+      Object.keys(ANSWER_FAULT_CLASSES).map((name) => {
+        const struck = finals.filter(({ request }) => profileName(request.profile) === name && input.faultsStruck?.has(request.coupon));
+        return [name, { injected: struck.length, outcomes: count(struck, ({ outcome }) => outcome.status) }];
+      }),
+    ),
     crashesByPoint: input.crashesByPoint,
     redriven: input.redriven,
     durationMs: input.durationMs,
@@ -137,6 +161,8 @@ export function formatReport(report: CampaignReport): string {
     `  outcomes by type: ${entries(report.outcomesByType)}`,
     `  unknowns by injected fault: ${entries(report.unknownsByProfile)}`,
     `  worker crashes by point: ${entries(report.crashesByPoint)}`,
+    '  Hostinger answers that hide what was done (injected: outcomes):',
+    ...Object.entries(report.answerFaults).map(([name, figures]) => `    ${(ANSWER_FAULT_CLASSES[name] ?? name).padEnd(58)} ${String(figures.injected).padStart(4)}: ${entries(figures.outcomes)}`),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
   ].join('\n');
 }

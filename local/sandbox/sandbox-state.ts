@@ -1,4 +1,5 @@
 /** Everything a running sandbox remembers and can be switched to, with the checks on each switch. */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BillingAccount } from './billing-account.ts';
 import { parseFaultRules, takeFault, type ActiveFaultRule, type FaultTarget } from './faults.ts';
@@ -17,6 +18,8 @@ export class SandboxState {
   readonly #closing = new AbortController();
 
   constructor(token: unknown, latencyMs: unknown) {
+    // Every wait in progress (latency, delays, orders made late) listens for the close: there can be many.
+    setMaxListeners(0, this.#closing.signal);
     this.setToken(token);
     this.setLatency(latencyMs);
   }

@@ -37,6 +37,8 @@ export interface HostingerSandbox {
   setLatency(ms: number): void;
   addFaults(rules: FaultRule[]): void;
   clearFaults(): void;
+  /** The rules still active, with what is left of their counts. */
+  faults(): FaultRule[];
   /** Every order actually created, in order. */
   orders(): SandboxOrderRecord[];
   subscriptions(): SubscriptionResource[];
@@ -109,6 +111,7 @@ export async function startHostingerSandbox(options: SandboxOptions): Promise<Ho
     setLatency: (ms) => state.setLatency(ms),
     addFaults: (rules) => state.addFaults(rules),
     clearFaults: () => state.clearFaults(),
+    faults: () => state.faults(),
     orders: () => state.account.orders(),
     subscriptions: () => state.account.subscriptions(),
     requestCount: () => state.orderRequests(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, violations, type CampaignRequest } from '../../local/fault-campaign/report.ts';
+import { buildReport, formatReport, violations, type CampaignRequest } from '../../local/fault-campaign/report.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
 import type { SandboxOrderRecord } from '../../local/sandbox/server.ts';
 
@@ -21,10 +21,10 @@ const outcome = (requestId: string, status: Outcome['status'], extra: Partial<Ou
   ...extra,
 });
 
-function report(requests: CampaignRequest[], orders: SandboxOrderRecord[], received: Outcome[]) {
+function report(requests: CampaignRequest[], orders: SandboxOrderRecord[], received: Outcome[], faultsStruck?: Set<string>) {
   const outcomes = new Map<string, Outcome[]>();
   for (const o of received) outcomes.set(o.requestId, [...(outcomes.get(o.requestId) ?? []), o]);
-  return buildReport({ requests, sends: requests.length, orders, outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1 });
+  return buildReport({ requests, sends: requests.length, orders, outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1, faultsStruck });
 }
 
 describe('campaign report', () => {
@@ -66,5 +66,21 @@ describe('campaign report', () => {
     expect(r.errors500AfterCreate).toEqual({ injected: 2, caught: 1 });
     expect(r.reconciliation).toEqual({ found: 2, absent: 0, inconclusive: 1 });
     expect(r.unknownsByProfile).toEqual({ error500AfterCreate: 1 });
+  });
+
+  it('names each Hostinger-answer fault class with how often it struck and how its requests ended', () => {
+    const late502 = { kind: 'fault', rule: { fault: 'error502CreateLater', delayMs: 400 } } as const;
+    const refused = { kind: 'refusedConnection' } as const;
+    const r = report(
+      [request(1, late502), request(2, late502), request(3, refused), request(4, refused)],
+      [order('C1', 's1', 502), order('C3', 's3')],
+      [outcome('r1', 'succeeded'), outcome('r2', 'succeeded'), outcome('r3', 'succeeded'), outcome('r4', 'unknown')],
+      new Set(['C1', 'C3', 'C4']),
+    );
+    // r2's rule never struck (its request never reached the sandbox): not counted as injected.
+    expect(r.answerFaults.error502CreateLater).toEqual({ injected: 1, outcomes: { succeeded: 1 } });
+    expect(r.answerFaults.refusedConnection).toEqual({ injected: 2, outcomes: { succeeded: 1, unknown: 1 } });
+    expect(r.answerFaults.error504CreateLater).toEqual({ injected: 0, outcomes: {} });
+    expect(formatReport(r)).toMatch(/gateway 502, order made after the answer\s+1: succeeded=1/);
   });
 });
