@@ -12,6 +12,9 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  InvalidNextTokenException,
+  ListSecretsCommand,
+  paginateListSecrets,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
@@ -294,6 +297,54 @@ describe('Secrets Manager', () => {
     await expect(secretsManager.send(new GetSecretValueCommand({ SecretId: 'short-lived' }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
     );
+  });
+
+  it('lists secrets with their metadata, never a value: filters, sort order, pages, planned deletions', async () => {
+    const prefix = `listed-${Date.now()}`;
+    const names = ['b', 'a', 'c'].map((suffix) => `${prefix}/${suffix}`);
+    for (const [i, Name] of names.entries()) {
+      await secretsManager.send(new CreateSecretCommand({ Name, SecretString: `value-${i}`, Description: `Token ${i}`, Tags: [{ Key: 'team', Value: `t${i}` }] }));
+    }
+    await secretsManager.send(new GetSecretValueCommand({ SecretId: names[0] }));
+    const mine = (list: { Name?: string }[] | undefined) => (list ?? []).map((entry) => entry.Name).filter((name) => name?.startsWith(prefix));
+
+    const all = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }] }));
+    expect(all.SecretList?.map((entry) => entry.Name)).toEqual(names);
+    const first = all.SecretList?.[0];
+    expect(first).toEqual({
+      ARN: expect.stringMatching(new RegExp(`^arn:aws:secretsmanager:${aws.region}:000000000000:secret:${prefix}/b-[A-Za-z0-9]{6}$`)),
+      Name: names[0],
+      Description: 'Token 0',
+      CreatedDate: expect.any(Date),
+      LastChangedDate: expect.any(Date),
+      LastAccessedDate: expect.any(Date),
+      Tags: [{ Key: 'team', Value: 't0' }],
+      SecretVersionsToStages: { [Object.keys(first?.SecretVersionsToStages ?? {})[0] ?? '']: ['AWSCURRENT'] },
+    });
+    expect(JSON.stringify(all)).not.toContain('value-');
+
+    const byName = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], SortBy: 'name', SortOrder: 'desc' }));
+    expect(mine(byName.SecretList)).toEqual([...names].sort().reverse());
+    const described = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'description', Values: ['token 1'] }, { Key: 'name', Values: [prefix] }] }));
+    expect(mine(described.SecretList)).toEqual([names[1]]);
+    const tagged = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'tag-value', Values: ['t2', 't0'] }, { Key: 'name', Values: [prefix] }] }));
+    expect(mine(tagged.SecretList)).toEqual([names[0], names[2]]);
+    const negated = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }, { Key: 'tag-value', Values: ['!t1'] }] }));
+    expect(mine(negated.SecretList)).toEqual([names[0], names[2]]);
+
+    const pages: (string | undefined)[][] = [];
+    for await (const page of paginateListSecrets({ client: secretsManager, pageSize: 2 }, { Filters: [{ Key: 'name', Values: [prefix] }] })) {
+      pages.push((page.SecretList ?? []).map((entry) => entry.Name));
+    }
+    expect(pages).toEqual([names.slice(0, 2), names.slice(2)]);
+    await expect(secretsManager.send(new ListSecretsCommand({ NextToken: 'not-a-token' }))).rejects.toBeInstanceOf(InvalidNextTokenException);
+
+    await secretsManager.send(new DeleteSecretCommand({ SecretId: names[1] }));
+    const live = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }] }));
+    expect(mine(live.SecretList)).toEqual([names[0], names[2]]);
+    const withPlanned = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], IncludePlannedDeletion: true }));
+    expect(withPlanned.SecretList?.find((entry) => entry.Name === names[1])?.DeletedDate).toBeInstanceOf(Date);
+    expect(aws.calls()['secretsmanager.ListSecrets']).toBeGreaterThan(0);
   });
 
   it('fails with HTTP 503 while unavailable and recovers afterwards', async () => {

@@ -89,6 +89,26 @@ describe('Secrets Manager server (AWS JSON 1.1)', () => {
     );
   });
 
+  it('lists secrets in the AWS wire shape: SecretList entries with epoch-second dates and SecretVersionsToStages, no values', async () => {
+    const created = await call('CreateSecret', { Name: 'listed/wire', SecretString: 'never-listed', ClientRequestToken: 'a1b2c3d4-0000-4000-8000-000000000009' });
+    const listed = await call('ListSecrets', { Filters: [{ Key: 'name', Values: ['listed/'] }] });
+    expect(listed.status).toBe(200);
+    expect(listed.json).toEqual({
+      SecretList: [
+        {
+          ARN: created.json.ARN,
+          Name: 'listed/wire',
+          CreatedDate: expect.any(Number),
+          LastChangedDate: expect.any(Number),
+          SecretVersionsToStages: { 'a1b2c3d4-0000-4000-8000-000000000009': ['AWSCURRENT'] },
+        },
+      ],
+    });
+    expect(JSON.stringify(listed.json)).not.toContain('never-listed');
+    expectError(await call('ListSecrets', { MaxResults: 101 }), 400, 'ValidationException');
+    expectError(await call('ListSecrets', { Filters: [{ Key: 'colour', Values: ['x'] }] }), 400, 'ValidationException');
+  });
+
   it('fails every call with 503 ServiceUnavailable while unavailable', async () => {
     server.setUnavailable(true);
     try {

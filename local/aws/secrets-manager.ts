@@ -23,12 +23,20 @@ interface SecretVersion {
   stages: Set<string>;
 }
 
+interface Tag {
+  Key: string;
+  Value: string;
+}
+
 interface Secret {
   arn: string;
   name: string;
   description?: string;
+  tags: Tag[];
   createdDate: number;
   lastChangedDate: number;
+  /** Like AWS, to the day: reading a value sets it to that day's midnight (UTC). */
+  lastAccessedDate?: number;
   deletedDate?: number;
   versions: Map<string, SecretVersion>;
 }
@@ -81,6 +89,73 @@ function secretValueFrom(input: Input): SecretValue | undefined {
   return undefined;
 }
 
+function tagsFrom(input: Input): Tag[] {
+  const tags = input.Tags;
+  if (tags === undefined) return [];
+  const valid = (tag: unknown): tag is Tag =>
+    tag !== null && typeof tag === 'object' && typeof (tag as Tag).Key === 'string' && typeof (tag as Tag).Value === 'string';
+  if (!Array.isArray(tags) || !tags.every(valid)) throw new SecretsManagerError('InvalidParameterException', 'Invalid type for parameter Tags.');
+  return tags.map(({ Key, Value }) => ({ Key, Value }));
+}
+
+const LIST_FILTER_KEYS = ['description', 'name', 'tag-key', 'tag-value', 'primary-region', 'owning-service', 'all'] as const;
+type ListFilterKey = (typeof LIST_FILTER_KEYS)[number];
+const SORT_BY = ['created-date', 'last-accessed-date', 'last-changed-date', 'name'] as const;
+const MAX_LIST_RESULTS = 100;
+
+/** What a ListSecrets filter key matches its values against (AWS: a prefix match; `description` and `all` ignore case). */
+function filterTexts(secret: Secret, key: ListFilterKey): string[] {
+  switch (key) {
+    case 'name':
+      return [secret.name];
+    case 'description':
+      return secret.description === undefined ? [] : [secret.description.toLowerCase()];
+    case 'tag-key':
+      return secret.tags.map((tag) => tag.Key);
+    case 'tag-value':
+      return secret.tags.map((tag) => tag.Value);
+    case 'all':
+      return [secret.name, secret.description ?? '', ...secret.tags.flatMap((tag) => [tag.Key, tag.Value])]
+        .flatMap((text) => text.toLowerCase().split(/[\s/_.:=+@-]+/))
+        .concat(secret.name.toLowerCase());
+    default:
+      // No replica regions and no owning services here.
+      return [];
+  }
+}
+
+/** One filter: any of its values matches (a value starting with `!` matches when its prefix does not). */
+function matchesFilter(secret: Secret, key: ListFilterKey, values: string[]): boolean {
+  const caseless = key === 'description' || key === 'all';
+  const texts = filterTexts(secret, key);
+  return values.some((raw) => {
+    const negated = raw.startsWith('!');
+    const value = caseless ? raw.slice(negated ? 1 : 0).toLowerCase() : raw.slice(negated ? 1 : 0);
+    const words = key === 'all' ? value.split(/\s+/).filter(Boolean) : [value];
+    const found = words.every((word) => texts.some((text) => text.startsWith(word)));
+    return negated ? !found : found;
+  });
+}
+
+function listFiltersFrom(input: Input): { key: ListFilterKey; values: string[] }[] {
+  const filters = input.Filters;
+  if (filters === undefined) return [];
+  if (!Array.isArray(filters)) throw new SecretsManagerError('InvalidParameterException', 'Invalid type for parameter Filters.');
+  return filters.map((filter: unknown) => {
+    const { Key, Values } = (filter ?? {}) as { Key?: unknown; Values?: unknown };
+    if (!LIST_FILTER_KEYS.includes(Key as ListFilterKey)) {
+      throw new SecretsManagerError(
+        'ValidationException',
+        `1 validation error detected: Value '${String(Key)}' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [${LIST_FILTER_KEYS.join(', ')}]`,
+      );
+    }
+    if (!Array.isArray(Values) || Values.length === 0 || !Values.every((value) => typeof value === 'string')) {
+      throw new SecretsManagerError('InvalidParameterException', `Invalid filter values for key ${String(Key)}.`);
+    }
+    return { key: Key as ListFilterKey, values: Values as string[] };
+  });
+}
+
 function sameValue(a: SecretValue, b: SecretValue): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -117,6 +192,8 @@ export class SecretsManager {
         return this.describeSecret(input);
       case 'DeleteSecret':
         return this.deleteSecret(input);
+      case 'ListSecrets':
+        return this.listSecrets(input);
       default:
         throw new SecretsManagerError('UnknownOperationException', `Unknown operation ${action}.`);
     }
@@ -140,6 +217,7 @@ export class SecretsManager {
       arn: `arn:aws:secretsmanager:${this.region}:${ACCOUNT_ID}:secret:${name}-${randomArnSuffix()}`,
       name,
       description: optionalString(input, 'Description'),
+      tags: tagsFrom(input),
       createdDate: now,
       lastChangedDate: now,
       versions: new Map(),
@@ -153,6 +231,7 @@ export class SecretsManager {
   private getSecretValue(input: Input): Output {
     const secret = this.findLiveSecret(input);
     const version = this.findVersion(secret, optionalString(input, 'VersionId'), optionalString(input, 'VersionStage'));
+    secret.lastAccessedDate = Math.floor(epochSeconds() / 86_400) * 86_400;
     return {
       ARN: secret.arn,
       Name: secret.name,
@@ -184,7 +263,62 @@ export class SecretsManager {
 
   private describeSecret(input: Input): Output {
     const secret = this.findSecret(input);
-    const versionIdsToStages = Object.fromEntries(
+    const { SecretVersionsToStages, ...described } = this.listEntry(secret);
+    return { ...described, VersionIdsToStages: SecretVersionsToStages };
+  }
+
+  /**
+   * ListSecrets: metadata only, never a value. Filters combine with AND, a filter's values with OR; secrets
+   * scheduled for deletion only with IncludePlannedDeletion; NextToken is opaque (here, the next position).
+   */
+  private listSecrets(input: Input): Output {
+    const maxResults = input.MaxResults ?? MAX_LIST_RESULTS;
+    if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) {
+      throw new SecretsManagerError(
+        'ValidationException',
+        `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${MAX_LIST_RESULTS}`,
+      );
+    }
+    const sortBy = optionalString(input, 'SortBy') ?? 'created-date';
+    const sortOrder = optionalString(input, 'SortOrder') ?? 'asc';
+    if (!SORT_BY.includes(sortBy as (typeof SORT_BY)[number]) || (sortOrder !== 'asc' && sortOrder !== 'desc')) {
+      throw new SecretsManagerError('ValidationException', `1 validation error detected: invalid SortBy "${sortBy}" or SortOrder "${sortOrder}"`);
+    }
+    const filters = listFiltersFrom(input);
+    const includeDeleted = input.IncludePlannedDeletion === true;
+    const sortKey = (secret: Secret): string | number =>
+      sortBy === 'name' ? secret.name : sortBy === 'last-changed-date' ? secret.lastChangedDate : sortBy === 'last-accessed-date' ? (secret.lastAccessedDate ?? 0) : secret.createdDate;
+    const listed = [...this.secretsByName.values()]
+      .filter((secret) => includeDeleted || secret.deletedDate === undefined)
+      .filter((secret) => filters.every(({ key, values }) => matchesFilter(secret, key, values)))
+      .sort((a, b) => {
+        const [x, y] = [sortKey(a), sortKey(b)];
+        const order = x < y ? -1 : x > y ? 1 : 0;
+        return sortOrder === 'asc' ? order : -order;
+      });
+    const start = this.positionFrom(optionalString(input, 'NextToken'));
+    const page = listed.slice(start, start + maxResults);
+    const next = start + page.length;
+    return {
+      SecretList: page.map((secret) => this.listEntry(secret)),
+      ...(next < listed.length ? { NextToken: Buffer.from(JSON.stringify({ position: next })).toString('base64') } : {}),
+    };
+  }
+
+  private positionFrom(nextToken: string | undefined): number {
+    if (nextToken === undefined) return 0;
+    try {
+      const { position } = JSON.parse(Buffer.from(nextToken, 'base64').toString('utf8')) as { position?: unknown };
+      if (typeof position === 'number' && Number.isInteger(position) && position >= 0) return position;
+    } catch {
+      // answered below
+    }
+    throw new SecretsManagerError('InvalidNextTokenException', 'The NextToken value is invalid.');
+  }
+
+  /** A secret's metadata as ListSecrets gives it (DescribeSecret names the stages map VersionIdsToStages). */
+  private listEntry(secret: Secret): Output {
+    const versionsToStages = Object.fromEntries(
       [...secret.versions.values()].filter((version) => version.stages.size > 0).map((version) => [version.id, [...version.stages]]),
     );
     return {
@@ -193,8 +327,10 @@ export class SecretsManager {
       Description: secret.description,
       CreatedDate: secret.createdDate,
       LastChangedDate: secret.lastChangedDate,
+      LastAccessedDate: secret.lastAccessedDate,
       DeletedDate: secret.deletedDate,
-      VersionIdsToStages: versionIdsToStages,
+      Tags: secret.tags.length > 0 ? secret.tags : undefined,
+      SecretVersionsToStages: versionsToStages,
     };
   }
 
