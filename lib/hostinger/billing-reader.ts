@@ -5,6 +5,9 @@ export const subscriptionSchema = z.looseObject({
   id: z.string(),
   name: z.optional(z.string()),
   status: z.optional(z.string()),
+  /** When it is next due: a renewal moves them later. */
+  expires_at: z.nullish(z.string()),
+  next_billing_at: z.nullish(z.string()),
   billing_period: z.nullish(z.int()),
   billing_period_unit: z.nullish(z.string()),
   currency_code: z.nullish(z.string()),

@@ -22,19 +22,24 @@ const catalogSchema = z.array(
   }),
 );
 
-async function getJson<T>(baseUrl: string, path: string, token: string, timeoutMs: number, schema: z.ZodMiniType<T>): Promise<T> {
-  const answer = await requestJson({ method: 'GET', url: apiUrl(baseUrl, path), token, timeoutMs });
-  if (answer.status !== 200) throw new HostingerReadError(`GET ${path} answered HTTP ${answer.status}`, answer.status);
-  let body: unknown;
+/** A read: a GET, or a POST that only asks (domain availability). Anything but a 200 in the expected shape throws. */
+export async function readJson<T>(request: { baseUrl: string; path: string; token: string; timeoutMs: number; body?: unknown }, schema: z.ZodMiniType<T>): Promise<T> {
+  const { path, body } = request;
+  const method = body === undefined ? 'GET' : 'POST';
+  const answer = await requestJson({ method, url: apiUrl(request.baseUrl, path), token: request.token, timeoutMs: request.timeoutMs, body });
+  if (answer.status !== 200) throw new HostingerReadError(`${method} ${path} answered HTTP ${answer.status}`, answer.status);
+  let parsedBody: unknown;
   try {
-    body = JSON.parse(answer.body);
+    parsedBody = JSON.parse(answer.body);
   } catch {
-    throw new HostingerReadError(`GET ${path} answered a body that is not JSON`);
+    throw new HostingerReadError(`${method} ${path} answered a body that is not JSON`);
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new HostingerReadError(`GET ${path} answered an unexpected shape`);
+  const parsed = schema.safeParse(parsedBody);
+  if (!parsed.success) throw new HostingerReadError(`${method} ${path} answered an unexpected shape`);
   return parsed.data;
 }
+
+const getJson = <T>(baseUrl: string, path: string, token: string, timeoutMs: number, schema: z.ZodMiniType<T>) => readJson({ baseUrl, path, token, timeoutMs }, schema);
 
 /** The billing reads over HTTP. */
 export function createBillingReader(options: { baseUrl: string; timeoutMs: number }): BillingReader {

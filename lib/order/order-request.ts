@@ -95,7 +95,7 @@ function toFieldErrors(error: z.core.$ZodError): FieldErrors {
   return Object.fromEntries(errors);
 }
 
-function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown): Parsed<T> {
+export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown): Parsed<T> {
   const result = schema.safeParse(input);
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: toFieldErrors(result.error) };
 }

@@ -1,5 +1,5 @@
 /** The billing API itself: /api/billing/v1/{catalog,payment-methods,subscriptions,orders}. */
-import { newOrderStatus, type OrderResource } from './billing-account.ts';
+import { newOrderStatus, type SandboxOrderRecord } from './billing-account.ts';
 import { filterCatalog } from './catalog.ts';
 import { faultTarget, type ActiveFaultRule } from './faults.ts';
 import { parseJson } from './http-io.ts';
@@ -16,11 +16,11 @@ import {
 } from './responses.ts';
 import type { Route, SandboxRequest } from './route.ts';
 import type { SandboxState } from './sandbox-state.ts';
-import { validateOrderRequest } from './validate-order.ts';
+import { validateOrderRequest, type ValidationErrors } from './validate-order.ts';
 
 type Handler = Route['handle'];
 
-function authenticated(handler: Handler): Handler {
+export function authenticated(handler: Handler): Handler {
   return (request, state) => (state.acceptsAuthorization(request.authorization) ? handler(request, state) : unauthenticated());
 }
 
@@ -51,51 +51,76 @@ function answerBeforeCreate(rule: ActiveFaultRule): Answer | undefined {
   }
 }
 
-function answerAfterCreate(rule: ActiveFaultRule | undefined, order: OrderResource): Answer {
+/** A purchase made: its order record, and the status and body the endpoint answers with. */
+export interface Bought {
+  record: SandboxOrderRecord;
+  status: 200 | 202;
+  body: unknown;
+}
+
+/**
+ * Validates a purchase body: a 422's errors, another refusal (a 404), or the purchase to make, which
+ * `acceptedForLater` (the `accepted` fault) leaves with its payment going on asynchronously.
+ */
+export type Buy = (body: unknown, request: SandboxRequest, state: SandboxState) => { errors: ValidationErrors } | { refused: Answer } | { make: (acceptedForLater: boolean) => Bought };
+
+function answerAfterCreate(rule: ActiveFaultRule | undefined, bought: Bought): Answer {
   switch (rule?.fault) {
     case 'error500AfterCreate':
       return internalServerError();
     case 'resetAfterCreate':
       return { kind: 'reset' };
-    case 'accepted':
-      return json(202, order);
     default:
-      return json(200, order);
+      return json(bought.status, bought.body);
   }
 }
 
 /**
- * Faults are drawn before validation (a crashing server does not validate); those that let the
- * order be created still answer 422 to an invalid body, having been used up all the same.
+ * Every purchase endpoint (orders, VPS, domains, renewals) meets the same faults. Faults are drawn before
+ * validation (a crashing server does not validate); those that let the purchase be made still answer 422
+ * to an invalid body, having been used up all the same.
  */
-async function placeOrder(request: SandboxRequest, state: SandboxState): Promise<Answer> {
-  const body = parseJson(request.text); // a body that is not JSON counts as an empty one
-  const fault = state.takeFault(faultTarget(body, DEFAULT_PAYMENT_METHOD_ID));
-  const early = fault && answerBeforeCreate(fault);
-  if (early) return early;
-  if (fault?.fault === 'delay' && fault.delayMs) await state.wait(fault.delayMs);
+export function purchaseEndpoint(buy: Buy): Handler {
+  return (request, state) => {
+    state.countOrderRequest(); // every attempt counts, refused ones too
+    return authenticated(async () => {
+      const body = parseJson(request.text); // a body that is not JSON counts as an empty one
+      const fault = state.takeFault(faultTarget(body, DEFAULT_PAYMENT_METHOD_ID, request.url.pathname));
+      const early = fault && answerBeforeCreate(fault);
+      if (early) return early;
+      if (fault?.fault === 'delay' && fault.delayMs) await state.wait(fault.delayMs);
 
-  const validation = validateOrderRequest(body);
-  if (!validation.valid) return unprocessable(validation.errors);
-  const { order } = validation;
-  if (fault?.fault === 'error502CreateLater' || fault?.fault === 'error504CreateLater') {
-    // The gateway gave up on the application, which goes on and makes the order after the answer.
-    const gatewayStatus = fault.fault === 'error502CreateLater' ? 502 : 504;
-    void state
-      .wait(fault.delayMs ?? 0)
-      .then(() => {
-        const record = state.account.placeOrder(order, body, request.receivedAt, newOrderStatus(order.paymentMethod.behaviour, false));
-        state.account.recordAnswer(record.order.id, gatewayStatus);
-      })
-      .catch(() => undefined); // the sandbox closed first: the order is never made
-    return gatewayPage(gatewayStatus);
-  }
-  const status = newOrderStatus(order.paymentMethod.behaviour, fault?.fault === 'accepted');
-  const record = state.account.placeOrder(order, body, request.receivedAt, status);
-  const answer = answerAfterCreate(fault, record.order);
-  state.account.recordAnswer(record.order.id, answer.kind === 'reset' ? 0 : answer.status);
-  return answer;
+      const checked = buy(body, request, state);
+      if ('errors' in checked) return unprocessable(checked.errors);
+      if ('refused' in checked) return checked.refused;
+      if (fault?.fault === 'error502CreateLater' || fault?.fault === 'error504CreateLater') {
+        // The gateway gave up on the application, which goes on and makes the purchase after the answer.
+        const gatewayStatus = fault.fault === 'error502CreateLater' ? 502 : 504;
+        void state
+          .wait(fault.delayMs ?? 0)
+          .then(() => state.account.recordAnswer(checked.make(false).record.order.id, gatewayStatus))
+          .catch(() => undefined); // the sandbox closed first: the purchase is never made
+        return gatewayPage(gatewayStatus);
+      }
+      const bought = checked.make(fault?.fault === 'accepted');
+      const answer = answerAfterCreate(fault, bought);
+      state.account.recordAnswer(bought.record.order.id, answer.kind === 'reset' ? 0 : answer.status);
+      return answer;
+    })(request, state);
+  };
 }
+
+const buyOrder: Buy = (body, request, state) => {
+  const validation = validateOrderRequest(body);
+  if (!validation.valid) return { errors: validation.errors };
+  const { order } = validation;
+  return {
+    make: (acceptedForLater) => {
+      const record = state.account.placeOrder(order, body, request.receivedAt, newOrderStatus(order.paymentMethod.behaviour, acceptedForLater));
+      return { record, status: acceptedForLater ? 202 : 200, body: record.order };
+    },
+  };
+};
 
 export const API_ROUTES: readonly Route[] = [
   {
@@ -115,12 +140,5 @@ export const API_ROUTES: readonly Route[] = [
     path: '/api/billing/v1/subscriptions',
     handle: authenticated((_request, state) => json(200, state.account.subscriptions())),
   },
-  {
-    method: 'POST',
-    path: '/api/billing/v1/orders',
-    handle: (request, state) => {
-      state.countOrderRequest(); // every attempt counts, refused ones too
-      return authenticated(placeOrder)(request, state);
-    },
-  },
+  { method: 'POST', path: '/api/billing/v1/orders', handle: purchaseEndpoint(buyOrder) },
 ];

@@ -56,8 +56,14 @@ export interface SubscriptionResource {
   next_billing_at: string | null;
 }
 
+/** Which purchase endpoint made an order. */
+export type PurchaseEndpoint = 'order' | 'vps' | 'domain' | 'renewal';
+
 export interface SandboxOrderRecord {
+  kind: PurchaseEndpoint;
   order: OrderResource;
+  /** The subscription a renewal renewed. */
+  renews?: string;
   /** The parsed request body. */
   request: unknown;
   receivedAt: string;
@@ -157,19 +163,11 @@ export class BillingAccount {
   #nextOrderId = FIRST_ORDER_ID;
 
   /** Creates the order (and, once completed, its subscription); returns the record of it. */
-  placeOrder(valid: ValidOrder, request: unknown, receivedAt: Date, status: OrderStatus): SandboxOrderRecord {
+  placeOrder(valid: ValidOrder, request: unknown, receivedAt: Date, status: OrderStatus, kind: PurchaseEndpoint = 'order'): SandboxOrderRecord {
     const createdAt = new Date();
-    const order: OrderResource = {
-      id: this.#nextOrderId++,
-      subscription_id: randomSubscriptionId(),
-      status,
-      currency: valid.currency,
-      ...orderTotals(valid.lines),
-      billing_address: { ...BILLING_ADDRESS },
-      created_at: isoSeconds(createdAt),
-      updated_at: isoSeconds(createdAt),
-    };
+    const order = this.#newOrder(randomSubscriptionId(), status, valid.currency, orderTotals(valid.lines), createdAt);
     const record: SandboxOrderRecord = {
+      kind,
       order,
       request,
       receivedAt: receivedAt.toISOString(),
@@ -180,6 +178,44 @@ export class BillingAccount {
     };
     this.#records.push(record);
     if (status === 'completed') this.#subscriptions.push(subscriptionFor(order, valid.lines, createdAt));
+    return structuredClone(record);
+  }
+
+  #newOrder(subscriptionId: string, status: OrderStatus, currency: string, totals: { subtotal: number; total: number }, createdAt: Date): OrderResource {
+    return {
+      id: this.#nextOrderId++,
+      subscription_id: subscriptionId,
+      status,
+      currency,
+      ...totals,
+      billing_address: { ...BILLING_ADDRESS },
+      created_at: isoSeconds(createdAt),
+      updated_at: isoSeconds(createdAt),
+    };
+  }
+
+  findSubscription(id: string): SubscriptionResource | undefined {
+    return structuredClone(this.#subscriptions.find((subscription) => subscription.id === id));
+  }
+
+  /**
+   * Places a renewal order for a subscription at its renewal price; once completed, the subscription runs one
+   * more billing period from when it expires (or from now, if it already has).
+   */
+  renew(subscriptionId: string, payment: { paymentMethodId: number; coupons: string[] }, request: unknown, receivedAt: Date, status: OrderStatus): SandboxOrderRecord {
+    const subscription = this.#subscriptions.find((candidate) => candidate.id === subscriptionId);
+    if (!subscription) throw new Error(`no subscription ${subscriptionId}`);
+    const createdAt = new Date();
+    const subtotal = subscription.renewal_price;
+    const order = this.#newOrder(subscriptionId, status, subscription.currency_code, { subtotal, total: Math.round((subtotal * (100 + VAT_PERCENT)) / 100) }, createdAt);
+    const record: SandboxOrderRecord = { kind: 'renewal', order, renews: subscriptionId, request, receivedAt: receivedAt.toISOString(), ...payment, items: [], answeredWith: 0 };
+    this.#records.push(record);
+    if (status === 'completed') {
+      const expires = subscription.expires_at === null ? createdAt : new Date(Math.max(Date.parse(subscription.expires_at), createdAt.getTime()));
+      const next = addPeriod(expires, subscription.billing_period, subscription.billing_period_unit);
+      subscription.expires_at = next && isoSeconds(next);
+      subscription.next_billing_at = subscription.expires_at;
+    }
     return structuredClone(record);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Switchable faults for POST /api/billing/v1/orders: parsing rules, matching them to a request
+ * Switchable faults for the purchase endpoints (orders, VPS, domains, renewals): parsing rules, matching them to a request
  * and counting them down. Pure: the server keeps the active list and applies what fires.
  */
 
@@ -24,6 +24,8 @@ export interface FaultMatch {
   coupon?: string;
   itemId?: string;
   paymentMethodId?: number;
+  /** The start of the request's path, e.g. `/api/vps/` for VPS purchases only. */
+  path?: string;
 }
 
 export interface FaultRule {
@@ -48,6 +50,8 @@ export interface FaultTarget {
   itemIds: string[];
   /** The method that would pay (the default one when the body names none). */
   paymentMethodId: number | undefined;
+  /** The purchase endpoint's path, when known. */
+  path?: string;
 }
 
 export type ParsedFaultRules = { ok: true; rules: ActiveFaultRule[] } | { ok: false; error: string };
@@ -76,10 +80,11 @@ function unknownKeys(record: Record<string, unknown>, allowed: readonly string[]
 /** Returns the problem with a match object, or undefined when it is fine. */
 function matchProblem(match: unknown): string | undefined {
   if (!isRecord(match)) return 'match must be an object';
-  const extra = unknownKeys(match, ['coupon', 'itemId', 'paymentMethodId']);
+  const extra = unknownKeys(match, ['coupon', 'itemId', 'paymentMethodId', 'path']);
   if (extra.length > 0) return `match has unknown fields: ${extra.join(', ')}`;
   if (match.coupon !== undefined && typeof match.coupon !== 'string') return 'match.coupon must be a string';
   if (match.itemId !== undefined && typeof match.itemId !== 'string') return 'match.itemId must be a string';
+  if (match.path !== undefined && typeof match.path !== 'string') return 'match.path must be a string';
   if (match.paymentMethodId !== undefined && !Number.isInteger(match.paymentMethodId)) {
     return 'match.paymentMethodId must be an integer';
   }
@@ -119,21 +124,26 @@ export function parseFaultRules(input: unknown): ParsedFaultRules {
   return { ok: true, rules };
 }
 
-/** Reads what rules match on from any body, however malformed (faults fire before validation). */
-export function faultTarget(body: unknown, defaultPaymentMethodId: number): FaultTarget {
+/**
+ * Reads what rules match on from any body, however malformed (faults fire before validation): an order's
+ * `items[].item_id`, or a VPS or domain purchase's own `item_id`.
+ */
+export function faultTarget(body: unknown, defaultPaymentMethodId: number, path?: string): FaultTarget {
   const input = isRecord(body) ? body : {};
-  const items = Array.isArray(input.items) ? input.items : [];
+  const items = Array.isArray(input.items) ? input.items : [input];
   const method = input.payment_method_id ?? defaultPaymentMethodId;
   return {
     coupons: Array.isArray(input.coupons) ? input.coupons.filter((coupon) => typeof coupon === 'string') : [],
     itemIds: items.flatMap((item) => (isRecord(item) && typeof item.item_id === 'string' ? [item.item_id] : [])),
     paymentMethodId: typeof method === 'number' ? method : undefined,
+    ...(path === undefined ? {} : { path }),
   };
 }
 
 export function ruleMatches(rule: FaultRule, target: FaultTarget): boolean {
-  const { coupon, itemId, paymentMethodId } = rule.match ?? {};
+  const { coupon, itemId, paymentMethodId, path } = rule.match ?? {};
   return (
+    (path === undefined || (target.path ?? '').startsWith(path)) &&
     (coupon === undefined || target.coupons.includes(coupon)) &&
     (itemId === undefined || target.itemIds.includes(itemId)) &&
     (paymentMethodId === undefined || target.paymentMethodId === paymentMethodId)

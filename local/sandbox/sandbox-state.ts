@@ -2,6 +2,8 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BillingAccount } from './billing-account.ts';
+import { ProvisionedResources } from './provisioning.ts';
+import { RateLimit } from './rate-limit.ts';
 import { parseFaultRules, takeFault, type ActiveFaultRule, type FaultTarget } from './faults.ts';
 
 /** A setting was given a value it cannot take; the control endpoints answer it with a 400. */
@@ -11,6 +13,9 @@ export class SandboxInputError extends Error {
 
 export class SandboxState {
   readonly account = new BillingAccount();
+  readonly provisioned = new ProvisionedResources();
+  /** POST /api/domains/v1/availability: 90 requests a minute, as Hostinger's spec says. */
+  readonly availabilityLimit = new RateLimit(90, 60_000);
   #token = '';
   #latencyMs = 0;
   #faults: ActiveFaultRule[] = [];

@@ -5,18 +5,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { API_ROUTES } from './api-routes.ts';
+import { PURCHASE_ROUTES } from './purchase-routes.ts';
 import type { SandboxOrderRecord, SubscriptionResource } from './billing-account.ts';
+import type { DomainResource, VirtualMachineResource } from './provisioning.ts';
 import { CONTROL_ROUTES } from './control-routes.ts';
 import type { FaultRule } from './faults.ts';
 import { readText, writeAnswer } from './http-io.ts';
 import { internalServerError, methodNotAllowed, notFound, type Answer } from './responses.ts';
-import type { Route, SandboxRequest } from './route.ts';
+import { matchPath, type Route, type SandboxRequest } from './route.ts';
 import { SandboxState } from './sandbox-state.ts';
 
 export type { CatalogItemResource, CatalogPriceResource } from './catalog.ts';
 export type { OrderResource, SandboxOrderRecord, SubscriptionResource } from './billing-account.ts';
 export type { FaultKind, FaultRule } from './faults.ts';
 export type { PaymentMethodResource } from './payment-methods.ts';
+export type { DomainResource, VirtualMachineResource } from './provisioning.ts';
 
 export interface SandboxOptions {
   /** Default 0: an ephemeral port. */
@@ -42,22 +45,29 @@ export interface HostingerSandbox {
   /** Every order actually created, in order. */
   orders(): SandboxOrderRecord[];
   subscriptions(): SubscriptionResource[];
-  /** POST /orders requests received, refused ones included. */
+  /** VMs set up by VPS purchases. */
+  virtualMachines(): VirtualMachineResource[];
+  /** Domains registered by domain purchases. */
+  domains(): DomainResource[];
+  /** Purchase requests received (orders, VPS, domains, renewals), refused ones included. */
   requestCount(): number;
   /** Also destroys open keep-alive sockets. */
   close(): Promise<void>;
 }
 
-const ROUTES: readonly Route[] = [...API_ROUTES, ...CONTROL_ROUTES];
+const ROUTES: readonly Route[] = [...API_ROUTES, ...PURCHASE_ROUTES, ...CONTROL_ROUTES];
 
 /** Like Laravel, an unknown path is a 404 and a known one with another method a 405, before any auth. */
 function route(request: SandboxRequest, state: SandboxState): Answer | Promise<Answer> {
   const { pathname } = request.url;
-  const onPath = ROUTES.filter((candidate) => candidate.path === pathname);
+  const onPath = ROUTES.flatMap((candidate) => {
+    const params = matchPath(candidate.path, pathname);
+    return params ? [{ route: candidate, params }] : [];
+  });
   if (onPath.length === 0) return notFound();
-  const matched = onPath.find((candidate) => candidate.method === request.method);
-  if (!matched) return methodNotAllowed(request.method, pathname, onPath.map((candidate) => candidate.method));
-  return matched.handle(request, state);
+  const matched = onPath.find((candidate) => candidate.route.method === request.method);
+  if (!matched) return methodNotAllowed(request.method, pathname, onPath.map((candidate) => candidate.route.method));
+  return matched.route.handle({ ...request, params: matched.params }, state);
 }
 
 async function answer(request: SandboxRequest, state: SandboxState): Promise<Answer> {
@@ -77,6 +87,7 @@ async function serve(incoming: IncomingMessage, response: ServerResponse, state:
     const request: SandboxRequest = {
       method: incoming.method ?? 'GET',
       url: new URL(incoming.url ?? '/', 'http://sandbox.local'),
+      params: {},
       authorization: incoming.headers.authorization,
       text: await readText(incoming),
       receivedAt,
@@ -114,6 +125,8 @@ export async function startHostingerSandbox(options: SandboxOptions): Promise<Ho
     faults: () => state.faults(),
     orders: () => state.account.orders(),
     subscriptions: () => state.account.subscriptions(),
+    virtualMachines: () => state.provisioned.virtualMachines(),
+    domains: () => state.provisioned.domains(),
     requestCount: () => state.orderRequests(),
     close: () =>
       new Promise<void>((resolve, reject) => {

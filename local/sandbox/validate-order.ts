@@ -25,14 +25,14 @@ export interface ValidOrder {
 export type OrderValidation = { valid: true; order: ValidOrder } | { valid: false; errors: ValidationErrors };
 
 /** Records an error; returns undefined so checks can `return fail(...)`. */
-type Fail = (attribute: string, message: string) => undefined;
+export type Fail = (attribute: string, message: string) => undefined;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Laravel's `required`: null, blank strings and empty arrays count as missing. */
-function isMissing(value: unknown): boolean {
+export function isMissing(value: unknown): boolean {
   return (
     value === undefined ||
     value === null ||
@@ -46,19 +46,34 @@ function displayName(attribute: string): string {
   return attribute.includes('.') ? attribute : attribute.replaceAll('_', ' ');
 }
 
-const message = {
+export const message = {
   required: (attribute: string) => `The ${displayName(attribute)} field is required.`,
   integer: (attribute: string) => `The ${displayName(attribute)} field must be an integer.`,
   string: (attribute: string) => `The ${displayName(attribute)} field must be a string.`,
   array: (attribute: string) => `The ${displayName(attribute)} field must be an array.`,
   atLeast: (attribute: string, min: number) => `The ${displayName(attribute)} field must be at least ${min}.`,
   invalid: (attribute: string) => `The selected ${displayName(attribute)} is invalid.`,
+  boolean: (attribute: string) => `The ${displayName(attribute)} field must be true or false.`,
+  minLength: (attribute: string, min: number) => `The ${displayName(attribute)} field must be at least ${min} characters.`,
+  format: (attribute: string) => `The ${displayName(attribute)} field format is invalid.`,
 };
+
+/** Collects Laravel-style errors: `fail` records one and returns undefined, so checks can `return fail(...)`. */
+export function errorCollector(): { errors: ValidationErrors; fail: Fail } {
+  const errors: ValidationErrors = {};
+  return {
+    errors,
+    fail: (attribute, text) => {
+      (errors[attribute] ??= []).push(text);
+      return undefined;
+    },
+  };
+}
 
 const EXPIRED_PAYMENT_METHOD_MESSAGE = 'The selected payment method is expired.';
 const MIXED_CURRENCIES_MESSAGE = 'The items must all be priced in the same currency.';
 
-function checkPaymentMethod(value: unknown, fail: Fail): SandboxPaymentMethod | undefined {
+export function checkPaymentMethod(value: unknown, fail: Fail): SandboxPaymentMethod | undefined {
   const attribute = 'payment_method_id';
   const id = value ?? DEFAULT_PAYMENT_METHOD_ID; // nullable: the account's default pays
   if (typeof id !== 'number' || !Number.isInteger(id)) return fail(attribute, message.integer(attribute));
@@ -78,7 +93,7 @@ function field(item: unknown, name: string): unknown {
   return isRecord(item) ? item[name] : undefined;
 }
 
-function checkItemId(value: unknown, attribute: string, fail: Fail): PricedItem | undefined {
+export function checkItemId(value: unknown, attribute: string, fail: Fail): PricedItem | undefined {
   if (isMissing(value)) return fail(attribute, message.required(attribute));
   if (typeof value !== 'string') return fail(attribute, message.string(attribute));
   return findPricedItem(value) ?? fail(attribute, message.invalid(attribute));
@@ -91,7 +106,7 @@ function checkQuantity(value: unknown, attribute: string, fail: Fail): number | 
   return value;
 }
 
-function checkCoupons(value: unknown, fail: Fail): string[] {
+export function checkCoupons(value: unknown, fail: Fail): string[] {
   if (isMissing(value)) return [];
   if (!Array.isArray(value)) return fail('coupons', message.array('coupons')) ?? [];
   value.forEach((coupon, index) => {
@@ -102,11 +117,7 @@ function checkCoupons(value: unknown, fail: Fail): string[] {
 
 /** A body that is not a JSON object is validated as an empty one, as Laravel does. */
 export function validateOrderRequest(body: unknown): OrderValidation {
-  const errors: ValidationErrors = {};
-  const fail: Fail = (attribute, text) => {
-    (errors[attribute] ??= []).push(text);
-    return undefined;
-  };
+  const { errors, fail } = errorCollector();
   const input = isRecord(body) ? body : {};
 
   const paymentMethod = checkPaymentMethod(input.payment_method_id, fail);

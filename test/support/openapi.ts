@@ -2,7 +2,8 @@
  * Validators built from Hostinger's OpenAPI 3.0 billing slices, for contract tests.
  *
  * The spec files are read from test/fixtures/hostinger-api/: verbatim copies of
- * shared/hostinger-api/billing-openapi-{0.1.16,1.42.5}.json, kept in the repo so a
+ * shared/hostinger-api/billing-openapi-{0.1.16,1.42.5}.json and of the whole spec
+ * openapi-1.42.5.json (`full-1.42.5`: VPS, domains and every other schema), kept in the repo so a
  * clean clone tests without shared/. HOSTINGER_SPEC_DIR points at another folder
  * holding files of the same names (e.g. a newer cut of the spec).
  */
@@ -11,7 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-export type SpecFile = '0.1.16' | '1.42.5';
+export type SpecFile = '0.1.16' | '1.42.5' | 'full-1.42.5';
+
+/** The fixture file a spec is read from. */
+export const specFileName = (specFile: SpecFile) => (specFile === 'full-1.42.5' ? 'openapi-1.42.5.json' : `billing-openapi-${specFile}.json`);
 export interface SpecCheck {
   valid: boolean;
   /** One line per violation, empty when valid. */
@@ -88,7 +92,7 @@ const ajvBySpec = new Map<SpecFile, Ajv>();
 function ajvFor(specFile: SpecFile): Ajv {
   const cached = ajvBySpec.get(specFile);
   if (cached) return cached;
-  const spec: unknown = JSON.parse(readFileSync(new URL(`billing-openapi-${specFile}.json`, specDirectory()), 'utf8'));
+  const spec: unknown = JSON.parse(readFileSync(new URL(specFileName(specFile), specDirectory()), 'utf8'));
   const components = isObject(spec) && isObject(spec.components) ? spec.components : {};
   const ajv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
   // The document root is a container, not a schema: let strict mode accept its one key.
