@@ -1,9 +1,11 @@
 import * as z from 'zod/mini';
 import type { Bought, PurchaseEffect } from '../order/kinds/bought.ts';
 import { hostingerCall, type Purchase } from '../order/kinds/purchase.ts';
-import type { BillingReader } from './billing-reads.ts';
-import { classifyAnswer, classifyTransportError, type AttemptResult } from './classify-attempt.ts';
-import { requestJson, TransportError, type HttpAnswer } from './http-transport.ts';
+import type { BillingReader } from './billing-reader.ts';
+import { classifyAnswer, classifyTransportError } from './classify-attempt.ts';
+import type { HttpAnswer } from './http-answer.ts';
+import { requestJson, TransportError } from './http-transport.ts';
+import type { AttemptResult } from './place-order.ts';
 import { apiUrl } from './order-client.ts';
 import { vmBought, virtualMachineSchema, type ProvisioningReader } from './provisioning-reads.ts';
 
