@@ -16,6 +16,7 @@ import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
 import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
+import { invokeWithTimeout } from './lambda-context.ts';
 import { startSqsEventSource, type SqsEventSource, type SqsLambda } from './sqs-event-source.ts';
 
 export interface LocalStackOptions {
@@ -39,6 +40,8 @@ export interface LocalStackOptions {
   decorateWorker?: (deps: WorkerDependencies) => WorkerDependencies;
   /** Share of successful invocations whose deletes are dropped, as if the worker died before Lambda deleted the messages. */
   dropDeleteRate?: number;
+  /** How often the sweep of unqueued requests runs (its schedule in serverless.yml); default once a minute. */
+  sweepIntervalMs?: number;
 }
 
 /** The worker's event source mapping and function settings, mirroring serverless.yml. */
@@ -102,6 +105,8 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
         { AttributeName: 'subscriptionId', AttributeType: 'S' },
         { AttributeName: 'unsettledItem', AttributeType: 'S' },
         { AttributeName: 'unsettledSince', AttributeType: 'N' },
+        { AttributeName: 'unqueued', AttributeType: 'S' },
+        { AttributeName: 'unqueuedSince', AttributeType: 'N' },
       ],
       KeySchema: [{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -115,6 +120,14 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
           KeySchema: [
             { AttributeName: 'unsettledItem', KeyType: 'HASH' },
             { AttributeName: 'unsettledSince', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: LEDGER_TABLE.unqueuedIndex,
+          KeySchema: [
+            { AttributeName: 'unqueued', KeyType: 'HASH' },
+            { AttributeName: 'unqueuedSince', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
@@ -193,6 +206,24 @@ function fireBatchLocally(handler: (firing: { plan: string; time: string }, cont
   };
 }
 
+/** Runs a scheduled function every `intervalMs`, as its EventBridge schedule does, one run at a time. */
+function startSchedule(intervalMs: number, functionName: string, handler: (event: unknown, context: Context) => Promise<unknown>, log?: (line: string) => void) {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() =>
+      invokeWithTimeout((context) => handler({}, context), functionName, 60_000).catch((error: unknown) =>
+        log?.(`${functionName} failed: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+    );
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 /** The worker built as functions/order-worker.ts builds it, with its dependencies wrapped. */
 async function decoratedWorker(decorate: (deps: WorkerDependencies) => WorkerDependencies) {
   const [{ workerConfig }, { createWorkerDependencies, createWorkerFunction }] = await Promise.all([import('../lib/platform/config.ts'), import('../lib/worker/wiring.ts')]);
@@ -241,10 +272,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   });
   // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
-  const [createOrder, getOrder, runBatch] = await Promise.all([
+  const [createOrder, getOrder, runBatch, sweep] = await Promise.all([
     import('../functions/create-order.ts'),
     import('../functions/get-order.ts'),
     import('../functions/run-plan.ts'),
+    import('../functions/sweep-unqueued.ts'),
   ]);
   const workerHandler = options.decorateWorker ? await decoratedWorker(options.decorateWorker) : (await import('../functions/order-worker.ts')).handler;
 
@@ -270,6 +302,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dropDeleteRate: options.dropDeleteRate,
     onInvocationError: (error) => options.log?.(`worker invocation failed, its messages will be redelivered: ${error instanceof Error ? error.message : String(error)}`),
   });
+  const sweepTimer = startSchedule(options.sweepIntervalMs ?? 60_000, 'sweepUnqueued', sweep.handler, options.log);
 
   return {
     apiUrl: api.url,
@@ -282,6 +315,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clients,
     async stop() {
       await api.close();
+      await sweepTimer.stop();
       await eventSource.stop();
       for (const client of Object.values(clients)) client.destroy();
       await sandbox?.close();

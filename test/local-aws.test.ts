@@ -5,6 +5,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -256,6 +257,55 @@ describe('DynamoDB', () => {
     expect(error).toBeInstanceOf(ConditionalCheckFailedException);
     // Real DynamoDB puts the stored item here; code that relies on it needs a GetItem fallback locally.
     expect((error as ConditionalCheckFailedException).Item).toBeUndefined();
+  });
+});
+
+describe('fault injection: lost replies and index lag', () => {
+  const TableName = 'lag-table';
+
+  beforeAll(async () => {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'tag', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'byTag', KeySchema: [{ AttributeName: 'tag', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      }),
+    );
+  });
+
+  it('applies a call and then loses its reply: the SDK retries and meets its own write', async () => {
+    aws.faults.loseNextReplies('dynamodb.PutItem', { match: 'lost-1' });
+    const put = new PutItemCommand({ TableName, Item: { pk: { S: 'lost-1' } }, ConditionExpression: 'attribute_not_exists(pk)' });
+    await expect(dynamodb.send(put)).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    expect((await dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'lost-1' } } }))).Item).toBeDefined();
+    expect(aws.faults.lostReplies()['dynamodb.PutItem']).toBe(1);
+  });
+
+  it('loses a SendMessage reply as a 500 after the message was queued: the retry queues it twice', async () => {
+    const { url } = await createQueue('lost-replies');
+    aws.faults.loseNextReplies('sqs.SendMessage', { match: 'lost-2', how: 'error500' });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'lost-2' }));
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(Messages.map((m) => m.Body)).toEqual(['lost-2', 'lost-2']);
+  });
+
+  it('hides items written less than the lag ago from queries on an index, not from the table', async () => {
+    const query = new QueryCommand({ TableName, IndexName: 'byTag', KeyConditionExpression: 'tag = :tag', ExpressionAttributeValues: { ':tag': { S: 't' } } });
+    aws.dynamodb.setIndexLag(400);
+    await dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'old' }, tag: { S: 't' } } }));
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'new' }, tag: { S: 't' } } }));
+    expect((await dynamodb.send(query)).Items?.map((item) => item.pk?.S)).toEqual(['old']);
+    expect((await dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'new' } }, ConsistentRead: true }))).Item).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await dynamodb.send(query)).Items?.map((item) => item.pk?.S).sort()).toEqual(['new', 'old']);
+    expect(aws.dynamodb.hiddenByIndexLag()).toBe(1);
+    aws.dynamodb.setIndexLag(0);
   });
 });
 

@@ -145,6 +145,13 @@ describe('the packaged CloudFormation template', () => {
           { AttributeName: 'unsettledSince', KeyType: 'RANGE' },
         ],
       }),
+      expect.objectContaining({
+        IndexName: LEDGER_TABLE.unqueuedIndex,
+        KeySchema: [
+          { AttributeName: 'unqueued', KeyType: 'HASH' },
+          { AttributeName: 'unqueuedSince', KeyType: 'RANGE' },
+        ],
+      }),
     ]);
     // The reconciliation query filters on subscriptionSource: the index must carry it.
     expect(table.GlobalSecondaryIndexes[0].Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['subscriptionSource'] });
@@ -196,6 +203,13 @@ describe('who may call the HTTP API', () => {
 });
 
 describe('scheduled batch plans', () => {
+  it('sweeps unqueued requests once a minute', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const sweep = rules.find((rule) => JSON.stringify(rule.Targets).includes('SweepUnqueued'));
+    expect(sweep?.ScheduleExpression).toBe('rate(1 minute)');
+    expect(fn('SweepUnqueued').Properties.Environment.Variables.SWEEP_QUEUED_AFTER_SECONDS).toBe('60');
+  });
+
   it('makes one EventBridge rule per plan in batches/, passing the plan name and scheduled time, off when the plan is disabled', () => {
     const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     expect(rules).toContainEqual(
@@ -220,7 +234,7 @@ describe('least privilege', () => {
   const roles = () => ofType('AWS::IAM::Role');
 
   it('runs every function on its own role', () => {
-    for (const name of ['CreateOrder', 'GetOrder', 'OrderWorker', 'RunBatch']) {
+    for (const name of ['CreateOrder', 'GetOrder', 'OrderWorker', 'RunBatch', 'SweepUnqueued']) {
       expect(fn(name).Properties.Role).toEqual({ 'Fn::GetAtt': [`${name}IamRoleLambdaExecution`, 'Arn'] });
     }
   });
@@ -231,7 +245,8 @@ describe('least privilege', () => {
         .flatMap(actionsOf)
         .filter((a) => !a.startsWith('logs:'))
         .sort();
-    expect(actions('CreateOrderIamRoleLambdaExecution')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue', 'sqs:SendMessage']);
+    expect(actions('CreateOrderIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'sqs:SendMessage']);
+    expect(actions('SweepUnqueuedIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']);
     expect(actions('GetOrderIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem']);
     expect(actions('RunBatchIamRoleLambdaExecution')).toEqual(['dynamodb:PutItem', 'sns:Publish', 'sqs:SendMessage']);
     expect(actions('OrderWorkerIamRoleLambdaExecution')).toEqual(
@@ -251,7 +266,7 @@ describe('least privilege', () => {
 
   it('in every role, Secrets Manager, SQS, SNS and DynamoDB actions name the one secret, queue, topic and table, never `*`', () => {
     const table = { 'Fn::GetAtt': ['OrdersTable', 'Arn'] };
-    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
+    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
     const allowed: Record<string, unknown[]> = {
       secretsmanager: [SECRET_ARN],
       sqs: [{ 'Fn::GetAtt': ['OrdersQueue', 'Arn'] }],

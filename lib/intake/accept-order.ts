@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
+import { logger } from '../platform/logger.ts';
 import type { RequestLedger, RequestStatus } from '../ledger/request-ledger.ts';
 import { parseOrderRequest, type FieldErrors } from '../order/order-request.ts';
 import type { EnqueueOrder } from '../messaging/order-queue.ts';
@@ -6,6 +8,8 @@ import { isValidIdempotencyKey, newRequestId, requestHash, requestIdForIdempoten
 
 export type IntakeResult =
   | { kind: 'accepted'; requestId: string; status: RequestStatus; duplicate: boolean }
+  /** The record could not be written, or not confirmed: the request may or may not be recorded (and then processed). */
+  | { kind: 'unconfirmed'; requestId: string; error: unknown }
   | { kind: 'invalid'; errors: FieldErrors }
   | { kind: 'conflict'; requestId: string; message: string };
 
@@ -20,6 +24,10 @@ export interface IntakeDependencies {
 /**
  * Validates an order, records it and queues it. With an Idempotency-Key the request id is derived from the
  * key, so a repeat of the same request finds its record and queues nothing new.
+ *
+ * The record is the commitment: once it is written the request is accepted, whatever happens to the
+ * message. A record whose message is not known to be queued stays listed as unqueued, and the sweep
+ * (sweepUnqueued) queues it; a message queued twice is harmless, the worker's claim dedupes it.
  */
 export async function acceptOrder(input: { body: unknown; idempotencyKey?: string }, deps: IntakeDependencies): Promise<IntakeResult> {
   const { idempotencyKey } = input;
@@ -39,7 +47,16 @@ export async function acceptOrder(input: { body: unknown; idempotencyKey?: strin
     if (earlier?.requestHash === hash) return { kind: 'accepted', requestId, status: earlier.status, duplicate: true };
     return { kind: 'invalid', errors: refused };
   }
-  const created = await deps.ledger.create({ requestId, source: 'http', order, requestHash: hash, now: deps.now() });
+  const createToken = randomUUID();
+  let created;
+  try {
+    created = await deps.ledger.create({ requestId, source: 'http', order, requestHash: hash, now: deps.now(), createToken });
+  } catch (error) {
+    // The write may have taken effect although its every reply was lost: look before saying anything.
+    const written = await deps.ledger.get(requestId).catch(() => undefined);
+    if (written?.createToken !== createToken) return { kind: 'unconfirmed', requestId, error };
+    created = { created: true } as const;
+  }
   if (!created.created) {
     if (created.existing.requestHash !== hash) {
       return { kind: 'conflict', requestId, message: 'this Idempotency-Key was already used with a different order' };
@@ -48,10 +65,10 @@ export async function acceptOrder(input: { body: unknown; idempotencyKey?: strin
   }
   try {
     await deps.enqueue(requestId, order);
+    await deps.ledger.markEnqueued(requestId, deps.now());
   } catch (error) {
-    // Not queued means not accepted: forget the record so that retrying the same request starts afresh.
-    await deps.ledger.discardQueued(requestId);
-    throw error;
+    // The message may or may not be on the queue: the record stays unqueued and the sweep queues it.
+    logger.warn('order recorded, its message not confirmed on the queue; the sweep of unqueued requests queues it', { requestId, error: error as Error });
   }
   return { kind: 'accepted', requestId, status: 'queued', duplicate: false };
 }

@@ -41,10 +41,24 @@ export async function createOrderHandler(event: APIGatewayProxyEventV2, deps: In
   try {
     result = await acceptOrder({ body: read.body, idempotencyKey: event.headers?.['idempotency-key'] }, deps);
   } catch (error) {
-    logger.error('order could not be recorded or queued', { error: error as Error });
-    return errorResponse(503, 'the order could not be accepted right now; send it again with the same Idempotency-Key, which never buys twice');
+    // Before anything was written (the catalog check could not run): nothing was recorded.
+    logger.error('order could not be checked', { error: error as Error });
+    return errorResponse(503, 'the order could not be checked right now and was not recorded; send it again');
   }
   switch (result.kind) {
+    case 'unconfirmed':
+      logger.error('order record could not be written or confirmed', { requestId: result.requestId, error: result.error as Error });
+      // It may have been recorded (then it is processed like any other): only GET /orders/{id} can tell.
+      return json(
+        503,
+        {
+          message:
+            `the order could not be confirmed as recorded; it may have been, and is then processed as usual. ` +
+            `GET /orders/${result.requestId} tells: 404 means it was not recorded. Send it again only with the same Idempotency-Key, or after that 404`,
+          requestId: result.requestId,
+        },
+        { location: `/orders/${result.requestId}` },
+      );
     case 'invalid':
       return errorResponse(400, 'invalid order request', result.errors);
     case 'conflict':

@@ -1,6 +1,5 @@
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -8,8 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { OUTCOME_STATUSES } from '../order/outcome.ts';
-import { LEDGER_TABLE, conditional, expiresAt, fromItem, keyOf, namesIn, toItem, type LedgerTable } from './dynamodb-table.ts';
-import { LeaseLostError, type ClaimRequest, type ClaimResult, type CreateResult, type LedgerRecord, type NewRequest, type RequestLedger } from './request-ledger.ts';
+import { LEDGER_TABLE, UNQUEUED, conditional, expiresAt, fromItem, keyOf, namesIn, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { LeaseLostError, type ClaimRequest, type ClaimResult, type CreateResult, type LedgerRecord, type NewIntakeRequest, type RequestLedger } from './request-ledger.ts';
 
 const TERMINAL = new Set<string>(OUTCOME_STATUSES);
 
@@ -48,7 +47,11 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
       ),
     );
 
-  /** Updates a request only while `claimToken` still holds it. */
+  /**
+   * Updates a request only while `claimToken` still holds it. A write that gives the request up (release,
+   * complete) also sets `settledBy`: if its reply was lost, the SDK's retry fails the condition, and the
+   * record read back shows the write was this claim's own.
+   */
   async function updateClaimed(requestId: string, claimToken: string, expression: string, values: Record<string, unknown>) {
     const condition = 'claimToken = :claimToken';
     const held = await conditional(() =>
@@ -63,13 +66,13 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         }),
       ),
     );
-    if (!held) throw new LeaseLostError(requestId);
+    if (!held && (await get(requestId))?.settledBy !== claimToken) throw new LeaseLostError(requestId);
   }
 
   return {
     get,
 
-    async create(request: NewRequest): Promise<CreateResult> {
+    async create(request: NewIntakeRequest): Promise<CreateResult> {
       const now = request.now.toISOString();
       const record: LedgerRecord = {
         requestId: request.requestId,
@@ -78,23 +81,27 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         order: request.order,
         requestHash: request.requestHash,
         attempts: 0,
+        createToken: request.createToken,
         createdAt: now,
         updatedAt: now,
       };
-      const created = await put({ pk: request.requestId, ...record, expiresAt: expiresAt(request.now) }, 'attribute_not_exists(pk)');
-      return created ? { created: true } : { created: false, existing: await getExisting(request.requestId) };
+      const item = { pk: request.requestId, ...record, unqueued: UNQUEUED, unqueuedSince: request.now.getTime(), expiresAt: expiresAt(request.now) };
+      if (await put(item, 'attribute_not_exists(pk)')) return { created: true };
+      const existing = await getExisting(request.requestId);
+      // This create's own write, whose reply was lost: the SDK's retry met it.
+      return existing.createToken === request.createToken ? { created: true } : { created: false, existing };
     },
 
-    async discardQueued(requestId) {
-      const condition = '#status = :queued AND attempts = :zero';
+    async markEnqueued(requestId, now) {
+      const expression = 'SET enqueuedAt = :now REMOVE unqueued, unqueuedSince';
       await conditional(() =>
         client.send(
-          new DeleteItemCommand({
+          new UpdateItemCommand({
             TableName: tableName,
             Key: keyOf(requestId),
-            ConditionExpression: condition,
-            ExpressionAttributeNames: namesIn(condition),
-            ExpressionAttributeValues: toItem({ ':queued': 'queued', ':zero': 0 }),
+            UpdateExpression: expression,
+            ConditionExpression: 'attribute_exists(unqueued)',
+            ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
           }),
         ),
       );
@@ -107,7 +114,9 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         'requestId = :requestId, attempts = if_not_exists(attempts, :zero), createdAt = if_not_exists(createdAt, :now), ' +
         '#order = if_not_exists(#order, :order), requestHash = if_not_exists(requestHash, :requestHash), ' +
         '#source = if_not_exists(#source, :source), inFlight = if_not_exists(inFlight, :inFlight), ' +
-        'unsettledItem = :item, unsettledSince = if_not_exists(unsettledSince, :nowMs)';
+        'unsettledItem = :item, unsettledSince = if_not_exists(unsettledSince, :nowMs) ' +
+        // The message was delivered: the request is no longer the sweep's to queue.
+        'REMOVE unqueued, unqueuedSince';
       const condition = 'attribute_not_exists(pk) OR (requestHash = :requestHash AND (#status = :queued OR (#status = :submitting AND leaseUntil < :nowMs)))';
       try {
         const { Attributes } = await client.send(
@@ -141,6 +150,8 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
       const existing = await getExisting(request.requestId);
+      // This claim's own write, whose reply was lost: the SDK's retry failed the condition on it.
+      if (existing.claimToken === request.claimToken) return { claimed: true, record: existing };
       if (existing.requestHash !== request.requestHash) return { claimed: false, reason: 'conflict', existing };
       return { claimed: false, reason: TERMINAL.has(existing.status) ? 'finished' : 'busy', existing };
     },
@@ -158,7 +169,7 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
       updateClaimed(
         requestId,
         claimToken,
-        `SET #status = :queued, attempts = :attempts, lastError = :lastError, updatedAt = :now${unresolved ? ', inFlight = :inFlight, unsettledSince = :startedAt' : ''} ` +
+        `SET #status = :queued, attempts = :attempts, lastError = :lastError, settledBy = :claimToken, updatedAt = :now${unresolved ? ', inFlight = :inFlight, unsettledSince = :startedAt' : ''} ` +
           `REMOVE claimToken, leaseUntil${unresolved ? '' : ', inFlight, unsettledItem, unsettledSince'}`,
         {
           ':queued': 'queued',
@@ -173,7 +184,7 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
       updateClaimed(
         requestId,
         claimToken,
-        `SET #status = :status, attempts = :attempts, outcome = :outcome, updatedAt = :now, expiresAt = :expiresAt${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
+        `SET #status = :status, attempts = :attempts, outcome = :outcome, settledBy = :claimToken, updatedAt = :now, expiresAt = :expiresAt${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
           // An unknown outcome stays listed as unsettled: its order may exist (or appear later than expected),
           // and must never be claimed by another request.
           `REMOVE claimToken, leaseUntil, lastError, inFlight${outcome.status === 'unknown' ? '' : ', unsettledItem, unsettledSince'}`,

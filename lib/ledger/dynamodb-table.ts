@@ -11,7 +11,12 @@ export const LEDGER_TABLE = {
   subscriptionIndex: 'bySubscription',
   /** Requests with an unsettled attempt, by item id (`unsettledItem`) and attempt start (`unsettledSince`). */
   unsettledIndex: 'byUnsettledItem',
+  /** Intake requests whose message is not known to be queued (`unqueued`, always UNQUEUED), by when recorded (`unqueuedSince`). */
+  unqueuedIndex: 'byUnqueued',
 } as const;
+
+/** The one value of `unqueued`: the index is sparse, only records awaiting their message carry it. */
+export const UNQUEUED = 'unqueued';
 
 /** Where the ledger lives: every record kind shares one table. */
 export interface LedgerTable {
@@ -26,7 +31,7 @@ export const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + RETEN
 export const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 /** A stored item without the table's own attributes. */
 export const fromItem = <T>(item: Record<string, AttributeValue>): T => {
-  const { pk: _pk, expiresAt: _expiresAt, ...record } = unmarshall(item);
+  const { pk: _pk, expiresAt: _expiresAt, unqueued: _unqueued, unqueuedSince: _unqueuedSince, ...record } = unmarshall(item);
   return record as T;
 };
 export const keyOf = (pk: string) => ({ pk: { S: pk } });

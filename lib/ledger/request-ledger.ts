@@ -40,6 +40,12 @@ export interface LedgerRecord {
   deliveryFailure?: { reason: string; receiveCount: number; at: string };
   claimToken?: string;
   leaseUntil?: number;
+  /** The token of the write that created the record at the intake: a retried create recognises itself by it. */
+  createToken?: string;
+  /** When the intake's message was known to be on the queue; absent while the sweep must check (see UnqueuedRequests). */
+  enqueuedAt?: string;
+  /** The claim that last released or completed the request: a retried release or completion recognises itself by it. */
+  settledBy?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -50,6 +56,12 @@ export interface NewRequest {
   order: OrderRequest;
   requestHash: string;
   now: Date;
+}
+
+/** A request recorded by the intake before its message is sent: listed as unqueued until marked enqueued. */
+export interface NewIntakeRequest extends NewRequest {
+  /** Unique per create: a retry of this write whose first reply was lost finds the token and knows the record is its own. */
+  createToken: string;
 }
 
 export type CreateResult = { created: true } | { created: false; existing: LedgerRecord };
@@ -87,14 +99,19 @@ export interface UnsettledAttempts {
 
 /** Order requests: the source of GET /orders/{id}, of idempotency, and of who holds a request. */
 export interface RequestLedger extends UnsettledAttempts {
-  /** Records a new queued request; an existing one with the same id is returned instead. */
-  create(request: NewRequest): Promise<CreateResult>;
-  /** Removes a queued request that could not be enqueued, so a retry of the same request starts clean. */
-  discardQueued(requestId: string): Promise<void>;
+  /**
+   * Records a new queued request, listed as unqueued until `markEnqueued`; an existing one with the same id
+   * is returned instead (unless it carries this create's token: then it is this create's own write).
+   */
+  create(request: NewIntakeRequest): Promise<CreateResult>;
+  /** Notes that the request's message is on the queue, so the sweep of unqueued requests leaves it alone. */
+  markEnqueued(requestId: string, now: Date): Promise<void>;
+
   get(requestId: string): Promise<LedgerRecord | undefined>;
   /**
    * Claims a request for submission, creating its record if it came straight from the queue, and marks its
    * next attempt as in flight, unless an earlier attempt still is: the returned record then shows that one.
+   * A claim whose reply was lost recognises itself by its token when the SDK's retry fails its condition.
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Records the answers so far and marks the next attempt as in flight, started now. */

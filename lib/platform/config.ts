@@ -139,3 +139,18 @@ export function planRunConfig(env: Env = process.env): PlanRunConfig {
     plansDir: env.COMPILED_PLANS_DIR?.trim() || undefined,
   };
 }
+
+export interface SweepConfig {
+  tableName: string;
+  queueUrl: string;
+  /** Requests recorded longer ago than this without their message known to be queued are queued again. */
+  olderThanMs: number;
+}
+
+export function sweepConfig(env: Env = process.env): SweepConfig {
+  return {
+    tableName: required(env, 'ORDERS_TABLE'),
+    queueUrl: required(env, 'ORDERS_QUEUE_URL'),
+    olderThanMs: positiveInt(env, 'SWEEP_QUEUED_AFTER_SECONDS', 60) * 1000,
+  };
+}

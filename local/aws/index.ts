@@ -1,6 +1,7 @@
 import { startDynamoDb } from './dynamodb.ts';
 import { startSqsAndSns } from './fauxqs.ts';
-import { startRouter } from './router.ts';
+import { createIndexLag } from './index-lag.ts';
+import { startRouter, type LostReply } from './router.ts';
 import { startSecretsManagerServer } from './secrets-manager-server.ts';
 
 export interface LocalAwsOptions {
@@ -24,6 +25,21 @@ export interface LocalAws {
   faults: {
     /** Makes this share (0 to 1) of calls to '<service>.<Action>' fail with a 500 InternalFailure. */
     setFailureRate(call: string, rate: number): void;
+    /**
+     * Makes this share (0 to 1) of calls to '<service>.<Action>' take effect and then lose their reply (the
+     * connection reset, or a 500 InternalFailure answered after the emulator applied the call).
+     */
+    setLostReplyRate(call: string, rate: number, how?: LostReply): void;
+    /** Loses the reply of the next `times` calls to '<service>.<Action>' whose request body contains `match` (any, if absent). */
+    loseNextReplies(call: string, options?: { times?: number; match?: string; how?: LostReply }): void;
+    /** Replies lost so far, by call. */
+    lostReplies(): Record<string, number>;
+  };
+  dynamodb: {
+    /** Queries on a global secondary index do not see items written less than `ms` ago (0: no lag, the default). */
+    setIndexLag(ms: number): void;
+    /** Items index queries did not show so far, because of the lag. */
+    hiddenByIndexLag(): number;
   };
   /** Stops everything, dropping idle keep-alive sockets; safe to call more than once. */
   close(): Promise<void>;
@@ -44,11 +60,34 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
 
   const callCounts = new Map<string, number>();
   const failureRates = new Map<string, number>();
+  const lostReplyRates = new Map<string, { rate: number; how: LostReply }>();
+  const lostReplyPlans: { call: string; times: number; match?: string; how: LostReply }[] = [];
+  const lostReplies = new Map<string, number>();
+  const indexLag = createIndexLag();
+  const loseReply = (call: string, body: Buffer): LostReply | undefined => {
+    const plan = lostReplyPlans.find((candidate) => candidate.call === call && (candidate.match === undefined || body.includes(candidate.match)));
+    let how: LostReply | undefined;
+    if (plan) {
+      how = plan.how;
+      plan.times -= 1;
+      if (plan.times <= 0) lostReplyPlans.splice(lostReplyPlans.indexOf(plan), 1);
+    } else {
+      const random = lostReplyRates.get(call);
+      if (random && Math.random() < random.rate) how = random.how;
+    }
+    if (how) lostReplies.set(call, (lostReplies.get(call) ?? 0) + 1);
+    return how;
+  };
   const router = await startRouter({
     port: options.port ?? 0,
     upstreams: { sqsAndSns: sqsAndSns.origin, dynamodb: dynamodb.origin, secretsmanager: secretsmanager.origin },
     onCall: (call) => callCounts.set(call, (callCounts.get(call) ?? 0) + 1),
     shouldFail: (call) => Math.random() < (failureRates.get(call) ?? 0),
+    loseReply,
+    onSucceeded: (call, body) => {
+      if (call.startsWith('dynamodb.')) indexLag.noteCall(call, body);
+    },
+    rewriteReply: { applies: indexLag.applies, rewrite: indexLag.filterReply },
   }).catch(async (error: unknown) => {
     // e.g. the port is taken: do not leave the emulators running.
     await closeEmulators();
@@ -62,7 +101,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     calls: () => Object.fromEntries(callCounts),
     resetCalls: () => callCounts.clear(),
     secrets: { setUnavailable: (on) => secretsmanager.setUnavailable(on) },
-    faults: { setFailureRate: (call, rate) => failureRates.set(call, rate) },
+    faults: {
+      setFailureRate: (call, rate) => failureRates.set(call, rate),
+      setLostReplyRate: (call, rate, how = 'reset') => lostReplyRates.set(call, { rate, how }),
+      loseNextReplies: (call, { times = 1, match, how = 'reset' } = {}) => lostReplyPlans.push({ call, times, match, how }),
+      lostReplies: () => Object.fromEntries(lostReplies),
+    },
+    dynamodb: { setIndexLag: (ms) => indexLag.setLagMs(ms), hiddenByIndexLag: () => indexLag.hidden() },
     close: () => {
       closing ??= router.close().then(closeEmulators);
       return closing;

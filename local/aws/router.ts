@@ -1,4 +1,4 @@
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { classifyRequest, type UpstreamName } from './classify-request.ts';
 import { closeNow, listenOnLoopback } from './loopback.ts';
@@ -12,7 +12,18 @@ export interface RouterOptions {
   onCall(call: string): void;
   /** Fault injection: true makes this call fail with a 500 InternalFailure, as AWS does on a bad day. */
   shouldFail?(call: string): boolean;
+  /**
+   * Fault injection: a lost reply. The call is forwarded and takes effect, then its reply is dropped: the
+   * connection is reset, or a 500 InternalFailure is answered instead. The SDK's retry then meets its own write.
+   */
+  loseReply?(call: string, body: Buffer): LostReply | undefined;
+  /** Told about each call the emulator answered with a 2xx, with its request body. */
+  onSucceeded?(call: string, body: Buffer): void;
+  /** Rewrites the replies of some calls (a lagging index); `applies` is asked before forwarding. */
+  rewriteReply?: { applies(call: string, body: Buffer): boolean; rewrite(body: Buffer, reply: Buffer): Buffer };
 }
+
+export type LostReply = 'reset' | 'error500';
 
 export interface Router {
   origin: string;
@@ -46,7 +57,14 @@ function sendInternalFailure(response: ServerResponse, queryProtocol: boolean): 
 }
 
 /** One endpoint for every emulated service, like LocalStack's single port: forwards each call to its emulator. */
-export async function startRouter({ port, upstreams, onCall, shouldFail }: RouterOptions): Promise<Router> {
+/** Reads a whole upstream reply, for the calls whose reply is dropped or rewritten. */
+async function readReply(reply: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of reply) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function startRouter({ port, upstreams, onCall, shouldFail, loseReply, onSucceeded, rewriteReply }: RouterOptions): Promise<Router> {
   const agent = new Agent({ keepAlive: true });
 
   const server = createServer(async (request, response) => {
@@ -75,8 +93,27 @@ export async function startRouter({ port, upstreams, onCall, shouldFail }: Route
       'content-length': body.length,
     };
     const upstreamUrl = new URL(request.url ?? '/', upstreams[classified.upstream]);
+    const lost = loseReply?.(classified.call, body);
+    const rewrite = rewriteReply?.applies(classified.call, body) ?? false;
     const upstreamRequest = httpRequest(upstreamUrl, { method: request.method, headers, agent }, (upstreamResponse) => {
-      response.writeHead(upstreamResponse.statusCode ?? 502, withoutConnectionHeaders(upstreamResponse.headers));
+      const statusCode = upstreamResponse.statusCode ?? 502;
+      if (statusCode >= 200 && statusCode < 300) onSucceeded?.(classified.call, body);
+      if (lost || rewrite) {
+        void readReply(upstreamResponse).then(
+          (reply) => {
+            // The call took effect; its reply never reaches the client.
+            if (lost === 'reset') return request.socket.destroy();
+            if (lost === 'error500') return sendInternalFailure(response, !request.headers['x-amz-target']);
+            const rewritten = statusCode === 200 && rewriteReply ? rewriteReply.rewrite(body, reply) : reply;
+            const { 'x-amz-crc32': _checksum, ...replyHeaders } = withoutConnectionHeaders(upstreamResponse.headers);
+            response.writeHead(statusCode, { ...replyHeaders, 'content-length': rewritten.length });
+            response.end(rewritten);
+          },
+          () => response.destroy(),
+        );
+        return;
+      }
+      response.writeHead(statusCode, withoutConnectionHeaders(upstreamResponse.headers));
       // On failure pipeline destroys both streams; the client sees a dropped connection, as it would from AWS.
       pipeline(upstreamResponse, response, () => {});
     });

@@ -35,17 +35,18 @@ vi.hoisted(() => {
 function fakeIntake(failures: { create?: Error; enqueue?: Error } = {}) {
   const records = new Map<string, LedgerRecord>();
   const enqueued: { requestId: string; order: OrderRequest }[] = [];
-  const ledger: Pick<RequestLedger, 'create' | 'discardQueued' | 'get'> = {
+  const ledger: Pick<RequestLedger, 'create' | 'markEnqueued' | 'get'> = {
     async create(request) {
       if (failures.create) throw failures.create;
       const existing = records.get(request.requestId);
       if (existing) return { created: false, existing };
       const at = request.now.toISOString();
-      records.set(request.requestId, { requestId: request.requestId, status: 'queued', source: request.source, order: request.order, requestHash: request.requestHash, attempts: 0, createdAt: at, updatedAt: at });
+      records.set(request.requestId, { requestId: request.requestId, status: 'queued', source: request.source, order: request.order, requestHash: request.requestHash, attempts: 0, createToken: request.createToken, createdAt: at, updatedAt: at });
       return { created: true };
     },
-    async discardQueued(requestId) {
-      if (records.get(requestId)?.status === 'queued') records.delete(requestId);
+    async markEnqueued(requestId) {
+      const record = records.get(requestId);
+      if (record) record.enqueuedAt = deps.now().toISOString();
     },
     async get(requestId) {
       return records.get(requestId);
@@ -231,25 +232,43 @@ describe('POST /orders under fuzzing', () => {
     );
   });
 
-  it('answers 503 when the ledger or the queue fails, queues nothing, and keeps the error to itself', async () => {
-    const secretish = 'INTERNAL-DETAIL-7f3a';
-    const failure = () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${secretish}`), { stack: `Error: ${secretish}\n    at send (/var/task/index.mjs:1:2)` });
+  it('answers 503 with the request id to look up when the ledger fails, queues nothing, and keeps the error to itself', async () => {
     await fc.assert(
-      fc.asyncProperty(validOrder, fc.constantFrom('create', 'enqueue'), async (order, where) => {
-        const { deps, enqueued, records } = fakeIntake({ [where]: failure() });
+      fc.asyncProperty(validOrder, async (order) => {
+        const { deps, enqueued, records } = fakeIntake({ create: failure() });
         const response = await invokePost(event({ headers: { 'content-type': 'application/json' }, body: toJsonText(order) }), deps);
         expect(response.statusCode).toBe(503);
         expect(response.body).not.toContain(secretish);
         expect(response.body).not.toMatch(STACK_TRACE);
-        expect(Object.keys(JSON.parse(response.body ?? ''))).toEqual(['message']);
+        const body = JSON.parse(response.body ?? '') as { message: string; requestId: string };
+        expect(Object.keys(body).sort()).toEqual(['message', 'requestId']);
+        expect(body.message).toContain(`GET /orders/${body.requestId}`);
         expect(enqueued).toEqual([]);
-        // Not queued means not recorded either: sending it again starts afresh.
         expect(records.size).toBe(0);
       }),
       fuzzOptions(200),
     );
   });
+
+  it('answers 202 once the order is recorded even when the queue fails: the record stays unqueued for the sweep', async () => {
+    await fc.assert(
+      fc.asyncProperty(validOrder, async (order) => {
+        const { deps, enqueued, records } = fakeIntake({ enqueue: failure() });
+        const response = await invokePost(event({ headers: { 'content-type': 'application/json' }, body: toJsonText(order) }), deps);
+        expect(response.statusCode).toBe(202);
+        expect(response.body).not.toContain(secretish);
+        expect(enqueued).toEqual([]);
+        const [record] = [...records.values()];
+        expect(record).toMatchObject({ status: 'queued' });
+        expect(record?.enqueuedAt).toBeUndefined();
+      }),
+      fuzzOptions(200),
+    );
+  });
 });
+
+const secretish = 'INTERNAL-DETAIL-7f3a';
+const failure = () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${secretish}`), { stack: `Error: ${secretish}\n    at send (/var/task/index.mjs:1:2)` });
 
 describe('GET /orders/{requestId} under fuzzing', () => {
   it('answers 200 or 404 for any path parameter, and looks up only well-formed ids', async () => {
