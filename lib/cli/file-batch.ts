@@ -1,18 +1,37 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { requestIdSchema, type OrderMessage } from '../order/order-request.ts';
 import type { FileOrder, LineError } from './order-lines.ts';
 
 /**
- * Batches and their request ids. Every order of a file gets a deterministic request id, `<batch>:<line>`
- * unless its line names one, so sending a file again can never buy twice: the pipeline's ledger dedupes by
- * request id. The default batch name is the file's name plus a hash of its content (`orders-3f2a9c`).
+ * Batches and their request ids. An order of a file is known by its content, not by its line: its request
+ * id is `<batch>:<order hash>-<n>`, the hash of the order (as the pipeline reads it) and n counting identical
+ * orders in the file (two identical lines are two orders), unless its line names its own `requestId`.
+ * So a file edited between runs (lines inserted, deleted, moved) and sent again in the same batch never
+ * buys a sent order twice and never skips a new one: the pipeline's ledger dedupes by request id. Batch
+ * names end in a random part (`orders-5be0c1d7`): request ids cannot be guessed from a file.
  */
 
 export const contentHash = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
 
-/** `Fleet Renewal (Dec).csv` + content → `fleet-renewal-dec-3f2a9c` */
-export function defaultBatchName(filePath: string, content: string | Buffer): string {
+/** JSON with object keys sorted: the same order reads the same whatever order its fields were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What identifies an order of a file: a hash of the validated order, without any request id (16 hex digits). */
+export function orderHash(message: OrderMessage): string {
+  const { requestId: _requestId, ...order } = message;
+  return contentHash(canonicalJson(order)).slice(0, 16);
+}
+
+/** `Fleet Renewal (Dec).csv` → `fleet-renewal-dec-5be0c1d7` (the last part random). */
+export function newBatchName(filePath: string, random: () => string = () => randomBytes(4).toString('hex')): string {
   const slug =
     basename(filePath, extname(filePath))
       .toLowerCase()
@@ -20,10 +39,10 @@ export function defaultBatchName(filePath: string, content: string | Buffer): st
       .replace(/^-+|-+$/g, '')
       .slice(0, 40)
       .replace(/-+$/, '') || 'orders';
-  return `${slug}-${contentHash(content).slice(0, 6)}`;
+  return `${slug}-${random()}`;
 }
 
-/** A batch name must make valid request ids with any line number (`<batch>:<line>`, at most 128 characters). */
+/** A batch name must make valid request ids (`<batch>:<order hash>-<n>`, at most 128 characters). */
 export function batchNameProblem(name: string): string | undefined {
   if (name.length > 100) return 'must be at most 100 characters';
   if (!requestIdSchema.safeParse(`${name}:1`).success || name.includes(':')) return 'may contain only letters, digits, ".", "_" and "-", and must start with a letter or a digit';
@@ -34,20 +53,27 @@ export function batchNameProblem(name: string): string | undefined {
 export interface PlannedOrder {
   line: number;
   requestId: string;
-  /** True when the line names its own request id (not `<batch>:<line>`). */
+  /** True when the line names its own request id (not `<batch>:<order hash>-<n>`). */
   ownId: boolean;
   message: OrderMessage & { requestId: string };
 }
 
-export const batchRequestId = (batch: string, line: number) => `${batch}:${line}`;
+export const batchRequestId = (batch: string, hash: string, occurrence: number) => `${batch}:${hash}-${occurrence}`;
 
-/** Gives every order its request id; two lines with the same id would be one request, so that is an error. */
+/** Gives every order its request id; two lines naming the same id would be one request, so that is an error. */
 export function assignRequestIds(orders: FileOrder[], batch: string): { planned: PlannedOrder[]; errors: LineError[] } {
   const firstLineOf = new Map<string, number>();
+  const occurrences = new Map<string, number>();
   const planned: PlannedOrder[] = [];
   const errors: LineError[] = [];
   for (const { line, message } of orders) {
-    const requestId = message.requestId ?? batchRequestId(batch, line);
+    let requestId = message.requestId;
+    if (requestId === undefined) {
+      const hash = orderHash(message);
+      const occurrence = (occurrences.get(hash) ?? 0) + 1;
+      occurrences.set(hash, occurrence);
+      requestId = batchRequestId(batch, hash, occurrence);
+    }
     const first = firstLineOf.get(requestId);
     if (first !== undefined) {
       errors.push({ line, message: `requestId ${requestId} is also the request id of line ${first}` });

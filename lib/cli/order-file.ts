@@ -1,6 +1,9 @@
-import { extname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { UserError, errorMessage, usageError } from './context.ts';
 import { parseCsvOrders } from './csv-orders.ts';
 import { parseJsonArray, parseJsonLines } from './json-orders.ts';
+import { contentHash } from './file-batch.ts';
 import type { ParsedOrders } from './order-lines.ts';
 
 /**
@@ -19,4 +22,30 @@ export function formatOf(path: string): OrderFormat | undefined {
 export function parseOrderFile(text: string, format: OrderFormat): ParsedOrders {
   if (format === 'csv') return parseCsvOrders(text);
   return format === 'json' ? parseJsonArray(text) : parseJsonLines(text);
+}
+
+/** An order file as read from disk: its orders, with their lines, and its problems. */
+export interface ReadOrderFile extends ParsedOrders {
+  /** The path as the user gave it, for messages (`orders.csv:17: …`). */
+  name: string;
+  /** The absolute path. */
+  path: string;
+  /** sha256 of the content. */
+  hash: string;
+}
+
+export function readOrderFile(cwd: string, file: string, formatFlag?: string): ReadOrderFile {
+  const format = (formatFlag ?? formatOf(file)) as OrderFormat | undefined;
+  if (!format || !ORDER_FORMATS.includes(format)) {
+    throw usageError(formatFlag ? `--format must be one of ${ORDER_FORMATS.join(', ')}` : `${file}: unknown file type; use .json, .jsonl, .ndjson or .csv, or pass --format`);
+  }
+  const path = resolve(cwd, file);
+  let content: Buffer;
+  try {
+    content = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errorMessage(error)}`);
+  }
+  return { name: file, path, hash: contentHash(content), ...parseOrderFile(content.toString('utf8'), format) };
 }

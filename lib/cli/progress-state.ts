@@ -1,26 +1,26 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { batchRequestId, formatRanges, parseRanges, type PlannedOrder } from './file-batch.ts';
+import type { PlannedOrder } from './file-batch.ts';
 import { UserError, type Env } from './context.ts';
 
 /**
- * The progress file of a batch: which lines the queue confirmed, so a re-run skips them and an interrupted
- * run can say exactly what was sent. It is a convenience on top of the real guarantee (the ledger never
- * buys one request id twice): losing it only means lines are sent again and deduplicated.
+ * The progress file of a batch: its orders and which of them the queue confirmed, by request id (so by
+ * content: see file-batch.ts), so a re-run skips them wherever their lines are now, an interrupted run can
+ * say exactly what was sent, and `status`/`follow` know the batch's members. It is a convenience on top of
+ * the real guarantee (the ledger never buys one request id twice): losing it only means the orders are
+ * sent again, with `--batch <name>`, and deduplicated.
  */
 export interface BatchState {
-  version: 1;
+  version: 2;
   batch: string;
   /** The order file, as an absolute path. */
   file: string;
   /** sha256 of the file's content when the batch was last sent. */
   contentHash: string;
-  /** Lines holding an order, as ranges ("2-501"). */
-  lines: string;
-  /** Lines that name their own request id, and that id. */
-  ownIds: Record<string, string>;
-  /** Lines the queue confirmed (SendMessageBatch answered them Successful), as ranges. */
-  sent: string;
+  /** The request id of every order of the file as last read, with the line it was on. */
+  requests: Record<string, number>;
+  /** Request ids the queue confirmed (SendMessageBatch answered them Successful), in every run of the batch. */
+  sent: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -32,15 +32,19 @@ export function stateDirectory(cwd: string, env: Env, flag?: string): string {
 export const batchStatePath = (stateDir: string, batch: string) => join(stateDir, 'batches', `${batch}.json`);
 
 function parseState(text: string, path: string): BatchState {
+  let state: BatchState;
   try {
-    const state = JSON.parse(text) as BatchState;
-    if (state.version !== 1 || typeof state.batch !== 'string' || typeof state.sent !== 'string' || typeof state.lines !== 'string') throw new Error('unexpected shape');
-    parseRanges(state.sent);
-    parseRanges(state.lines);
-    return state;
+    state = JSON.parse(text) as BatchState;
   } catch (error) {
-    throw new UserError(`the progress file ${path} is damaged (${error instanceof Error ? error.message : String(error)}); move it away to start the batch afresh (lines sent again are deduplicated by request id)`);
+    throw new UserError(`the progress file ${path} is damaged (${error instanceof Error ? error.message : String(error)}); move it away and continue the batch with --batch <name> (orders sent again are deduplicated by request id)`);
   }
+  if ((state as { version?: unknown }).version === 1) {
+    throw new UserError(`the progress file ${path} was written by an earlier version of the CLI, which named orders by line number; finish that batch with that version, or move the file away (its orders would get new request ids and be bought again)`);
+  }
+  if (state.version !== 2 || typeof state.batch !== 'string' || !Array.isArray(state.sent) || typeof state.requests !== 'object' || state.requests === null) {
+    throw new UserError(`the progress file ${path} is damaged (unexpected shape); move it away and continue the batch with --batch <name> (orders sent again are deduplicated by request id)`);
+  }
+  return state;
 }
 
 export function readBatchState(stateDir: string, batch: string): BatchState | undefined {
@@ -85,32 +89,32 @@ export function batchesOfFile(stateDir: string, file: string): BatchState[] {
 
 export function newBatchState(batch: string, file: string, hash: string, planned: PlannedOrder[], now: Date, previous?: BatchState): BatchState {
   return {
-    version: 1,
+    version: 2,
     batch,
     file,
     contentHash: hash,
-    lines: formatRanges(planned.map((order) => order.line)),
-    ownIds: Object.fromEntries(planned.filter((order) => order.ownId).map((order) => [String(order.line), order.requestId])),
-    sent: previous?.sent ?? '',
+    requests: Object.fromEntries(planned.map((order) => [order.requestId, order.line])),
+    sent: previous?.sent ?? [],
     createdAt: previous?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),
   };
 }
 
-/** Every request id of a batch, in line order. */
+/** Every request id of a batch: the file's orders as last read, and any sent before they left the file. */
 export function requestIdsOf(state: BatchState): string[] {
-  return parseRanges(state.lines).map((line) => state.ownIds[String(line)] ?? batchRequestId(state.batch, line));
+  return [...new Set([...Object.keys(state.requests), ...state.sent])];
 }
 
-/** What a (re-)run sends: the lines not confirmed earlier. */
+/** What a (re-)run sends: the orders not confirmed earlier, whatever line they are on now. */
 export function planResume(planned: PlannedOrder[], state: BatchState | undefined): { toSend: PlannedOrder[]; skipped: PlannedOrder[] } {
-  const sent = new Set(state ? parseRanges(state.sent) : []);
-  return { toSend: planned.filter((order) => !sent.has(order.line)), skipped: planned.filter((order) => sent.has(order.line)) };
+  const sent = new Set(state?.sent ?? []);
+  return { toSend: planned.filter((order) => !sent.has(order.requestId)), skipped: planned.filter((order) => sent.has(order.requestId)) };
 }
 
 /** Keeps a batch's progress file up to date as lines are confirmed, writing at most every `intervalMs`. */
 export class ProgressRecorder {
-  private readonly sent: Set<number>;
+  private readonly sent: Set<string>;
+  private readonly idOfLine: Map<number, string>;
   private dirty = false;
   private lastWrite = -Infinity;
   readonly path: string;
@@ -118,21 +122,27 @@ export class ProgressRecorder {
   constructor(
     private readonly stateDir: string,
     private state: BatchState,
+    private readonly planned: PlannedOrder[],
     private readonly now: () => number,
     private readonly intervalMs = 200,
   ) {
-    this.sent = new Set(parseRanges(state.sent));
+    this.sent = new Set(state.sent);
+    this.idOfLine = new Map(planned.map((order) => [order.line, order.requestId]));
     this.path = batchStatePath(stateDir, state.batch);
   }
 
+  /** Lines of this run's file that the queue confirmed. */
   markSent(lines: number[]): void {
-    for (const line of lines) this.sent.add(line);
+    for (const line of lines) {
+      const id = this.idOfLine.get(line);
+      if (id !== undefined) this.sent.add(id);
+    }
     this.dirty = true;
     if (this.now() - this.lastWrite >= this.intervalMs) this.flush();
   }
 
   flush(): void {
-    this.state = { ...this.state, sent: formatRanges(this.sent), updatedAt: new Date(this.now()).toISOString() };
+    this.state = { ...this.state, sent: [...this.sent], updatedAt: new Date(this.now()).toISOString() };
     writeBatchState(this.stateDir, this.state);
     this.lastWrite = this.now();
     this.dirty = false;
@@ -142,7 +152,8 @@ export class ProgressRecorder {
     if (this.dirty) this.flush();
   }
 
+  /** The lines of this run's file whose orders were confirmed, in this run or before. */
   sentLines(): number[] {
-    return [...this.sent];
+    return this.planned.filter((order) => this.sent.has(order.requestId)).map((order) => order.line);
   }
 }

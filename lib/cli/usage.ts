@@ -12,18 +12,18 @@ const SUBMIT = `hostinger-orders submit <file> [options]
                      payment_method_id, coupons (separated by ";"), requestId, group (rows with the
                      same group make one order with several items). Quote values containing commas.
 
-  Every order gets the request id <batch>:<line> (unless its line gives a requestId), so sending a file
-  again never buys twice: the pipeline dedupes by request id. The batch name defaults to the file's
-  name and a hash of its content (orders-3f2a9c). Lines the queue confirmed are recorded in
-  .hostinger-orders/batches/<batch>.json; running the same command again skips them, so an interrupted
-  run (Ctrl-C, an error) is resumed by running it again.
+  Orders are known by their content: each gets the request id <batch>:<order hash>-<n> (n counts identical
+  orders; a line's own requestId wins), so sending a file again never buys twice: the pipeline dedupes by
+  request id. Orders the queue confirmed are recorded in .hostinger-orders/batches/<batch>.json, and a
+  file sent before continues its batch: running it again, edited or not, sends only orders not sent yet
+  (an interrupted run is resumed the same way). A new batch is named after the file plus a random part.
 
   --target local|aws|<queue-url>  where to send: the local stack (default: the one npm start recorded in
                                   ./.hostinger-orders/local.json, else http://127.0.0.1:$LOCAL_AWS_PORT or
                                   4566), or a deployed queue with your AWS credentials
                                   (aws: the queue in ORDERS_QUEUE_URL)
   --batch <name>                  the batch name (letters, digits, ".", "_", "-")
-  --new-batch                     send a file that changed since a partial send as a new batch
+  --new-batch                     buy the file's orders again, as a new batch
   --concurrency N                 SendMessageBatch calls in flight (default 8, 10 orders each)
   --format json|jsonl|csv         the file's format, when its extension does not tell
   --state-dir <dir>               where progress files go (default ./.hostinger-orders)
@@ -50,7 +50,8 @@ hostinger-orders status --batch <name> [options]
   batch prints counts by status and every request that did not succeed.
 
   --batch <name>              every request of a batch (its ids come from the batch's progress file)
-  --lines N                   without a progress file: look up <batch>:1 … <batch>:N
+  --file <file>               without a progress file: the request ids the file's orders have in the
+                              batch (--format json|jsonl|csv when the extension does not tell)
   --json                      the batch as JSON, every request included
   --target local|aws          the local stack (default), or the deployed table
   --table <name>              the deployed ledger table (implies --target aws; or ORDERS_TABLE)
@@ -91,8 +92,7 @@ Usage:
 Examples:
   npx hostinger-orders submit orders.csv --dry-run --api-url http://127.0.0.1:34153
   npx hostinger-orders submit orders.csv
-  npx hostinger-orders status --batch orders-3f2a9c
-  npx hostinger-orders status orders-3f2a9c:17
+  npx hostinger-orders status --batch orders-5be0c1d7
   npx hostinger-orders follow --type order.failed --type order.unknown
   npx hostinger-orders redrive
   npx hostinger-orders submit orders.jsonl --target https://sqs.eu-west-1.amazonaws.com/123456789012/hostinger-orders-prod

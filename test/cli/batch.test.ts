@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assignRequestIds, batchNameProblem, defaultBatchName, formatRanges, formatRangesBrief, parseRanges, type PlannedOrder } from '../../lib/cli/file-batch.ts';
+import { assignRequestIds, batchNameProblem, formatRanges, formatRangesBrief, newBatchName, orderHash, parseRanges, type PlannedOrder } from '../../lib/cli/file-batch.ts';
 import { UserError } from '../../lib/cli/context.ts';
 import type { FileOrder } from '../../lib/cli/order-lines.ts';
 import {
@@ -24,11 +24,11 @@ const order = (line: number, requestId?: string): FileOrder => ({
 });
 
 describe('batch names', () => {
-  it('are the file name as a slug plus a hash of the content: the same file always gets the same name', () => {
-    expect(defaultBatchName('/data/Fleet Renewal (Dec).csv', 'a,b\n')).toMatch(/^fleet-renewal-dec-[0-9a-f]{6}$/);
-    expect(defaultBatchName('x/orders.csv', 'content')).toBe(defaultBatchName('y/orders.csv', 'content'));
-    expect(defaultBatchName('orders.csv', 'content')).not.toBe(defaultBatchName('orders.csv', 'content!'));
-    expect(defaultBatchName('###.jsonl', '')).toMatch(/^orders-[0-9a-f]{6}$/);
+  it('are the file name as a slug plus a random part: two batches of one file never share request ids', () => {
+    expect(newBatchName('/data/Fleet Renewal (Dec).csv', () => '5be0c1d7')).toBe('fleet-renewal-dec-5be0c1d7');
+    expect(newBatchName('###.jsonl', () => 'ab')).toBe('orders-ab');
+    expect(newBatchName('x/orders.csv')).toMatch(/^orders-[0-9a-f]{8}$/);
+    expect(newBatchName('x/orders.csv')).not.toBe(newBatchName('x/orders.csv'));
   });
 
   it('must make valid request ids', () => {
@@ -37,29 +37,55 @@ describe('batch names', () => {
     expect(batchNameProblem('a:b')).toBeDefined();
     expect(batchNameProblem('-leading')).toBeDefined();
     expect(batchNameProblem('x'.repeat(101))).toBeDefined();
+    expect(batchNameProblem('x'.repeat(100))).toBeUndefined();
+    expect(assignRequestIds([order(2)], 'x'.repeat(100)).planned[0]?.message.requestId.length).toBeLessThanOrEqual(128);
   });
 });
 
+const other = (line: number, itemId = 'hostingercom-domain-com-usd-1y'): FileOrder => ({ line, message: { items: [{ item_id: itemId, quantity: 1 }] } });
+const idsByLine = (orders: FileOrder[], batch = 'b-1') => Object.fromEntries(assignRequestIds(orders, batch).planned.map((p) => [p.line, p.requestId]));
+
 describe('request ids', () => {
-  it('are <batch>:<line>, or the id a line names; deterministic', () => {
-    const orders = [order(2), order(3, 'my-own'), order(5)];
+  it('are <batch>:<order hash>-<n>, or the id a line names; deterministic', () => {
+    const orders = [order(2), order(3, 'my-own'), other(5)];
     const first = assignRequestIds(orders, 'orders-3f2a9c');
     expect(first.errors).toEqual([]);
     expect(first.planned.map((p) => [p.line, p.requestId, p.ownId])).toEqual([
-      [2, 'orders-3f2a9c:2', false],
+      [2, `orders-3f2a9c:${orderHash(order(2).message)}-1`, false],
       [3, 'my-own', true],
-      [5, 'orders-3f2a9c:5', false],
+      [5, `orders-3f2a9c:${orderHash(other(5).message)}-1`, false],
     ]);
-    expect(first.planned[0]?.message.requestId).toBe('orders-3f2a9c:2');
+    expect(first.planned[0]?.requestId).toMatch(/^orders-3f2a9c:[0-9a-f]{16}-1$/);
+    expect(first.planned[0]?.message.requestId).toBe(first.planned[0]?.requestId);
     expect(assignRequestIds(orders, 'orders-3f2a9c')).toEqual(first);
   });
 
+  it('follow the order, not its line: inserting, deleting and moving lines keeps every other order\'s id', () => {
+    const before = idsByLine([order(1), other(2), other(3, 'hostingercom-vps-kvm1-eur-1m')]);
+    const after = idsByLine([other(1, 'hostingercom-hosting-premium-usd-12m'), other(2, 'hostingercom-vps-kvm1-eur-1m'), order(3)]);
+    expect(after[3]).toBe(before[1]);
+    expect(after[2]).toBe(before[3]);
+    expect(Object.values(before)).not.toContain(after[1]);
+  });
+
+  it('count identical orders: two identical lines are two orders, a third one added anywhere is a new one', () => {
+    const two = idsByLine([order(1), order(2)]);
+    expect(two[1]).not.toBe(two[2]);
+    const three = idsByLine([order(1), other(2), order(3), order(4)]);
+    expect(new Set([three[1], three[3], three[4]])).toEqual(new Set([two[1], two[2], three[4]]));
+    expect(three[4]).toMatch(/-3$/);
+  });
+
+  it('read the order as the pipeline does: field order, defaults and the request id leave it the same', () => {
+    const a = orderHash({ items: [{ item_id: 'x', quantity: 1 }], payment_method_id: 7, coupons: ['A'] });
+    expect(orderHash({ coupons: ['A'], payment_method_id: 7, items: [{ quantity: 1, item_id: 'x' }], requestId: 'anything' })).toBe(a);
+    expect(orderHash({ items: [{ item_id: 'x', quantity: 2 }], payment_method_id: 7, coupons: ['A'] })).not.toBe(a);
+    expect(orderHash({ items: [{ item_id: 'x', quantity: 1 }], payment_method_id: 7, coupons: ['B'] })).not.toBe(a);
+  });
+
   it('refuses two lines with one request id', () => {
-    const { errors, planned } = assignRequestIds([order(2, 'dup'), order(3, 'dup'), order(4, 'b:2'), order(2 + 0, undefined)], 'b');
-    expect(errors).toEqual([
-      { line: 3, message: 'requestId dup is also the request id of line 2' },
-      { line: 2, message: 'requestId b:2 is also the request id of line 4' },
-    ]);
+    const { errors, planned } = assignRequestIds([order(2, 'dup'), order(3, 'dup'), order(4, 'c')], 'b');
+    expect(errors).toEqual([{ line: 3, message: 'requestId dup is also the request id of line 2' }]);
     expect(planned.map((p) => p.line)).toEqual([2, 4]);
   });
 });
@@ -74,53 +100,62 @@ describe('line ranges', () => {
   });
 });
 
-const planned = (lines: number[]): PlannedOrder[] => assignRequestIds(lines.map((line) => order(line)), 'b-1').planned;
+const planned = (orders: FileOrder[]): PlannedOrder[] => assignRequestIds(orders, 'b-1').planned;
 
 describe('resume', () => {
-  it('skips the lines the progress file records as sent, and sends the rest', () => {
-    const all = planned([2, 3, 4, 5, 6]);
-    const state = { ...newBatchState('b-1', '/f.csv', 'h', all, new Date(0)), sent: '2-3, 5' };
-    const { toSend, skipped } = planResume(all, state);
-    expect(toSend.map((o) => o.line)).toEqual([4, 6]);
-    expect(skipped.map((o) => o.line)).toEqual([2, 3, 5]);
-    expect(planResume(all, undefined).toSend).toHaveLength(5);
+  it('skips the orders the progress file records as sent, wherever their lines are now, and sends the rest', () => {
+    const first = planned([order(1), other(2)]);
+    const state = { ...newBatchState('b-1', '/f.csv', 'h', first, new Date(0)), sent: first.map((o) => o.requestId) };
+    // A line inserted at the top: the two sent orders move down, and only the new one is sent.
+    const edited = planned([other(1, 'hostingercom-vps-kvm1-eur-1m'), order(2), other(3)]);
+    const { toSend, skipped } = planResume(edited, state);
+    expect(toSend.map((o) => o.line)).toEqual([1]);
+    expect(skipped.map((o) => o.line)).toEqual([2, 3]);
+    expect(planResume(edited, undefined).toSend).toHaveLength(3);
   });
 
   it('keeps the progress file on disk, as lines are confirmed, and lists request ids', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-state-'));
-    const all = assignRequestIds([order(2), order(3, 'own-id'), order(4)], 'b-1').planned;
+    const all = planned([order(2), order(3, 'own-id'), other(4)]);
+    const [a, own, b] = all.map((o) => o.requestId);
     const state = newBatchState('b-1', '/data/f.csv', 'hash1', all, new Date(0));
     writeBatchState(dir, state);
     let clock = 0;
-    const recorder = new ProgressRecorder(dir, state, () => clock, 200);
+    const recorder = new ProgressRecorder(dir, state, all, () => clock, 200);
     recorder.markSent([2]); // first write: at once
-    expect(readBatchState(dir, 'b-1')?.sent).toBe('2');
+    expect(readBatchState(dir, 'b-1')?.sent).toEqual([a]);
     clock = 50;
     recorder.markSent([3]); // throttled
-    expect(readBatchState(dir, 'b-1')?.sent).toBe('2');
+    expect(readBatchState(dir, 'b-1')?.sent).toEqual([a]);
     recorder.flushIfDirty();
-    expect(readBatchState(dir, 'b-1')?.sent).toBe('2-3');
+    expect(readBatchState(dir, 'b-1')?.sent).toEqual([a, own]);
+    expect(recorder.sentLines()).toEqual([2, 3]);
 
     const reread = readBatchState(dir, 'b-1');
-    expect(reread && requestIdsOf(reread)).toEqual(['b-1:2', 'own-id', 'b-1:4']);
+    expect(reread && requestIdsOf(reread)).toEqual([a, own, b]);
+    expect(reread?.requests).toEqual({ [a as string]: 2, 'own-id': 3, [b as string]: 4 });
     expect(reread && planResume(all, reread).toSend.map((o) => o.line)).toEqual([4]);
     expect(batchesOfFile(dir, '/data/f.csv').map((s) => s.batch)).toEqual(['b-1']);
     expect(batchesOfFile(dir, '/data/other.csv')).toEqual([]);
     expect(readBatchState(dir, 'nope')).toBeUndefined();
   });
 
-  it('a re-run keeps what earlier runs sent', () => {
-    const all = planned([2, 3]);
-    const earlier = { ...newBatchState('b-1', '/f.csv', 'h', all, new Date(0)), sent: '2' };
-    expect(newBatchState('b-1', '/f.csv', 'h2', all, new Date(1000), earlier)).toMatchObject({ sent: '2', contentHash: 'h2', createdAt: new Date(0).toISOString() });
+  it('a re-run keeps what earlier runs sent, and the batch keeps orders sent before they left the file', () => {
+    const all = planned([order(2), other(3)]);
+    const earlier = { ...newBatchState('b-1', '/f.csv', 'h', all, new Date(0)), sent: [all[0]?.requestId as string] };
+    const rerun = newBatchState('b-1', '/f.csv', 'h2', all.slice(1), new Date(1000), earlier);
+    expect(rerun).toMatchObject({ sent: earlier.sent, contentHash: 'h2', createdAt: new Date(0).toISOString() });
+    expect(requestIdsOf(rerun).sort()).toEqual(all.map((o) => o.requestId).sort());
   });
 
-  it('says how to recover from a damaged progress file', () => {
+  it('says how to recover from a damaged progress file, and refuses one that named orders by line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-state-'));
-    writeBatchState(dir, newBatchState('b-1', '/f.csv', 'h', planned([2]), new Date(0)));
+    writeBatchState(dir, newBatchState('b-1', '/f.csv', 'h', planned([order(2)]), new Date(0)));
     writeFileSync(batchStatePath(dir, 'b-1'), readFileSync(batchStatePath(dir, 'b-1'), 'utf8').slice(0, 20));
     expect(() => readBatchState(dir, 'b-1')).toThrow(UserError);
     expect(() => readBatchState(dir, 'b-1')).toThrow(/damaged.*move it away/);
+    writeFileSync(batchStatePath(dir, 'b-1'), JSON.stringify({ version: 1, batch: 'b-1', lines: '2', sent: '2' }));
+    expect(() => readBatchState(dir, 'b-1')).toThrow(/earlier version of the CLI, which named orders by line number/);
   });
 });
 

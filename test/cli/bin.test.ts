@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { assignRequestIds, defaultBatchName } from '../../lib/cli/file-batch.ts';
+import { assignRequestIds } from '../../lib/cli/file-batch.ts';
 import { parseJsonLines } from '../../lib/cli/json-orders.ts';
 import { newBatchState, writeBatchState } from '../../lib/cli/progress-state.ts';
 import { capture, cli } from './support.ts';
@@ -88,23 +88,27 @@ describe('usage errors (in-process)', () => {
     expect(result.stderr).toContain('dup.jsonl:2: requestId x is also the request id of line 1');
   });
 
-  it('a file sent before under another batch name (edited since, or named then) is not sent again silently', async () => {
+  it('a file sent before continues its batch, edited or not; --new-batch starts another; --batch names one', async () => {
     const file = join(dir, 'renewals.jsonl');
     const sentText = ['{"items": [{"item_id": "a"}]}', '{"items": [{"item_id": "b"}]}'].join('\n');
-    const planned = assignRequestIds(parseJsonLines(sentText).orders, defaultBatchName(file, sentText)).planned;
-    writeBatchState(join(dir, '.hostinger-orders'), { ...newBatchState(defaultBatchName(file, sentText), file, 'old-hash', planned, new Date(0)), sent: '1' });
+    const planned = assignRequestIds(parseJsonLines(sentText).orders, 'renewals-0a1b2c3d').planned;
+    writeBatchState(join(dir, '.hostinger-orders'), { ...newBatchState('renewals-0a1b2c3d', file, 'old-hash', planned, new Date(0)), sent: [planned[0]?.requestId as string] });
 
-    writeFileSync(file, `${sentText}\n{"items": [{"item_id": "c"}]}`); // edited: a line appended
-    const refused = await cli(['submit', 'renewals.jsonl'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`renewals.jsonl was sent before as batch ${defaultBatchName(file, sentText)} (lines 1 sent; the file has changed since)`);
-    expect(refused.stderr).toContain(`to continue batch ${defaultBatchName(file, sentText)}: --batch ${defaultBatchName(file, sentText)}`);
-    expect(refused.stdout).toBe('');
+    writeFileSync(file, `{"items": [{"item_id": "c"}]}\n${sentText}`); // edited: a line inserted at the top
+    // Sent to a stack that is not running: what matters is the batch and what it tries to send.
+    const continued = await cli(['submit', 'renewals.jsonl'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    expect(continued.stderr).toContain('continuing batch renewals-0a1b2c3d, in which renewals.jsonl was sent before; the file changed since');
+    expect(continued.stdout).toContain('batch renewals-0a1b2c3d (renewals.jsonl): 3 orders');
+    expect(continued.stdout).toMatch(/skipped +1 +lines already sent earlier, skipped \(lines 2\)/);
+    expect(continued.stdout).toMatch(/not sent +2 +lines 1, 3/);
 
-    // Either choice goes on to send (here to a stack that is not running).
-    for (const choice of [['--new-batch'], ['--batch', defaultBatchName(file, sentText)]]) {
-      const sent = await cli(['submit', 'renewals.jsonl', ...choice], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
-      expect(sent.stderr).toContain('ECONNREFUSED');
-    }
+    const fresh = await cli(['submit', 'renewals.jsonl', '--new-batch'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    expect(fresh.stdout).toMatch(/batch renewals-[0-9a-f]{8} \(renewals\.jsonl\): 3 orders/);
+    expect(fresh.stdout).not.toContain('renewals-0a1b2c3d');
+    expect(fresh.stdout).toMatch(/not sent +3 +lines 1-3/);
+
+    const named = await cli(['submit', 'renewals.jsonl', '--batch', 'renewals-0a1b2c3d'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    expect(named.stdout).toMatch(/skipped +1 +lines already sent earlier, skipped \(lines 2\)/);
+    expect((await cli(['submit', 'renewals.jsonl', '--batch', 'x', '--new-batch'], { cwd: dir })).code).toBe(2);
   });
 });

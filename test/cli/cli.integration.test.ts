@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -31,6 +31,11 @@ afterAll(async () => {
 
 const sandboxOrdersWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const outcomesOf = (prefix: string) => t.outcomes.filter((o) => o.requestId.startsWith(prefix));
+/** The request id the progress file gives the order on `line` of the file, as last sent. */
+const requestIdOnLine = (batch: string, line: number, stateDir = join(dir, '.hostinger-orders')) => {
+  const { requests } = JSON.parse(readFileSync(join(stateDir, 'batches', `${batch}.json`), 'utf8')) as { requests: Record<string, number> };
+  return Object.entries(requests).find(([, at]) => at === line)?.[0] ?? '';
+};
 
 describe('submit a 500-line CSV', () => {
   const items = [KVM2, DOMAIN, KVM1_EUR];
@@ -41,7 +46,7 @@ describe('submit a 500-line CSV', () => {
     writeFileSync(join(dir, 'bulk.csv'), csv);
     const run = await cli(['submit', 'bulk.csv', '--concurrency', '4'], { cwd: dir, local });
     expect(run.code).toBe(0);
-    batch = /batch (bulk-[0-9a-f]{6}) \(bulk\.csv\): 500 orders, request ids bulk-[0-9a-f]{6}:2 … bulk-[0-9a-f]{6}:501/.exec(run.stdout)?.[1] ?? '';
+    batch = /batch (bulk-[0-9a-f]{8}) \(bulk\.csv\): 500 orders, request ids bulk-[0-9a-f]{8}:<order hash>-<n>\n/.exec(run.stdout)?.[1] ?? '';
     expect(batch).not.toBe('');
     expect(run.stdout).toMatch(/sent +500\n/);
     expect(run.stdout).toMatch(/skipped +0\n/);
@@ -61,16 +66,18 @@ describe('submit a 500-line CSV', () => {
   it('sending the same file again sends nothing: the progress file says every line was sent', async () => {
     const run = await cli(['submit', 'bulk.csv'], { cwd: dir, local });
     expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`continuing batch ${batch}, in which bulk.csv was sent before (--new-batch`);
     expect(run.stdout).toMatch(/sent +0 +nothing left to send/);
     expect(run.stdout).toMatch(/skipped +500 +lines already sent earlier, skipped \(lines 2-501\)/);
   });
 
   it('status of one request prints what GET /orders/{id} answers', async () => {
-    const run = await cli(['status', `${batch}:17`], { cwd: dir, local });
+    const line17 = requestIdOnLine(batch, 17);
+    const run = await cli(['status', line17], { cwd: dir, local });
     expect(run.code).toBe(0);
     const view = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(view).toEqual((await t.getOrder(`${batch}:17`)).json);
-    expect(view).toMatchObject({ requestId: `${batch}:17`, status: 'succeeded', order: { status: 'completed' } });
+    expect(view).toEqual((await t.getOrder(line17)).json);
+    expect(view).toMatchObject({ requestId: line17, status: 'succeeded', order: { status: 'completed' } });
 
     const missing = await cli(['status', 'no-such-request'], { cwd: dir, local });
     expect(missing.code).toBe(1);
@@ -83,8 +90,9 @@ describe('submit a 500-line CSV', () => {
     expect(run.stdout).toMatch(new RegExp(`^batch ${batch}: 500 requests\n  succeeded +500\n$`));
     const json = await cli(['status', '--batch', batch, '--json'], { cwd: dir, local });
     expect(JSON.parse(json.stdout)).toMatchObject({ requests: 500, counts: { succeeded: 500 }, waiting: [], notSent: [] });
-    const byLines = await cli(['status', '--batch', batch, '--lines', '501'], { cwd: join(dir, 'elsewhere'), local });
-    expect(byLines.stdout).toMatch(/succeeded +500\n +not in the ledger +1\n/); // line 1 is the header
+    // Without the progress file, the file says which requests the batch has.
+    const byFile = await cli(['status', '--batch', batch, '--file', 'bulk.csv', '--state-dir', join(dir, 'no-state')], { cwd: dir, local });
+    expect(byFile.stdout).toMatch(new RegExp(`^batch ${batch}: 500 requests\n  succeeded +500\n$`));
   });
 });
 
@@ -113,9 +121,10 @@ describe('an interrupted submit', () => {
     expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
   });
 
-  it('without the progress file, every line is sent again and the ledger dedupes them: nothing new is bought', async () => {
+  it('without the progress file, every line sent again in the same batch (--batch) is deduplicated by the ledger: nothing new is bought', async () => {
     const before = t.outcomes.length;
-    const run = await cli(['submit', 'interrupted.jsonl', '--state-dir', join(dir, 'fresh-state')], { cwd: dir, local });
+    const batch = readdirSync(join(dir, '.hostinger-orders', 'batches')).find((name) => name.startsWith('interrupted-'))?.replace(/\.json$/, '') ?? '';
+    const run = await cli(['submit', 'interrupted.jsonl', '--batch', batch, '--state-dir', join(dir, 'fresh-state')], { cwd: dir, local });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/sent +50\n/);
     // Each request re-publishes its recorded outcome rather than buying.

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { assignRequestIds } from '../../lib/cli/file-batch.ts';
 import { isTransient, sendOrders, type SendBatch } from '../../lib/cli/sqs-sender.ts';
 
+/** Orders on lines 2… whose request ids say their line (b-1:2, …), for readable expectations. */
 const orders = (count: number) =>
   assignRequestIds(
-    Array.from({ length: count }, (_, i) => ({ line: i + 2, message: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] } })),
+    Array.from({ length: count }, (_, i) => ({ line: i + 2, message: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }], requestId: `b-1:${i + 2}` } })),
     'b-1',
   ).planned;
 

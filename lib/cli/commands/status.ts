@@ -1,8 +1,9 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LedgerRecord } from '../../ledger/request-ledger.ts';
 import { orderView, type OrderView } from '../../order/order-view.ts';
-import { integerOption, parseCommandArgs } from '../args.ts';
-import { batchNameProblem, batchRequestId, parseRanges } from '../file-batch.ts';
+import { parseCommandArgs } from '../args.ts';
+import { assignRequestIds, batchNameProblem } from '../file-batch.ts';
+import { readOrderFile } from '../order-file.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
 import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
 import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
@@ -10,7 +11,8 @@ import { chunks } from '../../platform/chunks.ts';
 
 export const STATUS_OPTIONS = {
   batch: { type: 'string' },
-  lines: { type: 'string' },
+  file: { type: 'string' },
+  format: { type: 'string' },
   target: { type: 'string' },
   table: { type: 'string' },
   json: { type: 'boolean' },
@@ -45,7 +47,7 @@ export async function getLedgerRecords(client: DynamoDBClient, tableName: string
   return found;
 }
 
-/** `orders-3f2a9c:17  pending  attempts=1 order=2957086 (awaiting_payment)` */
+/** `attempts=1 order=2957086 (awaiting_payment)` */
 function describeView(view: OrderView): string {
   const parts = [`attempts=${view.attempts}`];
   if (view.order) parts.push(`order=${view.order.id} (${view.order.status})`);
@@ -75,21 +77,25 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
 
   let requestIds: string[];
   let sentIds: Set<string> | undefined;
+  /** The line each request's order is on in the file (as last sent, or as read with --file). */
+  let lineOf = new Map<string, number>();
   if (values.batch !== undefined) {
     const problem = batchNameProblem(values.batch);
     if (problem) throw usageError(`--batch ${problem}`);
     const stateDir = stateDirectory(ctx.cwd, ctx.env, values['state-dir']);
-    const state = values.lines === undefined ? readBatchState(stateDir, values.batch) : undefined;
-    if (values.lines !== undefined) {
-      const lines = integerOption(values.lines, 'lines', 0, 1, 1_000_000);
-      requestIds = Array.from({ length: lines }, (_, i) => batchRequestId(values.batch as string, i + 1));
+    const state = values.file === undefined ? readBatchState(stateDir, values.batch) : undefined;
+    if (values.file !== undefined) {
+      // Without the progress file: the ids the file's orders have in this batch (orders since deleted from it are not found).
+      const read = readOrderFile(ctx.cwd, values.file, values.format);
+      const planned = assignRequestIds(read.orders, values.batch).planned;
+      requestIds = planned.map((order) => order.requestId);
+      lineOf = new Map(planned.map((order) => [order.requestId, order.line]));
     } else if (state) {
       requestIds = requestIdsOf(state);
-      const lines = parseRanges(state.lines);
-      const sent = new Set(parseRanges(state.sent));
-      sentIds = new Set(requestIds.filter((_, i) => sent.has(lines[i] as number)));
+      sentIds = new Set(state.sent);
+      lineOf = new Map(Object.entries(state.requests));
     } else {
-      throw new UserError(`no progress file for batch ${values.batch} in ${stateDir}: pass --lines N to look up ${values.batch}:1 … ${values.batch}:N (N: the file's last line)`);
+      throw new UserError(`no progress file for batch ${values.batch} in ${stateDir}: pass --file <the order file> to look up the request ids its orders have in batch ${values.batch}`);
     }
   } else {
     requestIds = [positionals[0] as string];
@@ -141,8 +147,14 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
     const unfinished = views.filter((view) => view.status !== 'succeeded');
     if (unfinished.length > 0) {
       writeLine(out, 'not succeeded (yet):');
-      const idWidth = Math.max(...unfinished.slice(0, MAX_LISTED).map((view) => view.requestId.length));
-      for (const view of unfinished.slice(0, MAX_LISTED)) writeLine(out, `  ${view.requestId.padEnd(idWidth)}  ${view.status.padEnd(10)} ${describeView(view)}`);
+      const where = (view: OrderView) => {
+        const line = lineOf.get(view.requestId);
+        return line === undefined ? 'not in the file now' : `line ${line}`;
+      };
+      const listed = unfinished.slice(0, MAX_LISTED);
+      const whereWidth = Math.max(...listed.map((view) => where(view).length));
+      const idWidth = Math.max(...listed.map((view) => view.requestId.length));
+      for (const view of listed) writeLine(out, `  ${where(view).padEnd(whereWidth)}  ${view.requestId.padEnd(idWidth)}  ${view.status.padEnd(10)} ${describeView(view)}`);
       if (unfinished.length > MAX_LISTED) writeLine(out, `  … and ${unfinished.length - MAX_LISTED} more (--json lists every request)`);
     }
     return 0;

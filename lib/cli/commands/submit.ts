@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { integerOption, parseCommandArgs } from '../args.ts';
-import { assignRequestIds, batchNameProblem, contentHash, defaultBatchName, formatRanges, type PlannedOrder } from '../file-batch.ts';
+import { assignRequestIds, batchNameProblem, formatRanges, newBatchName, type PlannedOrder } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
-import { ORDER_FORMATS, formatOf, parseOrderFile, type OrderFormat } from '../order-file.ts';
+import { readOrderFile } from '../order-file.ts';
 import { formatLineError, type LineError } from '../order-lines.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { ProgressRecorder, batchesOfFile, type BatchState, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
@@ -31,33 +30,30 @@ interface LoadedFile {
   path: string;
   hash: string;
   batch: string;
+  /** The batch this file was sent in before, continued now. */
+  continued?: BatchState;
   planned: PlannedOrder[];
   errors: LineError[];
 }
 
-function loadOrderFile(ctx: CliContext, file: string, formatFlag: string | undefined, batchFlag: string | undefined): LoadedFile {
-  const format = (formatFlag ?? formatOf(file)) as OrderFormat | undefined;
-  if (!format || !ORDER_FORMATS.includes(format)) {
-    throw usageError(formatFlag ? `--format must be one of ${ORDER_FORMATS.join(', ')}` : `${file}: unknown file type; use .json, .jsonl, .ndjson or .csv, or pass --format`);
-  }
-  if (batchFlag !== undefined) {
-    const problem = batchNameProblem(batchFlag);
-    if (problem) throw usageError(`--batch ${problem}`);
-  }
-  const path = resolve(ctx.cwd, file);
-  let content: Buffer;
-  try {
-    content = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errorMessage(error)}`);
-  }
-  const batch = batchFlag ?? defaultBatchName(file, content);
-  const parsed = parseOrderFile(content.toString('utf8'), format);
-  const assigned = assignRequestIds(parsed.orders, batch);
-  const errors = [...parsed.errors, ...assigned.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+/**
+ * The batch a run sends in: `--batch`, else a new one with `--new-batch`, else the one this file was last
+ * sent in (its orders are known by content, so an edited file continues safely), else a new one.
+ */
+function chooseBatch(stateDir: string, path: string, batchFlag: string | undefined, newBatch: boolean): { batch: string; continued?: BatchState } {
+  if (batchFlag !== undefined) return { batch: batchFlag };
+  if (newBatch) return { batch: newBatchName(path) };
+  const [latest] = batchesOfFile(stateDir, path).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return latest ? { batch: latest.batch, continued: latest } : { batch: newBatchName(path) };
+}
+
+function loadOrderFile(ctx: CliContext, file: string, formatFlag: string | undefined, stateDir: string, batchFlag: string | undefined, newBatch: boolean): LoadedFile {
+  const read = readOrderFile(ctx.cwd, file, formatFlag);
+  const { batch, continued } = chooseBatch(stateDir, read.path, batchFlag, newBatch);
+  const assigned = assignRequestIds(read.orders, batch);
+  const errors = [...read.errors, ...assigned.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (errors.length === 0 && assigned.planned.length === 0) errors.push({ message: 'no orders in the file' });
-  return { name: file, path, hash: contentHash(content), batch, planned: assigned.planned, errors };
+  return { name: read.name, path: read.path, hash: read.hash, batch, ...(continued ? { continued } : {}), planned: assigned.planned, errors };
 }
 
 function printErrors(ctx: CliContext, loaded: LoadedFile): void {
@@ -65,14 +61,12 @@ function printErrors(ctx: CliContext, loaded: LoadedFile): void {
   if (loaded.errors.length > MAX_ERRORS_SHOWN) writeLine(ctx.stderr, `… and ${loaded.errors.length - MAX_ERRORS_SHOWN} more`);
 }
 
-/** `orders-3f2a9c:2 … orders-3f2a9c:501 (and 3 lines with their own requestId)` */
-function requestIdRange(planned: PlannedOrder[]): string {
-  const derived = planned.filter((order) => !order.ownId);
-  const own = planned.length - derived.length;
+/** `orders-5be0c1d7:<order hash>-<n> (and 3 lines with their own requestId)` */
+function requestIdRange(batch: string, planned: PlannedOrder[]): string {
+  const own = planned.filter((order) => order.ownId).length;
   const parts: string[] = [];
-  if (derived.length === 1) parts.push(derived[0]?.requestId ?? '');
-  else if (derived.length > 1) parts.push(`${derived[0]?.requestId} … ${derived[derived.length - 1]?.requestId}`);
-  if (own > 0) parts.push(`${derived.length > 0 ? 'and ' : ''}${own} line${own === 1 ? '' : 's'} with their own requestId`);
+  if (own < planned.length) parts.push(`${batch}:<order hash>-<n>`);
+  if (own > 0) parts.push(`${own < planned.length ? 'and ' : ''}${own} line${own === 1 ? '' : 's'} with their own requestId`);
   return parts.join(' ');
 }
 
@@ -89,8 +83,13 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'submit needs a file: hostinger-orders submit <file>' : `submit takes one file, got ${positionals.length}`);
   const target = parseTarget(ctx, values.target);
   const concurrency = integerOption(values.concurrency, 'concurrency', 8, 1, 100);
-  const loaded = loadOrderFile(ctx, positionals[0] as string, values.format, values.batch);
+  if (values.batch !== undefined) {
+    const problem = batchNameProblem(values.batch);
+    if (problem) throw usageError(`--batch ${problem}`);
+    if (values['new-batch']) throw usageError('--batch and --new-batch: give one of them');
+  }
   const stateDir = stateDirectory(ctx.cwd, ctx.env, values['state-dir']);
+  const loaded = loadOrderFile(ctx, positionals[0] as string, values.format, stateDir, values.batch, Boolean(values['new-batch']));
 
   if (values['dry-run']) {
     announceTarget(ctx, target);
@@ -114,23 +113,17 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
     warnAboutEndpointOverride(ctx);
   }
 
-  const previous = readBatchState(stateDir, loaded.batch);
-  // Sent before under another batch name (edited since, or named with --batch then): its lines would get new request ids.
-  const earlier = batchesOfFile(stateDir, loaded.path).filter((state) => state.batch !== loaded.batch && state.sent !== '');
-  if (earlier.length > 0 && values.batch === undefined && !values['new-batch']) {
-    const [first] = earlier as [BatchState, ...BatchState[]];
-    const list = earlier.map((state) => `${state.batch} (lines ${state.sent} sent${state.contentHash !== loaded.hash ? '; the file has changed since' : ''})`).join(', ');
-    throw new UserError(
-      `${loaded.name} was sent before as batch ${list}. As batch ${loaded.batch} its lines would get new request ids, so lines sent before would be bought again.\n` +
-        `  to continue batch ${first.batch}: --batch ${first.batch} (lines sent before are skipped; a sent line whose order changed is rejected by the pipeline, never bought twice)\n` +
-        `  to buy the file's orders as a new batch: --new-batch`,
-    );
+  const previous = loaded.continued ?? readBatchState(stateDir, loaded.batch);
+  if (loaded.continued) {
+    const changed = loaded.continued.contentHash !== loaded.hash ? `; the file changed since, and orders are known by content, so orders sent then are skipped wherever their lines are now` : '';
+    writeLine(ctx.stderr, `continuing batch ${loaded.batch}, in which ${loaded.name} was sent before${changed} (--new-batch buys the file's orders again as a new batch)`);
+  } else if (previous && previous.file !== loaded.path) {
+    writeLine(ctx.stderr, `note: batch ${loaded.batch} was sent from ${previous.file}; orders of ${loaded.name} identical to orders sent then are skipped`);
   }
-  if (previous && previous.contentHash !== loaded.hash) writeLine(ctx.stderr, `note: ${loaded.name} changed since batch ${loaded.batch} was last sent; lines sent then are skipped`);
 
   const state = newBatchState(loaded.batch, loaded.path, loaded.hash, loaded.planned, new Date(ctx.now()), previous);
   writeBatchState(stateDir, state);
-  const recorder = new ProgressRecorder(stateDir, state, ctx.now);
+  const recorder = new ProgressRecorder(stateDir, state, loaded.planned, ctx.now);
   const progressPath = relative(ctx.cwd, recorder.path) || recorder.path;
   const { toSend, skipped } = planResume(loaded.planned, state);
   let started = ctx.now();
@@ -174,7 +167,7 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   if (result.fatal) writeLine(ctx.stderr, `stopped: ${result.fatal}${target.kind === 'local' && /ECONNREFUSED/.test(result.fatal) ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : ''}`);
   const out = ctx.stdout;
   const ordersCount = loaded.planned.length;
-  writeLine(out, `batch ${loaded.batch} (${loaded.name}): ${ordersCount} order${ordersCount === 1 ? '' : 's'}, request ids ${requestIdRange(loaded.planned)}`);
+  writeLine(out, `batch ${loaded.batch} (${loaded.name}): ${ordersCount} order${ordersCount === 1 ? '' : 's'}, request ids ${requestIdRange(loaded.batch, loaded.planned)}`);
   writeLine(out, `  sent      ${String(result.sent.length).padStart(6)}${toSend.length === 0 ? '   nothing left to send' : ''}`);
   writeLine(out, `  skipped   ${String(skipped.length).padStart(6)}${skipped.length > 0 ? `   lines already sent earlier, skipped (lines ${formatRanges(skipped.map((order) => order.line))})` : ''}`);
   const firstReason = result.failed[0]?.reason;
