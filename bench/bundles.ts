@@ -82,6 +82,12 @@ export async function bundle(name: string, entry: string, outDir: string): Promi
   return { name, file, bytes: (await stat(file)).size, packages, projectFiles };
 }
 
+/** Project files that are never deployed: the local stack, the CLI, tests and the bench. */
+export const isLocalOnly = (path: string) => /^(local|lib\/cli|test|bench)\//.test(path);
+
+/** Packages only the local stack or development use: a bundle holding one loaded local-only code. */
+export const LOCAL_ONLY_PACKAGES = ['dynalite', 'fauxqs', 'tsx', 'esbuild', 'vitest'];
+
 /**
  * What a function's bundle holds beyond what it uses: clients of AWS services its role may not call, the
  * naive baseline's HTTP SDK, local-only or test code.
@@ -89,6 +95,6 @@ export async function bundle(name: string, entry: string, outDir: string): Promi
 export function unusedContent(bundled: Bundle, fn: DeployedFunction): string[] {
   const clients = awsClients(bundled).filter((pkg) => !fn.services.includes(serviceOfClient(pkg)));
   const foreign = Object.keys(bundled.packages).filter((pkg) => ['axios', 'hostinger-api-sdk', '@aws-sdk/lib-dynamodb'].includes(pkg));
-  const localOnly = bundled.projectFiles.filter((path) => /^(lib\/local|test|bench)\//.test(path));
+  const localOnly = bundled.projectFiles.filter(isLocalOnly);
   return [...clients, ...foreign, ...localOnly];
 }

@@ -3,13 +3,16 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
+import { createDynamoDbUnqueuedRequests } from '../ledger/dynamodb-unqueued-requests.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
 import { createSqsOrderQueue } from '../messaging/sqs-order-queue.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
-import type { IntakeConfig, ReaderConfig } from '../platform/config.ts';
-import { httpFunction } from '../platform/middy-stack.ts';
+import type { IntakeConfig, ReaderConfig, SweepConfig } from '../platform/config.ts';
+import { logger } from '../platform/logger.ts';
+import { httpFunction, lambdaFunction } from '../platform/middy-stack.ts';
 import type { IntakeDependencies } from './accept-order.ts';
 import { createOrderHandler, getOrderHandler } from './http-handlers.ts';
+import { sweepUnqueued, type SweepDependencies } from './sweep-unqueued.ts';
 
 /** Intake's real dependencies, from its configuration. */
 export function createIntakeDependencies(config: IntakeConfig): IntakeDependencies {
@@ -31,3 +34,24 @@ export const createReaderDependencies = (config: ReaderConfig): RequestLedger =>
 
 /** GET /orders/{requestId}: the request's current state from the ledger. */
 export const getOrderFunction = (ledger: RequestLedger) => httpFunction((event) => getOrderHandler(event, ledger));
+
+/** The sweep's real dependencies, from its configuration. */
+export function createSweepDependencies(config: SweepConfig): SweepDependencies {
+  const table = { client: new DynamoDBClient(awsClientOptions), tableName: config.tableName };
+  return {
+    unqueued: createDynamoDbUnqueuedRequests(table),
+    ledger: createDynamoDbRequestLedger(table),
+    enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
+    olderThanMs: config.olderThanMs,
+    limit: 500,
+    now: () => new Date(),
+  };
+}
+
+/** Scheduled: queues the order requests the intake recorded whose message is not known to be on the queue. */
+export const createSweepFunction = (deps: SweepDependencies) =>
+  lambdaFunction<unknown, { found: number; queued: number }>(async () => {
+    const swept = await sweepUnqueued(deps);
+    if (swept.found > 0) logger.info('swept unqueued order requests', swept);
+    return swept;
+  });
