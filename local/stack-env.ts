@@ -50,3 +50,12 @@ export function localStackOptionsFromEnv(env: Env): Omit<LocalStackOptions, 'log
     functionEnv: { POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
   };
 }
+
+/** What `npm start` prints as the pipeline works (LOCAL_EVENTS): every retry, reconciliation and deferral too, only outcomes, or nothing. */
+export type PrintedEvents = 'all' | 'outcomes' | 'none';
+
+export function printedEvents(env: Env): PrintedEvents {
+  const raw = env.LOCAL_EVENTS?.trim() || 'all';
+  if (raw !== 'all' && raw !== 'outcomes' && raw !== 'none') throw new Error(`LOCAL_EVENTS must be all, outcomes or none, got "${raw}"`);
+  return raw;
+}

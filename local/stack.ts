@@ -9,6 +9,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { WorkerDependencies } from '../lib/worker/process-batch.ts';
+import type { WorkerObserver } from '../lib/worker/worker-events.ts';
 import { compilePlans } from '../lib/scheduled/plan-files.ts';
 import type { BatchPlan } from '../lib/scheduled/plan-schema.ts';
 import { LEDGER_TABLE } from '../lib/ledger/dynamodb-table.ts';
@@ -38,6 +39,8 @@ export interface LocalStackOptions {
    * built from the same factories as functions/order-worker.ts, with the wrapped dependencies.
    */
   decorateWorker?: (deps: WorkerDependencies) => WorkerDependencies;
+  /** Told of the worker's retries, reconciliations and deferrals as they happen (npm start prints them). */
+  onWorkerEvent?: WorkerObserver;
   /** Share of successful invocations whose deletes are dropped, as if the worker died before Lambda deleted the messages. */
   dropDeleteRate?: number;
   /** How often the sweep of unqueued requests runs (its schedule in serverless.yml); default once a minute. */
@@ -278,7 +281,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     import('../functions/run-plan.ts'),
     import('../functions/sweep-unqueued.ts'),
   ]);
-  const workerHandler = options.decorateWorker ? await decoratedWorker(options.decorateWorker) : (await import('../functions/order-worker.ts')).handler;
+  const { decorateWorker, onWorkerEvent } = options;
+  const decorate = onWorkerEvent ? (deps: WorkerDependencies) => ({ ...(decorateWorker?.(deps) ?? deps), observe: onWorkerEvent }) : decorateWorker;
+  const workerHandler = decorate ? await decoratedWorker(decorate) : (await import('../functions/order-worker.ts')).handler;
 
   const api = await startHttpApi({
     port: options.apiPort,

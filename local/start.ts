@@ -3,7 +3,8 @@ import { formatPublished } from '../lib/cli/outcome-lines.ts';
 import { watchOutcomes } from './outcome-watcher.ts';
 import { listenErrorPort, settlePorts } from './ports.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
-import { localStackOptionsFromEnv, portRequests } from './stack-env.ts';
+import { localStackOptionsFromEnv, portRequests, printedEvents } from './stack-env.ts';
+import { formatWorkerEvent } from './worker-event-lines.ts';
 
 /** `npm start`: the whole pipeline on this machine until Ctrl-C. */
 
@@ -17,19 +18,25 @@ function refuse(message: string): never {
 async function settings() {
   try {
     const options = localStackOptionsFromEnv(process.env);
+    const printed = printedEvents(process.env);
     const { ports, notices } = await settlePorts(portRequests(process.env));
-    return { options: { ...options, ...ports }, notices };
+    return { options: { ...options, ...ports }, printed, notices };
   } catch (error) {
     // A bad setting, or a busy port the user chose: the message says what to change.
     return refuse(error instanceof Error ? error.message : String(error));
   }
 }
 
-const { options, notices } = await settings();
+const { options, printed, notices } = await settings();
 for (const notice of notices) console.log(notice);
 let stack: LocalStack;
 try {
-  stack = await startLocalStack({ ...options, log: (line) => console.error(line) });
+  stack = await startLocalStack({
+    ...options,
+    log: (line) => console.error(line),
+    // One line per retry, reconciliation and deferral: "make the sandbox fail, and watch the worker retry".
+    onWorkerEvent: printed === 'all' ? (event) => console.log(formatWorkerEvent(event)) : undefined,
+  });
 } catch (error) {
   // Taken between the check and the listen (a race with another process): still one clear line.
   const port = listenErrorPort(error);
@@ -37,7 +44,9 @@ try {
   const variable = Object.values(portRequests(process.env)).find((request) => request.port === port)?.variable ?? 'PORT or LOCAL_AWS_PORT';
   refuse(`port ${port} was taken while the stack started; set ${variable} to a free port, or to 0 for any free port`);
 }
-const watcher = await watchOutcomes(stack, 'hostinger-orders-outcomes-tap', (published) => console.log(`outcome ${formatPublished(published)}`));
+const watcher = await watchOutcomes(stack, 'hostinger-orders-outcomes-tap', (published) => {
+  if (printed !== 'none') console.log(`outcome ${formatPublished(published)}`);
+});
 const { resources, plans } = stack;
 // Tools (the CLI's dry run) find the parts whose ports were chosen at start here.
 await writeRunningStack(process.cwd(), { orderApiUrl: stack.apiUrl, awsEndpoint: resources.awsEndpoint, hostingerApiUrl: resources.hostingerApiUrl });

@@ -10,6 +10,9 @@ export interface OrderError {
   correlationId?: string;
 }
 
+/** What an error came from, in a word: the HTTP status or the network error code. */
+export const errorCause = (error: OrderError): string => String(error.httpStatus ?? error.code ?? 'unknown');
+
 /** An OrderError as published in outcomes. */
 export const orderErrorSchema = z.object({
   message: z.string(),

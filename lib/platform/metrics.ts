@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttemptResult } from '../hostinger/place-order.ts';
 import type { Outcome } from '../order/outcome.ts';
+import { errorCause } from '../order/order-error.ts';
 
 /**
  * CloudWatch metrics in embedded metric format (Powertools Metrics), namespace `HostingerOrders`
@@ -32,7 +33,7 @@ export interface OrderMetrics {
 /** What made an attempt worth another try: the HTTP status or the network error code. */
 export function retryCause(result: AttemptResult): string | undefined {
   if (result.kind !== 'retryable' && result.kind !== 'unauthorized' && result.kind !== 'ambiguous') return undefined;
-  return String(result.error.httpStatus ?? result.error.code ?? 'unknown');
+  return errorCause(result.error);
 }
 
 export const powertoolsOrderMetrics: OrderMetrics = {

@@ -17,6 +17,7 @@ import type { AttemptWindow } from '../reconciliation/verdict.ts';
 import type { Reconcile } from '../reconciliation/reconciler.ts';
 import { requestHash } from '../order/request-identity.ts';
 import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
+import type { WorkerObserver } from './worker-events.ts';
 import { submitOrder, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
 
 export interface WorkerDependencies {
@@ -33,6 +34,8 @@ export interface WorkerDependencies {
   /** Catalog and payment-method checks before the first attempt; absent when switched off. */
   catalogGuard?: CatalogGuard;
   now: () => Date;
+  /** Told of each retry, reconciliation and deferral as it happens (the local stack prints them). */
+  observe?: WorkerObserver;
 }
 
 /** Logs and measures each Hostinger attempt of one request, with its request id and attempt number. */
@@ -187,6 +190,10 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
         {
           startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
           reconcile: (window) => deps.reconcile(requestId, order, window, deadline),
+          progress: (event) => {
+            if (event.kind === 'retry') logger.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
+            deps.observe?.({ ...event, requestId });
+          },
         },
       );
   if (result.status === 'deferred') {
@@ -203,6 +210,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     });
     const reason = result.reason ?? result.error.message;
     logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason });
+    deps.observe?.({ kind: 'deferred', requestId, attempt: result.attempts, reason });
     return { kind: 'retry', reason, requestId };
   }
   const completedAt = now();

@@ -1,6 +1,6 @@
 import type { OrderRequest } from '../order/order-request.ts';
 import type { OrderResource } from '../hostinger/order-resource.ts';
-import type { OrderError } from '../order/order-error.ts';
+import { errorCause, type OrderError } from '../order/order-error.ts';
 import type { PlaceOrder } from '../hostinger/place-order.ts';
 import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from '../retry/retry-policy.ts';
@@ -42,7 +42,17 @@ export interface SubmitHooks {
   startAttempt: (attemptsAnswered: number, lastError: OrderError | undefined) => Promise<void>;
   /** Looks for an order an unknown attempt may have created. */
   reconcile: (window: AttemptWindow) => Promise<ReconcileVerdict>;
+  /** Told what happens between attempts, as it happens: for logs and for watching a request work. */
+  progress?: (event: SubmitProgress) => void;
 }
+
+/**
+ * Between attempts: an attempt about to be retried (its number, the previous one's cause, the wait before it),
+ * or an unknown attempt checked against the account.
+ */
+export type SubmitProgress =
+  | { kind: 'retry'; attempt: number; cause: string; delayMs: number }
+  | { kind: 'reconciled'; attempt: number; verdict: ReconcileVerdict };
 
 export interface SubmitState {
   /** Attempts answered in earlier deliveries: the attempt budget holds across redeliveries. */
@@ -68,6 +78,7 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
   for (;;) {
     if (unresolved) {
       const verdict = await hooks.reconcile(unresolved);
+      hooks.progress?.({ kind: 'reconciled', attempt: attempts, verdict });
       // The reason goes to the log, not into the stored error, which a later delivery would extend again.
       if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason };
       if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
@@ -97,6 +108,7 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
     if (!attemptFits(deadline, delayMs, deps.timeoutMs, deps.reserveMs)) {
       return { status: 'deferred', attempts, error: lastError ?? { message: 'not enough time left in this invocation to start an attempt' } };
     }
+    if (lastError) hooks.progress?.({ kind: 'retry', attempt: attempts + 1, cause: errorCause(lastError), delayMs });
     if (delayMs > 0) {
       await deps.sleep(delayMs);
       // The claim's mark is stale after a wait: reconciliation must know when the attempt really started.

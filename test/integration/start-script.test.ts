@@ -131,6 +131,48 @@ describe('npm start with its ports taken', () => {
   });
 });
 
+describe('npm start, watching the worker retry', () => {
+  const fast = { PORT: '0', LOCAL_AWS_PORT: '0', HOSTINGER_RETRY_BASE_MS: '50', RECONCILE_SETTLE_MS: '100', SANDBOX_LATENCY_MS: '10' };
+
+  /** Makes the sandbox answer the next two orders with a 500, as the README says, then places one order. */
+  async function failTwiceAndOrder(run: Run): Promise<string> {
+    const [, apiUrl] = await waitFor(run, /^Order API: (http:\/\/127\.0\.0\.1:\d+)$/m);
+    const [, sandbox] = run.output().match(/^Hostinger sandbox: (http:\/\/127\.0\.0\.1:\d+) /m) ?? [];
+    const faults = await fetch(`${sandbox}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ fault: 'error500', times: 2 }) });
+    expect(faults.status).toBeLessThan(300);
+    const answer = await fetch(`${apiUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m' }] }),
+    });
+    const { requestId } = (await answer.json()) as { requestId: string };
+    await waitFor(run, new RegExp(`^outcome order\\.succeeded +request=${requestId} attempts=3 `, 'm'));
+    return requestId;
+  }
+
+  it('prints one line per check of the account and per retry, with the attempt, cause and delay, before the outcome', async () => {
+    const run = start(fast);
+    const requestId = await failTwiceAndOrder(run);
+    const lines = run.output().split('\n').filter((line) => line.includes(`request=${requestId} `));
+    expect(lines.map((line) => line.replace(/delay=\d+ms/, 'delay=<n>ms').replace(/ order=.*/, ''))).toEqual([
+      `reconcile request=${requestId} attempt=1 result=absent`,
+      `retry     request=${requestId} attempt=2 cause=500 delay=<n>ms`,
+      `reconcile request=${requestId} attempt=2 result=absent`,
+      `retry     request=${requestId} attempt=3 cause=500 delay=<n>ms`,
+      `outcome order.succeeded request=${requestId} attempts=3`,
+    ]);
+    expect(await run.stop()).toBe(0);
+  });
+
+  it('prints only outcomes with LOCAL_EVENTS=outcomes', async () => {
+    const run = start({ ...fast, LOCAL_EVENTS: 'outcomes' });
+    const requestId = await failTwiceAndOrder(run);
+    expect(run.output()).not.toMatch(/^(retry|reconcile|deferred) /m);
+    expect(run.output()).toMatch(new RegExp(`^outcome order\\.succeeded +request=${requestId} `, 'm'));
+    expect(await run.stop()).toBe(0);
+  });
+});
+
 describe('npm run demo', () => {
   it('prints every outcome and exits 0, without Powertools\' "No application metrics to publish" in the middle', async () => {
     const run = runScript('demo.ts', {});

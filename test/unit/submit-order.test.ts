@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { ReconcileVerdict } from '../../lib/reconciliation/verdict.ts';
-import { submitOrder, type SubmitDependencies, type SubmitState } from '../../lib/worker/submit-order.ts';
+import { submitOrder, type SubmitDependencies, type SubmitProgress, type SubmitState } from '../../lib/worker/submit-order.ts';
 
 const order = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] };
 const completed = { id: 1, status: 'completed' as const };
@@ -29,8 +29,9 @@ function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[
     now: () => 1_000,
     ...options.deps,
   };
-  const run = (state: SubmitState = { attemptsSoFar: 0 }, deadline = plenty) => submitOrder(order, state, deadline, deps, { startAttempt, reconcile });
-  return { run, placeOrder, token, sleep, reconcile, startAttempt };
+  const progress = vi.fn((_event: SubmitProgress) => undefined);
+  const run = (state: SubmitState = { attemptsSoFar: 0 }, deadline = plenty) => submitOrder(order, state, deadline, deps, { startAttempt, reconcile, progress });
+  return { run, placeOrder, token, sleep, reconcile, startAttempt, progress };
 }
 
 describe('submitOrder: retries', () => {
@@ -45,6 +46,25 @@ describe('submitOrder: retries', () => {
       [1, { httpStatus: 500, message: 'boom' }],
       [2, { httpStatus: 500, message: 'boom' }],
     ]);
+  });
+
+  it('tells each check and each retry as it happens: the attempt, the cause and the wait', async () => {
+    const { run, progress } = setup([error500, { kind: 'unauthorized', error: { httpStatus: 401, message: 'Unauthenticated' } }]);
+    await run();
+    expect(progress.mock.calls.map(([event]) => event)).toEqual([
+      { kind: 'reconciled', attempt: 1, verdict: { result: 'absent' } },
+      { kind: 'retry', attempt: 2, cause: '500', delayMs: 50 },
+      { kind: 'retry', attempt: 3, cause: '401', delayMs: 0 },
+    ]);
+  });
+
+  it('tells no retry when none follows: the budget is spent, or the answer was final', async () => {
+    const spent = setup([error500], { deps: { policy: { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 1000 } } });
+    await spent.run();
+    expect(spent.progress.mock.calls.map(([event]) => event.kind)).toEqual(['reconciled']);
+    const final = setup([{ kind: 'rejected', error: { httpStatus: 422, message: 'bad' } }]);
+    await final.run();
+    expect(final.progress).not.toHaveBeenCalled();
   });
 
   it('gives up after maxAttempts with the last error', async () => {
