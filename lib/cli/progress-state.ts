@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlannedOrder } from './file-batch.ts';
 import { UserError, type Env } from './context.ts';
@@ -103,6 +103,54 @@ export function newBatchState(batch: string, file: string, hash: string, planned
 /** Every request id of a batch: the file's orders as last read, and any sent before they left the file. */
 export function requestIdsOf(state: BatchState): string[] {
   return [...new Set([...Object.keys(state.requests), ...state.sent])];
+}
+
+/**
+ * A batch's members as its progress file grows: `follow` started before `submit` (or between two runs)
+ * knows each order as soon as submit records it, which it does before sending it.
+ */
+export class BatchMembers {
+  private ids = new Set<string>();
+  private order: string[] = [];
+  /** Identifies the version of the file last read (it is replaced whole, by rename). */
+  private version = '';
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly batch: string,
+  ) {}
+
+  /** Reads the progress file again if it changed since the last read. */
+  refresh(): void {
+    let version: string;
+    try {
+      const stat = statSync(batchStatePath(this.stateDir, this.batch));
+      version = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return; // Not written yet.
+    }
+    if (version === this.version) return;
+    const state = readBatchState(this.stateDir, this.batch);
+    if (!state) return;
+    this.order = requestIdsOf(state);
+    this.ids = new Set(this.order);
+    this.version = version;
+  }
+
+  /** Whether a request belongs to the batch, reading the file again when it is not (yet) known. */
+  has(requestId: string): boolean {
+    if (!this.ids.has(requestId)) this.refresh();
+    return this.ids.has(requestId);
+  }
+
+  /** The members known now, the file's orders in line order first. */
+  all(): string[] {
+    return [...this.order];
+  }
+
+  get recorded(): boolean {
+    return this.version !== '';
+  }
 }
 
 /** What a (re-)run sends: the orders not confirmed earlier, whatever line they are on now. */

@@ -65,7 +65,10 @@ const FOLLOW = `hostinger-orders follow [options]
   --type <type>               only this type (repeatable): order.succeeded, order.pending,
                               order.rejected, order.failed, order.unknown, and the scheduled runs'
                               batch.enqueued, batch.completed
-  --batch <name>              only the requests of this batch (a submitted file's)
+  --batch <name>              only the requests of this batch (a submitted file's), as its progress file
+                              records them (follow may start before submit); first prints the outcomes
+                              its requests already have in the ledger
+  --table <name>              deployed: the ledger table for those outcomes (or ORDERS_TABLE)
   --target local|aws          the local stack (default), or the deployed topic
   --topic-arn <arn>           the deployed outcomes topic (implies --target aws; or OUTCOMES_TOPIC_ARN)`;
 

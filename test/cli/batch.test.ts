@@ -6,6 +6,7 @@ import { assignRequestIds, batchNameProblem, formatRanges, formatRangesBrief, ne
 import { UserError } from '../../lib/cli/context.ts';
 import type { FileOrder } from '../../lib/cli/order-lines.ts';
 import {
+  BatchMembers,
   ProgressRecorder,
   batchStatePath,
   batchesOfFile,
@@ -156,6 +157,27 @@ describe('resume', () => {
     expect(() => readBatchState(dir, 'b-1')).toThrow(/damaged.*move it away/);
     writeFileSync(batchStatePath(dir, 'b-1'), JSON.stringify({ version: 1, batch: 'b-1', lines: '2', sent: '2' }));
     expect(() => readBatchState(dir, 'b-1')).toThrow(/earlier version of the CLI, which named orders by line number/);
+  });
+});
+
+describe('batch members', () => {
+  it('grow as the progress file does: a member written after the first read is known at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-members-'));
+    const members = new BatchMembers(dir, 'b-1');
+    members.refresh();
+    expect(members.recorded).toBe(false);
+    expect(members.has('own-id')).toBe(false);
+
+    const first = planned([order(2)]);
+    writeBatchState(dir, newBatchState('b-1', '/f.csv', 'h', first, new Date(0)));
+    expect(members.has(first[0]?.requestId as string)).toBe(true);
+    expect(members.recorded).toBe(true);
+
+    const second = planned([order(2), order(3, 'own-id')]);
+    writeBatchState(dir, { ...newBatchState('b-1', '/f.csv', 'h2', second.slice(1), new Date(0)), sent: [first[0]?.requestId as string] });
+    expect(members.has('own-id')).toBe(true);
+    expect(members.all()).toEqual(['own-id', first[0]?.requestId]);
+    expect(members.has('b-1:other')).toBe(false);
   });
 });
 

@@ -237,6 +237,54 @@ describe('follow', () => {
   });
 });
 
+describe('follow --batch', () => {
+  it('started before submit, follows the batch by its recorded members as they are sent: lines with their own requestId too', async () => {
+    const controller = new AbortController();
+    const following = cli(['follow', '--batch', 'follow-early'], { cwd: dir, local, signal: controller.signal });
+    await waitUntil(() => (following.stderr.text.includes('following') ? true : undefined), 10_000, 'the subscription');
+    expect(following.stderr.text).toContain('batch follow-early has no progress file');
+
+    writeFileSync(
+      join(dir, 'early.jsonl'),
+      [{ items: [{ item_id: DOMAIN }], coupons: ['CLI-EARLY'] }, { requestId: 'follow-early-own', items: [{ item_id: DOMAIN }], coupons: ['CLI-EARLY'] }].map((o) => JSON.stringify(o)).join('\n'),
+    );
+    expect((await cli(['submit', 'early.jsonl', '--batch', 'follow-early'], { cwd: dir, local })).code).toBe(0);
+    const derived = requestIdOnLine('follow-early', 1);
+    await waitUntil(() => (following.stdout.text.includes('follow-early-own') && following.stdout.text.includes(derived) ? true : undefined), 15_000, 'both outcomes printed');
+    // An outcome of another request is not the batch's.
+    const other = await t.postOrder({ items: [{ item_id: DOMAIN }], coupons: ['CLI-EARLY-OTHER'] });
+    await t.waitForOutcome(String(other.json.requestId));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    controller.abort();
+    const printed = (await following).stdout.trimEnd().split('\n');
+    expect(printed).toHaveLength(2);
+    expect(printed.some((line) => line.includes(`request=${derived} `))).toBe(true);
+    expect(printed.some((line) => line.includes('request=follow-early-own '))).toBe(true);
+  });
+
+  it('run after submit, first shows the outcomes already out, then follows', async () => {
+    writeFileSync(join(dir, 'late.jsonl'), [{ items: [{ item_id: DOMAIN }], coupons: ['CLI-LATE'] }, { requestId: 'follow-late-own', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] }].map((o) => JSON.stringify(o)).join('\n'));
+    const submitted = await cli(['submit', 'late.jsonl', '--batch', 'follow-late'], { cwd: dir, local });
+    expect(submitted.code).toBe(0);
+    expect(submitted.stdout).toContain('npx hostinger-orders follow --batch follow-late');
+    await t.waitForOutcome('follow-late-own');
+    await t.waitForOutcome(requestIdOnLine('follow-late', 1));
+
+    const controller = new AbortController();
+    const following = cli(['follow', '--batch', 'follow-late'], { cwd: dir, local, signal: controller.signal });
+    await waitUntil(() => (following.stderr.text.includes('following') ? true : undefined), 10_000, 'the subscription');
+    expect(following.stderr.text).toContain('batch follow-late: 2 of 2 requests already have outcomes:');
+    expect(following.stdout.text).toMatch(new RegExp(`^order\\.succeeded +request=${requestIdOnLine('follow-late', 1)} .*\norder\\.rejected +request=follow-late-own .*1327365`));
+    controller.abort();
+    expect((await following).code).toBe(0);
+
+    const rejectedOnly = cli(['follow', '--batch', 'follow-late', '--type', 'order.rejected'], { cwd: dir, local, signal: AbortSignal.timeout(3000) });
+    await waitUntil(() => (rejectedOnly.stderr.text.includes('following') ? true : undefined), 10_000, 'the subscription');
+    expect(rejectedOnly.stdout.text).toMatch(/^order\.rejected +request=follow-late-own [^\n]*\n$/);
+    await rejectedOnly;
+  });
+});
+
 describe('redrive', () => {
   it('moves a dead-lettered order back to the queue, where it is bought', async () => {
     await t.stack.clients.sqs.send(

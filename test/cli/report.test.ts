@@ -164,10 +164,31 @@ describe('follow', () => {
     const parsed = readPublished(JSON.stringify(outcome));
     const parsedEvent = readPublished(JSON.stringify(event));
     if (!parsed || !parsedEvent) throw new Error('unreadable');
-    expect(publishedFilter(undefined, undefined)(parsedEvent)).toBe(true);
-    expect(publishedFilter('b-1', undefined)(parsed)).toBe(true);
-    expect(publishedFilter('b-1', undefined)(parsedEvent)).toBe(false);
-    expect(publishedFilter('b-2', undefined)(parsed)).toBe(false);
-    expect(publishedFilter('b-1', new Set(['own-id']))(parsed)).toBe(false);
+    expect(publishedFilter(undefined)(parsedEvent)).toBe(true);
+    expect(publishedFilter(undefined)(parsed)).toBe(true);
+    // A batch keeps its members, as its progress file records them; never by an id prefix.
+    const members = (ids: string[]) => ({ has: (id: string) => ids.includes(id) });
+    expect(publishedFilter(members(['b-1:7']))(parsed)).toBe(true);
+    expect(publishedFilter(members(['b-1:7']))(parsedEvent)).toBe(false);
+    expect(publishedFilter(members(['b-1:8', 'own-id']))(parsed)).toBe(false);
+  });
+
+  it('shows the outcomes a batch already has, in the batch\'s order and of the chosen types', async () => {
+    const { outcomesAlreadyOut } = await import('../../lib/cli/commands/follow.ts');
+    const outcome = (requestId: string, type: 'order.succeeded' | 'order.failed') => ({ outcomeId: `o-${requestId}`, requestId, type });
+    const records = new Map([
+      ['b', { status: 'succeeded', outcome: outcome('b', 'order.succeeded') }],
+      ['a', { status: 'failed', outcome: outcome('a', 'order.failed') }],
+      ['c', { status: 'submitting' }],
+    ]);
+    const asked: string[][] = [];
+    const read = async (ids: string[]) => {
+      asked.push(ids);
+      return records as never;
+    };
+    expect((await outcomesAlreadyOut(read, ['a', 'b', 'c', 'd'], [])).map((o) => o.requestId)).toEqual(['a', 'b']);
+    expect((await outcomesAlreadyOut(read, ['a', 'b', 'c'], ['order.succeeded'])).map((o) => o.requestId)).toEqual(['b']);
+    expect(await outcomesAlreadyOut(read, [], [])).toEqual([]);
+    expect(asked).toEqual([['a', 'b', 'c', 'd'], ['a', 'b', 'c']]);
   });
 });

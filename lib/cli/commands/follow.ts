@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { batchCompletedSchema, batchEnqueuedSchema } from '../../scheduled/run-events.ts';
-import { OUTCOME_STATUSES, outcomeSchema } from '../../order/outcome.ts';
+import { OUTCOME_STATUSES, outcomeSchema, type Outcome } from '../../order/outcome.ts';
+import type { LedgerRecord } from '../../ledger/request-ledger.ts';
 import type { Publishable } from '../../messaging/outcome-publisher.ts';
 import { parseCommandArgs } from '../args.ts';
 import { batchNameProblem } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
-import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
+import { BatchMembers, stateDirectory } from '../progress-state.ts';
+import { getLedgerRecords } from '../ledger-records.ts';
 import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
 
 export const FOLLOW_OPTIONS = {
@@ -15,6 +17,7 @@ export const FOLLOW_OPTIONS = {
   batch: { type: 'string' },
   target: { type: 'string' },
   'topic-arn': { type: 'string' },
+  table: { type: 'string' },
   'state-dir': { type: 'string' },
 } as const;
 
@@ -38,11 +41,29 @@ export function readPublished(body: string | undefined): Publishable | undefined
 
 /**
  * Which documents a follow prints: the types go to the subscription's filter policy; `--batch` (a file's
- * batch, whose request ids are known) is matched here and leaves out scheduled runs' events.
+ * batch, whose members its progress file records as they are sent) is matched here and leaves out
+ * scheduled runs' events.
  */
-export function publishedFilter(batch: string | undefined, batchIds: Set<string> | undefined): (document: Publishable) => boolean {
-  if (batch === undefined) return () => true;
-  return (document) => 'requestId' in document && (batchIds?.has(document.requestId) ?? document.requestId.startsWith(`${batch}:`));
+export function publishedFilter(members: Pick<BatchMembers, 'has'> | undefined): (document: Publishable) => boolean {
+  if (members === undefined) return () => true;
+  return (document) => 'requestId' in document && members.has(document.requestId);
+}
+
+/**
+ * The outcomes a batch's requests already have in the ledger, in the batch's order and of the chosen types:
+ * `follow` run after `submit` shows what already happened before what happens next.
+ */
+export async function outcomesAlreadyOut(
+  read: (requestIds: string[]) => Promise<Map<string, LedgerRecord>>,
+  requestIds: string[],
+  types: string[],
+): Promise<Outcome[]> {
+  if (requestIds.length === 0) return [];
+  const records = await read(requestIds);
+  return requestIds.flatMap((id) => {
+    const outcome = records.get(id)?.outcome;
+    return outcome && (types.length === 0 || types.includes(outcome.type)) ? [outcome] : [];
+  });
 }
 
 /** Lets SNS deliver to the temporary queue (AWS requires it; the local services ignore it). */
@@ -76,8 +97,11 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
     topicArn = arn;
     warnAboutEndpointOverride(ctx);
   }
-  const batchState = values.batch !== undefined ? readBatchState(stateDirectory(ctx.cwd, ctx.env, values['state-dir']), values.batch) : undefined;
-  const matches = publishedFilter(values.batch, batchState ? new Set(requestIdsOf(batchState)) : undefined);
+  const stateDir = stateDirectory(ctx.cwd, ctx.env, values['state-dir']);
+  const members = values.batch !== undefined ? new BatchMembers(stateDir, values.batch) : undefined;
+  members?.refresh();
+  const matches = publishedFilter(members);
+  const tableName = target.kind === 'local' ? target.local.tableName : (values.table ?? ctx.env.ORDERS_TABLE);
 
   const [sqsModule, snsModule, { formatPublished }] = await Promise.all([import('@aws-sdk/client-sqs'), import('@aws-sdk/client-sns'), import('../outcome-lines.ts')]);
   const settings = target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, topicArn);
@@ -108,9 +132,31 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
       throw new UserError(`could not subscribe to ${topicArn}: ${errorMessage(error)}${hint}`);
     }
     const what = [types.length > 0 ? types.join(', ') : values.batch !== undefined ? 'the outcomes' : 'all outcomes and batch events', values.batch !== undefined ? `of batch ${values.batch}` : ''].filter(Boolean).join(' ');
+    const seen = new Set<string>();
+    // Subscribed first, then the ledger read: an outcome published in between is in both, and printed once.
+    if (members && values.batch !== undefined) {
+      if (!members.recorded) writeLine(ctx.stderr, `batch ${values.batch} has no progress file in ${stateDir} yet: its orders are followed as submit records them`);
+      else if (tableName === undefined) writeLine(ctx.stderr, 'outcomes already out are not shown: pass --table <ledger table> or set ORDERS_TABLE');
+      else {
+        const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+        const dynamo = new DynamoDBClient(target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env));
+        try {
+          const requestIds = members.all();
+          const already = await outcomesAlreadyOut((ids) => getLedgerRecords(dynamo, tableName, ids), requestIds, types);
+          writeLine(ctx.stderr, `batch ${values.batch}: ${already.length} of ${requestIds.length} request${requestIds.length === 1 ? '' : 's'} already ${already.length === 1 ? 'has an outcome' : 'have outcomes'}${types.length > 0 ? ` of the chosen types` : ''}${already.length > 0 ? ':' : ''}`);
+          for (const outcome of already) {
+            seen.add(outcome.outcomeId);
+            writeLine(ctx.stdout, formatPublished(outcome));
+          }
+        } catch (error) {
+          throw new UserError(`could not read the ledger table ${tableName}: ${errorMessage(error)}`);
+        } finally {
+          dynamo.destroy();
+        }
+      }
+    }
     writeLine(ctx.stderr, `following ${what} on ${topicArn} (Ctrl-C to stop)`);
 
-    const seen = new Set<string>();
     while (!ctx.signal.aborted) {
       let messages: Message[];
       try {
