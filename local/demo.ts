@@ -35,7 +35,7 @@ try {
   let batchSummary: BatchCompleted | undefined;
   const watcher = await watchOutcomes(stack, 'demo-outcomes', (published) => {
     if (published.type === 'batch.completed') batchSummary = published;
-    else if ('requestId' in published) outcomes.set(published.requestId, published);
+    else if ('requestId' in published && published.type !== 'order.awaiting_approval') outcomes.set(published.requestId, published);
   });
 
   console.log(`Order API: ${stack.apiUrl}\n`);

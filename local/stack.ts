@@ -13,6 +13,7 @@ import type { WorkerObserver } from '../lib/worker/worker-events.ts';
 import { compilePlans } from '../lib/scheduled/plan-files.ts';
 import type { BatchPlan } from '../lib/scheduled/plan-schema.ts';
 import { LEDGER_TABLE } from '../lib/ledger/dynamodb-table.ts';
+import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
 import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
@@ -110,6 +111,8 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
         { AttributeName: 'unsettledSince', AttributeType: 'N' },
         { AttributeName: 'unqueued', AttributeType: 'S' },
         { AttributeName: 'unqueuedSince', AttributeType: 'N' },
+        { AttributeName: APPROVAL_INDEX.partitionKey, AttributeType: 'S' },
+        { AttributeName: APPROVAL_INDEX.sortKey, AttributeType: 'N' },
       ],
       KeySchema: [{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -131,6 +134,14 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
           KeySchema: [
             { AttributeName: 'unqueued', KeyType: 'HASH' },
             { AttributeName: 'unqueuedSince', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: APPROVAL_INDEX.name,
+          KeySchema: [
+            { AttributeName: APPROVAL_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: APPROVAL_INDEX.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },

@@ -1,3 +1,4 @@
+import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -150,6 +151,13 @@ describe('the packaged CloudFormation template', () => {
         KeySchema: [
           { AttributeName: 'unqueued', KeyType: 'HASH' },
           { AttributeName: 'unqueuedSince', KeyType: 'RANGE' },
+        ],
+      }),
+      expect.objectContaining({
+        IndexName: APPROVAL_INDEX.name,
+        KeySchema: [
+          { AttributeName: APPROVAL_INDEX.partitionKey, KeyType: 'HASH' },
+          { AttributeName: APPROVAL_INDEX.sortKey, KeyType: 'RANGE' },
         ],
       }),
     ]);

@@ -14,6 +14,10 @@ export function formatPublished(document: Publishable): string {
       const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ') || 'nothing bought';
       return `${document.type.padEnd(15)} run=${document.run} ${counts} total ${totals}`;
     }
+    case 'order.awaiting_approval': {
+      const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ');
+      return `${document.type.padEnd(15)} request=${document.requestId} total ${totals} until ${document.expiresAt}: ${document.reasons.join('; ')}`;
+    }
     default:
       return formatOutcome(document);
   }

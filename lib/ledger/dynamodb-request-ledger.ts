@@ -80,6 +80,7 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         source: request.source,
         order: request.order,
         requestHash: request.requestHash,
+        ...(request.owner ? { owner: request.owner } : {}),
         attempts: 0,
         createToken: request.createToken,
         createdAt: now,

@@ -1,9 +1,10 @@
 import type { OrderRequest } from '../order/order-request.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { Outcome } from '../order/outcome.ts';
+import type { ApprovalDecision, ApprovalHold } from '../order/approval.ts';
 
-/** Where a request stands. `queued` and `submitting` are in flight; the rest are terminal. */
-export type RequestStatus = 'queued' | 'submitting' | Outcome['status'];
+/** Where a request stands. `queued`, `submitting` and `awaiting_approval` are in flight; the rest are terminal. */
+export type RequestStatus = 'queued' | 'submitting' | 'awaiting_approval' | Outcome['status'];
 export type RequestSource = 'http' | 'queue';
 
 /**
@@ -46,6 +47,12 @@ export interface LedgerRecord {
   enqueuedAt?: string;
   /** The claim that last released or completed the request: a retried release or completion recognises itself by it. */
   settledBy?: string;
+  /** The caller who made the request (IAM principal ARN or JWT subject); absent for queue producers. */
+  owner?: string;
+  /** While it waits for approval (see ApprovalLedger). */
+  approvalHold?: ApprovalHold;
+  /** The approval decision, once made. */
+  approval?: ApprovalDecision;
   createdAt: string;
   updatedAt: string;
 }
@@ -55,6 +62,8 @@ export interface NewRequest {
   source: RequestSource;
   order: OrderRequest;
   requestHash: string;
+  /** The caller making the request, when known (HTTP intake). */
+  owner?: string;
   now: Date;
 }
 

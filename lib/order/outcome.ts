@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { orderResourceSchema } from '../hostinger/order-resource.ts';
 import { orderErrorSchema } from './order-error.ts';
+import { approvalDecisionSchema } from './approval.ts';
 
 /** The published outcome document: the contract with subscribers, versioned. */
 export const OUTCOME_VERSION = 1;
@@ -26,6 +27,10 @@ export const outcomeSchema = z.object({
   order: z.nullable(orderResourceSchema),
   error: z.nullable(orderErrorSchema),
   reconciliation: z.optional(reconciliationSchema),
+  /** The order's total per currency at catalog prices (cents), when a spending policy priced it. */
+  totals: z.optional(z.record(z.string(), z.int())),
+  /** Present when the order waited for approval: the decision, who made it and when. */
+  approval: z.optional(approvalDecisionSchema),
   requestedAt: z.string(),
   completedAt: z.string(),
 });
@@ -41,6 +46,8 @@ export function buildOutcome(fields: {
   order?: Outcome['order'];
   error?: Outcome['error'];
   reconciliation?: Outcome['reconciliation'];
+  totals?: Outcome['totals'];
+  approval?: Outcome['approval'];
   requestedAt: string;
   completedAt: string;
 }): Outcome {
@@ -54,6 +61,8 @@ export function buildOutcome(fields: {
     order: fields.order ?? null,
     error: fields.error ?? null,
     ...(fields.reconciliation ? { reconciliation: fields.reconciliation } : {}),
+    ...(fields.totals ? { totals: fields.totals } : {}),
+    ...(fields.approval ? { approval: fields.approval } : {}),
     requestedAt: fields.requestedAt,
     completedAt: fields.completedAt,
   };

@@ -1,5 +1,7 @@
 import type { ReconcilerSettings } from '../reconciliation/reconciler.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
+import type { SpendingPolicy } from '../policy/spending-policy.ts';
+import { loadSpendingPolicy } from './policy-file.ts';
 
 /** Configuration comes from environment variables; a missing or malformed one fails the cold start loudly. */
 type Env = Record<string, string | undefined>;
@@ -37,6 +39,8 @@ export interface WorkerConfig extends HostingerAccessConfig {
   /** How long the catalog and payment methods are cached (catalog checks, reconciliation). */
   catalogCacheMs: number;
   maxFleetPauseMs: number;
+  /** The spending policy (SPENDING_POLICY_FILE, or the packaged spending-policy.json). */
+  spendingPolicy: SpendingPolicy;
 }
 
 function flag(env: Env, name: string): boolean {
@@ -69,6 +73,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       settleMs: positiveInt(env, 'RECONCILE_SETTLE_MS', 1_000),
     },
     catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
+    spendingPolicy: loadSpendingPolicy(env),
   };
 }
 

@@ -19,6 +19,9 @@ import { requestHash } from '../order/request-identity.ts';
 import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
 import type { WorkerObserver } from './worker-events.ts';
 import { submitOrder, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
+import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
+import { awaitingApproval, type AwaitingApproval } from '../order/approval.ts';
+import { ORDER_KIND, type SpendDecision, type SpendGuard } from './spend-guard.ts';
 
 export interface WorkerDependencies {
   /** Requests, and the progress of the scheduled runs they belong to. */
@@ -33,6 +36,10 @@ export interface WorkerDependencies {
   metrics: OrderMetrics;
   /** Catalog and payment-method checks before the first attempt; absent when switched off. */
   catalogGuard?: CatalogGuard;
+  /** The spending policy: limits, approvals and budget reservations before a first attempt; absent when switched off. */
+  spendGuard?: SpendGuard;
+  /** Where orders wait for approval (with spendGuard). */
+  approvals?: ApprovalLedger;
   now: () => Date;
   /** Told of each retry, reconciliation and deferral as it happens (the local stack prints them). */
   observe?: WorkerObserver;
@@ -64,7 +71,12 @@ function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBef
  * A message is either done (its outcome to publish; `fresh` when this delivery decided it, not a repeat)
  * or goes back to the queue for a later delivery.
  */
-type MessageResult = { kind: 'done'; outcome: Outcome; fresh: boolean; batchRun?: BatchRunRef } | { kind: 'retry'; reason: string; requestId?: string };
+type MessageResult =
+  | { kind: 'done'; outcome: Outcome | AwaitingApproval; fresh: boolean; batchRun?: BatchRunRef }
+  | { kind: 'retry'; reason: string; requestId?: string };
+
+/** An outcome, not the interim order.awaiting_approval. */
+const isFinal = (document: Outcome | AwaitingApproval): document is Outcome => document.type !== 'order.awaiting_approval';
 
 /** The window of an attempt a previous delivery left unsettled. */
 function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
@@ -105,9 +117,18 @@ async function rejectMessage(record: SQSRecord, requestId: string, error: OrderE
   return { kind: 'done', outcome: ownRecorded.recorded ? own : (ownRecorded.existing ?? own), fresh: ownRecorded.recorded };
 }
 
-function outcomeOf(requestId: string, requestedAt: string, result: Exclude<SubmissionResult, { status: 'deferred' }>, completedAt: Date): Outcome {
+function outcomeOf(
+  requestId: string,
+  requestedAt: string,
+  result: Exclude<SubmissionResult, { status: 'deferred' }>,
+  completedAt: Date,
+  totals?: Outcome['totals'],
+  approval?: Outcome['approval'],
+): Outcome {
   const { reconciled } = result;
   return buildOutcome({
+    totals,
+    approval,
     requestId,
     status: result.status,
     attempts: result.attempts,
@@ -136,6 +157,8 @@ function unclaimed(
       // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
       return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, fresh: false, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
     case 'busy':
+      // Waiting for a decision: the event is published again, and the message is done; a decision queues it anew.
+      if (claim.existing.status === 'awaiting_approval' && claim.existing.approvalHold) return { kind: 'done', outcome: claim.existing.approvalHold.event, fresh: false };
       return { kind: 'retry', reason: 'another worker holds this request', requestId };
     case 'conflict':
       return rejectMessage(record, requestId, { message: `request id ${requestId} is already used by a different order` }, deps);
@@ -178,11 +201,23 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
 
   const { record: claimed } = claim;
   const earlier = claimed.inFlight && claimed.inFlight.claimToken !== claimToken ? claimed.inFlight : undefined;
+  const catalogRefusal = refused && claimed.attempts === 0 && !earlier;
+  // The spending policy, before the first attempt only (never halfway): limits, approval, budget reservation.
+  const spend: SpendDecision | undefined =
+    !catalogRefusal && claimed.attempts === 0 && deps.spendGuard
+      ? await deps.spendGuard.beforeFirstAttempt({ requestId, kind: ORDER_KIND, order, approval: claimed.approval, resumed: earlier !== undefined, now: now() })
+      : undefined;
+  if (spend?.kind === 'retry') {
+    await ledger.release(requestId, claimToken, { attempts: claimed.attempts, lastError: { message: spend.reason }, unresolved: earlier, now: now() });
+    return { kind: 'retry', reason: spend.reason, requestId };
+  }
+  if (spend?.kind === 'approval') return parkForApproval(requestId, claimToken, claimed.createdAt, claimed.owner, spend, batchRun, deps);
   // Refused only before anything was tried: a request already under way is never refused halfway.
-  const result: SubmissionResult =
-    refused && claimed.attempts === 0 && !earlier
+  const result: SubmissionResult = catalogRefusal
     ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
-    : await submitOrder(
+    : spend?.kind === 'rejected'
+      ? { status: 'rejected', attempts: 0, error: spend.error }
+      : await submitOrder(
         order,
         { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
         deadline,
@@ -214,7 +249,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     return { kind: 'retry', reason, requestId };
   }
   const completedAt = now();
-  const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt);
+  const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt, spend && 'totals' in spend ? spend.totals : undefined, claimed.approval);
   const found = result.reconciled?.result === 'found' ? result.reconciled.subscription.id : undefined;
   const subscriptionId = result.order?.subscription_id ?? found;
   await ledger.complete(
@@ -223,7 +258,39 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     { outcome, ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}) },
     completedAt,
   );
+  if (spend?.kind === 'proceed') {
+    // Recorded first: a failure here leaves the reservation counted (the safe side) until it ages out.
+    await deps.spendGuard?.settle(requestId, result.status, now()).catch((error: unknown) => {
+      logger.error('could not settle the budget reservation', { requestId, status: result.status, error: error as Error });
+    });
+  }
   return { kind: 'done', outcome, fresh: true, batchRun };
+}
+
+/** Parks a request until someone decides on it, and publishes order.awaiting_approval so an approver hears of it. */
+async function parkForApproval(
+  requestId: string,
+  claimToken: string,
+  requestedAt: string,
+  owner: string | undefined,
+  spend: Extract<SpendDecision, { kind: 'approval' }>,
+  batchRun: BatchRunRef | undefined,
+  deps: WorkerDependencies,
+): Promise<MessageResult> {
+  if (!deps.approvals || !deps.spendGuard) throw new Error('the spending policy asks for approvals but the worker has no approval ledger');
+  const at = deps.now();
+  const event = awaitingApproval({
+    requestId,
+    totals: spend.totals,
+    reasons: spend.reasons,
+    ...(owner ? { owner } : {}),
+    expiresAt: new Date(at.getTime() + deps.spendGuard.policy.approval.expiryHours * 3_600_000).toISOString(),
+    requestedAt,
+    at: at.toISOString(),
+  });
+  await deps.approvals.park(requestId, claimToken, { event, ...(batchRun ? { batchRun } : {}) }, at);
+  logger.info('order waits for approval', { requestId, reasons: spend.reasons });
+  return { kind: 'done', outcome: event, fresh: true };
 }
 
 /**
@@ -234,7 +301,7 @@ async function completedRuns(results: (MessageResult | undefined)[], deps: Worke
   const summaries = new Map<string, BatchCompleted>();
   await Promise.all(
     results.map(async (result) => {
-      if (result?.kind !== 'done' || !result.batchRun) return;
+      if (result?.kind !== 'done' || !result.batchRun || !isFinal(result.outcome)) return;
       const { run } = result.batchRun;
       const progress = await deps.ledger.recordRunEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
       if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
@@ -286,12 +353,11 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   for (const { outcome, fresh } of done) {
     const published = !unpublished.has(outcome.outcomeId);
     // Counted once per request: a repeat (redelivery, duplicate) publishes again but is not a new outcome.
-    if (published && fresh) deps.metrics.outcome(outcome);
+    if (published && fresh && isFinal(outcome)) deps.metrics.outcome(outcome);
     logger.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
       requestId: outcome.requestId,
       outcome: outcome.type,
-      attempt: outcome.attempts,
-      correlationId: outcome.error?.correlationId,
+      ...(isFinal(outcome) ? { attempt: outcome.attempts, correlationId: outcome.error?.correlationId } : {}),
     });
   }
 

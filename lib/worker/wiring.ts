@@ -15,6 +15,9 @@ import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
 import { createReconciler } from '../reconciliation/reconciler.ts';
 import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
+import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
+import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
+import { createSpendGuard } from './spend-guard.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -53,6 +56,12 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     maxReceiveCount: config.maxReceiveCount,
     metrics: powertoolsOrderMetrics,
     catalogGuard: config.catalogChecks ? createCatalogGuard(catalog) : undefined,
+    spendGuard: createSpendGuard({
+      policy: config.spendingPolicy,
+      prices: () => catalog.prices(),
+      budgets: createDynamoDbBudgetLedger(table),
+    }),
+    approvals: createDynamoDbApprovalLedger(table),
     now: () => new Date(),
   };
 }

@@ -161,7 +161,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   });
   const outcomes = new Map<string, Outcome[]>();
   const watcher = await watchOutcomes(stack, 'campaign-outcomes', (published) => {
-    if ('requestId' in published) outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
+    if ('requestId' in published && published.type !== 'order.awaiting_approval') outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
   });
   const started = Date.now();
   try {

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Outcome } from '../../lib/order/outcome.ts';
 import { outcomeSchema } from '../../lib/order/outcome.ts';
+import { awaitingApprovalSchema, type AwaitingApproval } from '../../lib/order/approval.ts';
 import { batchCompletedSchema, batchEnqueuedSchema, type BatchCompleted, type BatchEnqueued } from '../../lib/scheduled/run-events.ts';
 import { watchOutcomes } from '../../local/outcome-watcher.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
@@ -26,6 +27,8 @@ export interface TestStack {
   outcomes: Outcome[];
   /** Every batch event received on the same queue. */
   batchEvents: (BatchEnqueued | BatchCompleted)[];
+  /** Every order.awaiting_approval event received on the same queue. */
+  approvalEvents: AwaitingApproval[];
   waitForOutcome(requestId: string, timeoutMs?: number): Promise<Outcome>;
   postOrder(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
   getOrder(requestId: string): Promise<{ status: number; json: Record<string, unknown> }>;
@@ -54,10 +57,12 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   });
   const outcomes: Outcome[] = [];
   const batchEvents: (BatchEnqueued | BatchCompleted)[] = [];
+  const approvalEvents: AwaitingApproval[] = [];
   const watcher = await watchOutcomes(stack, 'test-outcomes', (published) => {
     // Everything published must match its documented schema.
     if (published.type === 'batch.enqueued') batchEvents.push(batchEnqueuedSchema.parse(published));
     else if (published.type === 'batch.completed') batchEvents.push(batchCompletedSchema.parse(published));
+    else if (published.type === 'order.awaiting_approval') approvalEvents.push(awaitingApprovalSchema.parse(published));
     else outcomes.push(outcomeSchema.parse(published));
   });
   const { sqs } = stack.clients;
@@ -65,6 +70,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     stack,
     outcomes,
     batchEvents,
+    approvalEvents,
     waitForOutcome: (requestId, timeoutMs = 15_000) => waitUntil(() => outcomes.find((o) => o.requestId === requestId), timeoutMs, `the outcome of ${requestId}`),
     async postOrder(body, headers = {}) {
       const response = await fetch(`${stack.apiUrl}/orders`, {

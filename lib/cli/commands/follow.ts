@@ -5,6 +5,7 @@ import { batchCompletedSchema, batchEnqueuedSchema } from '../../scheduled/run-e
 import { OUTCOME_STATUSES, outcomeSchema, type Outcome } from '../../order/outcome.ts';
 import type { LedgerRecord } from '../../ledger/request-ledger.ts';
 import type { Publishable } from '../../messaging/outcome-publisher.ts';
+import { awaitingApprovalSchema } from '../../order/approval.ts';
 import { parseCommandArgs } from '../args.ts';
 import { batchNameProblem } from '../file-batch.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
@@ -22,7 +23,7 @@ export const FOLLOW_OPTIONS = {
 } as const;
 
 /** What the outcomes topic carries: order outcomes, and the events of scheduled batch runs. */
-export const PUBLISHED_TYPES = [...OUTCOME_STATUSES.map((status) => `order.${status}`), 'batch.enqueued', 'batch.completed'];
+export const PUBLISHED_TYPES = [...OUTCOME_STATUSES.map((status) => `order.${status}`), 'order.awaiting_approval', 'batch.enqueued', 'batch.completed'];
 
 /** A message of the topic, or undefined when it is none of its documents. */
 export function readPublished(body: string | undefined): Publishable | undefined {
@@ -32,7 +33,7 @@ export function readPublished(body: string | undefined): Publishable | undefined
   } catch {
     return undefined;
   }
-  for (const schema of [outcomeSchema, batchEnqueuedSchema, batchCompletedSchema]) {
+  for (const schema of [outcomeSchema, awaitingApprovalSchema, batchEnqueuedSchema, batchCompletedSchema]) {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
   }

@@ -1,0 +1,89 @@
+import type { BudgetLedger } from '../ledger/budget-ledger.ts';
+import type { CatalogPrice } from '../hostinger/billing-reader.ts';
+import type { OrderError } from '../order/order-error.ts';
+import type { ApprovalDecision } from '../order/approval.ts';
+import type { OrderRequest } from '../order/order-request.ts';
+import { checkBudgets, evaluateOrder, type Violation } from '../policy/evaluate.ts';
+import { priceItems } from '../policy/pricing.ts';
+import type { SpendingPolicy } from '../policy/spending-policy.ts';
+import type { TerminalStatus } from './submit-order.ts';
+
+/** The kind of purchase POST /orders and the orders queue carry; other kinds name themselves. */
+export const ORDER_KIND = 'order';
+
+export type SpendDecision =
+  /** Send it: its budget is reserved (or no budget applies). */
+  | { kind: 'proceed'; totals?: Record<string, number> }
+  | { kind: 'rejected'; error: OrderError; totals?: Record<string, number> }
+  | { kind: 'approval'; reasons: string[]; totals: Record<string, number> }
+  /** Cannot decide now (the catalog cannot be read, a budget is contended): deliver again later. */
+  | { kind: 'retry'; reason: string };
+
+export interface SpendGuard {
+  policy: SpendingPolicy;
+  /**
+   * Decides, before an order's first attempt, whether it may be sent. `resumed`: an earlier delivery claimed
+   * it and may have sent it; if that one reserved its budget, it did get this far and the order proceeds.
+   */
+  beforeFirstAttempt(input: { requestId: string; kind: string; order: OrderRequest; approval?: ApprovalDecision; resumed: boolean; now: Date }): Promise<SpendDecision>;
+  /** Ends a request's reservation: given back when nothing was bought (rejected, failed), kept otherwise. */
+  settle(requestId: string, status: TerminalStatus, now: Date): Promise<void>;
+}
+
+const policyError = (violations: Violation[]): OrderError => ({
+  message: `over the spending policy: ${violations.map((violation) => violation.message).join('; ')}`,
+  code: 'spending_policy',
+  fieldErrors: Object.fromEntries(violations.map((violation) => [violation.limit, [violation.message]])),
+});
+
+const isUnlimited = (policy: SpendingPolicy) =>
+  policy.currencies === undefined && policy.maxQuantityPerItem === undefined && policy.items === undefined && policy.kinds === undefined;
+
+export function createSpendGuard(deps: { policy: SpendingPolicy; prices: () => Promise<Map<string, CatalogPrice>>; budgets: BudgetLedger }): SpendGuard {
+  const { policy, budgets } = deps;
+  const budgetCurrencies = Object.entries(policy.currencies ?? {})
+    .filter(([, limits]) => limits.daily !== undefined || limits.monthly !== undefined)
+    .map(([currency]) => currency);
+
+  return {
+    policy,
+    async beforeFirstAttempt({ requestId, kind, order, approval, resumed, now }) {
+      if (isUnlimited(policy)) return { kind: 'proceed' };
+      if (resumed && budgetCurrencies.length > 0 && (await budgets.holds(requestId, budgetCurrencies))) return { kind: 'proceed' };
+      let prices;
+      try {
+        prices = await deps.prices();
+      } catch (error) {
+        // Without prices the policy cannot be applied: the order waits rather than slipping through.
+        return { kind: 'retry', reason: `the catalog cannot be read to apply the spending policy: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      const { lines, unpriced } = priceItems(order.items, prices);
+      if (unpriced.length > 0) {
+        return { kind: 'rejected', error: { message: `the spending policy cannot price ${unpriced.join(', ')}: not in the Hostinger catalog`, code: 'spending_policy' } };
+      }
+      const verdict = evaluateOrder(policy, kind, lines);
+      const { totals } = verdict;
+      if (verdict.violations.length > 0) return { kind: 'rejected', error: policyError(verdict.violations), totals };
+      if (approval?.decision === 'denied') {
+        return { kind: 'rejected', error: { message: `denied by ${approval.by ?? 'an approver'} at ${approval.at}${approval.reason ? `: ${approval.reason}` : ''}`, code: 'approval_denied' }, totals };
+      }
+      if (approval?.decision === 'expired') {
+        return { kind: 'rejected', error: { message: `no approval within ${policy.approval.expiryHours} hours (expired at ${approval.at})`, code: 'approval_expired' }, totals };
+      }
+      if (verdict.approvalReasons.length > 0 && approval?.decision !== 'approved') return { kind: 'approval', reasons: verdict.approvalReasons, totals };
+      const budgeted = Object.fromEntries(Object.entries(totals).filter(([currency]) => budgetCurrencies.includes(currency)));
+      if (Object.keys(budgeted).length === 0) return { kind: 'proceed', totals };
+      try {
+        const reservation = await budgets.reserve(requestId, budgeted, (usage, amounts) => checkBudgets(policy, amounts, usage), now);
+        return reservation.reserved ? { kind: 'proceed', totals } : { kind: 'rejected', error: policyError(reservation.violations), totals };
+      } catch (error) {
+        return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
+      }
+    },
+
+    async settle(requestId, status, now) {
+      if (budgetCurrencies.length === 0) return;
+      await budgets.settle(requestId, budgetCurrencies, status === 'rejected' || status === 'failed' ? 'release' : 'keep', now);
+    },
+  };
+}

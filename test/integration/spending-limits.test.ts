@@ -1,0 +1,87 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budgetKey } from '../../lib/ledger/dynamodb-budget-ledger.ts';
+import { chunks } from '../../lib/platform/chunks.ts';
+import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+
+/** The spending policy end to end: the local stack's worker (5 concurrent invocations) against a small budget. */
+const DAILY_USD = 5_000;
+const POLICY = { currencies: { USD: { daily: DAILY_USD, maxOrderTotal: 3_000 } }, maxQuantityPerItem: 5 };
+const PRICES: Record<string, number> = {
+  'hostingercom-vps-kvm1-usd-1m': 649,
+  'hostingercom-vps-kvm2-usd-1m': 899,
+  'hostingercom-domain-com-usd-1y': 999,
+  'hostingercom-hosting-premium-usd-1m': 799,
+};
+
+let t: TestStack;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spending-'));
+  writeFileSync(join(dir, 'policy.json'), JSON.stringify(POLICY));
+  t = await startTestStack({ functionEnv: { SPENDING_POLICY_FILE: join(dir, 'policy.json') } });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const resetBudget = () => t.stack.clients.dynamodb.send(new DeleteItemCommand({ TableName: t.stack.resources.tableName, Key: { pk: { S: budgetKey('USD') } } }));
+const boughtWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
+
+describe('spending limits in the worker', () => {
+  it('many orders at once never buy more than the daily budget; every order over it is rejected naming the budget (property)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ itemId: fc.constantFrom(...Object.keys(PRICES)), quantity: fc.integer({ min: 1, max: 3 }) }), { minLength: 8, maxLength: 30 }),
+        async (orders) => {
+          run += 1;
+          await resetBudget();
+          const coupon = `BUDGET-${run}`;
+          const requestIds = orders.map((_, index) => `budget-${run}-${index}`);
+          const bodies = orders.map((order, index) => JSON.stringify({ requestId: requestIds[index], payment_method_id: 1327362, items: [{ item_id: order.itemId, quantity: order.quantity }], coupons: [coupon] }));
+          await Promise.all(chunks(bodies, 10).map((chunk) => t.sendMessages(chunk)));
+          const outcomes = await Promise.all(requestIds.map((id) => t.waitForOutcome(id, 60_000)));
+          const cost = (index: number) => (PRICES[orders[index]!.itemId] ?? 0) * orders[index]!.quantity;
+          const bought = boughtWith(coupon);
+          // At catalog prices, before VAT and coupons, as the budget counts.
+          const spent = outcomes.reduce((sum, outcome, index) => sum + (outcome.status === 'succeeded' ? cost(index) : 0), 0);
+          expect(spent).toBeLessThanOrEqual(DAILY_USD);
+          outcomes.forEach((outcome, index) => {
+            expect(outcome.totals).toEqual({ USD: cost(index) });
+            if (outcome.status === 'succeeded') return;
+            expect(outcome).toMatchObject({ status: 'rejected', attempts: 0, error: { code: 'spending_policy' } });
+            const message = outcome.error?.message ?? '';
+            if (cost(index) > POLICY.currencies.USD.maxOrderTotal) expect(message).toContain('currencies.USD.maxOrderTotal');
+            else {
+              expect(message).toMatch(/currencies\.USD\.daily: this order's \d+\.\d\d USD on top of \d+\.\d\d USD spent in the last 24 hours would exceed the 50\.00 USD budget/);
+              // Rejected only when it did not fit in what was left at the end.
+              expect(cost(index)).toBeGreaterThan(DAILY_USD - spent);
+            }
+          });
+          // Rejected orders never reached Hostinger.
+          expect(bought).toHaveLength(outcomes.filter((o) => o.status === 'succeeded').length);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  }, 240_000);
+
+  it('a failed order gives its reservation back; a quantity over the limit is rejected before Hostinger', async () => {
+    await resetBudget();
+    t.stack.sandbox?.addFaults([{ fault: 'error503', times: -1, match: { coupon: 'BUDGET-FAIL' } }]);
+    const failing = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }], coupons: ['BUDGET-FAIL'] });
+    expect(await t.waitForOutcome(failing.json.requestId as string, 30_000)).toMatchObject({ status: 'failed' });
+    // Were the failed order's 26.97 USD still reserved, this 26.97 USD order would not fit in 50.00 USD.
+    const next = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }], coupons: ['BUDGET-AFTER-FAIL'] });
+    expect(await t.waitForOutcome(next.json.requestId as string)).toMatchObject({ status: 'succeeded' });
+    const tooMany = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-domain-com-eur-1y', quantity: 6 }], coupons: ['BUDGET-QTY'] });
+    const outcome = await t.waitForOutcome(tooMany.json.requestId as string);
+    expect(outcome).toMatchObject({ status: 'rejected', error: { message: expect.stringContaining('maxQuantityPerItem: 6 x hostingercom-domain-com-eur-1y is more than 5') } });
+    expect(boughtWith('BUDGET-QTY')).toHaveLength(0);
+    await waitUntil(() => (boughtWith('BUDGET-AFTER-FAIL').length === 1 ? true : undefined), 5_000, 'the order after the failure');
+  });
+});
