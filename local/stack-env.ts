@@ -1,3 +1,4 @@
+import { integerIn, integerRange } from '../lib/platform/integer.ts';
 import type { PortRequest } from './ports.ts';
 import type { LocalStackOptions } from './stack.ts';
 
@@ -6,8 +7,8 @@ type Env = Record<string, string | undefined>;
 function integer(env: Env, name: string, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${name} must be an integer from 0 to ${max}, got "${raw}"`);
+  const value = integerIn(raw, 0, max);
+  if (value === undefined) throw new Error(`${name} must be ${integerRange(0, max)}, got "${raw}"`);
   return value;
 }
 const port = (env: Env, name: string, fallback: number) => integer(env, name, fallback, 65535);

@@ -12,10 +12,9 @@ import type { WorkerDependencies } from '../lib/worker/process-batch.ts';
 import type { WorkerObserver } from '../lib/worker/worker-events.ts';
 import { compilePlans } from '../lib/scheduled/plan-files.ts';
 import type { BatchPlan } from '../lib/scheduled/plan-schema.ts';
-import { LEDGER_TABLE } from '../lib/ledger/dynamodb-table.ts';
-import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
 import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
+import { ledgerTableOf, readDeploymentTemplate, workerSettingsOf, type WorkerSettings } from './deployment-template.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
 import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
 import { invokeWithTimeout } from './lambda-context.ts';
@@ -48,23 +47,8 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
 }
 
-/** The worker's event source mapping and function settings, mirroring serverless.yml. */
-export interface WorkerSettings {
-  batchSize: number;
-  concurrency: number;
-  functionTimeoutSeconds: number;
-  visibilityTimeoutSeconds: number;
-  maxReceiveCount: number;
-}
-
-export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
-  batchSize: 10,
-  concurrency: 5,
-  functionTimeoutSeconds: 30,
-  visibilityTimeoutSeconds: 180,
-  maxReceiveCount: 5,
-};
-
+/** The worker's settings as serverless.yml deploys them; a stack may change them (options.worker). */
+export const DEFAULT_WORKER_SETTINGS: WorkerSettings = workerSettingsOf(readDeploymentTemplate());
 
 export interface LocalResources {
   awsEndpoint: string;
@@ -103,49 +87,7 @@ async function createResources(aws: LocalAws, clients: LocalStack['clients'], wo
   await clients.dynamodb.send(
     new CreateTableCommand({
       TableName: RESOURCE_NAMES.table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: LEDGER_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: 'subscriptionId', AttributeType: 'S' },
-        { AttributeName: 'unsettledItem', AttributeType: 'S' },
-        { AttributeName: 'unsettledSince', AttributeType: 'N' },
-        { AttributeName: 'unqueued', AttributeType: 'S' },
-        { AttributeName: 'unqueuedSince', AttributeType: 'N' },
-        { AttributeName: APPROVAL_INDEX.partitionKey, AttributeType: 'S' },
-        { AttributeName: APPROVAL_INDEX.sortKey, AttributeType: 'N' },
-      ],
-      KeySchema: [{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: LEDGER_TABLE.subscriptionIndex,
-          KeySchema: [{ AttributeName: 'subscriptionId', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subscriptionSource'] },
-        },
-        {
-          IndexName: LEDGER_TABLE.unsettledIndex,
-          KeySchema: [
-            { AttributeName: 'unsettledItem', KeyType: 'HASH' },
-            { AttributeName: 'unsettledSince', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-        {
-          IndexName: LEDGER_TABLE.unqueuedIndex,
-          KeySchema: [
-            { AttributeName: 'unqueued', KeyType: 'HASH' },
-            { AttributeName: 'unqueuedSince', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-        {
-          IndexName: APPROVAL_INDEX.name,
-          KeySchema: [
-            { AttributeName: APPROVAL_INDEX.partitionKey, KeyType: 'HASH' },
-            { AttributeName: APPROVAL_INDEX.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
+      ...ledgerTableOf(readDeploymentTemplate()),
     }),
   );
   const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: RESOURCE_NAMES.deadLetterQueue, Attributes: { MessageRetentionPeriod: '1209600' } }));

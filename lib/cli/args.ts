@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { integerIn, integerRange } from '../platform/integer.ts';
 import { usageError } from './context.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -15,7 +16,7 @@ export function parseCommandArgs<T extends Options>(command: string, args: strin
 
 export function integerOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < min || n > max) throw usageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  const n = integerIn(value, min, max);
+  if (n === undefined) throw usageError(`--${name} must be ${integerRange(min, max)}, got "${value}"`);
   return n;
 }

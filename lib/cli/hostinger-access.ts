@@ -1,11 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BillingReader, CatalogPrice } from '../hostinger/billing-reader.ts';
+import { DEFAULT_HOSTINGER_API_URL } from '../platform/config.ts';
 import { contentHash } from './file-batch.ts';
 import { UserError, errorMessage, type CliContext } from './context.ts';
 import { deployedClientSettings, localClientSettings, type Target } from './targets.ts';
-
-export const DEFAULT_HOSTINGER_API_URL = 'https://developers.hostinger.com';
 
 export interface ApiFlags {
   apiUrl?: string;

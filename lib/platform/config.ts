@@ -2,6 +2,7 @@ import type { ReconcilerSettings } from '../reconciliation/reconciler.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 import type { SpendingPolicy } from '../policy/spending-policy.ts';
 import { loadSpendingPolicy } from './policy-file.ts';
+import { integerIn, integerRange } from './integer.ts';
 
 /** Configuration comes from environment variables; a missing or malformed one fails the cold start loudly. */
 type Env = Record<string, string | undefined>;
@@ -16,14 +17,16 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-function positiveInt(env: Env, name: string, fallback: number): number {
+/** An integer setting, `fallback` when unset; at least `min` (0 unless a zero makes no sense). */
+function integer(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`environment variable ${name} must be a non-negative integer, got "${raw}"`);
+  const value = integerIn(raw, min);
+  if (value === undefined) throw new ConfigError(`environment variable ${name} must be ${integerRange(min)}, got "${raw}"`);
   return value;
 }
 
+/** Hostinger's API; serverless.yml's `hostingerApiUrl` parameter defaults to the same (test/deployment-template.test.ts). */
 export const DEFAULT_HOSTINGER_API_URL = 'https://developers.hostinger.com';
 
 export interface WorkerConfig extends HostingerAccessConfig {
@@ -57,22 +60,22 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
     ...hostingerAccess(env),
     policy: {
-      maxAttempts: Math.max(1, positiveInt(env, 'HOSTINGER_MAX_ATTEMPTS', 5)),
-      baseDelayMs: positiveInt(env, 'HOSTINGER_RETRY_BASE_MS', 500),
-      maxDelayMs: positiveInt(env, 'HOSTINGER_RETRY_MAX_MS', 10_000),
+      maxAttempts: integer(env, 'HOSTINGER_MAX_ATTEMPTS', 5, 1),
+      baseDelayMs: integer(env, 'HOSTINGER_RETRY_BASE_MS', 500),
+      maxDelayMs: integer(env, 'HOSTINGER_RETRY_MAX_MS', 10_000),
     },
-    concurrency: Math.max(1, positiveInt(env, 'WORKER_CONCURRENCY', 10)),
-    reserveMs: positiveInt(env, 'WORKER_RESERVE_MS', 2_000),
-    maxReceiveCount: Math.max(1, positiveInt(env, 'MAX_RECEIVE_COUNT', 5)),
+    concurrency: integer(env, 'WORKER_CONCURRENCY', 10, 1),
+    reserveMs: integer(env, 'WORKER_RESERVE_MS', 2_000),
+    maxReceiveCount: integer(env, 'MAX_RECEIVE_COUNT', 5, 1),
     retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
     catalogChecks: catalogChecksOn(env),
-    maxFleetPauseMs: positiveInt(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
+    maxFleetPauseMs: integer(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
     reconcile: {
-      clockSkewMs: positiveInt(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
-      lateMs: positiveInt(env, 'RECONCILE_LATE_MS', 5_000),
-      settleMs: positiveInt(env, 'RECONCILE_SETTLE_MS', 1_000),
+      clockSkewMs: integer(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
+      lateMs: integer(env, 'RECONCILE_LATE_MS', 5_000),
+      settleMs: integer(env, 'RECONCILE_SETTLE_MS', 1_000),
     },
-    catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
+    catalogCacheMs: integer(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
     spendingPolicy: loadSpendingPolicy(env),
   };
 }
@@ -89,8 +92,8 @@ function hostingerAccess(env: Env): HostingerAccessConfig {
   return {
     hostingerApiUrl: env.HOSTINGER_API_URL?.trim() || DEFAULT_HOSTINGER_API_URL,
     tokenSecretId: required(env, 'HOSTINGER_TOKEN_SECRET_ID'),
-    tokenCacheSeconds: positiveInt(env, 'TOKEN_CACHE_SECONDS', 300),
-    timeoutMs: positiveInt(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
+    tokenCacheSeconds: integer(env, 'TOKEN_CACHE_SECONDS', 300),
+    timeoutMs: integer(env, 'HOSTINGER_TIMEOUT_MS', 10_000),
   };
 }
 
@@ -107,7 +110,7 @@ function catalogChecksOn(env: Env): boolean {
 
 function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
   if (!catalogChecksOn(env)) return undefined;
-  return { ...hostingerAccess(env), catalogCacheMs: positiveInt(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
+  return { ...hostingerAccess(env), catalogCacheMs: integer(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
 }
 
 export interface IntakeConfig {
@@ -156,6 +159,6 @@ export function sweepConfig(env: Env = process.env): SweepConfig {
   return {
     tableName: required(env, 'ORDERS_TABLE'),
     queueUrl: required(env, 'ORDERS_QUEUE_URL'),
-    olderThanMs: positiveInt(env, 'SWEEP_QUEUED_AFTER_SECONDS', 60) * 1000,
+    olderThanMs: integer(env, 'SWEEP_QUEUED_AFTER_SECONDS', 60) * 1000,
   };
 }

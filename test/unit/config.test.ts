@@ -25,6 +25,9 @@ describe('configuration from the environment', () => {
     expect(() => workerConfig({ ...worker, HOSTINGER_TOKEN_SECRET_ID: ' ' })).toThrow('environment variable HOSTINGER_TOKEN_SECRET_ID is required');
     expect(() => workerConfig({ ...worker, HOSTINGER_TIMEOUT_MS: '10s' })).toThrow(/HOSTINGER_TIMEOUT_MS must be a non-negative integer, got "10s"/);
     expect(() => workerConfig({ ...worker, RETRY_AMBIGUOUS_ATTEMPTS: 'maybe' })).toThrow(/RETRY_AMBIGUOUS_ATTEMPTS must be true or false/);
+    // Zero attempts or zero concurrency make no sense: refused, not quietly read as 1.
+    expect(() => workerConfig({ ...worker, HOSTINGER_MAX_ATTEMPTS: '0' })).toThrow(/HOSTINGER_MAX_ATTEMPTS must be a positive integer, got "0"/);
+    expect(() => workerConfig({ ...worker, WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY must be a positive integer/);
     expect(() => intakeConfig({ ORDERS_TABLE: 't', ORDERS_QUEUE_URL: 'q', CATALOG_CHECKS: 'sometimes' })).toThrow(/CATALOG_CHECKS must be on or off/);
   });
 
