@@ -265,6 +265,7 @@ describe('least privilege', () => {
         'dynamodb:UpdateItem',
         'secretsmanager:GetSecretValue',
         'sns:Publish',
+        'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',
         'sqs:ReceiveMessage',

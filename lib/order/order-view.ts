@@ -1,10 +1,16 @@
 import type { LedgerRecord } from '../ledger/request-ledger.ts';
 
-/** What GET /orders/{requestId} answers: the request's state as a client needs it, no internals. */
+/**
+ * What GET /orders/{requestId} answers: the request's state as a client needs it, no internals. A queued
+ * request with an attempt whose effect is not settled yet is `reconciling`: the account is checked for the
+ * order that attempt (started at `attemptStartedAt`) may have made, before anything else is tried.
+ */
 export function orderView(record: LedgerRecord) {
+  const reconciling = record.status === 'queued' && record.inFlight !== undefined;
   return {
     requestId: record.requestId,
-    status: record.status,
+    status: reconciling ? ('reconciling' as const) : record.status,
+    ...(reconciling && record.inFlight ? { attemptStartedAt: new Date(record.inFlight.startedAt).toISOString() } : {}),
     attempts: record.attempts,
     order: record.outcome?.order ?? null,
     error: record.outcome ? record.outcome.error : (record.lastError ?? null),

@@ -32,6 +32,8 @@ export const DEFAULT_HOSTINGER_API_URL = 'https://developers.hostinger.com';
 export interface WorkerConfig extends HostingerAccessConfig {
   tableName: string;
   topicArn: string;
+  /** The orders queue, to hand a message back early (ChangeMessageVisibility); without it a message waits its whole visibility timeout. */
+  queueUrl?: string;
   policy: RetryPolicy;
   concurrency: number;
   reserveMs: number;
@@ -58,6 +60,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
   return {
     tableName: required(env, 'ORDERS_TABLE'),
     topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
+    queueUrl: env.ORDERS_QUEUE_URL?.trim() || undefined,
     ...hostingerAccess(env),
     policy: {
       maxAttempts: integer(env, 'HOSTINGER_MAX_ATTEMPTS', 5, 1),

@@ -59,7 +59,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
     const lookAt = window.endedAt + (mayFinishLate(window) ? settings.lateMs : 0) + settings.settleMs;
     const waitMs = Math.max(0, lookAt - deps.now());
     if (deadline.remainingMs() < waitMs + 2 * deps.timeoutMs + deps.reserveMs) {
-      return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery' };
+      // The check can run from `lookAt` on: the next delivery is due then, not after the whole visibility timeout.
+      return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery', retryAt: lookAt };
     }
     if (waitMs > 0) await deps.sleep(waitMs);
     const itemId = order.items[0]?.item_id;

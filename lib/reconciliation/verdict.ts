@@ -36,7 +36,7 @@ export type ReconcileVerdict =
   /** The API has no subscriptions list (404, 405, 501): no evidence either way, now or later. */
   | { result: 'unavailable'; reason: string }
   /** Cannot look now (no time left, the token or the list unreadable for a while): the next delivery looks. */
-  | { result: 'deferred'; reason: string };
+  | { result: 'deferred'; reason: string; retryAt?: number };
 
 export function subscriptionKeyFor(price: CatalogPrice | undefined): SubscriptionKey | undefined {
   return price && { name: price.itemName, currency: price.currency, period: price.period, periodUnit: price.periodUnit };

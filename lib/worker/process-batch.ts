@@ -11,6 +11,7 @@ import type { OrderMetrics } from '../platform/metrics.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import { orderOf, type BatchRunRef, type FieldErrors } from '../order/order-request.ts';
 import { buildOutcome, type Outcome } from '../order/outcome.ts';
+import type { ReturnMessage } from '../messaging/message-visibility.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { messageRequestId, readQueueMessage, type ReadMessage } from '../messaging/queue-message.ts';
 import type { AttemptWindow } from '../reconciliation/verdict.ts';
@@ -40,9 +41,25 @@ export interface WorkerDependencies {
   spendGuard?: SpendGuard;
   /** Where orders wait for approval (with spendGuard). */
   approvals?: ApprovalLedger;
+  /** Hands a message back for a shorter time than its visibility timeout; absent: it waits the whole timeout. */
+  returnMessage?: ReturnMessage;
   now: () => Date;
   /** Told of each retry, reconciliation and deferral as it happens (the local stack prints them). */
   observe?: WorkerObserver;
+}
+
+/**
+ * A message whose next delivery can do its work at a known time (an unsettled attempt whose check needs
+ * Hostinger to have finished) comes back then, not after the rest of the visibility timeout (180 s).
+ */
+async function returnEarly(record: SQSRecord, retryAt: number, deps: WorkerDependencies): Promise<void> {
+  if (!deps.returnMessage) return;
+  try {
+    await deps.returnMessage(record.receiptHandle, Math.max(0, retryAt - deps.now().getTime()));
+  } catch (error) {
+    // It still comes back, after the rest of its visibility timeout.
+    logger.warn('could not hand the message back early', { messageId: record.messageId, error: error as Error });
+  }
 }
 
 /** Logs and measures each Hostinger attempt of one request, with its request id and attempt number. */
@@ -73,7 +90,8 @@ function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBef
  */
 type MessageResult =
   | { kind: 'done'; outcome: Outcome | AwaitingApproval; fresh: boolean; batchRun?: BatchRunRef }
-  | { kind: 'retry'; reason: string; requestId?: string };
+  /** `retryAt`: when the next delivery can do what this one could not (epoch ms), if known. */
+  | { kind: 'retry'; reason: string; requestId?: string; retryAt?: number };
 
 /** An outcome, not the interim order.awaiting_approval. */
 const isFinal = (document: Outcome | AwaitingApproval): document is Outcome => document.type !== 'order.awaiting_approval';
@@ -244,9 +262,9 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       now: now(),
     });
     const reason = result.reason ?? result.error.message;
-    logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason });
+    logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason, retryAt: result.retryAt });
     deps.observe?.({ kind: 'deferred', requestId, attempt: result.attempts, reason });
-    return { kind: 'retry', reason, requestId };
+    return { kind: 'retry', reason, requestId, retryAt: result.retryAt };
   }
   const completedAt = now();
   const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt, spend && 'totals' in spend ? spend.totals : undefined, claimed.approval);
@@ -369,6 +387,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
         result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(batchCompletedId(result.batchRun.run)));
       if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;
       failures.push({ itemIdentifier: record.messageId });
+      if (result?.kind === 'retry' && result.retryAt !== undefined) await returnEarly(record, result.retryAt, deps);
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       const reason = !result ? 'still running when the invocation ended' : result.kind === 'retry' ? result.reason : 'its outcome could not be published';
       if (receiveCount >= deps.maxReceiveCount) {

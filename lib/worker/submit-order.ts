@@ -18,7 +18,7 @@ export type Reconciled = Exclude<ReconcileVerdict, { result: 'deferred' }>;
  */
 export type SubmissionResult =
   | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled }
-  | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow; reason?: string };
+  | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow; reason?: string; retryAt?: number };
 
 export interface SubmitDependencies {
   placeOrder: PlaceOrder;
@@ -80,7 +80,7 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
       const verdict = await hooks.reconcile(unresolved);
       hooks.progress?.({ kind: 'reconciled', attempt: attempts, verdict });
       // The reason goes to the log, not into the stored error, which a later delivery would extend again.
-      if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason };
+      if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason, retryAt: verdict.retryAt };
       if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
       const error = lastError ?? lostAttemptError;
       if (verdict.result === 'unavailable') {

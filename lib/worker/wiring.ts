@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { WorkerConfig } from '../platform/config.ts';
@@ -10,6 +11,7 @@ import { createOrderClient } from '../hostinger/order-client.ts';
 import { powertoolsOrderMetrics } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
+import { createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
 import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
@@ -62,6 +64,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       budgets: createDynamoDbBudgetLedger(table),
     }),
     approvals: createDynamoDbApprovalLedger(table),
+    returnMessage: config.queueUrl ? createSqsMessageReturn({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }) : undefined,
     now: () => new Date(),
   };
 }

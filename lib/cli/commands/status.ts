@@ -106,7 +106,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
     }
     const out = ctx.stdout;
     writeLine(out, `batch ${values.batch}: ${requestIds.length} request${requestIds.length === 1 ? '' : 's'}`);
-    const order = ['succeeded', 'pending', 'rejected', 'failed', 'unknown', 'submitting', 'queued'];
+    const order = ['succeeded', 'pending', 'rejected', 'failed', 'unknown', 'submitting', 'reconciling', 'queued'];
     const rows: [string, number][] = Object.entries(counts).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
     if (sentIds) {
       if (waiting.length > 0) rows.push(['sent, not picked up by the worker yet', waiting.length]);
