@@ -243,6 +243,26 @@ describe('POST /api/billing/v1/orders', () => {
     expect(subscriptionIds()).not.toContain(order.subscription_id);
   });
 
+  it('an order awaiting payment gets its subscription once paid (POST /__sandbox/payments), created then', async () => {
+    const order = await orderOf(await postOrder({ ...kvm2Order, payment_method_id: 1327364 }));
+    const paid = await fetch(`${sandbox.url}/__sandbox/payments`, { method: 'POST', body: JSON.stringify({ orderId: order.id }) });
+    expect(paid.status).toBe(200);
+    expect(await paid.json()).toMatchObject({ order: { id: order.id, status: 'completed' } });
+    expect(recordOf(order.id).order.status).toBe('completed');
+    expect(subscriptionIds()).toContain(order.subscription_id);
+    // Paying twice, or an order that waits for nothing, is refused.
+    expect((await fetch(`${sandbox.url}/__sandbox/payments`, { method: 'POST', body: JSON.stringify({ orderId: order.id }) })).status).toBe(409);
+    expect((await fetch(`${sandbox.url}/__sandbox/payments`, { method: 'POST', body: JSON.stringify({ orderId: 1 }) })).status).toBe(404);
+  });
+
+  it('a payment still processing (202) completes by itself a little later, and the subscription appears then', async () => {
+    sandbox.addFaults([{ fault: 'accepted' }]);
+    const order = await orderOf(await postOrder(kvm2Order), 202);
+    expect(subscriptionIds()).not.toContain(order.subscription_id);
+    await expect.poll(() => subscriptionIds(), { timeout: 5_000, interval: 100 }).toContain(order.subscription_id);
+    expect(recordOf(order.id).order.status).toBe('completed');
+  });
+
   it.each<[string, unknown, Record<string, string[]>]>([
     ['an empty body', {}, { items: ['The items field is required.'] }],
     ['a body that is not JSON', 'items=kvm2', { items: ['The items field is required.'] }],
@@ -375,6 +395,24 @@ describe('faults on POST /orders', () => {
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ answeredWith: status, order: { status: 'completed' } });
     expect(subscriptionIds()).toContain(created[0]?.order.subscription_id);
+  });
+
+  it('error500AfterPendingOrder leaves a card order awaiting payment (no subscription), then answers 500', async () => {
+    sandbox.addFaults([{ fault: 'error500AfterPendingOrder' }]);
+    const before = ordersCount();
+    expect((await postOrder(kvm2Order)).status).toBe(500);
+    const [created] = sandbox.orders().slice(before);
+    expect(created).toMatchObject({ answeredWith: 500, paymentMethodId: 1327362, order: { status: 'awaiting_payment' } });
+    expect(subscriptionIds()).not.toContain(created?.order.subscription_id);
+  });
+
+  it('error500AfterPendingOrder on PayPal, which cannot be left pending, completes the order before the 500', async () => {
+    sandbox.addFaults([{ fault: 'error500AfterPendingOrder' }]);
+    const before = ordersCount();
+    expect((await postOrder({ ...kvm2Order, payment_method_id: 1327363 })).status).toBe(500);
+    const [created] = sandbox.orders().slice(before);
+    expect(created).toMatchObject({ answeredWith: 500, order: { status: 'completed' } });
+    expect(subscriptionIds()).toContain(created?.order.subscription_id);
   });
 
   it('reset drops the connection before creating the order', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_NEVER_PENDING_PAYMENT_KINDS } from '../reconciliation/pending-payment.ts';
 import type { ReconcilerSettings } from '../reconciliation/reconciler.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 import type { SpendingPolicy } from '../policy/spending-policy.ts';
@@ -39,6 +40,8 @@ export interface WorkerConfig extends HostingerAccessConfig {
   reserveMs: number;
   maxReceiveCount: number;
   retryAmbiguous: boolean;
+  /** Payment-method kinds that never leave an order awaiting payment: a 5xx on them is retried after the check. */
+  neverPendingPaymentKinds: readonly string[];
   reconcile: ReconcilerSettings;
   catalogChecks: boolean;
   /** How long the catalog and payment methods are cached (catalog checks, reconciliation). */
@@ -56,6 +59,16 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(`environment variable ${name} must be true or false, got "${env[name]}"`);
 }
 
+/** A comma-separated list of payment-method kinds; `none` for an empty one. */
+function kindList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw.toLowerCase() === 'none') return [];
+  const kinds = raw.split(',').map((kind) => kind.trim()).filter((kind) => kind !== '');
+  if (kinds.some((kind) => !/^[a-z0-9_-]+$/i.test(kind))) throw new ConfigError(`environment variable ${name} must be payment-method kinds separated by commas (or none), got "${raw}"`);
+  return kinds;
+}
+
 export function workerConfig(env: Env = process.env): WorkerConfig {
   return {
     tableName: required(env, 'ORDERS_TABLE'),
@@ -71,6 +84,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     reserveMs: integer(env, 'WORKER_RESERVE_MS', 2_000),
     maxReceiveCount: integer(env, 'MAX_RECEIVE_COUNT', 5, 1),
     retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
+    neverPendingPaymentKinds: kindList(env, 'NEVER_PENDING_PAYMENT_KINDS', DEFAULT_NEVER_PENDING_PAYMENT_KINDS),
     catalogChecks: catalogChecksOn(env),
     maxFleetPauseMs: integer(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
     reconcile: {

@@ -16,6 +16,7 @@ import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { messageRequestId, readQueueMessage, type ReadMessage } from '../messaging/queue-message.ts';
 import type { AttemptWindow } from '../reconciliation/verdict.ts';
 import type { Reconcile } from '../reconciliation/reconciler.ts';
+import type { PendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { requestHash } from '../order/request-identity.ts';
 import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
 import type { WorkerObserver } from './worker-events.ts';
@@ -29,6 +30,8 @@ export interface WorkerDependencies {
   ledger: RequestLedger & PlanRunLedger;
   submit: SubmitDependencies;
   reconcile: Reconcile;
+  /** Whether an order's payment method can leave it awaiting payment (no subscription to find after a 5xx). */
+  pendingPayment: PendingPaymentCheck;
   publish: PublishOutcomes;
   /** Messages of one batch processed at the same time. */
   concurrency: number;
@@ -247,6 +250,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
             if (event.kind === 'retry') logger.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
             deps.observe?.({ ...event, requestId });
           },
+          pendingPayment: () => deps.pendingPayment(order),
         },
       );
   if (result.status === 'deferred') {

@@ -2,6 +2,7 @@ import type { OrderRequest } from '../order/order-request.ts';
 import type { OrderResource } from '../hostinger/order-resource.ts';
 import { errorCause, type OrderError } from '../order/order-error.ts';
 import type { PlaceOrder } from '../hostinger/place-order.ts';
+import type { PendingPayment } from '../reconciliation/pending-payment.ts';
 import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from '../retry/retry-policy.ts';
 import type { ThrottleGate } from '../retry/throttle-gate.ts';
@@ -44,6 +45,8 @@ export interface SubmitHooks {
   reconcile: (window: AttemptWindow) => Promise<ReconcileVerdict>;
   /** Told what happens between attempts, as it happens: for logs and for watching a request work. */
   progress?: (event: SubmitProgress) => void;
+  /** Whether an order this attempt made could be waiting for payment, with no subscription to show it. */
+  pendingPayment: () => Promise<PendingPayment>;
 }
 
 /**
@@ -83,18 +86,22 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
       if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason, retryAt: verdict.retryAt };
       if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
       const error = lastError ?? lostAttemptError;
-      if (verdict.result === 'unavailable') {
-        // No evidence either way: a 5xx is an answer and is retried, as without reconciliation; a lost answer is not.
-        if (!unresolved.answered) return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict };
-        unresolved = undefined;
-        marked = false;
-        continue;
-      }
       if (verdict.result === 'inconclusive') {
         return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict };
       }
+      // No subscription shows an order (or there is no list to look in). A lost answer is not retried unless asked.
+      if (!unresolved.answered && verdict.result === 'unavailable') {
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict };
+      }
       if (!unresolved.answered && !deps.retryAmbiguous) {
         return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` }, reconciled: verdict };
+      }
+      // An order awaiting payment has no subscription yet: its absence counts only for a method that settles at once.
+      const payment = await hooks.pendingPayment();
+      if (payment.result === 'deferred') return { status: 'deferred', attempts, error, unresolved, reason: payment.reason };
+      if (payment.result === 'mayBePending') {
+        const looked = verdict.result === 'absent' ? 'no matching subscription was found' : verdict.reason;
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${looked}, but ${payment.reason}` }, reconciled: verdict };
       }
       unresolved = undefined;
       marked = false;

@@ -16,6 +16,7 @@ import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
 import { createReconciler } from '../reconciliation/reconciler.ts';
+import { createPendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
 import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
 import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
@@ -54,6 +55,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       sleep,
       now: Date.now,
     }),
+    pendingPayment: createPendingPaymentCheck({ paymentMethods: catalog.paymentMethods, neverPendingKinds: config.neverPendingPaymentKinds }),
     concurrency: config.concurrency,
     maxReceiveCount: config.maxReceiveCount,
     metrics: powertoolsOrderMetrics,

@@ -1,5 +1,5 @@
 /** The billing API itself: /api/billing/v1/{catalog,payment-methods,subscriptions,orders}. */
-import { newOrderStatus, type SandboxOrderRecord } from './billing-account.ts';
+import { newOrderStatus, type PaymentTurn, type SandboxOrderRecord } from './billing-account.ts';
 import { filterCatalog } from './catalog.ts';
 import { faultTarget, type ActiveFaultRule } from './faults.ts';
 import { parseJson } from './http-io.ts';
@@ -42,6 +42,7 @@ function answerBeforeCreate(rule: ActiveFaultRule): Answer | undefined {
     case 'unauthorized':
       return unauthenticated();
     case 'error500AfterCreate':
+    case 'error500AfterPendingOrder':
     case 'resetAfterCreate':
     case 'delay':
     case 'accepted':
@@ -59,14 +60,23 @@ export interface Bought {
 }
 
 /**
- * Validates a purchase body: a 422's errors, another refusal (a 404), or the purchase to make, which
- * `acceptedForLater` (the `accepted` fault) leaves with its payment going on asynchronously.
+ * Validates a purchase body: a 422's errors, another refusal (a 404), or the purchase to make, its payment
+ * going as `turn` says (the `accepted` fault leaves it processing, error500AfterPendingOrder asks for 3-D Secure).
  */
-export type Buy = (body: unknown, request: SandboxRequest, state: SandboxState) => { errors: ValidationErrors } | { refused: Answer } | { make: (acceptedForLater: boolean) => Bought };
+export type Buy = (body: unknown, request: SandboxRequest, state: SandboxState) => { errors: ValidationErrors } | { refused: Answer } | { make: (turn: PaymentTurn) => Bought };
+
+/** How long a payment answered with a 202 (payment_initiated) takes to complete. */
+const PAYMENT_PROCESSING_MS = 2_000;
+
+function paymentTurn(rule: ActiveFaultRule | undefined): PaymentTurn {
+  if (rule?.fault === 'accepted') return 'processing';
+  return rule?.fault === 'error500AfterPendingOrder' ? 'verificationAsked' : 'usual';
+}
 
 function answerAfterCreate(rule: ActiveFaultRule | undefined, bought: Bought): Answer {
   switch (rule?.fault) {
     case 'error500AfterCreate':
+    case 'error500AfterPendingOrder':
       return internalServerError();
     case 'resetAfterCreate':
       return { kind: 'reset' };
@@ -98,11 +108,18 @@ export function purchaseEndpoint(buy: Buy): Handler {
         const gatewayStatus = fault.fault === 'error502CreateLater' ? 502 : 504;
         void state
           .wait(fault.delayMs ?? 0)
-          .then(() => state.account.recordAnswer(checked.make(false).record.order.id, gatewayStatus))
+          .then(() => state.account.recordAnswer(checked.make('usual').record.order.id, gatewayStatus))
           .catch(() => undefined); // the sandbox closed first: the purchase is never made
         return gatewayPage(gatewayStatus);
       }
-      const bought = checked.make(fault?.fault === 'accepted');
+      const bought = checked.make(paymentTurn(fault));
+      if (bought.record.kind === 'order' && bought.record.order.status === 'payment_initiated') {
+        // A payment still processing completes by itself a little later: the subscription starts only then.
+        void state
+          .wait(PAYMENT_PROCESSING_MS)
+          .then(() => state.account.completePayment(bought.record.order.id))
+          .catch(() => undefined);
+      }
       const answer = answerAfterCreate(fault, bought);
       state.account.recordAnswer(bought.record.order.id, answer.kind === 'reset' ? 0 : answer.status);
       return answer;
@@ -115,9 +132,9 @@ const buyOrder: Buy = (body, request, state) => {
   if (!validation.valid) return { errors: validation.errors };
   const { order } = validation;
   return {
-    make: (acceptedForLater) => {
-      const record = state.account.placeOrder(order, body, request.receivedAt, newOrderStatus(order.paymentMethod.behaviour, acceptedForLater));
-      return { record, status: acceptedForLater ? 202 : 200, body: record.order };
+    make: (turn) => {
+      const record = state.account.placeOrder(order, body, request.receivedAt, newOrderStatus(order.paymentMethod, turn));
+      return { record, status: turn === 'processing' ? 202 : 200, body: record.order };
     },
   };
 };

@@ -1,7 +1,7 @@
 /** The sandbox account's state: the orders it has created and the subscriptions they started. */
 import { randomInt } from 'node:crypto';
 import type { PeriodUnit } from './catalog.ts';
-import type { PaymentBehaviour } from './payment-methods.ts';
+import type { SandboxPaymentMethod } from './payment-methods.ts';
 import type { OrderLine, ValidOrder } from './validate-order.ts';
 
 export type OrderStatus =
@@ -102,11 +102,23 @@ function orderTotals(lines: readonly OrderLine[]): { subtotal: number; total: nu
   return { subtotal, total: Math.round((subtotal * (100 + VAT_PERCENT)) / 100) };
 }
 
-/** An order is pending when the payment goes on asynchronously (202) or needs a 3-D Secure check. */
-export function newOrderStatus(payment: PaymentBehaviour, acceptedForLater: boolean): OrderStatus {
-  if (acceptedForLater) return 'payment_initiated';
-  return payment === 'needsCardVerification' ? 'awaiting_payment' : 'completed';
+/**
+ * How a payment goes this time: as the method usually does; still processing (answered 202); or held for a
+ * 3-D Secure check the card's issuer asked for on this payment.
+ */
+export type PaymentTurn = 'usual' | 'processing' | 'verificationAsked';
+
+/** An order is pending when the payment goes on asynchronously (202) or waits for a 3-D Secure check. */
+export function newOrderStatus(method: SandboxPaymentMethod, turn: PaymentTurn): OrderStatus {
+  if (turn === 'processing') return 'payment_initiated';
+  if (method.behaviour === 'needsCardVerification' || (turn === 'verificationAsked' && method.mayBeLeftPending)) return 'awaiting_payment';
+  return 'completed';
 }
+
+/** Why an order's payment cannot be completed here: no such billing order, or it waits for no payment. */
+export type PaymentRefusal = 'no such order' | 'not awaiting payment';
+
+const AWAITING_PAYMENT: ReadonlySet<OrderStatus> = new Set(['awaiting_payment', 'payment_initiated', 'pending', 'processing']);
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -161,6 +173,8 @@ export class BillingAccount {
   #records: SandboxOrderRecord[] = [];
   #subscriptions: SubscriptionResource[] = [];
   #nextOrderId = FIRST_ORDER_ID;
+  /** The lines of each billing order, for the subscription it starts once paid. */
+  #lines = new Map<number, readonly OrderLine[]>();
 
   /** Creates the order (and, once completed, its subscription); returns the record of it. */
   placeOrder(valid: ValidOrder, request: unknown, receivedAt: Date, status: OrderStatus, kind: PurchaseEndpoint = 'order'): SandboxOrderRecord {
@@ -177,7 +191,23 @@ export class BillingAccount {
       answeredWith: 0,
     };
     this.#records.push(record);
+    if (kind === 'order') this.#lines.set(order.id, valid.lines);
     if (status === 'completed') this.#subscriptions.push(subscriptionFor(order, valid.lines, createdAt));
+    return structuredClone(record);
+  }
+
+  /**
+   * The payment of a billing order awaiting it completes (3-D Secure passed in hPanel, or processing done):
+   * the order is completed and its subscription starts now, not when the order was made.
+   */
+  completePayment(orderId: number): SandboxOrderRecord | PaymentRefusal {
+    const record = this.#records.find((candidate) => candidate.order.id === orderId);
+    const lines = this.#lines.get(orderId);
+    if (!record || !lines) return 'no such order';
+    if (!AWAITING_PAYMENT.has(record.order.status)) return 'not awaiting payment';
+    const paidAt = new Date();
+    record.order = { ...record.order, status: 'completed', updated_at: isoSeconds(paidAt) };
+    this.#subscriptions.push(subscriptionFor({ ...record.order, created_at: isoSeconds(paidAt) }, lines, paidAt));
     return structuredClone(record);
   }
 

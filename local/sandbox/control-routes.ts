@@ -35,7 +35,18 @@ function addFaults(text: string, state: SandboxState): Answer {
   return json(200, state.faults());
 }
 
+/** Completes an order's payment, as a person passing 3-D Secure in hPanel would. */
+function completePayment(text: string, state: SandboxState): Answer {
+  const orderId = bodyField(text, 'orderId', '{"orderId":2957086}');
+  if (typeof orderId !== 'number' || !Number.isInteger(orderId)) throw new SandboxInputError('orderId must be an integer');
+  const paid = state.account.completePayment(orderId);
+  if (paid === 'no such order') return errorAnswer(404, `no order ${orderId}`);
+  if (paid === 'not awaiting payment') return errorAnswer(409, `order ${orderId} is not awaiting payment`);
+  return json(200, paid);
+}
+
 export const CONTROL_ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/__sandbox/payments', handle: ({ text }, state) => applying(() => completePayment(text, state)) },
   { method: 'GET', path: '/__sandbox/orders', handle: (_request, state) => json(200, state.account.orders()) },
   { method: 'GET', path: '/__sandbox/faults', handle: (_request, state) => json(200, state.faults()) },
   { method: 'POST', path: '/__sandbox/faults', handle: ({ text }, state) => applying(() => addFaults(text, state)) },

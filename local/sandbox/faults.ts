@@ -6,6 +6,7 @@
 export const FAULT_KINDS = [
   'error500', // 500 before any order is created
   'error500AfterCreate', // the order is created, then a 500 is answered
+  'error500AfterPendingOrder', // the order is created awaiting payment (3-D Secure asked) if its method can be left pending, then a 500
   'error502',
   'error503',
   'error504',

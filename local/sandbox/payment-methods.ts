@@ -22,11 +22,17 @@ export type PaymentBehaviour = 'completes' | 'needsCardVerification' | 'expired'
 export interface SandboxPaymentMethod {
   resource: PaymentMethodResource;
   behaviour: PaymentBehaviour;
+  /**
+   * Whether a payment with it can be left waiting (the order awaiting payment, no subscription yet): any card
+   * can be asked for 3-D Secure by its issuer; a saved PayPal agreement is charged with no step for the buyer.
+   */
+  mayBeLeftPending: boolean;
 }
 
 const SANDBOX_PAYMENT_METHODS: readonly SandboxPaymentMethod[] = [
   {
     behaviour: 'completes',
+    mayBeLeftPending: true,
     resource: {
       id: 1327362,
       name: 'Credit Card',
@@ -41,6 +47,7 @@ const SANDBOX_PAYMENT_METHODS: readonly SandboxPaymentMethod[] = [
   },
   {
     behaviour: 'completes',
+    mayBeLeftPending: false,
     resource: {
       id: 1327363,
       name: 'PayPal',
@@ -55,6 +62,7 @@ const SANDBOX_PAYMENT_METHODS: readonly SandboxPaymentMethod[] = [
   },
   {
     behaviour: 'needsCardVerification',
+    mayBeLeftPending: true,
     resource: {
       id: 1327364,
       name: 'Credit Card (3-D Secure)',
@@ -69,6 +77,7 @@ const SANDBOX_PAYMENT_METHODS: readonly SandboxPaymentMethod[] = [
   },
   {
     behaviour: 'expired',
+    mayBeLeftPending: true,
     resource: {
       id: 1327365,
       name: 'Credit Card',

@@ -25,8 +25,8 @@ const buyVps: Buy = (body, request, state) => {
   if (!validation.valid) return { errors: validation.errors };
   const { order, setup } = validation.value;
   return {
-    make: (acceptedForLater) => {
-      const status = newOrderStatus(order.paymentMethod.behaviour, acceptedForLater);
+    make: (turn) => {
+      const status = newOrderStatus(order.paymentMethod, turn);
       const record = state.account.placeOrder(order, withoutPassword(body), request.receivedAt, status, 'vps');
       const line = order.lines[0];
       if (!provisioned(status) || !line) return { record, status: 202, body: { order: record.order } };
@@ -41,8 +41,8 @@ const buyDomain: Buy = (body, request, state) => {
   if (!validation.valid) return { errors: validation.errors };
   const { order, domain } = validation.value;
   return {
-    make: (acceptedForLater) => {
-      const status = newOrderStatus(order.paymentMethod.behaviour, acceptedForLater);
+    make: (turn) => {
+      const status = newOrderStatus(order.paymentMethod, turn);
       const record = state.account.placeOrder(order, body, request.receivedAt, status, 'domain');
       if (!provisioned(status)) return { record, status: 202, body: record.order };
       state.provisioned.registerDomain(domain, record.order, state.account.findSubscription(record.order.subscription_id)?.expires_at ?? null);
@@ -59,10 +59,10 @@ const buyRenewal: Buy = (body, request, state) => {
   if (!validation.valid) return { errors: validation.errors };
   const { paymentMethod, coupons } = validation.value;
   return {
-    make: (acceptedForLater) => {
-      const status = newOrderStatus(paymentMethod.behaviour, acceptedForLater);
+    make: (turn) => {
+      const status = newOrderStatus(paymentMethod, turn);
       const record = state.account.renew(subscriptionId, { paymentMethodId: paymentMethod.resource.id, coupons }, body ?? {}, request.receivedAt, status);
-      return { record, status: acceptedForLater ? 202 : 200, body: record.order };
+      return { record, status: turn === 'processing' ? 202 : 200, body: record.order };
     },
   };
 };

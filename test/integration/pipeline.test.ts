@@ -6,6 +6,8 @@ import { startTestStack, waitUntil, type TestStack } from '../support/local-stac
 
 const KVM2 = 'hostingercom-vps-kvm2-usd-1m';
 const DOMAIN = 'hostingercom-domain-com-usd-1y';
+/** PayPal: it never leaves an order awaiting payment, so a 5xx on it is retried after the check. */
+const PAYPAL = 1327363;
 const order = (coupon: string, extra: Record<string, unknown> = {}) => ({
   payment_method_id: 1327362,
   items: [{ item_id: KVM2, quantity: 1 }],
@@ -43,9 +45,9 @@ describe('HTTP intake to outcome', () => {
     expect(state.json.completedAt).toEqual(outcome.completedAt);
   });
 
-  it('retries 500s with backoff, and the attempts show it', async () => {
+  it('retries 500s with backoff on a payment method that cannot leave an order pending, and the attempts show it', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'error500', times: 2, match: { coupon: 'T-RETRY' } }]);
-    const { json } = await t.postOrder(order('T-RETRY'));
+    const { json } = await t.postOrder(order('T-RETRY', { payment_method_id: PAYPAL }));
     const outcome = await t.waitForOutcome(json.requestId as string);
     expect(outcome).toMatchObject({ type: 'order.succeeded', attempts: 3 });
     expect(ordersWithCoupon('T-RETRY')).toHaveLength(1);
@@ -54,7 +56,7 @@ describe('HTTP intake to outcome', () => {
 
   it('gives up after the configured attempts with order.failed and the last error', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'error503', times: -1, match: { coupon: 'T-DOWN' } }]);
-    const { json } = await t.postOrder(order('T-DOWN'));
+    const { json } = await t.postOrder(order('T-DOWN', { payment_method_id: PAYPAL }));
     const outcome = await t.waitForOutcome(json.requestId as string);
     expect(outcome).toMatchObject({ type: 'order.failed', attempts: 4, error: { httpStatus: 503 } });
     expect(ordersWithCoupon('T-DOWN')).toHaveLength(0);

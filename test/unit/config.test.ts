@@ -18,7 +18,14 @@ describe('configuration from the environment', () => {
       maxFleetPauseMs: 60_000,
       catalogCacheMs: 600_000,
       reconcile: { clockSkewMs: 2_000, lateMs: 5_000, settleMs: 1_000 },
+      neverPendingPaymentKinds: ['paypal'],
     });
+  });
+
+  it('reads the payment-method kinds that never leave an order pending: a list, or none', () => {
+    expect(workerConfig({ ...worker, NEVER_PENDING_PAYMENT_KINDS: 'paypal, balance' }).neverPendingPaymentKinds).toEqual(['paypal', 'balance']);
+    expect(workerConfig({ ...worker, NEVER_PENDING_PAYMENT_KINDS: 'none' }).neverPendingPaymentKinds).toEqual([]);
+    expect(() => workerConfig({ ...worker, NEVER_PENDING_PAYMENT_KINDS: 'paypal;card' })).toThrow(/NEVER_PENDING_PAYMENT_KINDS must be payment-method kinds/);
   });
 
   it('names a missing or malformed variable', () => {

@@ -42,6 +42,7 @@ function deps(placeOrder: (order: { items: { item_id: string }[] }) => Promise<A
       now: Date.now,
     },
     reconcile: async () => ({ result: 'absent' }),
+    pendingPayment: async () => ({ result: 'settled' }),
     publish: vi.fn(async () => new Set<string>()),
     concurrency: 10,
     maxReceiveCount: 5,

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
+import type { PendingPayment } from '../../lib/reconciliation/pending-payment.ts';
 import type { ReconcileVerdict } from '../../lib/reconciliation/verdict.ts';
 import { submitOrder, type SubmitDependencies, type SubmitProgress, type SubmitState } from '../../lib/worker/submit-order.ts';
 
@@ -10,13 +11,14 @@ const lost: AttemptResult = { kind: 'ambiguous', error: { code: 'ETIMEDOUT', mes
 const plenty = { remainingMs: () => 60_000 };
 const subscription = { id: 'sub-1', created_at: '2026-11-27T10:00:00Z' };
 
-function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[]; deps?: Partial<SubmitDependencies> } = {}) {
+function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[]; deps?: Partial<SubmitDependencies>; pending?: PendingPayment } = {}) {
   const placeOrder = vi.fn(async (_order: unknown, _token: string): Promise<AttemptResult> => results.shift() ?? { kind: 'succeeded', order: completed });
   const token = vi.fn(async ({ fresh = false } = {}) => (fresh ? 'fresh-token' : 'cached-token'));
   const sleep = vi.fn(async () => undefined);
   const verdicts = options.verdicts ?? [];
   const reconcile = vi.fn(async (): Promise<ReconcileVerdict> => verdicts.shift() ?? { result: 'absent' });
   const startAttempt = vi.fn(async () => undefined);
+  const pendingPayment = vi.fn(async (): Promise<PendingPayment> => options.pending ?? { result: 'settled' });
   const deps: SubmitDependencies = {
     placeOrder,
     token,
@@ -30,8 +32,8 @@ function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[
     ...options.deps,
   };
   const progress = vi.fn((_event: SubmitProgress) => undefined);
-  const run = (state: SubmitState = { attemptsSoFar: 0 }, deadline = plenty) => submitOrder(order, state, deadline, deps, { startAttempt, reconcile, progress });
-  return { run, placeOrder, token, sleep, reconcile, startAttempt, progress };
+  const run = (state: SubmitState = { attemptsSoFar: 0 }, deadline = plenty) => submitOrder(order, state, deadline, deps, { startAttempt, reconcile, pendingPayment, progress });
+  return { run, placeOrder, token, sleep, reconcile, startAttempt, progress, pendingPayment };
 }
 
 describe('submitOrder: retries', () => {
@@ -210,5 +212,56 @@ describe('submitOrder: attempts with an unknown effect', () => {
     const { run } = setup([error500], { verdicts: [{ result: 'deferred', reason: 'no time' }] });
     // The stored error stays the attempt's own: the reason is logged, not appended at every delivery.
     await expect(run()).resolves.toMatchObject({ status: 'deferred', attempts: 1, unresolved: { answered: true }, error: { message: 'boom' }, reason: 'no time' });
+  });
+});
+
+describe('submitOrder: a 5xx on a payment method that can leave the order awaiting payment', () => {
+  const mayBePending: PendingPayment = {
+    result: 'mayBePending',
+    reason: 'an order awaiting payment on payment method 1327362 (card) may exist: check hPanel > Billing > Orders before ordering again',
+  };
+
+  it('no subscription is no evidence: ends unknown with what to check, never a second order', async () => {
+    const { run, placeOrder } = setup([error500], { pending: mayBePending });
+    const result = await run();
+    expect(result).toMatchObject({ status: 'unknown', attempts: 1, error: { httpStatus: 500 }, reconciled: { result: 'absent' } });
+    expect(result.error?.message).toContain('check hPanel > Billing > Orders before ordering again');
+    expect(placeOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('the same when the account has no subscriptions list to look in', async () => {
+    const { run, placeOrder } = setup([error500], { pending: mayBePending, verdicts: [{ result: 'unavailable', reason: 'no list' }] });
+    await expect(run()).resolves.toMatchObject({ status: 'unknown', reconciled: { result: 'unavailable' } });
+    expect(placeOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('found is still a success, whatever the method', async () => {
+    const { run, pendingPayment } = setup([error500], { pending: mayBePending, verdicts: [{ result: 'found', subscription }] });
+    await expect(run()).resolves.toMatchObject({ status: 'succeeded' });
+    expect(pendingPayment).not.toHaveBeenCalled();
+  });
+
+  it('a method that cannot be left pending is retried, as the seed asks', async () => {
+    const { run, placeOrder } = setup([error500], { pending: { result: 'settled' } });
+    await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(placeOrder).toHaveBeenCalledTimes(2);
+  });
+
+  it('when the payment methods cannot be read now, defers with the attempt kept unresolved', async () => {
+    const { run, placeOrder } = setup([error500], { pending: { result: 'deferred', reason: 'payment methods unreadable' } });
+    await expect(run()).resolves.toMatchObject({ status: 'deferred', unresolved: { answered: true, httpStatus: 500 }, reason: 'payment methods unreadable' });
+    expect(placeOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('with retryAmbiguous, a lost answer is retried only on a method that cannot be left pending', async () => {
+    const pending = setup([lost], { pending: mayBePending, deps: { retryAmbiguous: true } });
+    await expect(pending.run()).resolves.toMatchObject({ status: 'unknown', attempts: 1 });
+    const settled = setup([lost], { deps: { retryAmbiguous: true } });
+    await expect(settled.run()).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
+  it('after the last attempt, a 5xx with nothing found ends unknown rather than failed: the order may be waiting', async () => {
+    const { run } = setup([error500, error500, error500], { pending: mayBePending, verdicts: [] });
+    await expect(run({ attemptsSoFar: 2 })).resolves.toMatchObject({ status: 'unknown', attempts: 3 });
   });
 });

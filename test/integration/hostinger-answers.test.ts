@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+
+/**
+ * Hostinger answers that hide what was done, end to end on the local stack: a 5xx after an order that waits
+ * for payment (no subscription shows it), and a gateway that gives up while the application goes on.
+ */
+const CARD = 1327362; // the default: a card, which its issuer may hold for 3-D Secure on any payment
+const PAYPAL = 1327363; // never leaves an order pending
+const CARD_3DS = 1327364;
+let t: TestStack;
+
+const order = (coupon: string, itemId: string, paymentMethodId?: number) => ({
+  ...(paymentMethodId ? { payment_method_id: paymentMethodId } : {}),
+  items: [{ item_id: itemId, quantity: 1 }],
+  coupons: [coupon],
+});
+const ordersFor = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
+const send = async (requestId: string, body: unknown) => t.sendMessage(JSON.stringify({ requestId, ...(body as object) }));
+
+beforeAll(async () => {
+  // The gateway faults below make their order 1.5 s after answering: well within the late window.
+  t = await startTestStack({ functionEnv: { RECONCILE_LATE_MS: '2500' } });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('a 5xx after Hostinger made an order awaiting payment', () => {
+  it('on a card: ends unknown, saying which method and where to look, and never orders again', async () => {
+    t.stack.sandbox?.addFaults([{ fault: 'error500AfterPendingOrder', match: { coupon: 'H-CARD' } }]);
+    await send('h-card', order('H-CARD', 'hostingercom-vps-kvm1-usd-12m'));
+    const outcome = await t.waitForOutcome('h-card');
+    expect(outcome).toMatchObject({ type: 'order.unknown', attempts: 1, error: { httpStatus: 500 }, reconciliation: { result: 'absent' } });
+    expect(outcome.error?.message).toContain(`an order awaiting payment on payment method ${CARD} (card) may exist: check hPanel > Billing > Orders before ordering again`);
+    expect(ordersFor('H-CARD')).toMatchObject([{ order: { status: 'awaiting_payment' } }]);
+  });
+
+  it('on a card that needs 3-D Secure, after a plain 500-after-create: the same', async () => {
+    t.stack.sandbox?.addFaults([{ fault: 'error500AfterCreate', match: { coupon: 'H-3DS' } }]);
+    await send('h-3ds', order('H-3DS', 'hostingercom-hosting-premium-usd-12m', CARD_3DS));
+    const outcome = await t.waitForOutcome('h-3ds');
+    expect(outcome).toMatchObject({ type: 'order.unknown', attempts: 1 });
+    expect(outcome.error?.message).toContain(`payment method ${CARD_3DS} (card)`);
+    expect(ordersFor('H-3DS')).toHaveLength(1);
+  });
+
+  it('on PayPal the order cannot wait: it was completed, and reconciliation finds it', async () => {
+    t.stack.sandbox?.addFaults([{ fault: 'error500AfterPendingOrder', match: { coupon: 'H-PAYPAL' } }]);
+    await send('h-paypal', order('H-PAYPAL', 'hostingercom-domain-com-usd-1y', PAYPAL));
+    await expect(t.waitForOutcome('h-paypal')).resolves.toMatchObject({ type: 'order.succeeded', reconciliation: { result: 'found' } });
+    expect(ordersFor('H-PAYPAL')).toHaveLength(1);
+  });
+
+  it('on PayPal a 500 before any order is retried, as the seed asks', async () => {
+    t.stack.sandbox?.addFaults([{ fault: 'error500', match: { coupon: 'H-RETRY' } }]);
+    await send('h-retry', order('H-RETRY', 'hostingercom-vps-kvm2-eur-1m', PAYPAL));
+    await expect(t.waitForOutcome('h-retry')).resolves.toMatchObject({ type: 'order.succeeded', attempts: 2 });
+    expect(ordersFor('H-RETRY')).toHaveLength(1);
+  });
+});
+
+describe('a gateway 5xx while the application goes on making the order', () => {
+  it.each([
+    ['error502CreateLater', 'H-502', 'hostingercom-vps-kvm1-eur-1m'],
+    ['error504CreateLater', 'H-504', 'hostingercom-hosting-premium-usd-1m'],
+  ] as const)('%s: the check waits for late work and finds the order made after the answer', async (fault, coupon, itemId) => {
+    t.stack.sandbox?.addFaults([{ fault, delayMs: 1500, match: { coupon } }]);
+    const requestId = coupon.toLowerCase();
+    await send(requestId, order(coupon, itemId, PAYPAL));
+    await expect(t.waitForOutcome(requestId)).resolves.toMatchObject({ type: 'order.succeeded', attempts: 1, reconciliation: { result: 'found' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(ordersFor(coupon)).toHaveLength(1);
+  });
+});
