@@ -47,7 +47,7 @@ async function main(config: EnqueueConfig): Promise<EnqueueResult> {
       local: { awsEndpoint: stack.resources.awsEndpoint, region: stack.resources.region, queueUrl: stack.resources.queueUrl },
       now: () => Date.now(),
     };
-    const argv = ['submit', file, '--state-dir', join(dir, 'state')];
+    const argv = ['submit', file, '--state-dir', join(dir, 'state'), '--no-catalog-check'];
     stack.aws.resetCalls();
     const started = performance.now();
     const exitCode = await runCli(argv, ctx);

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BillingReader, CatalogPrice } from '../hostinger/billing-reader.ts';
+import { HostingerReadError, type BillingReader, type CatalogPrice, type PaymentMethod } from '../hostinger/billing-reader.ts';
 import { DEFAULT_HOSTINGER_API_URL } from '../platform/config.ts';
 import { contentHash } from './file-batch.ts';
 import { UserError, errorMessage, type CliContext } from './context.ts';
@@ -20,7 +20,7 @@ export async function resolveHostingerApi(ctx: CliContext, target: Target, flags
   const apiUrl = flags.apiUrl ?? ctx.env.HOSTINGER_API_URL ?? (target.kind === 'aws' ? DEFAULT_HOSTINGER_API_URL : target.local.hostingerApiUrl);
   if (!apiUrl) {
     throw new UserError(
-      'a dry run reads the catalog from the Hostinger API: start the local stack (npm start) in this folder, pass --api-url, or set HOSTINGER_API_URL',
+      'checking orders against the catalog reads the Hostinger API: start the local stack (npm start) in this folder, pass --api-url, or set HOSTINGER_API_URL (submit --no-catalog-check sends without the check)',
       2,
     );
   }
@@ -29,7 +29,7 @@ export async function resolveHostingerApi(ctx: CliContext, target: Target, flags
   if (envToken) return { apiUrl, token: envToken };
 
   const secretId = target.kind === 'local' ? target.local.secretId : (flags.tokenSecret ?? ctx.env.HOSTINGER_TOKEN_SECRET_ID);
-  if (!secretId) throw new UserError('the Hostinger token: set HOSTINGER_API_TOKEN, or pass --token-secret with the name or ARN of the secret holding it', 2);
+  if (!secretId) throw new UserError('the Hostinger token, to check orders against the catalog: set HOSTINGER_API_TOKEN, or pass --token-secret with the name or ARN of the secret holding it (submit --no-catalog-check sends without the check)', 2);
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient(target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, secretId));
   try {
@@ -77,4 +77,45 @@ export async function readCatalog(
     // A cache that cannot be written only costs a request next time.
   }
   return { prices };
+}
+
+export interface AccountFacts {
+  apiUrl: string;
+  prices: CatalogPrice[];
+  /** When the prices come from the cache: when they were read. */
+  cachedAt?: number;
+  paymentMethods: PaymentMethod[];
+}
+
+/** The catalog (cached) and the payment methods (never cached) that orders are checked against, before a dry run or a send. */
+export async function readAccountFacts(
+  ctx: CliContext,
+  target: Target,
+  options: ApiFlags & { stateDir: string; refreshCatalog: boolean },
+): Promise<AccountFacts> {
+  const { apiUrl, token } = await resolveHostingerApi(ctx, target, options);
+  const { createBillingReader } = await import('../hostinger/billing-reads.ts');
+  const reader = createBillingReader({ baseUrl: apiUrl, timeoutMs: 10_000 });
+  const ttl = Number(ctx.env.CATALOG_CACHE_SECONDS ?? 600);
+  try {
+    const [catalog, paymentMethods] = await Promise.all([
+      readCatalog(reader, { apiUrl, token, stateDir: options.stateDir, ttlSeconds: Number.isFinite(ttl) ? ttl : 600, refresh: options.refreshCatalog, now: ctx.now }),
+      reader.paymentMethods(token),
+    ]);
+    return { apiUrl, prices: catalog.prices, ...(catalog.cachedAt !== undefined ? { cachedAt: catalog.cachedAt } : {}), paymentMethods };
+  } catch (error) {
+    const why = error instanceof HostingerReadError ? error.message : `${errorMessage(error)} (is the API reachable?)`;
+    throw new UserError(`could not read the catalog and payment methods from ${apiUrl}: ${why}`);
+  }
+}
+
+function ago(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+}
+
+/** `12 catalog prices (cached 3 s ago; --refresh-catalog to read again), 4 payment methods` */
+export function describeFacts(facts: AccountFacts, now: number): string {
+  const cached = facts.cachedAt !== undefined ? ` (cached ${ago(now - facts.cachedAt)}; --refresh-catalog to read again)` : '';
+  return `${facts.prices.length} catalog prices${cached}, ${facts.paymentMethods.length} payment methods`;
 }

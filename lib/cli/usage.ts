@@ -28,6 +28,10 @@ const SUBMIT = `hostinger-orders submit <file> [options]
   --format json|jsonl|csv         the file's format, when its extension does not tell
   --state-dir <dir>               where progress files go (default ./.hostinger-orders)
 
+  --no-catalog-check              send without first checking the orders against the Hostinger catalog
+                                  and payment methods (by default a line that would be refused stops
+                                  the run, naming its line and field; the API and token are found as
+                                  for --dry-run)
   --dry-run                       send nothing: check every item_id against the Hostinger catalog and the
                                   payment methods (exists, not expired, not suspended; cards may need
                                   3-D Secure), and print what would be bought with totals per currency

@@ -96,18 +96,18 @@ describe('usage errors (in-process)', () => {
 
     writeFileSync(file, `{"items": [{"item_id": "c"}]}\n${sentText}`); // edited: a line inserted at the top
     // Sent to a stack that is not running: what matters is the batch and what it tries to send.
-    const continued = await cli(['submit', 'renewals.jsonl'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    const continued = await cli(['submit', 'renewals.jsonl', '--no-catalog-check'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
     expect(continued.stderr).toContain('continuing batch renewals-0a1b2c3d, in which renewals.jsonl was sent before; the file changed since');
     expect(continued.stdout).toContain('batch renewals-0a1b2c3d (renewals.jsonl): 3 orders');
     expect(continued.stdout).toMatch(/skipped +1 +lines already sent earlier, skipped \(lines 2\)/);
     expect(continued.stdout).toMatch(/not sent +2 +lines 1, 3/);
 
-    const fresh = await cli(['submit', 'renewals.jsonl', '--new-batch'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    const fresh = await cli(['submit', 'renewals.jsonl', '--new-batch', '--no-catalog-check'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
     expect(fresh.stdout).toMatch(/batch renewals-[0-9a-f]{8} \(renewals\.jsonl\): 3 orders/);
     expect(fresh.stdout).not.toContain('renewals-0a1b2c3d');
     expect(fresh.stdout).toMatch(/not sent +3 +lines 1-3/);
 
-    const named = await cli(['submit', 'renewals.jsonl', '--batch', 'renewals-0a1b2c3d'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    const named = await cli(['submit', 'renewals.jsonl', '--batch', 'renewals-0a1b2c3d', '--no-catalog-check'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
     expect(named.stdout).toMatch(/skipped +1 +lines already sent earlier, skipped \(lines 2\)/);
     expect((await cli(['submit', 'renewals.jsonl', '--batch', 'x', '--new-batch'], { cwd: dir })).code).toBe(2);
   });

@@ -53,8 +53,9 @@ describe('submit a 500-line CSV', () => {
     expect(run.stdout).toMatch(/failed +0\n/);
     expect(run.stdout).toContain(`npx hostinger-orders status --batch ${batch}`);
     // Not a terminal: which stack, then plain progress lines, and nothing else on stderr.
-    const [stackLine, ...progressLines] = run.stderr.trimEnd().split('\n');
+    const [stackLine, checkLine, ...progressLines] = run.stderr.trimEnd().split('\n');
     expect(stackLine).toBe(`local stack: ${local.awsEndpoint} (given)`);
+    expect(checkLine).toMatch(/^checked against the Hostinger catalog at http:\/\/127\.0\.0\.1:\d+: \d+ catalog prices/);
     expect(progressLines.every((line) => /^sent \d+\/500 \(\d+%, \d+\/s\)$/.test(line))).toBe(true);
     expect(run.stderr).toMatch(/sent 500\/500 \(100%/);
 
@@ -171,7 +172,7 @@ describe('dry run against the sandbox', () => {
   });
 
   it('says where to find the API URL when it is not given', async () => {
-    const run = await cli(['submit', 'fine.json', '--dry-run'], { cwd: dir, local });
+    const run = await cli(['submit', 'fine.json', '--dry-run'], { cwd: dir, local: { ...local, hostingerApiUrl: undefined } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('start the local stack (npm start) in this folder, pass --api-url');
   });
@@ -215,6 +216,40 @@ describe('which local stack', () => {
   });
 });
 
+describe('submit checks the catalog before sending', () => {
+  const lines = [
+    { items: [{ item_id: DOMAIN }], coupons: ['CLI-CHECKED'] },
+    { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1mo' }], coupons: ['CLI-CHECKED'] },
+  ];
+
+  it('refuses a line with an unknown item id, naming its line and field, and sends nothing', async () => {
+    writeFileSync(join(dir, 'checked.jsonl'), lines.map((o) => JSON.stringify(o)).join('\n'));
+    const run = await cli(['submit', 'checked.jsonl', '--batch', 'checked'], { cwd: dir, local });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('checked.jsonl:2: items.0.item_id is not in the Hostinger catalog; nearest: hostingercom-vps-kvm2-usd-1m');
+    expect(run.stderr).toContain('checked.jsonl: 1 line that the Hostinger catalog or the account');
+    expect(run.stderr).toContain('nothing was sent (--no-catalog-check sends without this check)');
+    expect(run.stdout).toBe('');
+    expect(sandboxOrdersWith('CLI-CHECKED')).toHaveLength(0);
+    // No batch was recorded: nothing of it exists.
+    expect((await cli(['status', '--batch', 'checked'], { cwd: dir, local })).stderr).toContain('no progress file for batch checked');
+  });
+
+  it('with --no-catalog-check sends it; the pipeline rejects it, and status shows the field-level reason', async () => {
+    const run = await cli(['submit', 'checked.jsonl', '--batch', 'checked', '--no-catalog-check'], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sent +2\n/);
+    const unknown = requestIdOnLine('checked', 2);
+    expect(await t.waitForOutcome(unknown)).toMatchObject({ type: 'order.rejected' });
+    await t.waitForOutcome(requestIdOnLine('checked', 1));
+    const status = await cli(['status', '--batch', 'checked'], { cwd: dir, local });
+    expect(status.stdout).toMatch(
+      new RegExp(`line 2  ${unknown}  rejected +attempts=0 error=the order does not match the Hostinger catalog or the account: items\\.0\\.item_id is not in the Hostinger catalog; nearest: hostingercom-vps-kvm2-usd-1m`),
+    );
+    expect(sandboxOrdersWith('CLI-CHECKED')).toHaveLength(1);
+  });
+});
+
 describe('follow', () => {
   it('prints one line per outcome of the chosen types until stopped, then removes its queue', async () => {
     const controller = new AbortController();
@@ -225,7 +260,8 @@ describe('follow', () => {
       join(dir, 'follow.jsonl'),
       [{ requestId: 'follow-ok', items: [{ item_id: DOMAIN }] }, { requestId: 'follow-expired', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] }].map((o) => JSON.stringify(o)).join('\n'),
     );
-    expect((await cli(['submit', 'follow.jsonl'], { cwd: dir, local })).code).toBe(0);
+    // The expired card reaches the pipeline (which rejects it) only past the CLI's own check.
+    expect((await cli(['submit', 'follow.jsonl', '--no-catalog-check'], { cwd: dir, local })).code).toBe(0);
     await t.waitForOutcome('follow-ok');
     await waitUntil(() => (following.stdout.text.includes('follow-expired') ? true : undefined), 15_000, 'the printed outcome');
     controller.abort();
@@ -264,7 +300,7 @@ describe('follow --batch', () => {
 
   it('run after submit, first shows the outcomes already out, then follows', async () => {
     writeFileSync(join(dir, 'late.jsonl'), [{ items: [{ item_id: DOMAIN }], coupons: ['CLI-LATE'] }, { requestId: 'follow-late-own', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] }].map((o) => JSON.stringify(o)).join('\n'));
-    const submitted = await cli(['submit', 'late.jsonl', '--batch', 'follow-late'], { cwd: dir, local });
+    const submitted = await cli(['submit', 'late.jsonl', '--batch', 'follow-late', '--no-catalog-check'], { cwd: dir, local });
     expect(submitted.code).toBe(0);
     expect(submitted.stdout).toContain('npx hostinger-orders follow --batch follow-late');
     await t.waitForOutcome('follow-late-own');
@@ -302,7 +338,7 @@ describe('redrive', () => {
 describe('a stack that is not running', () => {
   it('says so, and that nothing was sent', async () => {
     writeFileSync(join(dir, 'down.jsonl'), JSON.stringify({ items: [{ item_id: KVM2 }] }));
-    const run = await cli(['submit', 'down.jsonl'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
+    const run = await cli(['submit', 'down.jsonl', '--no-catalog-check'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/stopped: .*ECONNREFUSED.*is npm start running\?/);
     expect(run.stdout).toMatch(/not sent +1 +lines 1\n/);

@@ -26,6 +26,7 @@ export const endpointsOf = (resources: LocalResources): LocalEndpoints => ({
   topicArn: resources.topicArn,
   tableName: resources.tableName,
   secretId: resources.secretId,
+  hostingerApiUrl: resources.hostingerApiUrl,
 });
 
 export interface CliRun {

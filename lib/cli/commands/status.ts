@@ -1,5 +1,7 @@
 import { orderView, type OrderView } from '../../order/order-view.ts';
+import type { FieldErrors } from '../../order/order-request.ts';
 import { parseCommandArgs } from '../args.ts';
+import { describeFieldErrors } from '../order-lines.ts';
 import { assignRequestIds, batchNameProblem } from '../file-batch.ts';
 import { readOrderFile } from '../order-file.ts';
 import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
@@ -19,13 +21,15 @@ export const STATUS_OPTIONS = {
 
 const MAX_LISTED = 100;
 
-/** `attempts=1 order=2957086 (awaiting_payment)` */
+/** `attempts=1 order=2957086 (awaiting_payment)`, `attempts=0 error=the order does not match…: items.0.item_id is not in the Hostinger catalog` */
 function describeView(view: OrderView): string {
   const parts = [`attempts=${view.attempts}`];
   if (view.order) parts.push(`order=${view.order.id} (${view.order.status})`);
   if (view.error) {
-    const { httpStatus, code, message } = view.error as { httpStatus?: number; code?: string; message?: string };
-    parts.push(`error=${[httpStatus ?? code, message].filter((part) => part !== undefined && part !== '').join(' ')}`);
+    const { httpStatus, code, message, fieldErrors } = view.error as { httpStatus?: number; code?: string; message?: string; fieldErrors?: FieldErrors };
+    // The field-level reasons are what a user can act on ("items.0.item_id is not in the catalog; nearest: …").
+    const fields = fieldErrors && Object.keys(fieldErrors).length > 0 ? `: ${describeFieldErrors(fieldErrors)}` : '';
+    parts.push(`error=${[httpStatus ?? code, message].filter((part) => part !== undefined && part !== '').join(' ')}${fields}`);
   }
   return parts.join(' ');
 }

@@ -1,8 +1,10 @@
 import { relative } from 'node:path';
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { assignRequestIds, batchNameProblem, formatRanges, newBatchName, type PlannedOrder } from '../file-batch.ts';
-import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
+import { usageError, writeLine, type CliContext } from '../context.ts';
 import { readOrderFile } from '../order-file.ts';
+import { buildDryRunReport } from '../dry-run-report.ts';
+import { describeFacts, readAccountFacts, type ApiFlags } from '../hostinger-access.ts';
 import { formatLineError, type LineError } from '../order-lines.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { ProgressRecorder, batchesOfFile, type BatchState, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
@@ -22,6 +24,7 @@ export const SUBMIT_OPTIONS = {
   'token-secret': { type: 'string' },
   'refresh-catalog': { type: 'boolean' },
   'state-dir': { type: 'string' },
+  'no-catalog-check': { type: 'boolean' },
 } as const;
 
 interface LoadedFile {
@@ -77,6 +80,25 @@ function nextSteps(target: Target, batch: string, env: CliContext['env']): strin
   return [`  ${follow}   outcomes as they are published (Ctrl-C to stop)`, `  ${status}   where each request stands`];
 }
 
+/**
+ * Checks the orders about to be sent against the catalog and the payment methods, as a dry run does: an
+ * unknown item id is refused here, with its line and field, not by the pipeline after it was sent.
+ * Returns true (after printing every problem) when something would be refused.
+ */
+async function checkCatalog(ctx: CliContext, target: Target, name: string, orders: PlannedOrder[], options: ApiFlags & { stateDir: string; refreshCatalog: boolean }): Promise<boolean> {
+  const facts = await readAccountFacts(ctx, target, options);
+  const { problems } = buildDryRunReport(orders, [], facts.prices, facts.paymentMethods);
+  if (problems.length === 0) {
+    writeLine(ctx.stderr, `checked against the Hostinger catalog at ${facts.apiUrl}: ${describeFacts(facts, ctx.now())}`);
+    return false;
+  }
+  for (const problem of problems.slice(0, MAX_ERRORS_SHOWN)) writeLine(ctx.stderr, formatLineError(name, problem));
+  if (problems.length > MAX_ERRORS_SHOWN) writeLine(ctx.stderr, `… and ${problems.length - MAX_ERRORS_SHOWN} more`);
+  const lines = new Set(problems.map((problem) => problem.line)).size;
+  writeLine(ctx.stderr, `${name}: ${lines} line${lines === 1 ? '' : 's'} that the Hostinger catalog or the account (${facts.apiUrl}) would refuse; nothing was sent (--no-catalog-check sends without this check)`);
+  return true;
+}
+
 /** `submit <file>`: validates every line, then sends (or, with --dry-run, checks against the catalog). */
 export async function submitCommand(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('submit', args, SUBMIT_OPTIONS);
@@ -121,11 +143,16 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
     writeLine(ctx.stderr, `note: batch ${loaded.batch} was sent from ${previous.file}; orders of ${loaded.name} identical to orders sent then are skipped`);
   }
 
+  const { toSend, skipped } = planResume(loaded.planned, previous);
+  if (toSend.length > 0 && !values['no-catalog-check']) {
+    const refused = await checkCatalog(ctx, target, loaded.name, toSend, { apiUrl: values['api-url'], tokenSecret: values['token-secret'], stateDir, refreshCatalog: Boolean(values['refresh-catalog']) });
+    if (refused) return 1;
+  }
+
   const state = newBatchState(loaded.batch, loaded.path, loaded.hash, loaded.planned, new Date(ctx.now()), previous);
   writeBatchState(stateDir, state);
   const recorder = new ProgressRecorder(stateDir, state, loaded.planned, ctx.now);
   const progressPath = relative(ctx.cwd, recorder.path) || recorder.path;
-  const { toSend, skipped } = planResume(loaded.planned, state);
   let started = ctx.now();
 
   let result: SendResult = { sent: [], failed: [], unsent: [], interrupted: false };
