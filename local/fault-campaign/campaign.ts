@@ -52,6 +52,7 @@ function orderBody(profile: Profile, coupon: string, random: () => number) {
   const itemId = profile.kind === 'unknownItem' ? 'hostingercom-vps-kvm9-usd-1m' : (PRICE_IDS[Math.floor(random() * PRICE_IDS.length)] as string);
   return {
     ...(profile.kind === 'cardVerification' ? { payment_method_id: 1327364 } : {}),
+    ...(profile.kind === 'fault' && profile.paymentMethodId !== undefined ? { payment_method_id: profile.paymentMethodId } : {}),
     items: [{ item_id: itemId, quantity: 1 + Math.floor(random() * 3) }],
     coupons: [coupon],
   };

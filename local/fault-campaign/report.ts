@@ -49,6 +49,9 @@ export interface AnswerFaultFigures {
 
 /** The classes reported under answerFaults, by profile name, with what each one is. */
 export const ANSWER_FAULT_CLASSES: Record<string, string> = {
+  'error500AfterPendingOrder@card': '500 after an order awaiting payment (card)',
+  'error500AfterPendingOrder@paypal': '500 after the order, on PayPal (cannot be pending)',
+  'error500@paypal': '500 before any order, on PayPal (retried)',
   error502CreateLater: 'gateway 502, order made after the answer',
   error504CreateLater: 'gateway 504, order made after the answer',
   refusedConnection: 'connection refused (nothing sent)',

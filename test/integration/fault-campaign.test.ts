@@ -17,6 +17,7 @@ describe('fault-injection campaign (small)', () => {
     expect(report.sendsIncludingDuplicates).toBeGreaterThan(report.requests);
     expect(Object.values(report.crashesByPoint).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(report.errors500AfterCreate.injected).toBeGreaterThan(0);
+    expect(Object.values(report.answerFaults).reduce((sum, figures) => sum + figures.injected, 0)).toBeGreaterThan(0);
     expect(Object.values(report.outcomesByType).reduce((a, b) => a + b, 0)).toBe(report.requests);
     expect(report.ordersCreated).toBeLessThanOrEqual(report.requests);
   }, 120_000);

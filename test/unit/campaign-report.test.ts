@@ -81,6 +81,9 @@ describe('campaign report', () => {
     expect(r.answerFaults.error502CreateLater).toEqual({ injected: 1, outcomes: { succeeded: 1 } });
     expect(r.answerFaults.refusedConnection).toEqual({ injected: 2, outcomes: { succeeded: 1, unknown: 1 } });
     expect(r.answerFaults.error504CreateLater).toEqual({ injected: 0, outcomes: {} });
+    const onCard = { kind: 'fault', rule: { fault: 'error500AfterPendingOrder' }, paymentMethodId: 1327362 } as const;
+    const pending = report([request(5, onCard)], [order('C5', 's5', 500)], [outcome('r5', 'unknown')], new Set(['C5']));
+    expect(pending.answerFaults['error500AfterPendingOrder@card']).toEqual({ injected: 1, outcomes: { unknown: 1 } });
     expect(formatReport(r)).toMatch(/gateway 502, order made after the answer\s+1: succeeded=1/);
   });
 });
