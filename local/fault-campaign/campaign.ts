@@ -8,6 +8,7 @@ import { CATALOG } from '../sandbox/catalog.ts';
 import { startLocalStack, type LocalStack } from '../stack.ts';
 import { injectWorkerCrashes } from '../worker-faults.ts';
 import { closedPort, injectRefusedConnections } from './refused-connections.ts';
+import { sendThroughEditedFiles, type EditedFileRequest } from './edited-files.ts';
 import { profilePicker, seededRandom, type Profile } from './profiles.ts';
 import { buildReport, type CampaignReport, type CampaignRequest } from './report.ts';
 
@@ -40,6 +41,8 @@ export const FULL_CAMPAIGN: Omit<CampaignOptions, 'progress'> = {
 };
 
 const HOSTINGER_TIMEOUT_MS = 800;
+/** Requests sent by the CLI from files edited between runs, besides options.requests (as a share of it). */
+const EDITED_FILE_SHARE = 0.1;
 const PRICE_IDS = CATALOG.flatMap((item) => item.prices.map((price) => price.id));
 
 interface Send {
@@ -168,7 +171,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   try {
     stack.aws.faults.setFailureRate('sns.PublishBatch', options.publishFailureRate);
     const sends = planSends(stack, options, random);
-    for (const { request } of sends) {
+    // Their own random source: the producers' requests stay what the seed made them before this class.
+    const fileRandom = seededRandom(options.seed + 2);
+    const filePick = profilePicker(fileRandom, HOSTINGER_TIMEOUT_MS);
+    const fileOrders = Array.from({ length: Math.round(options.requests * EDITED_FILE_SHARE) }, (_, index): EditedFileRequest => {
+      const drawn = filePick();
+      const profile: Profile = drawn.kind === 'unreadableMessage' ? { kind: 'clean' } : drawn; // a file's orders are readable
+      const coupon = `FC-${options.seed}-file-${index}`;
+      return { request: { requestId: '', coupon, profile, via: 'edited-file' }, body: orderBody(profile, coupon, fileRandom) };
+    });
+    for (const { request } of [...sends, ...fileOrders]) {
       if (request.profile.kind === 'fault') stack.sandbox?.addFaults([{ ...request.profile.rule, match: { coupon: request.coupon } }]);
       if (request.profile.kind === 'refusedConnection') toRefuse.add(request.coupon);
     }
@@ -179,7 +191,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       transmissions += 1;
       return send.transmit();
     };
-    const requests = await mapConcurrently(sends, options.senders, async (send, index) => {
+    const viaFiles = sendThroughEditedFiles(stack, fileOrders, fileRandom);
+    const producers = await mapConcurrently(sends, options.senders, async (send, index) => {
       const due = started + (index * 1000) / options.ratePerSecond;
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       const requestId = await transmit(send);
@@ -191,6 +204,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       if (sent % Math.max(1, Math.floor(options.requests / 10)) === 0) log(`sent ${sent}/${options.requests}`);
       return { ...send.request, requestId };
     });
+    const { requests: fileRequests, figures: editedFiles } = await viaFiles;
+    const requests = [...producers, ...fileRequests];
 
     let redriven = 0;
     let lastLog = 0;
@@ -211,10 +226,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }
     // A sandbox rule still active never struck (its request never reached the sandbox).
     const unstruck = new Set((stack.sandbox?.faults() ?? []).map((rule) => rule.match?.coupon));
-    const faultsStruck = new Set([...refused, ...sends.flatMap(({ request }) => (request.profile.kind === 'fault' && !unstruck.has(request.coupon) ? [request.coupon] : []))]);
+    const faultsStruck = new Set([...refused, ...requests.flatMap((request) => (request.profile.kind === 'fault' && !unstruck.has(request.coupon) ? [request.coupon] : []))]);
     return buildReport({
       requests,
       faultsStruck,
+      editedFiles,
       sends: transmissions,
       orders: stack.sandbox?.orders() ?? [],
       outcomes,

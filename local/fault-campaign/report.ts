@@ -1,5 +1,6 @@
 import type { Outcome } from '../../lib/order/outcome.ts';
 import type { SandboxOrderRecord } from '../sandbox/server.ts';
+import type { EditedFileFigures } from './edited-files.ts';
 import type { Profile } from './profiles.ts';
 import { profileName } from './profiles.ts';
 
@@ -8,6 +9,8 @@ export interface CampaignRequest {
   requestId: string;
   coupon: string;
   profile: Profile;
+  /** Sent by the CLI from an order file edited between runs (edited-files.ts), not by a producer. */
+  via?: 'edited-file';
 }
 
 export interface CampaignReport {
@@ -36,6 +39,8 @@ export interface CampaignReport {
   /** Hostinger answers that hide what was done (issue 9): per class, how often it was injected and how those requests ended. */
   answerFaults: Record<string, AnswerFaultFigures>;
   crashesByPoint: Record<string, number>;
+  /** File edited between CLI runs: what was done to the files, and how their requests ended. */
+  editedFiles?: EditedFileFigures & { requests: number; outcomes: Record<string, number> };
   redriven: number;
   durationMs: number;
 }
@@ -71,6 +76,7 @@ export function buildReport(input: {
   durationMs: number;
   /** Coupons of the requests whose injected fault struck. */
   faultsStruck?: ReadonlySet<string>;
+  editedFiles?: EditedFileFigures;
 }): CampaignReport {
   const { requests, orders, outcomes } = input;
   const ordersByCoupon = new Map<string, SandboxOrderRecord[]>();
@@ -122,6 +128,15 @@ export function buildReport(input: {
       }),
     ),
     crashesByPoint: input.crashesByPoint,
+    ...(input.editedFiles
+      ? {
+          editedFiles: {
+            ...input.editedFiles,
+            requests: requests.filter((request) => request.via === 'edited-file').length,
+            outcomes: count(finals.filter(({ request }) => request.via === 'edited-file'), ({ outcome }) => outcome.status),
+          },
+        }
+      : {}),
     redriven: input.redriven,
     durationMs: input.durationMs,
   };
@@ -166,6 +181,13 @@ export function formatReport(report: CampaignReport): string {
     `  worker crashes by point: ${entries(report.crashesByPoint)}`,
     '  Hostinger answers that hide what was done (injected: outcomes):',
     ...Object.entries(report.answerFaults).map(([name, figures]) => `    ${(ANSWER_FAULT_CLASSES[name] ?? name).padEnd(58)} ${String(figures.injected).padStart(4)}: ${entries(figures.outcomes)}`),
+    ...(report.editedFiles
+      ? [
+          `  file edited between CLI runs: ${report.editedFiles.files} files, ${report.editedFiles.runs} submit runs (sent ${report.editedFiles.sentPerRun.join('/')} per run), ` +
+            `${report.editedFiles.inserted} lines inserted, ${report.editedFiles.deleted} deleted, ${report.editedFiles.moved} moved, ${report.editedFiles.readded} put back; ` +
+            `${report.editedFiles.requests} requests: ${entries(report.editedFiles.outcomes)}`,
+        ]
+      : []),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
   ].join('\n');
 }

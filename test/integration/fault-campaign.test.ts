@@ -20,5 +20,11 @@ describe('fault-injection campaign (small)', () => {
     expect(Object.values(report.answerFaults).reduce((sum, figures) => sum + figures.injected, 0)).toBeGreaterThan(0);
     expect(Object.values(report.outcomesByType).reduce((a, b) => a + b, 0)).toBe(report.requests);
     expect(report.ordersCreated).toBeLessThanOrEqual(report.requests);
+    // Files edited between CLI runs: lines inserted above sent ones, sent lines deleted and put back; the
+    // last run of each file, with every line back, has nothing new to send.
+    expect(report.editedFiles).toMatchObject({ files: 2, runs: 6, requests: 16 });
+    expect(report.editedFiles?.inserted).toBeGreaterThan(0);
+    expect(report.editedFiles?.sentPerRun[2]).toBe(0);
+    expect((report.editedFiles?.sentPerRun[0] ?? 0) + (report.editedFiles?.sentPerRun[1] ?? 0)).toBe(16);
   }, 120_000);
 });

@@ -86,4 +86,18 @@ describe('campaign report', () => {
     expect(pending.answerFaults['error500AfterPendingOrder@card']).toEqual({ injected: 1, outcomes: { unknown: 1 } });
     expect(formatReport(r)).toMatch(/gateway 502, order made after the answer\s+1: succeeded=1/);
   });
+
+  it('reports the files edited between CLI runs: what was done to them and how their requests ended', () => {
+    const viaFile = (n: number): CampaignRequest => ({ ...request(n), via: 'edited-file' });
+    const outcomes = new Map([
+      ['r1', [outcome('r1', 'succeeded')]],
+      ['r2', [outcome('r2', 'succeeded')]],
+      ['r3', [outcome('r3', 'unknown')]],
+    ]);
+    const figures = { files: 1, runs: 3, inserted: 2, deleted: 1, moved: 1, readded: 1, sentPerRun: [1, 2, 0] };
+    const r = buildReport({ requests: [request(1), viaFile(2), viaFile(3)], sends: 1, orders: [order('C1', 's1'), order('C2', 's2')], outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1, editedFiles: figures });
+    expect(r.editedFiles).toEqual({ ...figures, requests: 2, outcomes: { succeeded: 1, unknown: 1 } });
+    expect(formatReport(r)).toContain('file edited between CLI runs: 1 files, 3 submit runs (sent 1/2/0 per run), 2 lines inserted, 1 deleted, 1 moved, 1 put back; 2 requests: succeeded=1, unknown=1');
+    expect(report([request(1)], [order('C1', 's1')], [outcome('r1', 'succeeded')]).editedFiles).toBeUndefined();
+  });
 });
