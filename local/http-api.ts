@@ -13,6 +13,29 @@ export interface Route {
   functionName: string;
   handler: HttpLambda;
   timeoutMs: number;
+  /**
+   * A separate permission the route needs (approving, denying): the JWT scope deployed in jwt mode, or an
+   * IAM policy allowing execute-api:Invoke on the route in iam mode. Locally: the `x-local-scopes` header.
+   */
+  requiredScope?: string;
+}
+
+/**
+ * Local only, standing in for what API Gateway verifies: `x-local-caller` names the caller (an IAM ARN, or any
+ * other string as a JWT subject; default LOCAL_CALLER) and `x-local-scopes` its permissions (space-separated).
+ * They never reach the functions as headers: only as the authoriser context API Gateway would give them.
+ */
+export const LOCAL_CALLER = 'arn:aws:iam::000000000000:user/local-developer';
+
+function localAuthorizer(headers: Record<string, string>) {
+  const caller = headers['x-local-caller']?.trim() || LOCAL_CALLER;
+  const scopes = (headers['x-local-scopes'] ?? '').split(/\s+/).filter(Boolean);
+  delete headers['x-local-caller'];
+  delete headers['x-local-scopes'];
+  return {
+    scopes,
+    authorizer: caller.startsWith('arn:') ? { iam: { userArn: caller } } : { jwt: { claims: { sub: caller }, scopes } },
+  };
 }
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
@@ -46,6 +69,7 @@ function toEvent(request: http.IncomingMessage, route: Route, params: Record<str
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const now = new Date();
+  const { authorizer } = localAuthorizer(headers);
   return {
     version: '2.0',
     routeKey: `${route.method} ${route.path}`,
@@ -73,7 +97,8 @@ function toEvent(request: http.IncomingMessage, route: Route, params: Record<str
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-    },
+      authorizer,
+    } as APIGatewayProxyEventV2['requestContext'],
   };
 }
 
@@ -97,6 +122,8 @@ export async function startHttpApi(options: { port: number; routes: Route[] }): 
       const path = new URL(request.url ?? '/', 'http://local').pathname;
       const match = matchRoute(options.routes, request.method ?? 'GET', path);
       if (!match) return send(response, 404, { 'content-type': 'application/json' }, '{"message":"Not Found"}');
+      const scopes = String(request.headers['x-local-scopes'] ?? '').split(/\s+/);
+      if (match.route.requiredScope && !scopes.includes(match.route.requiredScope)) return send(response, 403, { 'content-type': 'application/json' }, '{"message":"Forbidden"}');
       const event = toEvent(request, match.route, match.params, Buffer.concat(chunks));
       invokeWithTimeout((context) => match.route.handler(event, context), match.route.functionName, match.route.timeoutMs).then(
         (result) => send(response, result.statusCode ?? 200, result.headers ?? {}, result.body ?? ''),

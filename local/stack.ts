@@ -16,6 +16,9 @@ import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { ledgerTableOf, readDeploymentTemplate, workerSettingsOf, type WorkerSettings } from './deployment-template.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
+
+/** The permission approving and denying need, as the local API checks it (`x-local-scopes`); jwtApproverScope deployed. */
+export const APPROVER_SCOPE = 'orders/approve';
 import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
 import { invokeWithTimeout } from './lambda-context.ts';
 import { startSqsEventSource, type SqsEventSource, type SqsLambda } from './sqs-event-source.ts';
@@ -45,6 +48,8 @@ export interface LocalStackOptions {
   dropDeleteRate?: number;
   /** How often the sweep of unqueued requests runs (its schedule in serverless.yml); default once a minute. */
   sweepIntervalMs?: number;
+  /** How often orders whose wait for approval ran out are ended (its schedule in serverless.yml); default once a minute. */
+  approvalExpiryIntervalMs?: number;
 }
 
 /** The worker's settings as serverless.yml deploys them; a stack may change them (options.worker). */
@@ -228,11 +233,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   });
   // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
-  const [createOrder, getOrder, runBatch, sweep] = await Promise.all([
+  const [createOrder, getOrder, runBatch, sweep, decideOrder, expireApprovals] = await Promise.all([
     import('../functions/create-order.ts'),
     import('../functions/get-order.ts'),
     import('../functions/run-plan.ts'),
     import('../functions/sweep-unqueued.ts'),
+    import('../functions/decide-order.ts'),
+    import('../functions/expire-approvals.ts'),
   ]);
   const { decorateWorker, onWorkerEvent } = options;
   const decorate = onWorkerEvent ? (deps: WorkerDependencies) => ({ ...(decorateWorker?.(deps) ?? deps), observe: onWorkerEvent }) : decorateWorker;
@@ -243,6 +250,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     routes: [
       { method: 'POST', path: '/orders', functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 },
       { method: 'GET', path: '/orders/{requestId}', functionName: 'getOrder', handler: getOrder.handler as HttpLambda, timeoutMs: 10_000 },
+      ...(['approve', 'deny'] as const).map((action) => ({
+        method: 'POST',
+        path: `/orders/{requestId}/${action}`,
+        functionName: 'decideOrder',
+        handler: decideOrder.handler as HttpLambda,
+        timeoutMs: 10_000,
+        requiredScope: APPROVER_SCOPE,
+      })),
       // Local only: fires a batch plan now, as its schedule would (not part of the deployed API).
       { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: fireBatchLocally(runBatch.handler, plans.map(({ name }) => name)), timeoutMs: 60_000 },
     ],
@@ -261,6 +276,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     onInvocationError: (error) => options.log?.(`worker invocation failed, its messages will be redelivered: ${error instanceof Error ? error.message : String(error)}`),
   });
   const sweepTimer = startSchedule(options.sweepIntervalMs ?? 60_000, 'sweepUnqueued', sweep.handler, options.log);
+  const expiryTimer = startSchedule(options.approvalExpiryIntervalMs ?? 60_000, 'expireApprovals', expireApprovals.handler, options.log);
 
   return {
     apiUrl: api.url,
@@ -274,6 +290,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       await api.close();
       await sweepTimer.stop();
+      await expiryTimer.stop();
       await eventSource.stop();
       for (const client of Object.values(clients)) client.destroy();
       await sandbox?.close();

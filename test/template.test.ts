@@ -1,4 +1,7 @@
 import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
+
+/** Every route of the HTTP API. */
+const ROUTE_KEYS = ['GET /orders/{requestId}', 'POST /orders', 'POST /orders/{requestId}/approve', 'POST /orders/{requestId}/deny'];
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -116,7 +119,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('routes POST /orders and GET /orders/{requestId} on the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
-    expect(routes.sort()).toEqual(['GET /orders/{requestId}', 'POST /orders']);
+    expect(routes.sort()).toEqual(ROUTE_KEYS);
   });
 
   it('feeds the worker from the queue with partial batch failures', () => {
@@ -180,7 +183,7 @@ describe('the packaged CloudFormation template', () => {
 describe('who may call the HTTP API', () => {
   it('requires AWS IAM on every route by default, with no authorizer resource', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route');
-    expect(routes).toHaveLength(2);
+    expect(routes).toHaveLength(ROUTE_KEYS.length);
     for (const [, route] of routes) {
       expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
       expect(route.Properties.AuthorizerId).toBeUndefined();
@@ -198,8 +201,13 @@ describe('who may call the HTTP API', () => {
       JwtConfiguration: { Issuer: JWT_ISSUER, Audience: [JWT_AUDIENCE] },
     });
     const routes = ofType('AWS::ApiGatewayV2::Route', jwt.template.Resources);
-    expect(routes).toHaveLength(2);
-    for (const [, route] of routes) expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    expect(routes).toHaveLength(ROUTE_KEYS.length);
+    for (const [, route] of routes) {
+      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      // Approving and denying need their own permission: the approver scope; nothing else asks for a scope.
+      const approving = /\/(approve|deny)$/.test(route.Properties.RouteKey);
+      expect(route.Properties.AuthorizationScopes).toEqual(approving ? ['orders/approve'] : undefined);
+    }
   });
 
   it('refuses to package an unknown auth mode, or JWT mode without an issuer and audience', async () => {
@@ -275,7 +283,7 @@ describe('least privilege', () => {
 
   it('in every role, Secrets Manager, SQS, SNS and DynamoDB actions name the one secret, queue, topic and table, never `*`', () => {
     const table = { 'Fn::GetAtt': ['OrdersTable', 'Arn'] };
-    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
+    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex, APPROVAL_INDEX.name].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
     const allowed: Record<string, unknown[]> = {
       secretsmanager: [SECRET_ARN],
       sqs: [{ 'Fn::GetAtt': ['OrdersQueue', 'Arn'] }],

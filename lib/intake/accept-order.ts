@@ -29,7 +29,7 @@ export interface IntakeDependencies {
  * message. A record whose message is not known to be queued stays listed as unqueued, and the sweep
  * (sweepUnqueued) queues it; a message queued twice is harmless, the worker's claim dedupes it.
  */
-export async function acceptOrder(input: { body: unknown; idempotencyKey?: string }, deps: IntakeDependencies): Promise<IntakeResult> {
+export async function acceptOrder(input: { body: unknown; idempotencyKey?: string; caller?: string }, deps: IntakeDependencies): Promise<IntakeResult> {
   const { idempotencyKey } = input;
   if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey)) {
     return { kind: 'invalid', errors: { 'Idempotency-Key': ['must be 1 to 255 printable ASCII characters without spaces'] } };
@@ -38,7 +38,7 @@ export async function acceptOrder(input: { body: unknown; idempotencyKey?: strin
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
 
   const order = parsed.value;
-  const requestId = idempotencyKey === undefined ? newRequestId() : requestIdForIdempotencyKey(idempotencyKey);
+  const requestId = idempotencyKey === undefined ? newRequestId() : requestIdForIdempotencyKey(idempotencyKey, input.caller);
   const hash = requestHash(order);
   const refused = await deps.catalogGuard?.(order);
   if (refused) {
@@ -50,7 +50,7 @@ export async function acceptOrder(input: { body: unknown; idempotencyKey?: strin
   const createToken = randomUUID();
   let created;
   try {
-    created = await deps.ledger.create({ requestId, source: 'http', order, requestHash: hash, now: deps.now(), createToken });
+    created = await deps.ledger.create({ requestId, source: 'http', order, requestHash: hash, owner: input.caller, now: deps.now(), createToken });
   } catch (error) {
     // The write may have taken effect although its every reply was lost: look before saying anything.
     const written = await deps.ledger.get(requestId).catch(() => undefined);

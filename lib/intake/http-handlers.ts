@@ -5,6 +5,8 @@ import { logger } from '../platform/logger.ts';
 import { acceptOrder, type IntakeDependencies } from './accept-order.ts';
 import { requestIdSchema } from '../order/order-request.ts';
 import { orderView } from '../order/order-view.ts';
+import { callerOf } from './caller.ts';
+import { decideOrder, type ApprovalDependencies } from './approvals.ts';
 
 type Response = APIGatewayProxyStructuredResultV2;
 
@@ -39,7 +41,7 @@ export async function createOrderHandler(event: APIGatewayProxyEventV2, deps: In
   if (!read.ok) return read.response;
   let result;
   try {
-    result = await acceptOrder({ body: read.body, idempotencyKey: event.headers?.['idempotency-key'] }, deps);
+    result = await acceptOrder({ body: read.body, idempotencyKey: event.headers?.['idempotency-key'], caller: callerOf(event)?.id }, deps);
   } catch (error) {
     // Before anything was written (the catalog check could not run): nothing was recorded.
     logger.error('order could not be checked', { error: error as Error });
@@ -78,5 +80,37 @@ export async function getOrderHandler(event: APIGatewayProxyEventV2, ledger: Req
   const requestId = requestIdSchema.safeParse(event.pathParameters?.requestId);
   if (!requestId.success) return errorResponse(404, 'no order request with this id');
   const record = await ledger.get(requestId.data);
-  return record ? json(200, orderView(record)) : errorResponse(404, `no order request with id ${requestId.data}`);
+  // Another caller's request is as good as absent: its existence is not theirs to learn.
+  const visible = record && (record.owner === undefined || record.owner === callerOf(event)?.id);
+  return visible ? json(200, orderView(record)) : errorResponse(404, `no order request with id ${requestId.data}`);
+}
+
+/** POST /orders/{requestId}/approve and POST /orders/{requestId}/deny; an optional body `{"reason": "..."}`. */
+export async function decideOrderHandler(event: APIGatewayProxyEventV2, deps: ApprovalDependencies): Promise<Response> {
+  const requestId = requestIdSchema.safeParse(event.pathParameters?.requestId);
+  if (!requestId.success) return errorResponse(404, 'no order request with this id');
+  const caller = callerOf(event);
+  if (!caller) return errorResponse(401, 'the caller is not known: approving and denying need an authenticated caller');
+  let reason: string | undefined;
+  if (event.body) {
+    const read = readJsonBody(event);
+    if (!read.ok) return read.response;
+    const body = read.body as { reason?: unknown } | null;
+    if (body === null || typeof body !== 'object' || (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 500))) {
+      return errorResponse(400, 'invalid decision', { reason: ['must be a string of at most 500 characters'] });
+    }
+    reason = body.reason as string | undefined;
+  }
+  const decision = event.routeKey?.endsWith('/deny') ? 'denied' : 'approved';
+  const result = await decideOrder({ requestId: requestId.data, decision, caller: caller.id, reason }, deps);
+  switch (result.kind) {
+    case 'missing':
+      return errorResponse(404, `no order request with id ${requestId.data}`);
+    case 'forbidden':
+      return errorResponse(403, result.message);
+    case 'conflict':
+      return json(409, { message: result.message, status: result.status, approval: result.decision ?? null });
+    case 'decided':
+      return json(200, { requestId: requestId.data, status: 'queued', approval: result.decision }, result.replayed ? { 'idempotent-replayed': 'true' } : {});
+  }
 }

@@ -7,11 +7,13 @@ import { createDynamoDbUnqueuedRequests } from '../ledger/dynamodb-unqueued-requ
 import type { RequestLedger } from '../ledger/request-ledger.ts';
 import { createSqsOrderQueue } from '../messaging/sqs-order-queue.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
-import type { IntakeConfig, ReaderConfig, SweepConfig } from '../platform/config.ts';
+import type { ApprovalConfig, IntakeConfig, ReaderConfig, SweepConfig } from '../platform/config.ts';
+import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
+import { expireApprovals, type ApprovalDependencies } from './approvals.ts';
 import { logger } from '../platform/logger.ts';
 import { httpFunction, lambdaFunction } from '../platform/middy-stack.ts';
 import type { IntakeDependencies } from './accept-order.ts';
-import { createOrderHandler, getOrderHandler } from './http-handlers.ts';
+import { createOrderHandler, decideOrderHandler, getOrderHandler } from './http-handlers.ts';
 import { sweepUnqueued, type SweepDependencies } from './sweep-unqueued.ts';
 
 /** Intake's real dependencies, from its configuration. */
@@ -54,4 +56,27 @@ export const createSweepFunction = (deps: SweepDependencies) =>
     const swept = await sweepUnqueued(deps);
     if (swept.found > 0) logger.info('swept unqueued order requests', swept);
     return swept;
+  });
+
+/** Approving, denying and expiring: the dependencies, from the configuration. */
+export function createApprovalDependencies(config: ApprovalConfig): ApprovalDependencies {
+  const table = { client: new DynamoDBClient(awsClientOptions), tableName: config.tableName };
+  return {
+    approvals: createDynamoDbApprovalLedger(table),
+    ledger: createDynamoDbRequestLedger(table),
+    enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
+    policy: config.spendingPolicy,
+    now: () => new Date(),
+  };
+}
+
+/** POST /orders/{requestId}/approve and /deny: a separate permission (IAM policy on the routes, or a JWT scope). */
+export const decideOrderFunction = (deps: ApprovalDependencies) => httpFunction((event) => decideOrderHandler(event, deps));
+
+/** Scheduled: orders whose wait for approval ran out end rejected. */
+export const createExpireApprovalsFunction = (deps: ApprovalDependencies) =>
+  lambdaFunction<unknown, { expired: number }>(async () => {
+    const result = await expireApprovals({ ...deps, limit: 100 });
+    if (result.expired > 0) logger.info('approvals expired', result);
+    return result;
   });

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, GetItemCommand, QueryCommand, UpdateIt
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ApprovalLedger } from './approval-ledger.ts';
 import { LeaseLostError, type LedgerRecord } from './request-ledger.ts';
+import { UNQUEUED } from './dynamodb-table.ts';
 
 /** The sparse index of parked requests by expiry: partition `awaitingApproval` (always `awaiting`), sort `approvalExpiresAt` (epoch ms). */
 export const APPROVAL_INDEX = { name: 'byApprovalExpiry', partitionKey: 'awaitingApproval', sortKey: 'approvalExpiresAt' } as const;
@@ -52,10 +53,19 @@ export function createDynamoDbApprovalLedger(options: { client: DynamoDBClient; 
           new UpdateItemCommand({
             TableName: tableName,
             Key: key(requestId),
-            UpdateExpression: 'SET #status = :queued, approval = :decision, updatedAt = :now REMOVE awaitingApproval, approvalExpiresAt',
+            // Listed as unqueued until its message is known to be sent: if that fails, the sweep of unqueued requests sends it.
+            UpdateExpression:
+              'SET #status = :queued, approval = :decision, updatedAt = :now, unqueued = :unqueued, unqueuedSince = :nowMs REMOVE awaitingApproval, approvalExpiresAt, enqueuedAt',
             ConditionExpression: '#status = :awaiting',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: values({ ':queued': 'queued', ':decision': decision, ':now': now.toISOString(), ':awaiting': 'awaiting_approval' }),
+            ExpressionAttributeValues: values({
+              ':queued': 'queued',
+              ':decision': decision,
+              ':now': now.toISOString(),
+              ':nowMs': now.getTime(),
+              ':unqueued': UNQUEUED,
+              ':awaiting': 'awaiting_approval',
+            }),
             ReturnValues: 'ALL_NEW',
           }),
         );

@@ -15,6 +15,10 @@ export function orderView(record: LedgerRecord) {
     order: record.outcome?.order ?? null,
     error: record.outcome ? record.outcome.error : (record.lastError ?? null),
     outcomeId: record.outcome?.outcomeId ?? null,
+    /** The order's total per currency at catalog prices (cents), once a spending policy priced it. */
+    totals: record.outcome?.totals ?? record.approvalHold?.event.totals ?? null,
+    /** While it waits for approval: why, and until when; once decided: who decided and when. */
+    approval: record.approval ?? (record.approvalHold ? { decision: 'awaiting' as const, reasons: record.approvalHold.event.reasons, expiresAt: record.approvalHold.event.expiresAt } : null),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     completedAt: record.outcome?.completedAt ?? null,

@@ -20,9 +20,13 @@ export function requestHash(order: OrderRequest): string {
   return sha256(canonicalJson(order));
 }
 
-/** A UUID-shaped id derived from the caller's Idempotency-Key, so the same key always names the same request. */
-export function requestIdForIdempotencyKey(key: string): string {
-  const hex = sha256(`idempotency-key:${key}`);
+/**
+ * A UUID-shaped id derived from the caller's Idempotency-Key, so the same key always names the same request.
+ * Scoped by the caller (IAM principal ARN or JWT subject): two callers' equal keys name different requests,
+ * and nobody can guess, or collide with, another caller's request id from a key.
+ */
+export function requestIdForIdempotencyKey(key: string, caller?: string): string {
+  const hex = sha256(caller === undefined ? `idempotency-key:${key}` : `idempotency-key:${caller.length}:${caller}:${key}`);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 

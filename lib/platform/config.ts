@@ -179,3 +179,14 @@ export function sweepConfig(env: Env = process.env): SweepConfig {
     olderThanMs: integer(env, 'SWEEP_QUEUED_AFTER_SECONDS', 60) * 1000,
   };
 }
+
+/** Approving, denying and expiring orders that wait for approval. */
+export interface ApprovalConfig {
+  tableName: string;
+  queueUrl: string;
+  spendingPolicy: SpendingPolicy;
+}
+
+export function approvalConfig(env: Env = process.env): ApprovalConfig {
+  return { tableName: required(env, 'ORDERS_TABLE'), queueUrl: required(env, 'ORDERS_QUEUE_URL'), spendingPolicy: loadSpendingPolicy(env) };
+}
