@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BatchEntry } from '../scheduled/run-events.ts';
+import { expressions, when } from './dynamodb-expression.ts';
 import { conditional, expiresAt, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
 import type { PlanRunLedger } from './plan-run-ledger.ts';
 
@@ -23,14 +24,14 @@ export function createDynamoDbPlanRunLedger({ client, tableName }: LedgerTable):
 
     async recordRunEntry(run, requestId, entry) {
       try {
+        const e = expressions();
         const { Attributes } = await client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: keyOf(runKey(run)),
-            UpdateExpression: 'SET entries.#request = :entry',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#request': requestId },
-            ExpressionAttributeValues: toItem({ ':entry': entry }),
+            UpdateExpression: e.update({ setEntry: { map: 'entries', key: requestId, value: entry } }),
+            ConditionExpression: e.condition(when`attribute_exists(pk)`),
+            ...e.attributes(),
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -43,15 +44,10 @@ export function createDynamoDbPlanRunLedger({ client, tableName }: LedgerTable):
     },
 
     async markRunSummaryPublished(run, now) {
+      const e = expressions();
       await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: keyOf(runKey(run)),
-          UpdateExpression: 'SET summaryPublishedAt = :now',
-          ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
-        }),
+        new UpdateItemCommand({ TableName: tableName, Key: keyOf(runKey(run)), UpdateExpression: e.update({ set: { summaryPublishedAt: now.toISOString() } }), ...e.attributes() }),
       );
     },
-
   };
 }

@@ -1,13 +1,8 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type ReturnValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { OUTCOME_STATUSES } from '../order/outcome.ts';
-import { LEDGER_TABLE, UNQUEUED, conditional, expiresAt, fromItem, keyOf, namesIn, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { expressions, when, type Condition, type Update } from './dynamodb-expression.ts';
+import { LEDGER_TABLE, UNQUEUED, conditional, expiresAt, fromItem, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
 import { LeaseLostError, type ClaimRequest, type ClaimResult, type CreateResult, type LedgerRecord, type NewIntakeRequest, type RequestLedger } from './request-ledger.ts';
 
 const TERMINAL = new Set<string>(OUTCOME_STATUSES);
@@ -34,38 +29,32 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
     return record;
   }
 
-  const put = (item: Record<string, unknown>, condition: string, values?: Record<string, unknown>) =>
-    conditional(() =>
-      client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: toItem(item),
-          ConditionExpression: condition,
-          ExpressionAttributeNames: namesIn(condition),
-          ExpressionAttributeValues: values ? toItem(values) : undefined,
-        }),
-      ),
+  /** Writes a new record, unless one with its id exists; false then. */
+  const putNew = (item: Record<string, unknown>) =>
+    conditional(() => client.send(new PutItemCommand({ TableName: tableName, Item: toItem(item), ConditionExpression: 'attribute_not_exists(pk)' })));
+
+  /** Updates one request if `condition` holds; throws ConditionalCheckFailedException otherwise. */
+  function update(requestId: string, changes: Update, condition: Condition, returnValues?: ReturnValue) {
+    const e = expressions();
+    return client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: keyOf(requestId),
+        UpdateExpression: e.update(changes),
+        ConditionExpression: e.condition(condition),
+        ...e.attributes(),
+        ReturnValues: returnValues,
+      }),
     );
+  }
 
   /**
    * Updates a request only while `claimToken` still holds it. A write that gives the request up (release,
    * complete) also sets `settledBy`: if its reply was lost, the SDK's retry fails the condition, and the
    * record read back shows the write was this claim's own.
    */
-  async function updateClaimed(requestId: string, claimToken: string, expression: string, values: Record<string, unknown>) {
-    const condition = 'claimToken = :claimToken';
-    const held = await conditional(() =>
-      client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: keyOf(requestId),
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: namesIn(expression),
-          ExpressionAttributeValues: toItem({ ...values, ':claimToken': claimToken }),
-        }),
-      ),
-    );
+  async function updateClaimed(requestId: string, claimToken: string, changes: Update) {
+    const held = await conditional(() => update(requestId, changes, when`claimToken = ${claimToken}`));
     if (!held && (await get(requestId))?.settledBy !== claimToken) throw new LeaseLostError(requestId);
   }
 
@@ -86,66 +75,46 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         createdAt: now,
         updatedAt: now,
       };
-      const item = { pk: request.requestId, ...record, unqueued: UNQUEUED, unqueuedSince: request.now.getTime(), expiresAt: expiresAt(request.now) };
-      if (await put(item, 'attribute_not_exists(pk)')) return { created: true };
+      if (await putNew({ pk: request.requestId, ...record, unqueued: UNQUEUED, unqueuedSince: request.now.getTime(), expiresAt: expiresAt(request.now) })) return { created: true };
       const existing = await getExisting(request.requestId);
       // This create's own write, whose reply was lost: the SDK's retry met it.
       return existing.createToken === request.createToken ? { created: true } : { created: false, existing };
     },
 
     async markEnqueued(requestId, now) {
-      const expression = 'SET enqueuedAt = :now REMOVE unqueued, unqueuedSince';
-      await conditional(() =>
-        client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: keyOf(requestId),
-            UpdateExpression: expression,
-            ConditionExpression: 'attribute_exists(unqueued)',
-            ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
-          }),
-        ),
-      );
+      await conditional(() => update(requestId, { set: { enqueuedAt: now.toISOString() }, remove: ['unqueued', 'unqueuedSince'] }, when`attribute_exists(unqueued)`));
     },
 
     async claim(request: ClaimRequest): Promise<ClaimResult> {
       const now = request.now.toISOString();
-      const expression =
-        'SET #status = :submitting, claimToken = :claimToken, leaseUntil = :leaseUntil, updatedAt = :now, expiresAt = :expiresAt, ' +
-        'requestId = :requestId, attempts = if_not_exists(attempts, :zero), createdAt = if_not_exists(createdAt, :now), ' +
-        '#order = if_not_exists(#order, :order), requestHash = if_not_exists(requestHash, :requestHash), ' +
-        '#source = if_not_exists(#source, :source), inFlight = if_not_exists(inFlight, :inFlight), ' +
-        'unsettledItem = :item, unsettledSince = if_not_exists(unsettledSince, :nowMs) ' +
+      const nowMs = request.now.getTime();
+      const claim: Update = {
+        set: {
+          status: 'submitting',
+          claimToken: request.claimToken,
+          leaseUntil: request.leaseUntil,
+          updatedAt: now,
+          expiresAt: expiresAt(request.now),
+          requestId: request.requestId,
+          unsettledItem: unsettledIndexKey(request.order.items.map((item) => item.item_id)),
+        },
+        // A request straight from the queue has no record yet; one recorded at intake keeps what it has, and
+        // an attempt an earlier claim left in flight stays the one to settle.
+        setIfMissing: {
+          attempts: 0,
+          createdAt: now,
+          order: request.order,
+          requestHash: request.requestHash,
+          source: request.source,
+          inFlight: { startedAt: nowMs, claimToken: request.claimToken },
+          unsettledSince: nowMs,
+        },
         // The message was delivered: the request is no longer the sweep's to queue.
-        'REMOVE unqueued, unqueuedSince';
-      const condition = 'attribute_not_exists(pk) OR (requestHash = :requestHash AND (#status = :queued OR (#status = :submitting AND leaseUntil < :nowMs)))';
+        remove: ['unqueued', 'unqueuedSince'],
+      };
+      const claimable = when`attribute_not_exists(pk) OR (requestHash = ${request.requestHash} AND (#status = ${'queued'} OR (#status = ${'submitting'} AND leaseUntil < ${nowMs})))`;
       try {
-        const { Attributes } = await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: keyOf(request.requestId),
-            UpdateExpression: expression,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: namesIn(expression, condition),
-            ExpressionAttributeValues: toItem({
-              ':submitting': 'submitting',
-              ':queued': 'queued',
-              ':claimToken': request.claimToken,
-              ':leaseUntil': request.leaseUntil,
-              ':now': now,
-              ':nowMs': request.now.getTime(),
-              ':expiresAt': expiresAt(request.now),
-              ':requestId': request.requestId,
-              ':zero': 0,
-              ':order': request.order,
-              ':requestHash': request.requestHash,
-              ':source': request.source,
-              ':inFlight': { startedAt: request.now.getTime(), claimToken: request.claimToken },
-              ':item': unsettledIndexKey(request.order.items.map((item) => item.item_id)),
-            }),
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
+        const { Attributes } = await update(request.requestId, claim, claimable, 'ALL_NEW');
         return { claimed: true, record: fromItem<LedgerRecord>(Attributes ?? {}) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -158,46 +127,32 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
     },
 
     startNextAttempt: (requestId, claimToken, attemptsAnswered, lastError, now) =>
-      updateClaimed(requestId, claimToken, `SET attempts = :attempts, ${lastError ? 'lastError = :lastError, ' : ''}inFlight = :inFlight, unsettledSince = :startedAt, updatedAt = :now`, {
-        ':attempts': attemptsAnswered,
-        ...(lastError ? { ':lastError': lastError } : {}),
-        ':inFlight': { startedAt: now.getTime(), claimToken },
-        ':startedAt': now.getTime(),
-        ':now': now.toISOString(),
+      updateClaimed(requestId, claimToken, {
+        set: { attempts: attemptsAnswered, lastError, inFlight: { startedAt: now.getTime(), claimToken }, unsettledSince: now.getTime(), updatedAt: now.toISOString() },
       }),
 
     release: (requestId, claimToken, { attempts, lastError, unresolved, now }) =>
-      updateClaimed(
-        requestId,
-        claimToken,
-        `SET #status = :queued, attempts = :attempts, lastError = :lastError, settledBy = :claimToken, updatedAt = :now${unresolved ? ', inFlight = :inFlight, unsettledSince = :startedAt' : ''} ` +
-          `REMOVE claimToken, leaseUntil${unresolved ? '' : ', inFlight, unsettledItem, unsettledSince'}`,
-        {
-          ':queued': 'queued',
-          ':attempts': attempts,
-          ':lastError': lastError,
-          ':now': now.toISOString(),
-          ...(unresolved ? { ':inFlight': unresolved, ':startedAt': unresolved.startedAt } : {}),
-        },
-      ),
+      updateClaimed(requestId, claimToken, {
+        set: { status: 'queued', attempts, lastError, settledBy: claimToken, updatedAt: now.toISOString(), inFlight: unresolved, unsettledSince: unresolved?.startedAt },
+        // Without an unresolved attempt the request is settled: off the unsettled index.
+        remove: ['claimToken', 'leaseUntil', ...(unresolved ? [] : ['inFlight', 'unsettledItem', 'unsettledSince'])],
+      }),
 
     complete: (requestId, claimToken, { outcome, subscriptionId, subscriptionSource }, now) =>
-      updateClaimed(
-        requestId,
-        claimToken,
-        `SET #status = :status, attempts = :attempts, outcome = :outcome, settledBy = :claimToken, updatedAt = :now, expiresAt = :expiresAt${subscriptionId ? ', subscriptionId = :subscriptionId, subscriptionSource = :subscriptionSource' : ''} ` +
-          // An unknown outcome stays listed as unsettled: its order may exist (or appear later than expected),
-          // and must never be claimed by another request.
-          `REMOVE claimToken, leaseUntil, lastError, inFlight${outcome.status === 'unknown' ? '' : ', unsettledItem, unsettledSince'}`,
-        {
-          ':status': outcome.status,
-          ':attempts': outcome.attempts,
-          ':outcome': outcome,
-          ':now': now.toISOString(),
-          ':expiresAt': expiresAt(now),
-          ...(subscriptionId ? { ':subscriptionId': subscriptionId, ':subscriptionSource': subscriptionSource } : {}),
+      updateClaimed(requestId, claimToken, {
+        set: {
+          status: outcome.status,
+          attempts: outcome.attempts,
+          outcome,
+          settledBy: claimToken,
+          updatedAt: now.toISOString(),
+          expiresAt: expiresAt(now),
+          ...(subscriptionId ? { subscriptionId, subscriptionSource } : {}),
         },
-      ),
+        // An unknown outcome stays listed as unsettled: its order may exist (or appear later than expected),
+        // and must never be claimed by another request.
+        remove: ['claimToken', 'leaseUntil', 'lastError', 'inFlight', ...(outcome.status === 'unknown' ? [] : ['unsettledItem', 'unsettledSince'])],
+      }),
 
     async recordRejectedMessage(requestId, outcome, now) {
       const record: LedgerRecord = {
@@ -209,35 +164,26 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
-      if (await put({ pk: requestId, ...record, expiresAt: expiresAt(now) }, 'attribute_not_exists(pk)')) return { recorded: true };
+      if (await putNew({ pk: requestId, ...record, expiresAt: expiresAt(now) })) return { recorded: true };
       return { recorded: false, existing: (await get(requestId))?.outcome };
     },
 
     async recordDeliveryFailure(requestId, reason, receiveCount, now) {
-      const expression = 'SET deliveryFailure = :failure, updatedAt = :now';
-      await conditional(() =>
-        client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: keyOf(requestId),
-            UpdateExpression: expression,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: toItem({ ':failure': { reason, receiveCount, at: now.toISOString() }, ':now': now.toISOString() }),
-          }),
-        ),
-      );
+      const changes = { set: { deliveryFailure: { reason, receiveCount, at: now.toISOString() }, updatedAt: now.toISOString() } };
+      await conditional(() => update(requestId, changes, when`attribute_exists(pk)`));
     },
 
     async unsettledAttempts(itemId, from, to) {
       // An order of several items is indexed under MULTI_ITEM: it is a rival to each of its items.
       const found = await Promise.all(
         [itemId, MULTI_ITEM].map(async (indexed) => {
+          const e = expressions();
           const { Items = [] } = await client.send(
             new QueryCommand({
               TableName: tableName,
               IndexName: LEDGER_TABLE.unsettledIndex,
-              KeyConditionExpression: 'unsettledItem = :item AND unsettledSince BETWEEN :from AND :to',
-              ExpressionAttributeValues: toItem({ ':item': indexed, ':from': from, ':to': to }),
+              KeyConditionExpression: e.condition(when`unsettledItem = ${indexed} AND unsettledSince BETWEEN ${from} AND ${to}`),
+              ...e.attributes(),
             }),
           );
           return Items.map((item) => {
@@ -248,6 +194,5 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
       );
       return found.flat();
     },
-
   };
 }

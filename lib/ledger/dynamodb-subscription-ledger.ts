@@ -1,5 +1,6 @@
 import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { LEDGER_TABLE, conditional, expiresAt, namesIn, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { expressions, when } from './dynamodb-expression.ts';
+import { LEDGER_TABLE, conditional, expiresAt, toItem, type LedgerTable } from './dynamodb-table.ts';
 import type { SubscriptionLedger } from './subscription-ledger.ts';
 
 /**
@@ -11,13 +12,14 @@ export function createDynamoDbSubscriptionLedger({ client, tableName }: LedgerTa
     async subscriptionsBoughtByAnswer(subscriptionIds) {
       const bought = await Promise.all(
         subscriptionIds.map(async (subscriptionId) => {
+          const e = expressions();
           const { Count } = await client.send(
             new QueryCommand({
               TableName: tableName,
               IndexName: LEDGER_TABLE.subscriptionIndex,
-              KeyConditionExpression: 'subscriptionId = :subscriptionId',
-              FilterExpression: 'subscriptionSource = :answer',
-              ExpressionAttributeValues: toItem({ ':subscriptionId': subscriptionId, ':answer': 'answer' }),
+              KeyConditionExpression: e.condition(when`subscriptionId = ${subscriptionId}`),
+              FilterExpression: e.condition(when`subscriptionSource = ${'answer'}`),
+              ...e.attributes(),
               Select: 'COUNT',
             }),
           );
@@ -29,14 +31,13 @@ export function createDynamoDbSubscriptionLedger({ client, tableName }: LedgerTa
 
     claimSubscription: (subscriptionId, requestId, now) =>
       conditional(() => {
-        const condition = 'attribute_not_exists(pk) OR requestId = :requestId';
+        const e = expressions();
         return client.send(
           new PutItemCommand({
             TableName: tableName,
             Item: toItem({ pk: `subscription#${subscriptionId}`, requestId, createdAt: now.toISOString(), expiresAt: expiresAt(now) }),
-            ConditionExpression: condition,
-            ExpressionAttributeNames: namesIn(condition),
-            ExpressionAttributeValues: toItem({ ':requestId': requestId }),
+            ConditionExpression: e.condition(when`attribute_not_exists(pk) OR requestId = ${requestId}`),
+            ...e.attributes(),
           }),
         );
       }),

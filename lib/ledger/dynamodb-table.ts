@@ -36,12 +36,6 @@ export const fromItem = <T>(item: Record<string, AttributeValue>): T => {
 };
 export const keyOf = (pk: string) => ({ pk: { S: pk } });
 
-/** Names DynamoDB needs aliased (reserved words) or refuses when unused, for one expression. */
-export function namesIn(...expressions: string[]): Record<string, string> | undefined {
-  const used = new Set(expressions.join(' ').match(/#\w+/g) ?? []);
-  return used.size === 0 ? undefined : Object.fromEntries([...used].map((alias) => [alias, alias.slice(1)]));
-}
-
 /** Runs a conditional write; returns false when its condition did not hold. */
 export async function conditional(write: () => Promise<unknown>): Promise<boolean> {
   try {

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { expressions, when } from './dynamodb-expression.ts';
 import { LEDGER_TABLE, UNQUEUED, type LedgerTable } from './dynamodb-table.ts';
 import type { UnqueuedRequests } from './unqueued-requests.ts';
 
@@ -7,12 +8,13 @@ import type { UnqueuedRequests } from './unqueued-requests.ts';
 export function createDynamoDbUnqueuedRequests(options: LedgerTable): UnqueuedRequests {
   return {
     async recordedBefore(before, limit) {
+      const e = expressions();
       const { Items = [] } = await options.client.send(
         new QueryCommand({
           TableName: options.tableName,
           IndexName: LEDGER_TABLE.unqueuedIndex,
-          KeyConditionExpression: 'unqueued = :unqueued AND unqueuedSince < :before',
-          ExpressionAttributeValues: marshall({ ':unqueued': UNQUEUED, ':before': before }),
+          KeyConditionExpression: e.condition(when`unqueued = ${UNQUEUED} AND unqueuedSince < ${before}`),
+          ...e.attributes(),
           Limit: limit,
         }),
       );
