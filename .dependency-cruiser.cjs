@@ -1,5 +1,5 @@
 /**
- * The import rules of the house (docs/architecture in README "Layout"): pure order logic reaches no edge,
+ * The import rules of the house: pure order logic reaches no edge,
  * nothing deployed reaches the local stack or the CLI, and lib never reaches into functions/ or local/.
  * Run by test/architecture.test.ts (so by `npm test`), or by hand: npx depcruise functions lib local bin bench.
  */

@@ -11,7 +11,7 @@ import type { Context } from 'aws-lambda';
 import type { WorkerDependencies } from '../lib/worker/process-batch.ts';
 import type { WorkerObserver } from '../lib/worker/worker-events.ts';
 import { compilePlans } from '../lib/scheduled/plan-files.ts';
-import type { BatchPlan } from '../lib/scheduled/plan-schema.ts';
+import type { ScheduledPlan } from '../lib/scheduled/plan-schema.ts';
 import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { ledgerTableOf, readDeploymentTemplate, workerSettingsOf, type WorkerSettings } from './deployment-template.ts';
@@ -77,7 +77,7 @@ export interface LocalStack {
   sandboxToken?: string;
   worker: SqsEventSource;
   /** The batch plans of batches/, which the local route fires on demand. */
-  plans: { name: string; plan: BatchPlan }[];
+  plans: { name: string; plan: ScheduledPlan }[];
   /** Clients for the local services, for tests, demos and tools. */
   clients: { sqs: SQSClient; sns: SNSClient; dynamodb: DynamoDBClient; secrets: SecretsManagerClient };
   stop(): Promise<void>;
@@ -144,7 +144,7 @@ export async function subscribeQueueToOutcomes(stack: Pick<LocalStack, 'clients'
  * Adapts the scheduled runBatch function to a local HTTP route: the body may give the scheduled `time`
  * (firing twice with one time shows a repeat buys nothing); by default it is now.
  */
-function fireBatchLocally(handler: (firing: { plan: string; time: string }, context: Context) => Promise<unknown>, planNames: string[]): HttpLambda {
+function firePlanLocally(handler: (firing: { plan: string; time: string }, context: Context) => Promise<unknown>, planNames: string[]): HttpLambda {
   return async (event, context) => {
     const plan = event.pathParameters?.plan ?? '';
     if (!planNames.includes(plan)) {
@@ -233,7 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   });
   // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
-  const [createOrder, getOrder, runBatch, sweep, decideOrder, expireApprovals] = await Promise.all([
+  const [createOrder, getOrder, runPlan, sweep, decideOrder, expireApprovals] = await Promise.all([
     import('../functions/create-order.ts'),
     import('../functions/get-order.ts'),
     import('../functions/run-plan.ts'),
@@ -259,7 +259,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         requiredScope: APPROVER_SCOPE,
       })),
       // Local only: fires a batch plan now, as its schedule would (not part of the deployed API).
-      { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: fireBatchLocally(runBatch.handler, plans.map(({ name }) => name)), timeoutMs: 60_000 },
+      { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: firePlanLocally(runPlan.handler, plans.map(({ name }) => name)), timeoutMs: 60_000 },
     ],
   });
   const eventSource = startSqsEventSource({

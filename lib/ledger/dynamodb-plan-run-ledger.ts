@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { BatchEntry } from '../scheduled/run-events.ts';
+import type { RunEntry } from '../scheduled/run-events.ts';
 import { expressions, when } from './dynamodb-expression.ts';
 import { conditional, expiresAt, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
 import type { PlanRunLedger } from './plan-run-ledger.ts';
@@ -35,7 +35,7 @@ export function createDynamoDbPlanRunLedger({ client, tableName }: LedgerTable):
             ReturnValues: 'ALL_NEW',
           }),
         );
-        const progress = unmarshall(Attributes ?? {}) as { size: number; entries: Record<string, BatchEntry>; summaryPublishedAt?: string };
+        const progress = unmarshall(Attributes ?? {}) as { size: number; entries: Record<string, RunEntry>; summaryPublishedAt?: string };
         return { size: progress.size, entries: Object.values(progress.entries), summaryPublished: progress.summaryPublishedAt !== undefined };
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return undefined;

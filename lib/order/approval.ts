@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { batchRunSchema } from './order-request.ts';
+import { planRunRefSchema } from './order-request.ts';
 
 /** A decision on an order that waited for approval: who made it (IAM principal ARN or JWT subject) and when. */
 export const approvalDecisionSchema = z.object({
@@ -38,7 +38,7 @@ export type AwaitingApproval = z.output<typeof awaitingApprovalSchema>;
 /** What the ledger keeps while an order waits: the event (re-published on redelivery) and its scheduled run. */
 export const approvalHoldSchema = z.object({
   event: awaitingApprovalSchema,
-  batchRun: z.optional(batchRunSchema),
+  batchRun: z.optional(planRunRefSchema),
 });
 export type ApprovalHold = z.output<typeof approvalHoldSchema>;
 

@@ -56,15 +56,15 @@ export type OrderRequest = z.output<typeof orderRequestSchema>;
 export const requestIdSchema = boundedString(128, REQUEST_ID_PATTERN, 'letters, digits, ".", "_", ":" and "-"');
 
 /** Marks an order as one of a scheduled batch run, whose summary is published when all its orders end. */
-export const batchRunSchema = z.strictObject({
+export const planRunRefSchema = z.strictObject({
   run: requestIdSchema,
   size: z.int().check(z.gte(1), z.lte(100_000)),
 });
-export type BatchRunRef = z.output<typeof batchRunSchema>;
+export type PlanRunRef = z.output<typeof planRunRefSchema>;
 
 /** What travels on the orders queue: an order request plus an optional producer-chosen request id. */
 export const orderMessageSchema = z.strictObject(
-  { ...orderFields, requestId: z.optional(requestIdSchema), batchRun: z.optional(batchRunSchema) },
+  { ...orderFields, requestId: z.optional(requestIdSchema), batchRun: z.optional(planRunRefSchema) },
   { error: 'must be a JSON object' },
 );
 export type OrderMessage = z.output<typeof orderMessageSchema>;

@@ -1,18 +1,18 @@
 import type { BatchEnqueued } from './run-events.ts';
-import { PLAN_NAME_PATTERN, type BatchPlan } from './plan-schema.ts';
+import { PLAN_NAME_PATTERN, type ScheduledPlan } from './plan-schema.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
 import type { OrderMessage } from '../order/order-request.ts';
 import type { EnqueueOrders } from '../messaging/order-queue.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 
 /** What the schedule passes: the plan's name and the time the firing was scheduled for. */
-export interface BatchFiring {
+export interface PlanFiring {
   plan: string;
   time: string;
 }
 
-export interface RunBatchDependencies {
-  loadPlan: (name: string) => Promise<BatchPlan>;
+export interface PlanRunDependencies {
+  loadPlan: (name: string) => Promise<ScheduledPlan>;
   ledger: PlanRunLedger;
   enqueue: EnqueueOrders;
   publish: PublishOutcomes;
@@ -30,7 +30,7 @@ function runTime(time: string): string {
  * The orders of one run, with request ids derived from plan, scheduled time and position: a schedule that
  * fires twice for the same time, or a retried run, queues the same request ids, and the ledger buys each once.
  */
-export function runMessages(planName: string, plan: BatchPlan, scheduledAt: string): { run: string; messages: OrderMessage[] } {
+export function runMessages(planName: string, plan: ScheduledPlan, scheduledAt: string): { run: string; messages: OrderMessage[] } {
   const run = `${planName}:${scheduledAt}`;
   const size = plan.orders.length;
   const messages = plan.orders.map((order, index) => {
@@ -47,7 +47,7 @@ export function runMessages(planName: string, plan: BatchPlan, scheduledAt: stri
 }
 
 /** Fires a plan: records the run, queues its orders and announces `batch.enqueued`. */
-export async function runBatch(firing: BatchFiring, deps: RunBatchDependencies): Promise<BatchEnqueued> {
+export async function runPlan(firing: PlanFiring, deps: PlanRunDependencies): Promise<BatchEnqueued> {
   if (!PLAN_NAME_PATTERN.test(firing.plan)) throw new Error(`"${firing.plan}" is not a plan name`);
   const scheduledAt = runTime(firing.time);
   const plan = await deps.loadPlan(firing.plan);

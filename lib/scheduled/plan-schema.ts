@@ -25,7 +25,7 @@ export function scheduleProblem(expression: string): string | undefined {
 // Each order of a plan is exactly an order request: what the plan accepts, its messages always pass.
 const planOrderSchema = z.strictObject(orderFields);
 
-export const batchPlanSchema = z.strictObject({
+export const scheduledPlanSchema = z.strictObject({
   description: z.optional(z.string()),
   schedule: z.string({ error: 'is required: a rate(...) or cron(...) expression' }).check(
     z.refine((expression) => scheduleProblem(expression) === undefined, { error: (issue) => scheduleProblem(String(issue.input)) ?? 'is invalid' }),
@@ -36,7 +36,7 @@ export const batchPlanSchema = z.strictObject({
   payment_method_id: orderFields.payment_method_id,
   orders: z.array(planOrderSchema).check(z.minLength(1, 'must contain at least one order'), z.maxLength(MAX_PLAN_ORDERS, `must contain at most ${MAX_PLAN_ORDERS} orders`)),
 });
-export type BatchPlan = z.output<typeof batchPlanSchema>;
+export type ScheduledPlan = z.output<typeof scheduledPlanSchema>;
 
 export class PlanError extends Error {
   override name = 'PlanError';

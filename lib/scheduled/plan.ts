@@ -1,5 +1,5 @@
 import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
-import { batchPlanSchema, PLAN_NAME_PATTERN, PlanError, type BatchPlan } from './plan-schema.ts';
+import { scheduledPlanSchema, PLAN_NAME_PATTERN, PlanError, type ScheduledPlan } from './plan-schema.ts';
 
 export { PlanError };
 
@@ -29,14 +29,14 @@ function nodeAt(root: Node | null | undefined, path: PropertyKey[]): Node | null
 }
 
 /** Parses and validates a plan file; every problem is reported as `file:line: field message`. */
-export function parsePlan(fileName: string, text: string): BatchPlan {
+export function parsePlan(fileName: string, text: string): ScheduledPlan {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const where = (offset: number | undefined) => `${fileName}:${offset === undefined ? 1 : lines.linePos(offset).line}`;
   if (document.errors.length > 0) {
     throw new PlanError(document.errors.map((error) => `${where(error.pos[0])}: ${error.message.split('\n')[0]}`).join('\n'));
   }
-  const parsed = batchPlanSchema.safeParse(document.toJS());
+  const parsed = scheduledPlanSchema.safeParse(document.toJS());
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;

@@ -30,20 +30,20 @@ export const batchCompletedSchema = z.object({
 export type BatchCompleted = z.output<typeof batchCompletedSchema>;
 
 /** One order's part in its run's summary. */
-export interface BatchEntry {
+export interface RunEntry {
   status: Outcome['status'];
   currency?: string;
   total?: number;
 }
 
-export const batchEntryOf = (outcome: Outcome): BatchEntry => ({
+export const runEntryOf = (outcome: Outcome): RunEntry => ({
   status: outcome.status,
   ...(outcome.order?.currency && typeof outcome.order.total === 'number' ? { currency: outcome.order.currency, total: outcome.order.total } : {}),
 });
 
-export const batchCompletedId = (run: string) => `batch.completed:${run}`;
+export const runCompletedId = (run: string) => `batch.completed:${run}`;
 
-export function summarizeRun(run: string, size: number, entries: BatchEntry[], completedAt: Date): BatchCompleted {
+export function summarizeRun(run: string, size: number, entries: RunEntry[], completedAt: Date): BatchCompleted {
   const counts = Object.fromEntries(OUTCOME_STATUSES.map((status) => [status, 0])) as BatchCompleted['counts'];
   const totals: Record<string, number> = {};
   for (const entry of entries) {
@@ -52,5 +52,5 @@ export function summarizeRun(run: string, size: number, entries: BatchEntry[], c
       totals[entry.currency] = (totals[entry.currency] ?? 0) + entry.total;
     }
   }
-  return { version: 1, outcomeId: batchCompletedId(run), type: 'batch.completed', run, size, counts, totals, completedAt: completedAt.toISOString() };
+  return { version: 1, outcomeId: runCompletedId(run), type: 'batch.completed', run, size, counts, totals, completedAt: completedAt.toISOString() };
 }

@@ -10,10 +10,10 @@ import type { PlanRunConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { COMPILED_PLANS_FOLDER, loadCompiledPlan } from './compiled-plans.ts';
-import { runBatch, type BatchFiring, type RunBatchDependencies } from './plan-run.ts';
+import { runPlan, type PlanFiring, type PlanRunDependencies } from './plan-run.ts';
 
 /** A plan run's real dependencies, from its configuration. */
-export function createPlanRunDependencies(config: PlanRunConfig): RunBatchDependencies {
+export function createPlanRunDependencies(config: PlanRunConfig): PlanRunDependencies {
   // Plans are compiled to JSON when packaging and packaged next to the handler.
   const plansDir = config.plansDir ?? join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), COMPILED_PLANS_FOLDER);
   return {
@@ -26,9 +26,9 @@ export function createPlanRunDependencies(config: PlanRunConfig): RunBatchDepend
 }
 
 /** Scheduled: fires one plan, queueing its orders with request ids that make a repeat firing harmless. */
-export const createPlanRunFunction = (deps: RunBatchDependencies) =>
-  lambdaFunction<BatchFiring, unknown>(async (firing) => {
-    const enqueued = await runBatch(firing, deps);
+export const createPlanRunFunction = (deps: PlanRunDependencies) =>
+  lambdaFunction<PlanFiring, unknown>(async (firing) => {
+    const enqueued = await runPlan(firing, deps);
     logger.info('batch enqueued', { run: enqueued.run, size: enqueued.size });
     return enqueued;
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { batchCompletedId, batchEntryOf, summarizeRun, type BatchCompleted } from '../scheduled/run-events.ts';
+import { runCompletedId, runEntryOf, summarizeRun, type BatchCompleted } from '../scheduled/run-events.ts';
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
 import type { ClaimResult, InFlightAttempt, RequestLedger } from '../ledger/request-ledger.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
@@ -9,7 +9,7 @@ import { logger } from '../platform/logger.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { OrderMetrics } from '../platform/metrics.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
-import { orderOf, type BatchRunRef, type FieldErrors } from '../order/order-request.ts';
+import { orderOf, type PlanRunRef, type FieldErrors } from '../order/order-request.ts';
 import { buildOutcome, type Outcome } from '../order/outcome.ts';
 import type { ReturnMessage } from '../messaging/message-visibility.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
@@ -92,7 +92,7 @@ function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBef
  * or goes back to the queue for a later delivery.
  */
 type MessageResult =
-  | { kind: 'done'; outcome: Outcome | AwaitingApproval; fresh: boolean; batchRun?: BatchRunRef }
+  | { kind: 'done'; outcome: Outcome | AwaitingApproval; fresh: boolean; batchRun?: PlanRunRef }
   /** `retryAt`: when the next delivery can do what this one could not (epoch ms), if known. */
   | { kind: 'retry'; reason: string; requestId?: string; retryAt?: number };
 
@@ -170,7 +170,7 @@ function unclaimed(
   claim: Exclude<ClaimResult, { claimed: true }>,
   record: SQSRecord,
   requestId: string,
-  batchRun: BatchRunRef | undefined,
+  batchRun: PlanRunRef | undefined,
   deps: WorkerDependencies,
 ): MessageResult | Promise<MessageResult> {
   switch (claim.reason) {
@@ -296,7 +296,7 @@ async function parkForApproval(
   requestedAt: string,
   owner: string | undefined,
   spend: Extract<SpendDecision, { kind: 'approval' }>,
-  batchRun: BatchRunRef | undefined,
+  batchRun: PlanRunRef | undefined,
   deps: WorkerDependencies,
 ): Promise<MessageResult> {
   if (!deps.approvals || !deps.spendGuard) throw new Error('the spending policy asks for approvals but the worker has no approval ledger');
@@ -325,7 +325,7 @@ async function completedRuns(results: (MessageResult | undefined)[], deps: Worke
     results.map(async (result) => {
       if (result?.kind !== 'done' || !result.batchRun || !isFinal(result.outcome)) return;
       const { run } = result.batchRun;
-      const progress = await deps.ledger.recordRunEntry(run, result.outcome.requestId, batchEntryOf(result.outcome));
+      const progress = await deps.ledger.recordRunEntry(run, result.outcome.requestId, runEntryOf(result.outcome));
       if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
         summaries.set(run, summarizeRun(run, progress.size, progress.entries, deps.now()));
       }
@@ -388,7 +388,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
     records.map(async (record, index) => {
       const result = settled[index];
       const summaryUnpublished =
-        result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(batchCompletedId(result.batchRun.run)));
+        result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(runCompletedId(result.batchRun.run)));
       if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;
       failures.push({ itemIdentifier: record.messageId });
       if (result?.kind === 'retry' && result.retryAt !== undefined) await returnEarly(record, result.retryAt, deps);

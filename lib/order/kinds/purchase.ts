@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { batchRunSchema, orderFields, orderRequestSchema, parseWith, requestIdSchema, type FieldErrors, type OrderRequest, type Parsed } from '../order-request.ts';
+import { planRunRefSchema, orderFields, orderRequestSchema, parseWith, requestIdSchema, type FieldErrors, type OrderRequest, type Parsed } from '../order-request.ts';
 import { DOMAIN_PURCHASE_PATH, domainFields, domainRequestSchema, type DomainRequest } from './domain.ts';
 import { renewalBody, renewalFields, renewalRequestSchema, renewPath, type RenewalRequest } from './renewal.ts';
 import { VPS_PATH, vpsBody, vpsFields, vpsHostname, vpsRequestSchema, type VpsRequest } from './vps.ts';
@@ -21,7 +21,7 @@ export type PurchaseOf<K extends PurchaseKind> = K extends 'order' ? OrderReques
 export const kindOf = (purchase: Purchase): PurchaseKind => purchase.kind ?? 'order';
 
 const requestSchemas = { order: orderRequestSchema, vps: vpsRequestSchema, domain: domainRequestSchema, renewal: renewalRequestSchema };
-const envelope = { requestId: z.optional(requestIdSchema), batchRun: z.optional(batchRunSchema) };
+const envelope = { requestId: z.optional(requestIdSchema), batchRun: z.optional(planRunRefSchema) };
 const messageSchemas = {
   order: z.strictObject({ ...orderFields, kind: z.optional(z.literal('order')), ...envelope }, { error: 'must be a JSON object' }),
   vps: z.strictObject({ ...vpsFields, kind: z.literal('vps'), ...envelope }, { error: 'must be a JSON object' }),
@@ -38,7 +38,7 @@ export function parsePurchase(kind: PurchaseKind, input: unknown): Parsed<Purcha
 }
 
 /** What travels on the orders queue: a purchase (its `kind`, absent for a generic order) plus the envelope. */
-export type PurchaseMessage = Purchase & { requestId?: string; batchRun?: z.output<typeof batchRunSchema> };
+export type PurchaseMessage = Purchase & { requestId?: string; batchRun?: z.output<typeof planRunRefSchema> };
 
 const kindField = z.optional(z.enum(PURCHASE_KINDS, { error: `must be one of ${PURCHASE_KINDS.join(', ')}` }));
 
