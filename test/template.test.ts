@@ -267,6 +267,7 @@ describe('least privilege', () => {
     expect(actions('RunBatchIamRoleLambdaExecution')).toEqual(['dynamodb:PutItem', 'sns:Publish', 'sqs:SendMessage']);
     expect(actions('OrderWorkerIamRoleLambdaExecution')).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',

@@ -91,6 +91,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       clockSkewMs: integer(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
       lateMs: integer(env, 'RECONCILE_LATE_MS', 5_000),
       settleMs: integer(env, 'RECONCILE_SETTLE_MS', 1_000),
+      indexLagMs: integer(env, 'RECONCILE_INDEX_LAG_MS', 2_000),
     },
     catalogCacheMs: integer(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
     spendingPolicy: loadSpendingPolicy(env),

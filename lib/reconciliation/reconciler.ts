@@ -1,7 +1,7 @@
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from '../hostinger/billing-reader.ts';
 import type { UnsettledAttempts } from '../ledger/request-ledger.ts';
-import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
+import type { SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
 import { logger } from '../platform/logger.ts';
 import type { OrderRequest } from '../order/order-request.ts';
 import {
@@ -24,13 +24,18 @@ export interface ReconcilerSettings {
   lateMs: number;
   /** Wait after the window before looking, so concurrent workers have recorded the orders they were told about. */
   settleMs: number;
+  /**
+   * How far the unsettled-attempts index may lag behind the table (DynamoDB's indexes are eventually
+   * consistent): rivals are looked up only once every attempt that could have made a candidate is visible.
+   */
+  indexLagMs: number;
 }
 
 export interface ReconcilerDependencies {
   billing: BillingReader;
   /** The catalog tells what subscription an item makes. */
   catalog: CatalogCache;
-  ledger: SubscriptionLedger & UnsettledAttempts;
+  ledger: SubscriptionAttribution & UnsettledAttempts;
   token: TokenSource;
   settings: ReconcilerSettings;
   /** Timeout of one read; each reconciliation reads twice at most. */
@@ -83,6 +88,16 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
     // Attempts on the same item (or on several items) that started close enough to a candidate's creation to have made it.
     const reachBefore = deps.timeoutMs + settings.lateMs + settings.clockSkewMs;
     const reachAfter = settings.clockSkewMs + CREATED_AT_RESOLUTION_MS;
+    // A rival that made a candidate marked its attempt before reachAfter past the candidate's creation; the
+    // index shows that mark indexLagMs later at most. Looking earlier could miss it and take its order.
+    const rivalsVisibleAt = Math.max(0, ...candidates.map((candidate) => Date.parse(candidate.created_at) + reachAfter + settings.indexLagMs));
+    const lagWaitMs = rivalsVisibleAt - deps.now();
+    if (lagWaitMs > 0) {
+      if (deadline.remainingMs() < lagWaitMs + deps.timeoutMs + deps.reserveMs) {
+        return { result: 'deferred', reason: 'the attempts that could own an order found are not all visible yet; it is checked on the next delivery', retryAt: rivalsVisibleAt };
+      }
+      await deps.sleep(lagWaitMs);
+    }
     const rivalsFor = async (candidate: { created_at: string }) => {
       if (!key || itemId === undefined) return undefined;
       const created = Date.parse(candidate.created_at);

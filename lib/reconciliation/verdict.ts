@@ -1,5 +1,5 @@
 import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts';
-import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
+import type { SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
 
 /**
  * An attempt whose effect is unknown. `answered`: a 5xx came back (`httpStatus`); otherwise the answer was
@@ -88,7 +88,7 @@ export async function reconcileAttempt(
   requestId: string,
   candidates: Subscription[],
   deps: {
-    ledger: SubscriptionLedger;
+    ledger: SubscriptionAttribution;
     /** Other unsettled attempts on the same item that could have made this candidate; undefined when unknowable. */
     rivalsFor: (candidate: Subscription) => Promise<string[] | undefined>;
     now: () => Date;

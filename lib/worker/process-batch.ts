@@ -12,6 +12,7 @@ import { mapConcurrently } from '../platform/map-concurrently.ts';
 import { orderOf, type PlanRunRef, type FieldErrors } from '../order/order-request.ts';
 import { buildOutcome, type Outcome } from '../order/outcome.ts';
 import type { ReturnMessage } from '../messaging/message-visibility.ts';
+import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { messageRequestId, readQueueMessage, type ReadMessage } from '../messaging/queue-message.ts';
 import type { AttemptWindow } from '../reconciliation/verdict.ts';
@@ -27,7 +28,7 @@ import { ORDER_KIND, type SpendDecision, type SpendGuard } from './spend-guard.t
 
 export interface WorkerDependencies {
   /** Requests, and the progress of the scheduled runs they belong to. */
-  ledger: RequestLedger & PlanRunLedger;
+  ledger: RequestLedger & PlanRunLedger & Pick<SubscriptionLedger, 'recordAnswer'>;
   submit: SubmitDependencies;
   reconcile: Reconcile;
   /** Whether an order's payment method can leave it awaiting payment (no subscription to find after a 5xx). */
@@ -274,6 +275,12 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt, spend && 'totals' in spend ? spend.totals : undefined, claimed.approval);
   const found = result.reconciled?.result === 'found' ? result.reconciled.subscription.id : undefined;
   const subscriptionId = result.order?.subscription_id ?? found;
+  if (result.order?.subscription_id) {
+    // Recorded on the base table before the request's unsettled mark goes: a reconciliation that no longer
+    // sees the mark (or sees it in a lagging index) reads who bought this subscription there, consistently.
+    const recorded = await ledger.recordAnswer(result.order.subscription_id, requestId, completedAt);
+    if (!recorded) logger.error('reconciliation gave this subscription to another request; Hostinger answered it was this one', { requestId, subscriptionId });
+  }
   await ledger.complete(
     requestId,
     claimToken,

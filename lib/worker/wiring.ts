@@ -29,9 +29,10 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
   const dynamodb = new DynamoDBClient(awsClientOptions);
   const table = { client: dynamodb, tableName: config.tableName };
   const requests = createDynamoDbRequestLedger(table);
+  const subscriptions = createDynamoDbSubscriptionLedger(table);
   const { token, billing, catalog } = createHostingerReads(config);
   return {
-    ledger: { ...requests, ...createDynamoDbPlanRunLedger(table) },
+    ledger: { ...requests, ...createDynamoDbPlanRunLedger(table), ...subscriptions },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
     submit: {
       placeOrder: createOrderClient({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
@@ -47,7 +48,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     reconcile: createReconciler({
       billing,
       catalog,
-      ledger: { ...createDynamoDbSubscriptionLedger(table), unsettledAttempts: requests.unsettledAttempts },
+      ledger: { ...subscriptions, unsettledAttempts: requests.unsettledAttempts },
       token,
       settings: config.reconcile,
       timeoutMs: config.timeoutMs,

@@ -2,8 +2,8 @@
  * DynamoDB's global secondary indexes are eventually consistent: on AWS a Query on an index may not show a
  * write made a moment ago. dynalite updates its indexes with the write, so the router reproduces the lag on
  * the wire: it notes when each item was last written, and a Query on an index does not see items written
- * less than `lagMs` ago, as if the index had not caught up with them yet. (A `Select: COUNT` query carries no
- * items and is not filtered.) Local only.
+ * less than `lagMs` ago, as if the index had not caught up with them yet. A `Select: COUNT` query is sent
+ * on for its items, and answered with the count of those the index shows. Local only.
  */
 export interface IndexLag {
   setLagMs(ms: number): void;
@@ -11,6 +11,8 @@ export interface IndexLag {
   noteCall(call: string, requestBody: Buffer): void;
   /** True when this call's reply must be filtered: a Query on an index while a lag is set. */
   applies(call: string, requestBody: Buffer): boolean;
+  /** The Query as sent on to the emulator: a count is asked for the items, to filter them. */
+  forwardedRequest(requestBody: Buffer): Buffer;
   /** The Query's reply without the items written too recently for the index to show them. */
   filterReply(requestBody: Buffer, replyBody: Buffer): Buffer;
   /** Items hidden from index queries so far. */
@@ -65,14 +67,24 @@ export function createIndexLag(): IndexLag {
       }
     },
     applies: (call, requestBody) => lag > 0 && call === 'dynamodb.Query' && typeof parse(requestBody)?.IndexName === 'string',
+    forwardedRequest(requestBody) {
+      const query = parse(requestBody);
+      if (query?.Select !== 'COUNT') return requestBody;
+      return Buffer.from(JSON.stringify({ ...query, Select: 'ALL_PROJECTED_ATTRIBUTES' }));
+    },
     filterReply(requestBody, replyBody) {
-      const table = String(parse(requestBody)?.TableName);
+      const query = parse(requestBody);
+      const table = String(query?.TableName);
       const reply = parse(replyBody);
       if (!reply || !Array.isArray(reply.Items)) return replyBody;
       const horizon = Date.now() - lag;
       const items = reply.Items as Json[];
       const visible = items.filter((item) => (writtenAt.get(itemKey(table, item)) ?? 0) < horizon);
       hiddenCount += items.length - visible.length;
+      if (query?.Select === 'COUNT') {
+        const { Items: _items, ...counted } = reply;
+        return Buffer.from(JSON.stringify({ ...counted, Count: visible.length }));
+      }
       return Buffer.from(JSON.stringify({ ...reply, Items: visible, Count: visible.length }));
     },
     hidden: () => hiddenCount,

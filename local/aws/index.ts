@@ -87,7 +87,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     onSucceeded: (call, body) => {
       if (call.startsWith('dynamodb.')) indexLag.noteCall(call, body);
     },
-    rewriteReply: { applies: indexLag.applies, rewrite: indexLag.filterReply },
+    rewriteReply: { applies: indexLag.applies, forwarded: indexLag.forwardedRequest, rewrite: indexLag.filterReply },
   }).catch(async (error: unknown) => {
     // e.g. the port is taken: do not leave the emulators running.
     await closeEmulators();

@@ -20,7 +20,7 @@ export interface RouterOptions {
   /** Told about each call the emulator answered with a 2xx, with its request body. */
   onSucceeded?(call: string, body: Buffer): void;
   /** Rewrites the replies of some calls (a lagging index); `applies` is asked before forwarding. */
-  rewriteReply?: { applies(call: string, body: Buffer): boolean; rewrite(body: Buffer, reply: Buffer): Buffer };
+  rewriteReply?: { applies(call: string, body: Buffer): boolean; forwarded(body: Buffer): Buffer; rewrite(body: Buffer, reply: Buffer): Buffer };
 }
 
 export type LostReply = 'reset' | 'error500';
@@ -86,15 +86,17 @@ export async function startRouter({ port, upstreams, onCall, shouldFail, loseRep
       return;
     }
 
+    const lost = loseReply?.(classified.call, body);
+    const rewrite = rewriteReply?.applies(classified.call, body) ?? false;
+    // The emulator does not check signatures: a request rewritten for a rewritten reply is accepted as is.
+    const forwarded = rewrite && rewriteReply ? rewriteReply.forwarded(body) : body;
     const headers: OutgoingHttpHeaders = {
       ...withoutConnectionHeaders(request.headers),
       // A canonical Host: fauxqs builds queue URLs from it, so they always point back at this router.
       host: `127.0.0.1:${request.socket.localPort}`,
-      'content-length': body.length,
+      'content-length': forwarded.length,
     };
     const upstreamUrl = new URL(request.url ?? '/', upstreams[classified.upstream]);
-    const lost = loseReply?.(classified.call, body);
-    const rewrite = rewriteReply?.applies(classified.call, body) ?? false;
     const upstreamRequest = httpRequest(upstreamUrl, { method: request.method, headers, agent }, (upstreamResponse) => {
       const statusCode = upstreamResponse.statusCode ?? 502;
       if (statusCode >= 200 && statusCode < 300) onSucceeded?.(classified.call, body);
@@ -125,7 +127,7 @@ export async function startRouter({ port, upstreams, onCall, shouldFail, loseRep
     response.on('close', () => {
       if (!response.writableFinished) upstreamRequest.destroy();
     });
-    upstreamRequest.end(body);
+    upstreamRequest.end(forwarded);
   });
 
   const origin = await listenOnLoopback(server, port);

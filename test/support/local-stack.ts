@@ -17,6 +17,8 @@ export const FAST_FUNCTION_ENV = {
   RECONCILE_SETTLE_MS: '100',
   RECONCILE_LATE_MS: '300',
   RECONCILE_CLOCK_SKEW_MS: '1000',
+  // The local DynamoDB's indexes have no lag unless a test turns it on (and sets this to match).
+  RECONCILE_INDEX_LAG_MS: '0',
   // A 429's pause of the whole fleet, kept short so one test's rate limit does not stall the next.
   THROTTLE_MAX_PAUSE_MS: '2500',
 };

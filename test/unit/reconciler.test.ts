@@ -13,7 +13,7 @@ function reconcilerWith(subscriptions: () => Promise<never>, token: () => Promis
     catalog,
     ledger,
     token,
-    settings: { clockSkewMs: 0, lateMs: 0, settleMs: 0 },
+    settings: { clockSkewMs: 0, lateMs: 0, settleMs: 0, indexLagMs: 0 },
     timeoutMs: 100,
     reserveMs: 100,
     sleep: async () => undefined,
@@ -50,20 +50,29 @@ describe('createReconciler: work Hostinger may finish after answering', () => {
     billing_period_unit: 'month',
     created_at: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   });
-  function lateReconciler(subscriptions: { id: string; created_at: string }[]) {
+  function lateReconciler(subscriptions: { id: string; created_at: string }[], indexLagMs = 0) {
     const sleeps: number[] = [];
+    const rivalsAskedAt: number[] = [];
+    let clock = 20_000;
     const reconcile = createReconciler({
       billing: { subscriptions: async () => subscriptions } as unknown as BillingReader,
       catalog: { prices: async () => new Map([[price.id, price]]), paymentMethods: async () => [] } as CatalogCache,
-      ledger: { subscriptionsBoughtByAnswer: async () => new Set<string>(), claimSubscription: async () => true, unsettledAttempts: async () => [] },
+      ledger: {
+        subscriptionsBoughtByAnswer: async () => new Set<string>(),
+        claimSubscription: async () => true,
+        unsettledAttempts: async () => (rivalsAskedAt.push(clock), []),
+      },
       token: async () => 't',
-      settings: { clockSkewMs: 0, lateMs: 3_000, settleMs: 100 },
+      settings: { clockSkewMs: 0, lateMs: 3_000, settleMs: 100, indexLagMs },
       timeoutMs: 100,
       reserveMs: 100,
-      sleep: async (ms) => void sleeps.push(ms),
-      now: () => 20_000,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+      now: () => clock,
     });
-    return { reconcile, sleeps };
+    return { reconcile, sleeps, rivalsAskedAt };
   }
   // The gateway answered at 20 s; the origin made the order 2 s later.
   const made = subscriptionAt(22_000);
@@ -75,6 +84,18 @@ describe('createReconciler: work Hostinger may finish after answering', () => {
       subscription: { id: made.id },
     });
     expect(sleeps).toEqual([3_100]);
+  });
+
+  it('asks the (lagging) index for rivals only once every attempt that could have made a candidate shows in it', async () => {
+    const { reconcile, rivalsAskedAt } = lateReconciler([made], 2_000);
+    await expect(reconcile('r', order, { startedAt: 19_000, endedAt: 20_000, answered: true, httpStatus: 502 }, plenty)).resolves.toMatchObject({ result: 'found' });
+    // Made at 22 s; a rival marks its attempt before 23 s (created_at's resolution), visible 2 s later.
+    expect(rivalsAskedAt).toEqual([25_000]);
+  });
+
+  it('hands the message back for that long when the invocation cannot wait', async () => {
+    const { reconcile } = lateReconciler([made], 60_000);
+    await expect(reconcile('r', order, { startedAt: 19_000, endedAt: 20_000, answered: true, httpStatus: 502 }, plenty)).resolves.toMatchObject({ result: 'deferred', retryAt: 83_000 });
   });
 
   it.each([500, 503, 501])('after a %i from Hostinger itself it looks after RECONCILE_SETTLE_MS only: the application is done with the request', async (httpStatus) => {
