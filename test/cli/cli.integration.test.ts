@@ -169,6 +169,19 @@ describe('dry run against the sandbox', () => {
     expect(run.stdout).toContain('payment method 1327362 is a card: the payment may need 3-D Secure verification');
     expect(run.stdout).toMatch(/total +9\.99 USD\n/);
     expect(run.stdout).toContain('all 1 orders check out');
+    expect(run.stdout).toContain('dry run of fine.json: 1 order, a new batch; nothing is sent');
+  });
+
+  it('of a file sent in part before, prices only the orders a submit would still send', async () => {
+    writeFileSync(join(dir, 'partly.jsonl'), JSON.stringify({ items: [{ item_id: DOMAIN }], coupons: ['CLI-PARTLY'] }));
+    const first = await cli(['submit', 'partly.jsonl'], { cwd: dir, local });
+    expect(first.code).toBe(0);
+    const batch = /^batch (\S+) /m.exec(first.stdout)?.[1];
+    writeFileSync(join(dir, 'partly.jsonl'), [{ items: [{ item_id: KVM2, quantity: 2 }] }, { items: [{ item_id: DOMAIN }], coupons: ['CLI-PARTLY'] }].map((o) => JSON.stringify(o)).join('\n'));
+    const run = await cli(['submit', 'partly.jsonl', '--dry-run'], { cwd: dir, local });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`dry run of partly.jsonl: 1 order, batch ${batch} (1 of its orders, sent before, left out); nothing is sent`);
+    expect(run.stdout).toMatch(/total +17\.98 USD\n/);
   });
 
   it('says where to find the API URL when it is not given', async () => {

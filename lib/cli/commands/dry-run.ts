@@ -7,7 +7,9 @@ import type { Target } from '../targets.ts';
 
 export interface DryRunInput {
   name: string;
+  /** `a new batch`, or `batch orders-5be0c1d7 (3 of its orders, sent before, left out)` */
   batch: string;
+  /** The orders a submit would send (those sent before in the batch are left out). */
   planned: PlannedOrder[];
   errors: LineError[];
   target: Target;
@@ -22,7 +24,7 @@ export async function dryRun(ctx: CliContext, input: DryRunInput): Promise<numbe
   const facts = await readAccountFacts(ctx, input.target, { apiUrl: input.apiUrl, tokenSecret: input.tokenSecret, stateDir: input.stateDir, refreshCatalog: input.refreshCatalog });
   const report = buildDryRunReport(input.planned, input.errors, facts.prices, facts.paymentMethods);
   const out = ctx.stdout;
-  writeLine(out, `dry run of ${input.name}: ${report.orders} order${report.orders === 1 ? '' : 's'}, batch ${input.batch}; nothing is sent`);
+  writeLine(out, `dry run of ${input.name}: ${report.orders} order${report.orders === 1 ? '' : 's'}, ${input.batch}; nothing is sent`);
   writeLine(
     out,
     `Hostinger API ${facts.apiUrl}: ${describeFacts(facts, ctx.now())}`,

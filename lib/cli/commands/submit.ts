@@ -115,8 +115,12 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
 
   if (values['dry-run']) {
     announceTarget(ctx, target);
+    // What would be bought: orders sent before in the batch are not bought again.
+    const previous = loaded.continued ?? readBatchState(stateDir, loaded.batch);
+    const { toSend, skipped } = planResume(loaded.planned, previous);
+    const batch = previous || values.batch !== undefined ? `batch ${loaded.batch}${skipped.length > 0 ? ` (${skipped.length} of its orders, sent before, left out)` : ''}` : 'a new batch';
     const { dryRun } = await import('./dry-run.ts');
-    return dryRun(ctx, { ...loaded, target, stateDir, apiUrl: values['api-url'], tokenSecret: values['token-secret'], refreshCatalog: Boolean(values['refresh-catalog']) });
+    return dryRun(ctx, { ...loaded, planned: toSend, batch, target, stateDir, apiUrl: values['api-url'], tokenSecret: values['token-secret'], refreshCatalog: Boolean(values['refresh-catalog']) });
   }
   if (loaded.errors.length > 0) {
     printErrors(ctx, loaded);
