@@ -233,13 +233,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   });
   // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
-  const [createOrder, getOrder, runPlan, sweep, decideOrder, expireApprovals] = await Promise.all([
+  const [createOrder, getOrder, runPlan, sweep, decideOrder, expireApprovals, createQuote, getBudget] = await Promise.all([
     import('../functions/create-order.ts'),
     import('../functions/get-order.ts'),
     import('../functions/run-plan.ts'),
     import('../functions/sweep-unqueued.ts'),
     import('../functions/decide-order.ts'),
     import('../functions/expire-approvals.ts'),
+    import('../functions/create-quote.ts'),
+    import('../functions/get-budget.ts'),
   ]);
   const { decorateWorker, onWorkerEvent } = options;
   const decorate = onWorkerEvent ? (deps: WorkerDependencies) => ({ ...(decorateWorker?.(deps) ?? deps), observe: onWorkerEvent }) : decorateWorker;
@@ -250,6 +252,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     routes: [
       { method: 'POST', path: '/orders', functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 },
       { method: 'GET', path: '/orders/{requestId}', functionName: 'getOrder', handler: getOrder.handler as HttpLambda, timeoutMs: 10_000 },
+      { method: 'POST', path: '/quotes', functionName: 'createQuote', handler: createQuote.handler as HttpLambda, timeoutMs: 10_000 },
+      { method: 'GET', path: '/budget', functionName: 'getBudget', handler: getBudget.handler as HttpLambda, timeoutMs: 10_000 },
       ...(['approve', 'deny'] as const).map((action) => ({
         method: 'POST',
         path: `/orders/{requestId}/${action}`,

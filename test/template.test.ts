@@ -1,7 +1,7 @@
 import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
 
 /** Every route of the HTTP API. */
-const ROUTE_KEYS = ['GET /orders/{requestId}', 'POST /orders', 'POST /orders/{requestId}/approve', 'POST /orders/{requestId}/deny'];
+const ROUTE_KEYS = ['GET /budget', 'GET /orders/{requestId}', 'POST /orders', 'POST /orders/{requestId}/approve', 'POST /orders/{requestId}/deny', 'POST /quotes'];
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

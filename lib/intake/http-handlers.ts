@@ -17,7 +17,7 @@ function bodyText(event: APIGatewayProxyEventV2): string {
 
 // Not @middy/http-json-body-parser: it answers in plain text, cannot bound the size, and we want one JSON
 // error shape for every refusal.
-function readJsonBody(event: APIGatewayProxyEventV2): { ok: true; body: unknown } | { ok: false; response: Response } {
+export function readJsonBody(event: APIGatewayProxyEventV2): { ok: true; body: unknown } | { ok: false; response: Response } {
   const text = bodyText(event);
   // Nothing sent at all is an empty request, whatever its content type says (curl -X POST sends none).
   if (text.trim() === '') return { ok: false, response: errorResponse(400, 'request body is empty; send an order as JSON') };

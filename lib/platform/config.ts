@@ -191,3 +191,22 @@ export interface ApprovalConfig {
 export function approvalConfig(env: Env = process.env): ApprovalConfig {
   return { tableName: required(env, 'ORDERS_TABLE'), queueUrl: required(env, 'ORDERS_QUEUE_URL'), spendingPolicy: loadSpendingPolicy(env) };
 }
+
+/** POST /quotes and GET /budget: the catalog (POST /quotes only), the budgets and the policy. */
+export interface QuoteConfig extends CatalogCheckConfig {
+  tableName: string;
+  spendingPolicy: SpendingPolicy;
+}
+
+export function quoteConfig(env: Env = process.env): QuoteConfig {
+  return {
+    ...hostingerAccess(env),
+    tableName: required(env, 'ORDERS_TABLE'),
+    catalogCacheMs: integer(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
+    spendingPolicy: loadSpendingPolicy(env),
+  };
+}
+
+export function budgetConfig(env: Env = process.env): Pick<QuoteConfig, 'tableName' | 'spendingPolicy'> {
+  return { tableName: required(env, 'ORDERS_TABLE'), spendingPolicy: loadSpendingPolicy(env) };
+}

@@ -79,6 +79,8 @@ export function parseSpendingPolicy(input: unknown, source = 'spending policy'):
   throw new Error(`${source} is invalid: ${problems.join('; ')}`);
 }
 
-/** Whether any budget is set: only then do orders need a reservation. */
-export const hasBudgets = (policy: SpendingPolicy): boolean =>
-  Object.values(policy.currencies ?? {}).some((limits) => limits.daily !== undefined || limits.monthly !== undefined);
+/** The currencies with a budget: only their orders need a reservation. */
+export const budgetCurrencies = (policy: SpendingPolicy): string[] =>
+  Object.entries(policy.currencies ?? {})
+    .filter(([, limits]) => limits.daily !== undefined || limits.monthly !== undefined)
+    .map(([currency]) => currency);

@@ -5,7 +5,7 @@ import type { ApprovalDecision } from '../order/approval.ts';
 import type { OrderRequest } from '../order/order-request.ts';
 import { checkBudgets, evaluateOrder, type Violation } from '../policy/evaluate.ts';
 import { priceItems } from '../policy/pricing.ts';
-import type { SpendingPolicy } from '../policy/spending-policy.ts';
+import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import type { TerminalStatus } from './submit-order.ts';
 
 /** The kind of purchase POST /orders and the orders queue carry; other kinds name themselves. */
@@ -41,15 +41,13 @@ const isUnlimited = (policy: SpendingPolicy) =>
 
 export function createSpendGuard(deps: { policy: SpendingPolicy; prices: () => Promise<Map<string, CatalogPrice>>; budgets: BudgetLedger }): SpendGuard {
   const { policy, budgets } = deps;
-  const budgetCurrencies = Object.entries(policy.currencies ?? {})
-    .filter(([, limits]) => limits.daily !== undefined || limits.monthly !== undefined)
-    .map(([currency]) => currency);
+  const budgeted = budgetCurrencies(policy);
 
   return {
     policy,
     async beforeFirstAttempt({ requestId, kind, order, approval, resumed, now }) {
       if (isUnlimited(policy)) return { kind: 'proceed' };
-      if (resumed && budgetCurrencies.length > 0 && (await budgets.holds(requestId, budgetCurrencies))) return { kind: 'proceed' };
+      if (resumed && budgeted.length > 0 && (await budgets.holds(requestId, budgeted))) return { kind: 'proceed' };
       let prices;
       try {
         prices = await deps.prices();
@@ -71,10 +69,10 @@ export function createSpendGuard(deps: { policy: SpendingPolicy; prices: () => P
         return { kind: 'rejected', error: { message: `no approval within ${policy.approval.expiryHours} hours (expired at ${approval.at})`, code: 'approval_expired' }, totals };
       }
       if (verdict.approvalReasons.length > 0 && approval?.decision !== 'approved') return { kind: 'approval', reasons: verdict.approvalReasons, totals };
-      const budgeted = Object.fromEntries(Object.entries(totals).filter(([currency]) => budgetCurrencies.includes(currency)));
-      if (Object.keys(budgeted).length === 0) return { kind: 'proceed', totals };
+      const reserved = Object.fromEntries(Object.entries(totals).filter(([currency]) => budgeted.includes(currency)));
+      if (Object.keys(reserved).length === 0) return { kind: 'proceed', totals };
       try {
-        const reservation = await budgets.reserve(requestId, budgeted, (usage, amounts) => checkBudgets(policy, amounts, usage), now);
+        const reservation = await budgets.reserve(requestId, reserved, (usage, amounts) => checkBudgets(policy, amounts, usage), now);
         return reservation.reserved ? { kind: 'proceed', totals } : { kind: 'rejected', error: policyError(reservation.violations), totals };
       } catch (error) {
         return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
@@ -82,8 +80,8 @@ export function createSpendGuard(deps: { policy: SpendingPolicy; prices: () => P
     },
 
     async settle(requestId, status, now) {
-      if (budgetCurrencies.length === 0) return;
-      await budgets.settle(requestId, budgetCurrencies, status === 'rejected' || status === 'failed' ? 'release' : 'keep', now);
+      if (budgeted.length === 0) return;
+      await budgets.settle(requestId, budgeted, status === 'rejected' || status === 'failed' ? 'release' : 'keep', now);
     },
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetKey } from '../../lib/ledger/dynamodb-budget-ledger.ts';
 import { chunks } from '../../lib/platform/chunks.ts';
+import { CATALOG } from '../../local/sandbox/catalog.ts';
 import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
 
 /** The spending policy end to end: the local stack's worker (5 concurrent invocations) against a small budget. */
@@ -70,12 +71,12 @@ describe('spending limits in the worker', () => {
     );
   }, 240_000);
 
-  it('a failed order gives its reservation back; a quantity over the limit is rejected before Hostinger', async () => {
+  it('an order Hostinger refuses gives its reservation back; a quantity over the limit is rejected before Hostinger', async () => {
     await resetBudget();
-    t.stack.sandbox?.addFaults([{ fault: 'error503', times: -1, match: { coupon: 'BUDGET-FAIL' } }]);
-    const failing = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }], coupons: ['BUDGET-FAIL'] });
-    expect(await t.waitForOutcome(failing.json.requestId as string, 30_000)).toMatchObject({ status: 'failed' });
-    // Were the failed order's 26.97 USD still reserved, this 26.97 USD order would not fit in 50.00 USD.
+    // Two currencies in one order: Hostinger answers 422, nothing is bought.
+    const refused = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }], coupons: ['BUDGET-FAIL'] });
+    expect(await t.waitForOutcome(refused.json.requestId as string, 30_000)).toMatchObject({ status: 'rejected', attempts: 1, error: { httpStatus: 422 } });
+    // Were the refused order's 26.97 USD still reserved, this 26.97 USD order would not fit in 50.00 USD.
     const next = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }], coupons: ['BUDGET-AFTER-FAIL'] });
     expect(await t.waitForOutcome(next.json.requestId as string)).toMatchObject({ status: 'succeeded' });
     const tooMany = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-domain-com-eur-1y', quantity: 6 }], coupons: ['BUDGET-QTY'] });
@@ -83,5 +84,42 @@ describe('spending limits in the worker', () => {
     expect(outcome).toMatchObject({ status: 'rejected', error: { message: expect.stringContaining('maxQuantityPerItem: 6 x hostingercom-domain-com-eur-1y is more than 5') } });
     expect(boughtWith('BUDGET-QTY')).toHaveLength(0);
     await waitUntil(() => (boughtWith('BUDGET-AFTER-FAIL').length === 1 ? true : undefined), 5_000, 'the order after the failure');
+  });
+});
+
+describe('POST /quotes and GET /budget', () => {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${t.stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('quote at the sandbox catalog prices with the default payment method, the verdict and the budget left, buying nothing', async () => {
+    await resetBudget();
+    const bought = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm1-usd-1m' }], coupons: ['QUOTE-BEFORE'] });
+    await t.waitForOutcome(bought.json.requestId as string);
+    const before = t.stack.sandbox?.requestCount() ?? 0;
+
+    const quote = await post('/quotes', { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }] });
+    expect(quote.status).toBe(200);
+    const kvm2 = CATALOG.flatMap((item) => item.prices).find((price) => price.id === 'hostingercom-vps-kvm2-usd-1m');
+    expect(quote.json).toMatchObject({
+      items: [{ itemId: 'hostingercom-vps-kvm2-usd-1m', name: 'KVM 2', category: 'VPS', period: '1 month', currency: 'USD', quantity: 2, unitPrice: kvm2?.first_period_price, subtotal: 2 * (kvm2?.first_period_price ?? 0) }],
+      totals: { USD: 1798 },
+      paymentMethod: { isDefault: true },
+      errors: {},
+      policy: { verdict: 'allowed', violations: [], approvalReasons: [] },
+      budgets: [{ currency: 'USD', window: 'daily', limit: 5000, used: 649, left: 4351 }],
+    });
+    const over = await post('/quotes', { payment_method_id: 1327364, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 4 }] });
+    expect(over.json).toMatchObject({ totals: { USD: 3596 }, policy: { verdict: 'rejected', violations: [expect.objectContaining({ limit: 'currencies.USD.maxOrderTotal' })] } });
+    expect((over.json.warnings as string[]).join()).toContain('3-D Secure');
+    const overBudget = await post('/quotes', { items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 5 }] });
+    expect(overBudget.json).toMatchObject({ policy: { verdict: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ limit: 'currencies.USD.daily', amountCents: 649 + 4995 })]) } });
+    expect((await post('/quotes', { items: [] })).status).toBe(400);
+    // Quotes read the catalog; they never place an order.
+    expect((t.stack.sandbox?.requestCount() ?? 0) - before).toBe(0);
+
+    const budget = await fetch(`${t.stack.apiUrl}/budget`);
+    expect(await budget.json()).toMatchObject({ caller: expect.stringMatching(/^arn:aws:iam::/), budgets: [{ currency: 'USD', window: 'daily', limit: 5000, used: 649, left: 4351, usedPercent: 13 }] });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_BUDGET, hourKey, settled, usageOf, withHold } from '../../lib/policy/budget-window.ts';
 import { budgetStandings, checkBudgets, evaluateOrder, matchesItem, type PricedLine } from '../../lib/policy/evaluate.ts';
 import { priceItems } from '../../lib/policy/pricing.ts';
-import { NO_LIMITS, hasBudgets, parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
+import { NO_LIMITS, budgetCurrencies, parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
 
 const kvm2 = (quantity = 1): PricedLine => ({ itemId: 'hostingercom-vps-kvm2-usd-1m', quantity, currency: 'USD', unitCents: 899, category: 'VPS' });
 const domain = (quantity = 1): PricedLine => ({ itemId: 'hostingercom-domain-com-usd-1y', quantity, currency: 'USD', unitCents: 1099, category: 'DOMAIN' });
@@ -12,7 +12,7 @@ describe('the spending policy document', () => {
     const policy = parseSpendingPolicy({});
     expect(policy).toEqual(NO_LIMITS);
     expect(policy.approval).toEqual({ expiryHours: 24, allowSelfApproval: false });
-    expect(hasBudgets(policy)).toBe(false);
+    expect(budgetCurrencies(policy)).toEqual([]);
     expect(evaluateOrder(policy, 'order', [kvm2(100), domain(100)])).toEqual({ totals: { USD: 199_800 }, violations: [], approvalReasons: [] });
   });
 
@@ -85,7 +85,7 @@ describe('budgets', () => {
       { currency: 'USD', window: 'daily', limit: 5000, used: 4000, left: 1000, usedPercent: 80 },
       { currency: 'USD', window: 'monthly', limit: 20000, used: 4000, left: 16000, usedPercent: 20 },
     ]);
-    expect(hasBudgets(policy)).toBe(true);
+    expect(budgetCurrencies(policy)).toEqual(['USD']);
   });
 
   it('counts a reservation for 24 hours and its month, and a release takes exactly it back', () => {
@@ -129,5 +129,24 @@ describe('the policy file', () => {
     expect(() => loadSpendingPolicy({ LAMBDA_TASK_ROOT: dir })).toThrow(/cannot be read \(ENOENT\)/);
     writeFileSync(join(dir, 'bad.json'), '{"currencies": {"USD": {"daily": -1}}}');
     expect(() => loadSpendingPolicy({ SPENDING_POLICY_FILE: join(dir, 'bad.json') })).toThrow(/currencies\.USD\.daily: must be at least 0/);
+  });
+});
+
+describe('a quote', () => {
+  it('says an order over the approval threshold needs approval, and shows the payment method that would be charged', async () => {
+    const { quoteOrder } = await import('../../lib/policy/quote.ts');
+    const prices = new Map([['hostingercom-vps-kvm2-usd-1m', { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' }]]);
+    const methods = [{ id: 7, name: 'Visa', payment_method: 'card', is_default: true }];
+    const policy = parseSpendingPolicy({ currencies: { USD: { approvalAbove: 1000, monthly: 10_000 } } });
+    const quote = quoteOrder({ order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }] }, kind: 'order', prices, paymentMethods: methods, policy, usage: { USD: { daily: 0, monthly: 9_000 } } });
+    expect(quote).toMatchObject({
+      totals: { USD: 1798 },
+      paymentMethod: { id: 7, type: 'card', isDefault: true },
+      policy: { verdict: 'rejected', violations: [{ limit: 'currencies.USD.monthly' }], approvalReasons: [expect.stringContaining('approvalAbove')] },
+      budgets: [{ window: 'monthly', used: 9_000, left: 1_000 }],
+    });
+    expect(quote.warnings[0]).toContain('3-D Secure');
+    const fits = quoteOrder({ order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }] }, kind: 'order', prices, paymentMethods: methods, policy, usage: {} });
+    expect(fits.policy.verdict).toBe('needs_approval');
   });
 });

@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHostingerReads } from '../catalog/wiring.ts';
+import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
+import { awsClientOptions } from '../platform/aws-client-options.ts';
+import type { QuoteConfig } from '../platform/config.ts';
+import { httpFunction } from '../platform/middy-stack.ts';
+import { budgetHandler, quoteHandler, type BudgetViewDependencies, type QuoteDependencies } from './quote-handlers.ts';
+
+export const createBudgetViewDependencies = (config: Pick<QuoteConfig, 'tableName' | 'spendingPolicy'>): BudgetViewDependencies => ({
+  budgets: createDynamoDbBudgetLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
+  policy: config.spendingPolicy,
+  now: () => new Date(),
+});
+
+export const createQuoteDependencies = (config: QuoteConfig): QuoteDependencies => ({
+  ...createBudgetViewDependencies(config),
+  catalog: createHostingerReads(config).catalog,
+});
+
+/** POST /quotes */
+export const createQuoteFunction = (deps: QuoteDependencies) => httpFunction((event) => quoteHandler(event, deps));
+/** GET /budget */
+export const getBudgetFunction = (deps: BudgetViewDependencies) => httpFunction((event) => budgetHandler(event, deps));
