@@ -74,7 +74,8 @@ const FOLLOW = `hostinger-orders follow [options]
                               its requests already have in the ledger
   --table <name>              deployed: the ledger table for those outcomes (or ORDERS_TABLE)
   --target local|aws          the local stack (default), or the deployed topic
-  --topic-arn <arn>           the deployed outcomes topic (implies --target aws; or OUTCOMES_TOPIC_ARN)`;
+  --topic-arn <arn>           the deployed outcomes topic (implies --target aws; or OUTCOMES_TOPIC_ARN)
+  --state-dir <dir>           where progress files are (default ./.hostinger-orders)`;
 
 const REDRIVE = `hostinger-orders redrive [options]
 

@@ -112,3 +112,24 @@ describe('usage errors (in-process)', () => {
     expect((await cli(['submit', 'renewals.jsonl', '--batch', 'x', '--new-batch'], { cwd: dir })).code).toBe(2);
   });
 });
+
+describe('the manual', () => {
+  it('every option of every command is in its help and in docs/cli.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const manual = readFileSync(resolve(import.meta.dirname, '../../docs/cli.md'), 'utf8');
+    const { COMMAND_HELP } = await import('../../lib/cli/usage.ts');
+    const options: Record<string, object> = {
+      submit: (await import('../../lib/cli/commands/submit.ts')).SUBMIT_OPTIONS,
+      status: (await import('../../lib/cli/commands/status.ts')).STATUS_OPTIONS,
+      follow: (await import('../../lib/cli/commands/follow.ts')).FOLLOW_OPTIONS,
+      redrive: (await import('../../lib/cli/commands/redrive.ts')).REDRIVE_OPTIONS,
+    };
+    const missing = Object.entries(options).flatMap(([command, of]) =>
+      Object.keys(of).flatMap((name) => [
+        ...(COMMAND_HELP[command]?.includes(`--${name}`) ? [] : [`help ${command}: --${name}`]),
+        ...(manual.includes(`\`--${name}`) ? [] : [`docs/cli.md: --${name}`]),
+      ]),
+    );
+    expect(missing).toEqual([]);
+  });
+});
