@@ -228,6 +228,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     HOSTINGER_API_URL: hostingerApiUrl,
     MAX_RECEIVE_COUNT: String(workerSettings.maxReceiveCount),
     COMPILED_PLANS_DIR: compiledPlans,
+    // The repository's policy, wherever the stack is started from (packaged next to the handler when deployed).
+    SPENDING_POLICY_FILE: process.env.SPENDING_POLICY_FILE ?? fileURLToPath(new URL('../spending-policy.json', import.meta.url)),
     // CloudWatch metrics are log lines: locally they would only drown the output.
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...options.functionEnv,
