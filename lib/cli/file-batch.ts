@@ -24,10 +24,14 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** What identifies an order of a file: a hash of the validated order, without any request id (16 hex digits). */
+/**
+ * What identifies an order of a file: a hash of the validated order, without any request id, its items
+ * in a canonical order (the rows of a CSV group may be moved) (16 hex digits).
+ */
 export function orderHash(message: OrderMessage): string {
   const { requestId: _requestId, ...order } = message;
-  return contentHash(canonicalJson(order)).slice(0, 16);
+  const items = order.items.map(canonicalJson).sort();
+  return contentHash(canonicalJson({ ...order, items })).slice(0, 16);
 }
 
 /** `Fleet Renewal (Dec).csv` → `fleet-renewal-dec-5be0c1d7` (the last part random). */

@@ -78,12 +78,17 @@ export function batchesOfFile(stateDir: string, file: string): BatchState[] {
     return [];
   }
   return names.flatMap((name) => {
+    const path = join(stateDir, 'batches', name);
+    let text: string;
+    let raw: { version?: unknown; file?: unknown };
     try {
-      const state = parseState(readFileSync(join(stateDir, 'batches', name), 'utf8'), name);
-      return state.file === file ? [state] : [];
+      text = readFileSync(path, 'utf8');
+      raw = JSON.parse(text) as typeof raw;
     } catch {
-      return [];
+      return []; // Unreadable: not known to be this file's.
     }
+    // This file's batch from the earlier CLI is refused (parseState says why), never silently passed over for a new batch.
+    return raw?.file === file ? [parseState(text, path)] : [];
   });
 }
 

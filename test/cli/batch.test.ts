@@ -82,6 +82,10 @@ describe('request ids', () => {
     expect(orderHash({ coupons: ['A'], payment_method_id: 7, items: [{ quantity: 1, item_id: 'x' }], requestId: 'anything' })).toBe(a);
     expect(orderHash({ items: [{ item_id: 'x', quantity: 2 }], payment_method_id: 7, coupons: ['A'] })).not.toBe(a);
     expect(orderHash({ items: [{ item_id: 'x', quantity: 1 }], payment_method_id: 7, coupons: ['B'] })).not.toBe(a);
+    // The rows of a CSV group moved: the same order.
+    const two = orderHash({ items: [{ item_id: 'x', quantity: 1 }, { item_id: 'y', quantity: 2 }] });
+    expect(orderHash({ items: [{ item_id: 'y', quantity: 2 }, { item_id: 'x', quantity: 1 }] })).toBe(two);
+    expect(orderHash({ items: [{ item_id: 'y', quantity: 1 }, { item_id: 'x', quantity: 2 }] })).not.toBe(two);
   });
 
   it('refuses two lines with one request id', () => {
@@ -155,8 +159,11 @@ describe('resume', () => {
     writeFileSync(batchStatePath(dir, 'b-1'), readFileSync(batchStatePath(dir, 'b-1'), 'utf8').slice(0, 20));
     expect(() => readBatchState(dir, 'b-1')).toThrow(UserError);
     expect(() => readBatchState(dir, 'b-1')).toThrow(/damaged.*move it away/);
-    writeFileSync(batchStatePath(dir, 'b-1'), JSON.stringify({ version: 1, batch: 'b-1', lines: '2', sent: '2' }));
+    writeFileSync(batchStatePath(dir, 'b-1'), JSON.stringify({ version: 1, batch: 'b-1', file: '/f.csv', lines: '2', sent: '2' }));
     expect(() => readBatchState(dir, 'b-1')).toThrow(/earlier version of the CLI, which named orders by line number/);
+    // Nor is such a batch passed over when its file is sent again (a new batch would buy its orders again).
+    expect(() => batchesOfFile(dir, '/f.csv')).toThrow(/earlier version of the CLI/);
+    expect(batchesOfFile(dir, '/other.csv')).toEqual([]);
   });
 });
 
