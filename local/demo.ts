@@ -1,3 +1,4 @@
+import { isOrderOutcome } from '../lib/messaging/outcome-publisher.ts';
 import type { Outcome } from '../lib/order/outcome.ts';
 import type { BatchCompleted } from '../lib/scheduled/run-events.ts';
 import { formatOutcome, formatPublished } from '../lib/cli/outcome-lines.ts';
@@ -36,7 +37,7 @@ try {
   let batchSummary: BatchCompleted | undefined;
   const watcher = await watchOutcomes(stack, 'demo-outcomes', (published) => {
     if (published.type === 'batch.completed') batchSummary = published;
-    else if ('requestId' in published && published.type !== 'order.awaiting_approval') outcomes.set(published.requestId, published);
+    else if (isOrderOutcome(published)) outcomes.set(published.requestId, published);
   });
 
   console.log(`Order API: ${stack.apiUrl}\n`);

@@ -50,6 +50,8 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   /** How often orders whose wait for approval ran out are ended (its schedule in serverless.yml); default once a minute. */
   approvalExpiryIntervalMs?: number;
+  /** How often the follow-up of pending payments and unknown outcomes runs (once a minute in serverless.yml); default every 5 s. */
+  followUpIntervalMs?: number;
 }
 
 /** The worker's settings as serverless.yml deploys them; a stack may change them (options.worker). */
@@ -235,7 +237,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   });
   // Imported only now: like on Lambda, each function reads its configuration (and log level) when its module loads.
-  const [createOrder, getOrder, runPlan, sweep, decideOrder, expireApprovals, createQuote, getBudget] = await Promise.all([
+  const [createOrder, getOrder, runPlan, sweep, decideOrder, expireApprovals, createQuote, getBudget, followUp] = await Promise.all([
     import('../functions/create-order.ts'),
     import('../functions/get-order.ts'),
     import('../functions/run-plan.ts'),
@@ -244,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     import('../functions/expire-approvals.ts'),
     import('../functions/create-quote.ts'),
     import('../functions/get-budget.ts'),
+    import('../functions/follow-up.ts'),
   ]);
   const { decorateWorker, onWorkerEvent } = options;
   const decorate = onWorkerEvent ? (deps: WorkerDependencies) => ({ ...(decorateWorker?.(deps) ?? deps), observe: onWorkerEvent }) : decorateWorker;
@@ -283,6 +286,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const sweepTimer = startSchedule(options.sweepIntervalMs ?? 60_000, 'sweepUnqueued', sweep.handler, options.log);
   const expiryTimer = startSchedule(options.approvalExpiryIntervalMs ?? 60_000, 'expireApprovals', expireApprovals.handler, options.log);
+  const followUpTimer = startSchedule(options.followUpIntervalMs ?? 5_000, 'followUp', followUp.handler, options.log);
 
   return {
     apiUrl: api.url,
@@ -297,6 +301,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await api.close();
       await sweepTimer.stop();
       await expiryTimer.stop();
+      await followUpTimer.stop();
       await eventSource.stop();
       for (const client of Object.values(clients)) client.destroy();
       await sandbox?.close();

@@ -157,6 +157,13 @@ describe('the packaged CloudFormation template', () => {
         ],
       }),
       expect.objectContaining({
+        IndexName: LEDGER_TABLE.followUpIndex,
+        KeySchema: [
+          { AttributeName: 'followUpOpen', KeyType: 'HASH' },
+          { AttributeName: 'followUpAt', KeyType: 'RANGE' },
+        ],
+      }),
+      expect.objectContaining({
         IndexName: APPROVAL_INDEX.name,
         KeySchema: [
           { AttributeName: APPROVAL_INDEX.partitionKey, KeyType: 'HASH' },
@@ -219,6 +226,11 @@ describe('who may call the HTTP API', () => {
 });
 
 describe('scheduled batch plans', () => {
+  it('follows up pending payments and unknown outcomes once a minute', () => {
+    const rules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.Targets).includes('FollowUp'));
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
+  });
+
   it('sweeps unqueued requests once a minute', () => {
     const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     const sweep = rules.find((rule) => JSON.stringify(rule.Targets).includes('SweepUnqueued'));
@@ -284,7 +296,7 @@ describe('least privilege', () => {
 
   it('in every role, Secrets Manager, SQS, SNS and DynamoDB actions name the one secret, queue, topic and table, never `*`', () => {
     const table = { 'Fn::GetAtt': ['OrdersTable', 'Arn'] };
-    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex, APPROVAL_INDEX.name].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
+    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex, APPROVAL_INDEX.name, LEDGER_TABLE.followUpIndex].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
     const allowed: Record<string, unknown[]> = {
       secretsmanager: [SECRET_ARN],
       sqs: [{ 'Fn::GetAtt': ['OrdersQueue', 'Arn'] }],

@@ -18,6 +18,10 @@ export function formatPublished(document: Publishable): string {
       const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ');
       return `${document.type.padEnd(15)} request=${document.requestId} total ${totals} until ${document.expiresAt}: ${document.reasons.join('; ')}`;
     }
+    case 'order.resolved': {
+      const { result, subscriptionId, evidence } = document.resolution;
+      return `${document.type.padEnd(15)} request=${document.requestId} ${result}${subscriptionId ? ` subscription=${subscriptionId}` : ''}: ${evidence}`;
+    }
     default:
       return formatOutcome(document);
   }

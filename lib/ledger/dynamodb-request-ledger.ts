@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type ReturnValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { OUTCOME_STATUSES } from '../order/outcome.ts';
+import { followUpAttributes } from './dynamodb-follow-ups.ts';
 import { expressions, when, type Condition, type Update } from './dynamodb-expression.ts';
 import { LEDGER_TABLE, UNQUEUED, conditional, expiresAt, fromItem, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
 import { LeaseLostError, type ClaimRequest, type ClaimResult, type CreateResult, type LedgerRecord, type NewIntakeRequest, type RequestLedger } from './request-ledger.ts';
@@ -138,7 +139,7 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         remove: ['claimToken', 'leaseUntil', ...(unresolved ? [] : ['inFlight', 'unsettledItem', 'unsettledSince'])],
       }),
 
-    complete: (requestId, claimToken, { outcome, subscriptionId, subscriptionSource }, now) =>
+    complete: (requestId, claimToken, { outcome, subscriptionId, subscriptionSource, followUp }, now) =>
       updateClaimed(requestId, claimToken, {
         set: {
           status: outcome.status,
@@ -148,6 +149,7 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
           updatedAt: now.toISOString(),
           expiresAt: expiresAt(now),
           ...(subscriptionId ? { subscriptionId, subscriptionSource } : {}),
+          ...(followUp ? followUpAttributes(followUp) : {}),
         },
         // An unknown outcome stays listed as unsettled: its order may exist (or appear later than expected),
         // and must never be claimed by another request.

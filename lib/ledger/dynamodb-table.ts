@@ -13,6 +13,8 @@ export const LEDGER_TABLE = {
   unsettledIndex: 'byUnsettledItem',
   /** Intake requests whose message is not known to be queued (`unqueued`, always UNQUEUED), by when recorded (`unqueuedSince`). */
   unqueuedIndex: 'byUnqueued',
+  /** Requests whose outcome is followed up (`followUpOpen`, always "open"), by when the next look is due (`followUpAt`). */
+  followUpIndex: 'byFollowUp',
 } as const;
 
 /** The one value of `unqueued`: the index is sparse, only records awaiting their message carry it. */
@@ -31,7 +33,7 @@ export const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + RETEN
 export const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 /** A stored item without the table's own attributes. */
 export const fromItem = <T>(item: Record<string, AttributeValue>): T => {
-  const { pk: _pk, expiresAt: _expiresAt, unqueued: _unqueued, unqueuedSince: _unqueuedSince, ...record } = unmarshall(item);
+  const { pk: _pk, expiresAt: _expiresAt, unqueued: _unqueued, unqueuedSince: _unqueuedSince, followUpOpen: _followUpOpen, followUpAt: _followUpAt, ...record } = unmarshall(item);
   return record as T;
 };
 export const keyOf = (pk: string) => ({ pk: { S: pk } });

@@ -2,6 +2,8 @@ import type { OrderRequest } from '../order/order-request.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { Outcome } from '../order/outcome.ts';
 import type { ApprovalDecision, ApprovalHold } from '../order/approval.ts';
+import type { Resolution } from '../order/resolution.ts';
+import type { FollowUp, FollowUpDocument } from './follow-ups.ts';
 
 /** Where a request stands. `queued`, `submitting` and `awaiting_approval` are in flight; the rest are terminal. */
 export type RequestStatus = 'queued' | 'submitting' | 'awaiting_approval' | Outcome['status'];
@@ -53,6 +55,12 @@ export interface LedgerRecord {
   approvalHold?: ApprovalHold;
   /** The approval decision, once made. */
   approval?: ApprovalDecision;
+  /** While the outcome is followed up: a pending payment, or an unknown that evidence may still decide. */
+  followUp?: FollowUp;
+  /** The follow-up's document, recorded and not yet known to be published. */
+  followUpUnpublished?: FollowUpDocument;
+  /** What an unknown outcome turned out to be, once evidence decided it. */
+  resolution?: Resolution;
   createdAt: string;
   updatedAt: string;
 }
@@ -94,6 +102,8 @@ export interface Completion {
   outcome: Outcome;
   subscriptionId?: string;
   subscriptionSource?: 'answer' | 'reconciliation';
+  /** The outcome is looked at again later: a payment still pending, or an unknown evidence may still decide. */
+  followUp?: FollowUp;
 }
 
 /** Requests with an attempt whose effect is not settled, by item: where reconciliation looks for rivals. */

@@ -3,7 +3,8 @@ import type { LedgerRecord } from '../ledger/request-ledger.ts';
 /**
  * What GET /orders/{requestId} answers: the request's state as a client needs it, no internals. A queued
  * request with an attempt whose effect is not settled yet is `reconciling`: the account is checked for the
- * order that attempt (started at `attemptStartedAt`) may have made, before anything else is tried.
+ * order that attempt (started at `attemptStartedAt`) may have made, before anything else is tried. A
+ * `pending` request shows until when its payment is followed; an unknown one its `resolution`, once known.
  */
 export function orderView(record: LedgerRecord) {
   const reconciling = record.status === 'queued' && record.inFlight !== undefined;
@@ -22,6 +23,9 @@ export function orderView(record: LedgerRecord) {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     completedAt: record.outcome?.completedAt ?? null,
+    // A pending payment is followed until then; an unknown may be resolved by later evidence.
+    ...(record.status === 'pending' && record.followUp ? { followedUntil: new Date(record.followUp.until).toISOString() } : {}),
+    ...(record.resolution ? { resolution: record.resolution } : {}),
   };
 }
 export type OrderView = ReturnType<typeof orderView>;

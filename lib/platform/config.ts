@@ -1,6 +1,7 @@
 import { DEFAULT_NEVER_PENDING_PAYMENT_KINDS } from '../reconciliation/pending-payment.ts';
 import type { ReconcilerSettings } from '../reconciliation/reconciler.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
+import type { FollowUpSettings } from '../follow-up/follow-up-policy.ts';
 import type { SpendingPolicy } from '../policy/spending-policy.ts';
 import { loadSpendingPolicy } from './policy-file.ts';
 import { integerIn, integerRange } from './integer.ts';
@@ -49,6 +50,7 @@ export interface WorkerConfig extends HostingerAccessConfig {
   maxFleetPauseMs: number;
   /** The spending policy (SPENDING_POLICY_FILE, or the packaged spending-policy.json). */
   spendingPolicy: SpendingPolicy;
+  followUp: FollowUpSettings;
 }
 
 function flag(env: Env, name: string): boolean {
@@ -81,22 +83,55 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       maxDelayMs: integer(env, 'HOSTINGER_RETRY_MAX_MS', 10_000),
     },
     concurrency: integer(env, 'WORKER_CONCURRENCY', 10, 1),
-    reserveMs: integer(env, 'WORKER_RESERVE_MS', 2_000),
+    reserveMs: reserveMs(env),
     maxReceiveCount: integer(env, 'MAX_RECEIVE_COUNT', 5, 1),
     retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
     neverPendingPaymentKinds: kindList(env, 'NEVER_PENDING_PAYMENT_KINDS', DEFAULT_NEVER_PENDING_PAYMENT_KINDS),
     catalogChecks: catalogChecksOn(env),
     maxFleetPauseMs: integer(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
-    reconcile: {
-      clockSkewMs: integer(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
-      lateMs: integer(env, 'RECONCILE_LATE_MS', 5_000),
-      settleMs: integer(env, 'RECONCILE_SETTLE_MS', 1_000),
-      indexLagMs: integer(env, 'RECONCILE_INDEX_LAG_MS', 2_000),
-    },
-    catalogCacheMs: integer(env, 'CATALOG_CACHE_SECONDS', 600) * 1000,
+    reconcile: reconcileSettings(env),
+    catalogCacheMs: catalogCacheMs(env),
     spendingPolicy: loadSpendingPolicy(env),
+    followUp: followUpSettings(env),
   };
 }
+
+/** How pending payments and unknown outcomes are looked at again (defaults: first look after 30 s, then doubling up to an hour, for 3 days). */
+function followUpSettings(env: Env): FollowUpSettings {
+  return {
+    firstLookMs: integer(env, 'FOLLOW_UP_FIRST_LOOK_SECONDS', 30, 1) * 1000,
+    maxIntervalMs: integer(env, 'FOLLOW_UP_MAX_INTERVAL_SECONDS', 3_600, 1) * 1000,
+    pendingForMs: integer(env, 'PENDING_PAYMENT_TIMEOUT_SECONDS', 3 * 86_400, 1) * 1000,
+    unknownForMs: integer(env, 'UNKNOWN_FOLLOW_UP_SECONDS', 3 * 86_400, 1) * 1000,
+  };
+}
+
+/** The follow-up reads the account and reconciles as the worker does, and publishes on the same topic. */
+export type FollowUpConfig = Pick<WorkerConfig, 'tableName' | 'topicArn' | 'reconcile' | 'catalogCacheMs' | 'followUp' | keyof HostingerAccessConfig | 'reserveMs'>;
+
+export function followUpConfig(env: Env = process.env): FollowUpConfig {
+  return {
+    tableName: required(env, 'ORDERS_TABLE'),
+    topicArn: required(env, 'OUTCOMES_TOPIC_ARN'),
+    ...hostingerAccess(env),
+    reconcile: reconcileSettings(env),
+    catalogCacheMs: catalogCacheMs(env),
+    followUp: followUpSettings(env),
+    reserveMs: reserveMs(env),
+  };
+}
+
+function reconcileSettings(env: Env): ReconcilerSettings {
+  return {
+    clockSkewMs: integer(env, 'RECONCILE_CLOCK_SKEW_MS', 2_000),
+    lateMs: integer(env, 'RECONCILE_LATE_MS', 5_000),
+    settleMs: integer(env, 'RECONCILE_SETTLE_MS', 1_000),
+    indexLagMs: integer(env, 'RECONCILE_INDEX_LAG_MS', 2_000),
+  };
+}
+
+const catalogCacheMs = (env: Env) => integer(env, 'CATALOG_CACHE_SECONDS', 600) * 1000;
+const reserveMs = (env: Env) => integer(env, 'WORKER_RESERVE_MS', 2_000);
 
 /** How a function reaches the Hostinger API: where it is, the secret holding its token, and patience. */
 export interface HostingerAccessConfig {
@@ -128,7 +163,7 @@ function catalogChecksOn(env: Env): boolean {
 
 function catalogCheckConfig(env: Env): CatalogCheckConfig | undefined {
   if (!catalogChecksOn(env)) return undefined;
-  return { ...hostingerAccess(env), catalogCacheMs: integer(env, 'CATALOG_CACHE_SECONDS', 600) * 1000 };
+  return { ...hostingerAccess(env), catalogCacheMs: catalogCacheMs(env) };
 }
 
 export interface IntakeConfig {

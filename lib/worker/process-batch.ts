@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { startFollowUp, type FollowUpSettings } from '../follow-up/follow-up-policy.ts';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { runCompletedId, runEntryOf, summarizeRun, type BatchCompleted } from '../scheduled/run-events.ts';
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
@@ -47,6 +48,8 @@ export interface WorkerDependencies {
   approvals?: ApprovalLedger;
   /** Hands a message back for a shorter time than its visibility timeout; absent: it waits the whole timeout. */
   returnMessage?: ReturnMessage;
+  /** How pending payments and unknown outcomes are followed up after this delivery. */
+  followUp: FollowUpSettings;
   now: () => Date;
   /** Told of each retry, reconciliation and deferral as it happens (the local stack prints them). */
   observe?: WorkerObserver;
@@ -284,7 +287,14 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   await ledger.complete(
     requestId,
     claimToken,
-    { outcome, ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}) },
+    {
+      outcome,
+      ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}),
+      // A pending payment may still complete, an unknown may still be decided: both are looked at again.
+      ...(result.status === 'pending' || result.status === 'unknown'
+        ? { followUp: startFollowUp(result.status, completedAt.getTime(), deps.followUp, result.unresolved) }
+        : {}),
+    },
     completedAt,
   );
   if (spend?.kind === 'proceed') {

@@ -18,7 +18,7 @@ export type Reconciled = Exclude<ReconcileVerdict, { result: 'deferred' }>;
  * carrying the attempt whose effect is still unknown, if there is one.
  */
 export type SubmissionResult =
-  | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled }
+  | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled; unresolved?: AttemptWindow }
   | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow; reason?: string; retryAt?: number };
 
 export interface SubmitDependencies {
@@ -87,21 +87,21 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
       if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
       const error = lastError ?? lostAttemptError;
       if (verdict.result === 'inconclusive') {
-        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict };
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict, unresolved };
       }
       // No subscription shows an order (or there is no list to look in). A lost answer is not retried unless asked.
       if (!unresolved.answered && verdict.result === 'unavailable') {
-        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict };
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict, unresolved };
       }
       if (!unresolved.answered && !deps.retryAmbiguous) {
-        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` }, reconciled: verdict };
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` }, reconciled: verdict, unresolved };
       }
       // An order awaiting payment has no subscription yet: its absence counts only for a method that settles at once.
       const payment = await hooks.pendingPayment();
       if (payment.result === 'deferred') return { status: 'deferred', attempts, error, unresolved, reason: payment.reason };
       if (payment.result === 'mayBePending') {
         const looked = verdict.result === 'absent' ? 'no matching subscription was found' : verdict.reason;
-        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${looked}, but ${payment.reason}` }, reconciled: verdict };
+        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${looked}, but ${payment.reason}` }, reconciled: verdict, unresolved };
       }
       unresolved = undefined;
       marked = false;

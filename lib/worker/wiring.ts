@@ -15,7 +15,7 @@ import { createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
 import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
-import { createReconciler } from '../reconciliation/reconciler.ts';
+import { createAccountReconciler } from '../reconciliation/wiring.ts';
 import { createPendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
 import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
@@ -30,7 +30,8 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
   const table = { client: dynamodb, tableName: config.tableName };
   const requests = createDynamoDbRequestLedger(table);
   const subscriptions = createDynamoDbSubscriptionLedger(table);
-  const { token, billing, catalog } = createHostingerReads(config);
+  const reads = createHostingerReads(config);
+  const { token, catalog } = reads;
   return {
     ledger: { ...requests, ...createDynamoDbPlanRunLedger(table), ...subscriptions },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
@@ -45,18 +46,9 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       now: Date.now,
       throttle: createSharedThrottleGate({ client: dynamodb, tableName: config.tableName, cacheMs: 2_000, maxPauseMs: config.maxFleetPauseMs }),
     },
-    reconcile: createReconciler({
-      billing,
-      catalog,
-      ledger: { ...subscriptions, unsettledAttempts: requests.unsettledAttempts },
-      token,
-      settings: config.reconcile,
-      timeoutMs: config.timeoutMs,
-      reserveMs: config.reserveMs,
-      sleep,
-      now: Date.now,
-    }),
+    reconcile: createAccountReconciler(config, table, requests, reads),
     pendingPayment: createPendingPaymentCheck({ paymentMethods: catalog.paymentMethods, neverPendingKinds: config.neverPendingPaymentKinds }),
+    followUp: config.followUp,
     concurrency: config.concurrency,
     maxReceiveCount: config.maxReceiveCount,
     metrics: powertoolsOrderMetrics,

@@ -1,3 +1,4 @@
+import { isOrderOutcome } from '../../lib/messaging/outcome-publisher.ts';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { redriveDeadLetters } from '../../lib/messaging/dlq-redrive.ts';
@@ -165,7 +166,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   });
   const outcomes = new Map<string, Outcome[]>();
   const watcher = await watchOutcomes(stack, 'campaign-outcomes', (published) => {
-    if ('requestId' in published && published.type !== 'order.awaiting_approval') outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
+    if (isOrderOutcome(published)) outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
   });
   const started = Date.now();
   try {

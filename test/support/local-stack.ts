@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs
 import type { Outcome } from '../../lib/order/outcome.ts';
 import { outcomeSchema } from '../../lib/order/outcome.ts';
 import { awaitingApprovalSchema, type AwaitingApproval } from '../../lib/order/approval.ts';
+import { orderResolvedSchema, type OrderResolved } from '../../lib/order/resolution.ts';
 import { batchCompletedSchema, batchEnqueuedSchema, type BatchCompleted, type BatchEnqueued } from '../../lib/scheduled/run-events.ts';
 import { watchOutcomes } from '../../local/outcome-watcher.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
@@ -31,6 +32,8 @@ export interface TestStack {
   batchEvents: (BatchEnqueued | BatchCompleted)[];
   /** Every order.awaiting_approval event received on the same queue. */
   approvalEvents: AwaitingApproval[];
+  /** Every order.resolved follow-up received on the same queue. */
+  resolutions: OrderResolved[];
   waitForOutcome(requestId: string, timeoutMs?: number): Promise<Outcome>;
   postOrder(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
   getOrder(requestId: string): Promise<{ status: number; json: Record<string, unknown> }>;
@@ -60,11 +63,13 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   const outcomes: Outcome[] = [];
   const batchEvents: (BatchEnqueued | BatchCompleted)[] = [];
   const approvalEvents: AwaitingApproval[] = [];
+  const resolutions: OrderResolved[] = [];
   const watcher = await watchOutcomes(stack, 'test-outcomes', (published) => {
     // Everything published must match its documented schema.
     if (published.type === 'batch.enqueued') batchEvents.push(batchEnqueuedSchema.parse(published));
     else if (published.type === 'batch.completed') batchEvents.push(batchCompletedSchema.parse(published));
     else if (published.type === 'order.awaiting_approval') approvalEvents.push(awaitingApprovalSchema.parse(published));
+    else if (published.type === 'order.resolved') resolutions.push(orderResolvedSchema.parse(published));
     else outcomes.push(outcomeSchema.parse(published));
   });
   const { sqs } = stack.clients;
@@ -73,6 +78,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     outcomes,
     batchEvents,
     approvalEvents,
+    resolutions,
     waitForOutcome: (requestId, timeoutMs = 15_000) => waitUntil(() => outcomes.find((o) => o.requestId === requestId), timeoutMs, `the outcome of ${requestId}`),
     async postOrder(body, headers = {}) {
       const response = await fetch(`${stack.apiUrl}/orders`, {

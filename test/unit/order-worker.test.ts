@@ -43,6 +43,7 @@ function deps(placeOrder: (order: { items: { item_id: string }[] }) => Promise<A
     },
     reconcile: async () => ({ result: 'absent' }),
     pendingPayment: async () => ({ result: 'settled' }),
+    followUp: { firstLookMs: 30_000, maxIntervalMs: 3_600_000, pendingForMs: 86_400_000, unknownForMs: 86_400_000 },
     publish: vi.fn(async () => new Set<string>()),
     concurrency: 10,
     maxReceiveCount: 5,

@@ -1,0 +1,121 @@
+import type { FollowUps } from '../ledger/follow-ups.ts';
+import type { LedgerRecord, RequestLedger } from '../ledger/request-ledger.ts';
+import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
+import { buildOutcome } from '../order/outcome.ts';
+import { orderResolved, type Resolution } from '../order/resolution.ts';
+import type { ReconcileVerdict } from '../reconciliation/verdict.ts';
+import { logger } from '../platform/logger.ts';
+import { mapConcurrently } from '../platform/map-concurrently.ts';
+import { nextLook, type FollowUpSettings } from './follow-up-policy.ts';
+
+export interface FollowUpDependencies {
+  followUps: FollowUps;
+  requests: Pick<RequestLedger, 'get'>;
+  /** Ids of the account's subscriptions (read once per run, on the first pending payment that needs it). */
+  subscriptionIds: () => Promise<Set<string>>;
+  /** Looks for the purchase an unknown request may have made, as the worker's reconciliation does. */
+  reconcile: (record: LedgerRecord) => Promise<ReconcileVerdict>;
+  publish: PublishOutcomes;
+  settings: FollowUpSettings;
+  /** Requests looked at per run, at most; the next run takes the rest. */
+  limit: number;
+  now: () => Date;
+}
+
+export interface FollowUpReport {
+  looked: number;
+  /** Pending payments that completed: the request ends `order.succeeded`. */
+  paid: number;
+  /** Pending payments that did not complete in time: the request ends `order.failed`. */
+  expired: number;
+  /** Unknown outcomes decided: `order.resolved` published. */
+  resolved: number;
+}
+
+type Step = 'paid' | 'expired' | 'resolved' | 'later' | 'none';
+
+/** The final outcome of a pending payment: succeeded once its subscription exists, failed at the deadline. */
+async function followPayment(record: LedgerRecord, deps: FollowUpDependencies, now: Date): Promise<Step> {
+  const { followUp, outcome } = record;
+  if (!followUp || !outcome) return 'none';
+  const subscriptionId = record.subscriptionId ?? outcome.order?.subscription_id ?? undefined;
+  const paid = subscriptionId !== undefined && (await deps.subscriptionIds()).has(subscriptionId);
+  if (!paid && now.getTime() < followUp.until) return 'later';
+  const orderId = outcome.order?.id;
+  const final = buildOutcome({
+    outcomeId: `final:${record.requestId}`,
+    requestId: record.requestId,
+    status: paid ? 'succeeded' : 'failed',
+    attempts: outcome.attempts,
+    order: outcome.order,
+    error: paid
+      ? null
+      : {
+          message:
+            `the payment of order ${orderId ?? '(no id)'} was not completed by ${new Date(followUp.until).toISOString()}: ` +
+            'check hPanel > Billing > Orders; if it is paid there later, the subscription is yours, and nothing else was bought for this request',
+        },
+    ...(paid && subscriptionId ? { reconciliation: { result: 'found' as const, subscriptionId } } : {}),
+    ...(outcome.totals ? { totals: outcome.totals } : {}),
+    requestedAt: outcome.requestedAt,
+    completedAt: now.toISOString(),
+  });
+  const settled = await deps.followUps.settle(record.requestId, outcome.outcomeId, final, now);
+  return settled ? (paid ? 'paid' : 'expired') : 'none';
+}
+
+/** What an unknown outcome turned out to be, once the account's records can tell. */
+async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, now: Date): Promise<Step> {
+  const { followUp, outcome } = record;
+  if (!followUp || !outcome || record.resolution) return 'none';
+  const verdict = await deps.reconcile(record);
+  const over = now.getTime() >= followUp.until;
+  let resolution: Resolution | undefined;
+  if (verdict.result === 'found') {
+    resolution = { result: 'bought', subscriptionId: verdict.subscription.id, evidence: `subscription ${verdict.subscription.id} was made during the attempt and no other request can own it`, at: now.toISOString() };
+  } else if (verdict.result === 'absent' && over) {
+    const days = Math.round((followUp.until - Date.parse(outcome.completedAt)) / 86_400_000);
+    resolution = { result: 'not_bought', evidence: `no purchase that could be this request's appeared within ${days} day(s) of the attempt`, at: now.toISOString() };
+  }
+  if (!resolution) return over ? 'none' : 'later';
+  const resolved = await deps.followUps.resolve(record.requestId, orderResolved(record.requestId, outcome.outcomeId, resolution), resolution, now);
+  return resolved ? 'resolved' : 'none';
+}
+
+/**
+ * One run of the follow-up: every due request is looked at once. Each document is recorded before it is
+ * published, and a recorded one that could not be published is published again by the next run; a
+ * request leaves the follow-up only once its document is out (or there is nothing more to learn).
+ */
+export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUpReport> {
+  const report: FollowUpReport = { looked: 0, paid: 0, expired: 0, resolved: 0 };
+  const ids = await deps.followUps.due(deps.now().getTime(), deps.limit);
+  await mapConcurrently(ids, 5, async (requestId) => {
+    try {
+      let record = await deps.requests.get(requestId);
+      if (!record?.followUp) return;
+      report.looked += 1;
+      const now = deps.now();
+      if (!record.followUpUnpublished) {
+        const step = record.status === 'pending' ? await followPayment(record, deps, now) : record.status === 'unknown' ? await followUnknown(record, deps, now) : 'none';
+        if (step === 'later') {
+          await deps.followUps.postpone(requestId, { ...record.followUp, ...nextLook(record.followUp, now.getTime(), deps.settings) });
+          return;
+        }
+        if (step !== 'none') report[step] += 1;
+        record = await deps.requests.get(requestId);
+      }
+      const document = record?.followUpUnpublished;
+      if (document) {
+        const unpublished = await deps.publish([document]);
+        if (unpublished.has(document.outcomeId)) return;
+        logger.info('follow-up published', { requestId, outcome: document.type });
+      }
+      await deps.followUps.close(requestId);
+    } catch (error) {
+      // Still due: the next run looks again.
+      logger.error('could not follow up a request', { requestId, error: error as Error });
+    }
+  });
+  return report;
+}

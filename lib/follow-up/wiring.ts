@@ -1,0 +1,45 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { createHostingerReads } from '../catalog/wiring.ts';
+import { createDynamoDbFollowUps } from '../ledger/dynamodb-follow-ups.ts';
+import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
+import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
+import { awsClientOptions } from '../platform/aws-client-options.ts';
+import type { FollowUpConfig } from '../platform/config.ts';
+import { logger } from '../platform/logger.ts';
+import { lambdaFunction } from '../platform/middy-stack.ts';
+import { createAccountReconciler } from '../reconciliation/wiring.ts';
+import { runFollowUps, type FollowUpDependencies, type FollowUpReport } from './follow-up-run.ts';
+
+/** The follow-up's real dependencies, from its configuration; `deadline` is the invocation's. */
+export function createFollowUpDependencies(config: FollowUpConfig) {
+  const table = { client: new DynamoDBClient(awsClientOptions), tableName: config.tableName };
+  const requests = createDynamoDbRequestLedger(table);
+  const reads = createHostingerReads(config);
+  const reconcile = createAccountReconciler(config, table, requests, reads);
+  return (context: Pick<Context, 'getRemainingTimeInMillis'>): FollowUpDependencies => ({
+    followUps: createDynamoDbFollowUps(table),
+    requests,
+    subscriptionIds: async () => new Set((await reads.billing.subscriptions(await reads.token())).map((subscription) => subscription.id)),
+    reconcile: (record) => {
+      const { order, followUp, outcome } = record;
+      if (!order) return Promise.resolve({ result: 'absent' as const });
+      // Without the attempt's own window, the whole time from the request to its outcome: wider, never less safe.
+      const window = followUp?.window ?? { startedAt: Date.parse(record.createdAt), endedAt: Date.parse(outcome?.completedAt ?? record.updatedAt), answered: false };
+      return reconcile(record.requestId, order, window, { remainingMs: () => context.getRemainingTimeInMillis() });
+    },
+    publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
+    settings: config.followUp,
+    limit: 200,
+    now: () => new Date(),
+  });
+}
+
+/** Scheduled: follows pending payments to their end, and looks again at unknown outcomes while evidence can appear. */
+export const createFollowUpFunction = (deps: ReturnType<typeof createFollowUpDependencies>) =>
+  lambdaFunction<unknown, FollowUpReport>(async (_event, context) => {
+    const report = await runFollowUps(deps(context));
+    if (report.looked > 0) logger.info('followed up outcomes', { ...report });
+    return report;
+  });

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { runFollowUps, type FollowUpDependencies } from '../../lib/follow-up/follow-up-run.ts';
+import { nextLook, startFollowUp } from '../../lib/follow-up/follow-up-policy.ts';
+import type { FollowUp, FollowUps } from '../../lib/ledger/follow-ups.ts';
+import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
+import { buildOutcome } from '../../lib/order/outcome.ts';
+
+const settings = { firstLookMs: 1_000, maxIntervalMs: 8_000, pendingForMs: 60_000, unknownForMs: 60_000 };
+
+describe('follow-up timing', () => {
+  it('looks first after firstLookMs, then doubles up to the maximum, never past the deadline', () => {
+    const started = startFollowUp('pending', 0, settings);
+    expect(started).toEqual({ at: 1_000, until: 60_000, looks: 0 });
+    const looks: number[] = [];
+    let followUp: FollowUp = started;
+    for (let now = 1_000; looks.length < 6; ) {
+      const next = nextLook(followUp, now, settings);
+      looks.push(next.at - now);
+      followUp = { ...followUp, ...next };
+      now = next.at;
+    }
+    expect(looks).toEqual([2_000, 4_000, 8_000, 8_000, 8_000, 8_000]);
+    expect(nextLook({ ...started, looks: 3 }, 59_000, settings).at).toBe(60_000);
+  });
+});
+
+describe('runFollowUps', () => {
+  const pending = buildOutcome({ outcomeId: 'interim', requestId: 'r1', status: 'pending', attempts: 1, requestedAt: 'x', completedAt: 'y' });
+  function fixture(record: LedgerRecord, publishFails: boolean[]) {
+    let stored: LedgerRecord = record;
+    const closed: string[] = [];
+    const followUps: FollowUps = {
+      due: async () => (stored.followUp ? [stored.requestId] : []),
+      settle: async (_id, interimId, final) => {
+        if (stored.outcome?.outcomeId !== interimId) return false;
+        stored = { ...stored, status: final.status, outcome: final, followUpUnpublished: final };
+        return true;
+      },
+      resolve: async () => false,
+      postpone: async (_id, followUp) => {
+        stored = { ...stored, followUp };
+      },
+      close: async (id) => {
+        closed.push(id);
+        const { followUp: _followUp, followUpUnpublished: _unpublished, ...rest } = stored;
+        stored = rest;
+      },
+    };
+    const published: string[] = [];
+    const deps: FollowUpDependencies = {
+      followUps,
+      requests: { get: async () => stored },
+      subscriptionIds: async () => new Set(['sub-1']),
+      reconcile: async () => ({ result: 'absent' }),
+      publish: async (documents) => {
+        const fail = publishFails.shift() ?? false;
+        if (!fail) published.push(...documents.map((document) => document.outcomeId));
+        return new Set(fail ? documents.map((document) => document.outcomeId) : []);
+      },
+      settings,
+      limit: 10,
+      now: () => new Date(5_000),
+    };
+    return { deps, published, closed, current: () => stored };
+  }
+
+  it('records the final outcome before publishing it, and publishes it again after a failed publish', async () => {
+    const record: LedgerRecord = {
+      requestId: 'r1', status: 'pending', source: 'http', attempts: 1, outcome: pending, subscriptionId: 'sub-1',
+      followUp: { at: 0, until: 60_000, looks: 0 }, createdAt: 'x', updatedAt: 'y',
+    };
+    const f = fixture(record, [true, false]);
+    expect(await runFollowUps(f.deps)).toMatchObject({ paid: 1 });
+    expect(f.current()).toMatchObject({ status: 'succeeded', outcome: { outcomeId: 'final:r1' } });
+    expect(f.published).toEqual([]);
+    expect(f.closed).toEqual([]);
+    await runFollowUps(f.deps);
+    expect(f.published).toEqual(['final:r1']);
+    expect(f.closed).toEqual(['r1']);
+    expect(f.current().followUp).toBeUndefined();
+  });
+
+  it('looks again later while the payment is pending and the deadline is ahead', async () => {
+    const record: LedgerRecord = {
+      requestId: 'r1', status: 'pending', source: 'http', attempts: 1, outcome: pending, subscriptionId: 'sub-other',
+      followUp: { at: 0, until: 60_000, looks: 0 }, createdAt: 'x', updatedAt: 'y',
+    };
+    const f = fixture(record, []);
+    await runFollowUps(f.deps);
+    expect(f.current()).toMatchObject({ status: 'pending', followUp: { at: 7_000, looks: 1 } });
+    expect(f.published).toEqual([]);
+  });
+});
