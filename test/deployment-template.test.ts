@@ -29,7 +29,7 @@ describe('serverless.yml and the code', () => {
     const table = ledgerTableOf(template);
     expect(table.KeySchema).toEqual([{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }]);
     expect(table.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
-      [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex, APPROVAL_INDEX.name].sort(),
+      [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex, APPROVAL_INDEX.name, LEDGER_TABLE.followUpIndex].sort(),
     );
     // Every attribute a key names is defined, and no other (CreateTable refuses both).
     const keyed = new Set([...(table.KeySchema ?? []), ...(table.GlobalSecondaryIndexes ?? []).flatMap((index) => index.KeySchema ?? [])].map((key) => key.AttributeName));
