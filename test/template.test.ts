@@ -390,7 +390,7 @@ describe('alarms', () => {
 
   it('notifies a topic the stack creates, encrypted with a key CloudWatch may use', () => {
     const { evaluate, created } = evaluator(base.template);
-    expect(alarms(base.template)).toHaveLength(4);
+    expect(alarms(base.template)).toHaveLength(5);
     for (const alarm of alarms(base.template)) {
       expect(evaluate(alarm.AlarmActions), alarm.id).toEqual([{ Ref: 'AlarmTopic' }]);
       expect(evaluate(alarm.OKActions), alarm.id).toEqual([{ Ref: 'AlarmTopic' }]);
@@ -403,11 +403,19 @@ describe('alarms', () => {
     const forCloudWatch = (key.Properties.KeyPolicy.Statement as any[]).find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
     expect(forCloudWatch).toMatchObject({ Effect: 'Allow' });
     expect(forCloudWatch.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    // Only for this account's alarms (the confused-deputy guard).
+    expect(forCloudWatch.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+  });
+
+  it('fires when a spending budget is 80% used, on the dimension the worker emits the fullest budget with', () => {
+    const alarm = find(base.template, 'BudgetUsedPercent');
+    expect(alarm).toMatchObject({ Namespace: 'HostingerOrders', Statistic: 'Maximum', Threshold: 80, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(dimensions(alarm)).toEqual({ service: 'hostinger-orders' });
   });
 
   it('notifies the given alarmTopicArn instead, and then creates no topic or key', () => {
     const { evaluate, created } = evaluator(jwt.template);
-    expect(alarms(jwt.template)).toHaveLength(4);
+    expect(alarms(jwt.template)).toHaveLength(5);
     for (const alarm of alarms(jwt.template)) {
       expect(evaluate(alarm.AlarmActions), alarm.id).toEqual([OPS_TOPIC]);
       expect(evaluate(alarm.OKActions), alarm.id).toEqual([OPS_TOPIC]);

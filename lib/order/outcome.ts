@@ -67,3 +67,10 @@ export function buildOutcome(fields: {
     completedAt: fields.completedAt,
   };
 }
+
+/** Hostinger's order without the billing address (name, email, street): what outcomes carry unless a setting asks for it. */
+export function withoutBillingAddress<T extends { billing_address?: unknown }>(order: T): T {
+  const { billing_address: _address, ...rest } = order;
+  // The field is optional: the order without it is still a T.
+  return rest as T;
+}

@@ -48,6 +48,8 @@ export interface WorkerConfig extends HostingerAccessConfig {
   /** How long the catalog and payment methods are cached (catalog checks, reconciliation). */
   catalogCacheMs: number;
   maxFleetPauseMs: number;
+  /** Outcomes carry Hostinger's billing address (personal data) only when OUTCOMES_INCLUDE_BILLING_ADDRESS=true. */
+  includeBillingAddress: boolean;
   /** The spending policy (SPENDING_POLICY_FILE, or the packaged spending-policy.json). */
   spendingPolicy: SpendingPolicy;
   followUp: FollowUpSettings;
@@ -86,6 +88,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     reserveMs: reserveMs(env),
     maxReceiveCount: integer(env, 'MAX_RECEIVE_COUNT', 5, 1),
     retryAmbiguous: flag(env, 'RETRY_AMBIGUOUS_ATTEMPTS'),
+    includeBillingAddress: flag(env, 'OUTCOMES_INCLUDE_BILLING_ADDRESS'),
     neverPendingPaymentKinds: kindList(env, 'NEVER_PENDING_PAYMENT_KINDS', DEFAULT_NEVER_PENDING_PAYMENT_KINDS),
     catalogChecks: catalogChecksOn(env),
     maxFleetPauseMs: integer(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),

@@ -52,3 +52,15 @@ export const powertoolsOrderMetrics: OrderMetrics = {
     if (Number.isFinite(intakeToOutcome)) metrics.addMetric('IntakeToOutcome', MetricUnit.Milliseconds, intakeToOutcome);
   },
 };
+
+/**
+ * How full each budget is, after every reservation: `BudgetUsedPercent` by currency and window (dashboards),
+ * and the fullest one with the service dimension only, which the budget alarm in serverless.yml watches.
+ */
+export function recordBudgetUsage(standings: { currency: string; window: string; usedPercent: number }[]): void {
+  if (standings.length === 0) return;
+  for (const { currency, window, usedPercent } of standings) {
+    metrics.singleMetric().addDimension('currency', currency).addDimension('window', window).addMetric('BudgetUsedPercent', MetricUnit.Percent, usedPercent);
+  }
+  metrics.singleMetric().addMetric('BudgetUsedPercent', MetricUnit.Percent, Math.max(...standings.map((standing) => standing.usedPercent)));
+}

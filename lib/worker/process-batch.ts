@@ -11,7 +11,7 @@ import type { OrderError } from '../order/order-error.ts';
 import type { OrderMetrics } from '../platform/metrics.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import { orderOf, type PlanRunRef, type FieldErrors } from '../order/order-request.ts';
-import { buildOutcome, type Outcome } from '../order/outcome.ts';
+import { buildOutcome, withoutBillingAddress, type Outcome } from '../order/outcome.ts';
 import type { ReturnMessage } from '../messaging/message-visibility.ts';
 import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
@@ -46,6 +46,8 @@ export interface WorkerDependencies {
   spendGuard?: SpendGuard;
   /** Where orders wait for approval (with spendGuard). */
   approvals?: ApprovalLedger;
+  /** Outcomes (and GET /orders/{id}) carry Hostinger's billing address (name, email, street) only when set. */
+  includeBillingAddress?: boolean;
   /** Hands a message back for a shorter time than its visibility timeout; absent: it waits the whole timeout. */
   returnMessage?: ReturnMessage;
   /** How pending payments and unknown outcomes are followed up after this delivery. */
@@ -147,17 +149,16 @@ function outcomeOf(
   requestedAt: string,
   result: Exclude<SubmissionResult, { status: 'deferred' }>,
   completedAt: Date,
-  totals?: Outcome['totals'],
-  approval?: Outcome['approval'],
+  extra: { totals?: Outcome['totals']; approval?: Outcome['approval']; includeBillingAddress?: boolean },
 ): Outcome {
   const { reconciled } = result;
   return buildOutcome({
-    totals,
-    approval,
+    totals: extra.totals,
+    approval: extra.approval,
     requestId,
     status: result.status,
     attempts: result.attempts,
-    order: result.order,
+    order: result.order && (extra.includeBillingAddress ? result.order : withoutBillingAddress(result.order)),
     error: result.error,
     reconciliation: reconciled && {
       result: reconciled.result,
@@ -275,7 +276,11 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     return { kind: 'retry', reason, requestId, retryAt: result.retryAt };
   }
   const completedAt = now();
-  const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt, spend && 'totals' in spend ? spend.totals : undefined, claimed.approval);
+  const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt, {
+    totals: spend && 'totals' in spend ? spend.totals : undefined,
+    approval: claimed.approval,
+    includeBillingAddress: deps.includeBillingAddress,
+  });
   const found = result.reconciled?.result === 'found' ? result.reconciled.subscription.id : undefined;
   const subscriptionId = result.order?.subscription_id ?? found;
   if (result.order?.subscription_id) {

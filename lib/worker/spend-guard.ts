@@ -3,7 +3,7 @@ import type { CatalogPrice } from '../hostinger/billing-reader.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { ApprovalDecision } from '../order/approval.ts';
 import type { OrderRequest } from '../order/order-request.ts';
-import { checkBudgets, evaluateOrder, type Violation } from '../policy/evaluate.ts';
+import { budgetStandings, checkBudgets, evaluateOrder, type BudgetStanding, type Violation } from '../policy/evaluate.ts';
 import { priceItems } from '../policy/pricing.ts';
 import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import type { TerminalStatus } from './submit-order.ts';
@@ -39,7 +39,13 @@ const policyError = (violations: Violation[]): OrderError => ({
 const isUnlimited = (policy: SpendingPolicy) =>
   policy.currencies === undefined && policy.maxQuantityPerItem === undefined && policy.items === undefined && policy.kinds === undefined;
 
-export function createSpendGuard(deps: { policy: SpendingPolicy; prices: () => Promise<Map<string, CatalogPrice>>; budgets: BudgetLedger }): SpendGuard {
+export function createSpendGuard(deps: {
+  policy: SpendingPolicy;
+  prices: () => Promise<Map<string, CatalogPrice>>;
+  budgets: BudgetLedger;
+  /** Told how full the budgets are after each reservation (metrics, the 80% alarm). */
+  onBudgetUsage?: (standings: BudgetStanding[]) => void;
+}): SpendGuard {
   const { policy, budgets } = deps;
   const budgeted = budgetCurrencies(policy);
 
@@ -73,6 +79,7 @@ export function createSpendGuard(deps: { policy: SpendingPolicy; prices: () => P
       if (Object.keys(reserved).length === 0) return { kind: 'proceed', totals };
       try {
         const reservation = await budgets.reserve(requestId, reserved, (usage, amounts) => checkBudgets(policy, amounts, usage), now);
+        deps.onBudgetUsage?.(budgetStandings(policy, reservation.usage).filter((standing) => standing.currency in reservation.usage));
         return reservation.reserved ? { kind: 'proceed', totals } : { kind: 'rejected', error: policyError(reservation.violations), totals };
       } catch (error) {
         return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };

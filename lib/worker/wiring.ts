@@ -8,7 +8,7 @@ import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import { createOrderClient } from '../hostinger/order-client.ts';
-import { powertoolsOrderMetrics } from '../platform/metrics.ts';
+import { powertoolsOrderMetrics, recordBudgetUsage } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
 import { createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
@@ -57,8 +57,10 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       policy: config.spendingPolicy,
       prices: () => catalog.prices(),
       budgets: createDynamoDbBudgetLedger(table),
+      onBudgetUsage: recordBudgetUsage,
     }),
     approvals: createDynamoDbApprovalLedger(table),
+    includeBillingAddress: config.includeBillingAddress,
     returnMessage: config.queueUrl ? createSqsMessageReturn({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }) : undefined,
     now: () => new Date(),
   };

@@ -53,6 +53,13 @@ describe('orders above the approval threshold', () => {
     const outcome = await t.waitForOutcome(requestId);
     expect(outcome).toMatchObject({ status: 'succeeded', totals: { EUR: 1698 }, approval: { decision: 'approved', by: BOB } });
     expect(boughtWith('APPROVE-1')).toHaveLength(1);
+    // Subscribers and GET get the order's id, status and totals, not the billing address (personal data).
+    expect(boughtWith('APPROVE-1')[0]?.order.billing_address).toBeDefined();
+    expect(outcome.order).toMatchObject({ id: expect.any(Number), status: 'completed', total: expect.any(Number) });
+    expect(outcome.order).not.toHaveProperty('billing_address');
+    const view = await call('GET', `/orders/${requestId}`, { 'x-local-caller': ALICE });
+    expect(view.json).toMatchObject({ status: 'succeeded', totals: { EUR: 1698 }, approval: { decision: 'approved', by: BOB } });
+    expect(view.json.order).not.toHaveProperty('billing_address');
     // Deciding again: the same decision is a replay; another one is refused.
     expect((await call('POST', `/orders/${requestId}/approve`, { 'x-local-caller': BOB, ...APPROVER })).status).toBe(200);
     expect((await call('POST', `/orders/${requestId}/deny`, { 'x-local-caller': BOB, ...APPROVER })).status).toBe(409);

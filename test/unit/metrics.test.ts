@@ -71,3 +71,19 @@ describe('order metrics', () => {
     expect(powertools.warnings.some((warning) => warning.startsWith('No application metrics to publish'))).toBe(true);
   });
 });
+
+describe('budget metrics', () => {
+  it('emit BudgetUsedPercent per currency and window, and the fullest budget on the service dimension alone (what the alarm watches)', async () => {
+    const { recordBudgetUsage } = await import('../../lib/platform/metrics.ts');
+    const emf = captureEmf();
+    recordBudgetUsage([
+      { currency: 'USD', window: 'daily', usedPercent: 85 },
+      { currency: 'USD', window: 'monthly', usedPercent: 20 },
+    ]);
+    emf.restore();
+    const budget = emf.documents().filter((doc) => doc._aws.CloudWatchMetrics[0]?.Metrics.some((m) => m.Name === 'BudgetUsedPercent'));
+    const alarmed = budget.find((doc) => JSON.stringify(doc._aws.CloudWatchMetrics[0]?.Dimensions) === JSON.stringify([['service']]));
+    expect(alarmed?.BudgetUsedPercent).toBe(85);
+    expect(budget.find((doc) => doc.currency === 'USD' && doc.window === 'monthly')?.BudgetUsedPercent).toBe(20);
+  });
+});
