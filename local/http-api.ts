@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { bodyTooLarge } from '../lib/intake/http-response.ts';
+import { listenOnLoopback } from './aws/loopback.ts';
 import { invokeWithTimeout } from './lambda-context.ts';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -131,12 +132,12 @@ export async function startHttpApi(options: { port: number; routes: Route[] }): 
       );
     });
   });
-  // Loopback only: this API spends money and must not be reachable from the network.
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
-  const { port } = server.address() as import('node:net').AddressInfo;
+  // Loopback only: this API spends money and must not be reachable from the network. A port in use rejects
+  // (EADDRINUSE, with the port), for npm start to say so, instead of crashing the process.
+  const url = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url,
+    port: Number(new URL(url).port),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
