@@ -9,7 +9,7 @@ import type { FileOrder, LineError } from './order-lines.ts';
  * orders in the file (two identical lines are two orders), unless its line names its own `requestId`.
  * So a file edited between runs (lines inserted, deleted, moved) and sent again in the same batch never
  * buys a sent order twice and never skips a new one: the pipeline's ledger dedupes by request id. Batch
- * names end in a random part (`orders-5be0c1d7`): request ids cannot be guessed from a file.
+ * names end in a random part (`orders-5be0c1d7a93e`): request ids cannot be guessed from a file.
  */
 
 export const contentHash = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
@@ -34,8 +34,8 @@ export function orderHash(message: OrderMessage): string {
   return contentHash(canonicalJson({ ...order, items })).slice(0, 16);
 }
 
-/** `Fleet Renewal (Dec).csv` → `fleet-renewal-dec-5be0c1d7` (the last part random). */
-export function newBatchName(filePath: string, random: () => string = () => randomBytes(4).toString('hex')): string {
+/** `Fleet Renewal (Dec).csv` → `fleet-renewal-dec-5be0c1d7a93e` (the last part random). */
+export function newBatchName(filePath: string, random: () => string = () => randomBytes(6).toString('hex')): string {
   const slug =
     basename(filePath, extname(filePath))
       .toLowerCase()

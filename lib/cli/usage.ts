@@ -100,7 +100,7 @@ Usage:
 Examples:
   npx hostinger-orders submit orders.csv --dry-run --api-url http://127.0.0.1:34153
   npx hostinger-orders submit orders.csv
-  npx hostinger-orders status --batch orders-5be0c1d7
+  npx hostinger-orders status --batch orders-5be0c1d7a93e
   npx hostinger-orders follow --type order.failed --type order.unknown
   npx hostinger-orders redrive
   npx hostinger-orders submit orders.jsonl --target https://sqs.eu-west-1.amazonaws.com/123456789012/hostinger-orders-prod

@@ -26,9 +26,9 @@ const order = (line: number, requestId?: string): FileOrder => ({
 
 describe('batch names', () => {
   it('are the file name as a slug plus a random part: two batches of one file never share request ids', () => {
-    expect(newBatchName('/data/Fleet Renewal (Dec).csv', () => '5be0c1d7')).toBe('fleet-renewal-dec-5be0c1d7');
+    expect(newBatchName('/data/Fleet Renewal (Dec).csv', () => '5be0c1d7a93e')).toBe('fleet-renewal-dec-5be0c1d7a93e');
     expect(newBatchName('###.jsonl', () => 'ab')).toBe('orders-ab');
-    expect(newBatchName('x/orders.csv')).toMatch(/^orders-[0-9a-f]{8}$/);
+    expect(newBatchName('x/orders.csv')).toMatch(/^orders-[0-9a-f]{12}$/);
     expect(newBatchName('x/orders.csv')).not.toBe(newBatchName('x/orders.csv'));
   });
 

@@ -103,7 +103,7 @@ describe('usage errors (in-process)', () => {
     expect(continued.stdout).toMatch(/not sent +2 +lines 1, 3/);
 
     const fresh = await cli(['submit', 'renewals.jsonl', '--new-batch', '--no-catalog-check'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
-    expect(fresh.stdout).toMatch(/batch renewals-[0-9a-f]{8} \(renewals\.jsonl\): 3 orders/);
+    expect(fresh.stdout).toMatch(/batch renewals-[0-9a-f]{12} \(renewals\.jsonl\): 3 orders/);
     expect(fresh.stdout).not.toContain('renewals-0a1b2c3d');
     expect(fresh.stdout).toMatch(/not sent +3 +lines 1-3/);
 

@@ -46,7 +46,7 @@ describe('submit a 500-line CSV', () => {
     writeFileSync(join(dir, 'bulk.csv'), csv);
     const run = await cli(['submit', 'bulk.csv', '--concurrency', '4'], { cwd: dir, local });
     expect(run.code).toBe(0);
-    batch = /batch (bulk-[0-9a-f]{8}) \(bulk\.csv\): 500 orders, request ids bulk-[0-9a-f]{8}:<order hash>-<n>\n/.exec(run.stdout)?.[1] ?? '';
+    batch = /batch (bulk-[0-9a-f]{12}) \(bulk\.csv\): 500 orders, request ids bulk-[0-9a-f]{12}:<order hash>-<n>\n/.exec(run.stdout)?.[1] ?? '';
     expect(batch).not.toBe('');
     expect(run.stdout).toMatch(/sent +500\n/);
     expect(run.stdout).toMatch(/skipped +0\n/);

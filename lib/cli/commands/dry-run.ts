@@ -7,7 +7,7 @@ import type { Target } from '../targets.ts';
 
 export interface DryRunInput {
   name: string;
-  /** `a new batch`, or `batch orders-5be0c1d7 (3 of its orders, sent before, left out)` */
+  /** `a new batch`, or `batch orders-5be0c1d7a93e (3 of its orders, sent before, left out)` */
   batch: string;
   /** The orders a submit would send (those sent before in the batch are left out). */
   planned: PlannedOrder[];

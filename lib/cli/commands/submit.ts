@@ -64,7 +64,7 @@ function printErrors(ctx: CliContext, loaded: LoadedFile): void {
   if (loaded.errors.length > MAX_ERRORS_SHOWN) writeLine(ctx.stderr, `… and ${loaded.errors.length - MAX_ERRORS_SHOWN} more`);
 }
 
-/** `orders-5be0c1d7:<order hash>-<n> (and 3 lines with their own requestId)` */
+/** `orders-5be0c1d7a93e:<order hash>-<n> (and 3 lines with their own requestId)` */
 function requestIdRange(batch: string, planned: PlannedOrder[]): string {
   const own = planned.filter((order) => order.ownId).length;
   const parts: string[] = [];
