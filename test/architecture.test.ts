@@ -1,5 +1,7 @@
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** The import rules of .dependency-cruiser.cjs, over the real tree and over a fixture that breaks each of them. */
@@ -31,4 +33,15 @@ describe('import rules', () => {
       'pure-order-logic-imports-no-edge: lib/order/leaky.ts -> http',
     ]);
   }, 60_000);
+});
+
+describe('the functions', () => {
+  const files = readdirSync('functions').filter((name) => name.endsWith('.ts'));
+
+  it.each(files)('functions/%s is wired as every other: its configuration, composed, in one middy stack', (name) => {
+    const code = readFileSync(join('functions', name), 'utf8');
+    // handler = <area>Function(create<Area>Dependencies(<area>Config())): nothing else is done at load.
+    const statements = code.split('\n').filter((line) => line.trim() !== '' && !/^\s*(import |\/\*\*|\*|\/\/)/.test(line));
+    expect(statements).toEqual([expect.stringMatching(/^export const handler = \w+Function\(create\w+Dependencies\(\w+Config\(\)\)\);$/)]);
+  });
 });
