@@ -1,5 +1,6 @@
 import { forgetRunningStack, writeRunningStack } from '../lib/cli/local-resources.ts';
 import { formatPublished } from '../lib/cli/outcome-lines.ts';
+import { ConfigError } from '../lib/platform/config.ts';
 import { watchOutcomes } from './outcome-watcher.ts';
 import { listenErrorPort, settlePorts } from './ports.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
@@ -38,6 +39,8 @@ try {
     onWorkerEvent: printed === 'all' ? (event) => console.log(formatWorkerEvent(event)) : undefined,
   });
 } catch (error) {
+  // A function's setting refused as it loads (HOSTINGER_MAX_ATTEMPTS=abc, say): its message names the variable.
+  if (error instanceof ConfigError) refuse(error.message);
   // Taken between the check and the listen (a race with another process): still one clear line.
   const port = listenErrorPort(error);
   if (port === undefined) throw error;

@@ -145,10 +145,13 @@ describe('npm start with its ports taken', { timeout: 120_000 }, () => {
     expect(run.output()).not.toMatch(READY_LINE);
   });
 
-  it('answers a malformed port setting with one line and exit status 1', async () => {
-    const run = start({ PORT: 'eighty' });
+  it.each([
+    [{ PORT: 'eighty' }, 'npm start: PORT must be an integer from 0 to 65535, got "eighty"'],
+    [{ PORT: '0', LOCAL_AWS_PORT: '0', HOSTINGER_MAX_ATTEMPTS: 'abc' }, 'npm start: environment variable HOSTINGER_MAX_ATTEMPTS must be a positive integer, got "abc"'],
+  ])('answers a malformed setting (%o) with one line and exit status 1', async (env, line) => {
+    const run = start(env);
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('npm start: PORT must be an integer from 0 to 65535, got "eighty"');
+    expect(run.output()).toContain(line);
     expect(run.output()).not.toMatch(/^\s+at /m);
   });
 });
