@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PlannedOrder } from './file-batch.ts';
 import { UserError, type Env } from './context.ts';
 
@@ -90,6 +90,21 @@ export function batchesOfFile(stateDir: string, file: string): BatchState[] {
     // This file's batch from the earlier CLI is refused (parseState says why), never silently passed over for a new batch.
     return raw?.file === file ? [parseState(text, path)] : [];
   });
+}
+
+/**
+ * Batches of a file in the state directory in use and in a `.hostinger-orders` of the file's folder or any
+ * folder above it: a file sent before from another working directory (whose progress file is there)
+ * continues its batch rather than becoming a new one, whose request ids would buy its orders again.
+ */
+export function findBatchesOfFile(stateDir: string, file: string): { state: BatchState; stateDir: string }[] {
+  const dirs = [stateDir];
+  for (let folder = dirname(file); ; folder = dirname(folder)) {
+    const candidate = join(folder, '.hostinger-orders');
+    if (!dirs.includes(candidate)) dirs.push(candidate);
+    if (dirname(folder) === folder) break;
+  }
+  return dirs.flatMap((dir) => batchesOfFile(dir, file).map((state) => ({ state, stateDir: dir })));
 }
 
 export function newBatchState(batch: string, file: string, hash: string, planned: PlannedOrder[], now: Date, previous?: BatchState): BatchState {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -110,6 +110,27 @@ describe('usage errors (in-process)', () => {
     const named = await cli(['submit', 'renewals.jsonl', '--batch', 'renewals-0a1b2c3d', '--no-catalog-check'], { cwd: dir, env: { LOCAL_AWS_PORT: '1' } });
     expect(named.stdout).toMatch(/skipped +1 +lines already sent earlier, skipped \(lines 2\)/);
     expect((await cli(['submit', 'renewals.jsonl', '--batch', 'x', '--new-batch'], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('a file sent before from another working directory', () => {
+  it('continues its batch, found in the .hostinger-orders of its folder or one above, rather than starting one that would buy again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hostinger-orders-cwd-'));
+    mkdirSync(join(root, 'data', 'dec'), { recursive: true });
+    const file = join(root, 'data', 'dec', 'renew.jsonl');
+    const text = ['{"items": [{"item_id": "a"}]}', '{"items": [{"item_id": "b"}]}'].join('\n');
+    writeFileSync(file, text);
+    const planned = assignRequestIds(parseJsonLines(text).orders, 'renew-0a1b2c3d4e5f').planned;
+    // Sent before from the checkout's root: its progress file is in <root>/.hostinger-orders.
+    writeBatchState(join(root, '.hostinger-orders'), { ...newBatchState('renew-0a1b2c3d4e5f', file, 'h', planned, new Date(0)), sent: planned.map((o) => o.requestId) });
+
+    for (const cwd of [join(root, 'data', 'dec'), mkdtempSync(join(tmpdir(), 'hostinger-orders-elsewhere-'))]) {
+      const run = await cli(['submit', file, '--no-catalog-check'], { cwd, env: { LOCAL_AWS_PORT: '1' } });
+      expect(run.stderr).toContain('continuing batch renew-0a1b2c3d4e5f');
+      expect(run.stdout).toMatch(/sent +0 +nothing left to send/);
+      expect(run.stdout).toMatch(/skipped +2 /);
+      expect(run.code).toBe(0);
+    }
   });
 });
 

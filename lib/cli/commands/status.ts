@@ -71,7 +71,7 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
       sentIds = new Set(state.sent);
       lineOf = new Map(Object.entries(state.requests));
     } else {
-      throw new UserError(`no progress file for batch ${values.batch} in ${stateDir}: pass --file <the order file> to look up the request ids its orders have in batch ${values.batch}`);
+      throw new UserError(`no progress file for batch ${values.batch} in ${stateDir}: pass --state-dir <the .hostinger-orders folder submit wrote it in>, or --file <the order file> to look up the request ids its orders have in batch ${values.batch}`);
     }
   } else {
     requestIds = [positionals[0] as string];

@@ -7,7 +7,7 @@ import { buildDryRunReport } from '../dry-run-report.ts';
 import { describeFacts, readAccountFacts, type ApiFlags } from '../hostinger-access.ts';
 import { formatLineError, type LineError } from '../order-lines.ts';
 import { createProgressReporter } from '../progress-bar.ts';
-import { ProgressRecorder, batchesOfFile, type BatchState, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
+import { ProgressRecorder, findBatchesOfFile, type BatchState, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
 import { sendOrders, type SendResult } from '../sqs-sender.ts';
 import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride, type Target } from '../targets.ts';
 
@@ -35,6 +35,8 @@ interface LoadedFile {
   batch: string;
   /** The batch this file was sent in before, continued now. */
   continued?: BatchState;
+  /** Where the batch's progress file is: the state directory in use, or where the continued batch was found. */
+  stateDir: string;
   planned: PlannedOrder[];
   errors: LineError[];
 }
@@ -43,20 +45,20 @@ interface LoadedFile {
  * The batch a run sends in: `--batch`, else a new one with `--new-batch`, else the one this file was last
  * sent in (its orders are known by content, so an edited file continues safely), else a new one.
  */
-function chooseBatch(stateDir: string, path: string, batchFlag: string | undefined, newBatch: boolean): { batch: string; continued?: BatchState } {
-  if (batchFlag !== undefined) return { batch: batchFlag };
-  if (newBatch) return { batch: newBatchName(path) };
-  const [latest] = batchesOfFile(stateDir, path).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  return latest ? { batch: latest.batch, continued: latest } : { batch: newBatchName(path) };
+function chooseBatch(stateDir: string, path: string, batchFlag: string | undefined, newBatch: boolean): { batch: string; continued?: BatchState; stateDir: string } {
+  if (batchFlag !== undefined) return { batch: batchFlag, stateDir };
+  if (newBatch) return { batch: newBatchName(path), stateDir };
+  const [latest] = findBatchesOfFile(stateDir, path).sort((a, b) => b.state.createdAt.localeCompare(a.state.createdAt));
+  return latest ? { batch: latest.state.batch, continued: latest.state, stateDir: latest.stateDir } : { batch: newBatchName(path), stateDir };
 }
 
 function loadOrderFile(ctx: CliContext, file: string, formatFlag: string | undefined, stateDir: string, batchFlag: string | undefined, newBatch: boolean): LoadedFile {
   const read = readOrderFile(ctx.cwd, file, formatFlag);
-  const { batch, continued } = chooseBatch(stateDir, read.path, batchFlag, newBatch);
-  const assigned = assignRequestIds(read.orders, batch);
+  const chosen = chooseBatch(stateDir, read.path, batchFlag, newBatch);
+  const assigned = assignRequestIds(read.orders, chosen.batch);
   const errors = [...read.errors, ...assigned.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (errors.length === 0 && assigned.planned.length === 0) errors.push({ message: 'no orders in the file' });
-  return { name: read.name, path: read.path, hash: read.hash, batch, ...(continued ? { continued } : {}), planned: assigned.planned, errors };
+  return { name: read.name, path: read.path, hash: read.hash, ...chosen, planned: assigned.planned, errors };
 }
 
 function printErrors(ctx: CliContext, loaded: LoadedFile): void {
@@ -110,8 +112,8 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
     if (problem) throw usageError(`--batch ${problem}`);
     if (values['new-batch']) throw usageError('--batch and --new-batch: give one of them');
   }
-  const stateDir = stateDirectory(ctx.cwd, ctx.env, values['state-dir']);
-  const loaded = loadOrderFile(ctx, positionals[0] as string, values.format, stateDir, values.batch, Boolean(values['new-batch']));
+  const loaded = loadOrderFile(ctx, positionals[0] as string, values.format, stateDirectory(ctx.cwd, ctx.env, values['state-dir']), values.batch, Boolean(values['new-batch']));
+  const { stateDir } = loaded;
 
   if (values['dry-run']) {
     announceTarget(ctx, target);
