@@ -16,6 +16,7 @@ import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts
 import { startLocalAws, type LocalAws } from './aws/index.ts';
 import { ledgerTableOf, readDeploymentTemplate, workerSettingsOf, type WorkerSettings } from './deployment-template.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
+import { PURCHASE_ROUTES } from '../lib/intake/purchase-routes.ts';
 
 /** The permission approving and denying need, as the local API checks it (`x-local-scopes`); jwtApproverScope deployed. */
 export const APPROVER_SCOPE = 'orders/approve';
@@ -255,7 +256,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const api = await startHttpApi({
     port: options.apiPort,
     routes: [
-      { method: 'POST', path: '/orders', functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 },
+      // POST /orders, /vps, /domains, /renewals: one function, as deployed (serverless.yml).
+      ...Object.keys(PURCHASE_ROUTES).map((path) => ({ method: 'POST', path, functionName: 'createOrder', handler: createOrder.handler as HttpLambda, timeoutMs: 10_000 })),
       { method: 'GET', path: '/orders/{requestId}', functionName: 'getOrder', handler: getOrder.handler as HttpLambda, timeoutMs: 10_000 },
       { method: 'POST', path: '/quotes', functionName: 'createQuote', handler: createQuote.handler as HttpLambda, timeoutMs: 10_000 },
       { method: 'GET', path: '/budget', functionName: 'getBudget', handler: getBudget.handler as HttpLambda, timeoutMs: 10_000 },

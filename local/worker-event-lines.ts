@@ -10,7 +10,7 @@ export function formatWorkerEvent(event: WorkerEvent): string {
       const { verdict } = event;
       const detail =
         verdict.result === 'found'
-          ? ` subscription=${verdict.subscription.id}`
+          ? ` subscription=${verdict.subscription?.id ?? verdict.subscriptionId ?? '-'}${verdict.key ? ` key=${verdict.key}` : ''}`
           : verdict.result === 'inconclusive'
             ? ` candidates=${verdict.candidates}`
             : 'reason' in verdict

@@ -1,7 +1,7 @@
 import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
 
 /** Every route of the HTTP API. */
-const ROUTE_KEYS = ['GET /budget', 'GET /orders/{requestId}', 'POST /orders', 'POST /orders/{requestId}/approve', 'POST /orders/{requestId}/deny', 'POST /quotes'];
+const ROUTE_KEYS = ['GET /budget', 'GET /orders/{requestId}', 'POST /domains', 'POST /orders', 'POST /orders/{requestId}/approve', 'POST /orders/{requestId}/deny', 'POST /quotes', 'POST /renewals', 'POST /vps'];
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -117,7 +117,7 @@ describe('the packaged CloudFormation template', () => {
     expect(base.artifacts).toEqual(expect.arrayContaining(['createOrder.zip', 'getOrder.zip', 'orderWorker.zip']));
   });
 
-  it('routes POST /orders and GET /orders/{requestId} on the HTTP API', () => {
+  it('routes POST /orders, /vps, /domains, /renewals and GET /orders/{requestId} on the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
     expect(routes.sort()).toEqual(ROUTE_KEYS);
   });

@@ -72,7 +72,9 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
   const over = now.getTime() >= followUp.until;
   let resolution: Resolution | undefined;
   if (verdict.result === 'found') {
-    resolution = { result: 'bought', subscriptionId: verdict.subscription.id, evidence: `subscription ${verdict.subscription.id} was made during the attempt and no other request can own it`, at: now.toISOString() };
+    const subscriptionId = verdict.subscription?.id ?? verdict.subscriptionId;
+    const evidence = verdict.key ? `${verdict.key} shows the purchase, and only this request held that key` : `subscription ${subscriptionId} was made during the attempt and no other request can own it`;
+    resolution = { result: 'bought', ...(subscriptionId ? { subscriptionId } : {}), evidence, at: now.toISOString() };
   } else if (verdict.result === 'absent' && over) {
     const days = Math.round((followUp.until - Date.parse(outcome.completedAt)) / 86_400_000);
     resolution = { result: 'not_bought', evidence: `no purchase that could be this request's appeared within ${days} day(s) of the attempt`, at: now.toISOString() };

@@ -9,7 +9,7 @@ import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { FollowUpConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
-import { createAccountReconciler } from '../reconciliation/wiring.ts';
+import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { runFollowUps, type FollowUpDependencies, type FollowUpReport } from './follow-up-run.ts';
 
 /** The follow-up's real dependencies, from its configuration; `deadline` is the invocation's. */
@@ -17,7 +17,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
   const table = { client: new DynamoDBClient(awsClientOptions), tableName: config.tableName };
   const requests = createDynamoDbRequestLedger(table);
   const reads = createHostingerReads(config);
-  const reconcile = createAccountReconciler(config, table, requests, reads);
+  const { reconcile } = createPurchaseReconciler(config, table, requests, reads);
   return (context: Pick<Context, 'getRemainingTimeInMillis'>): FollowUpDependencies => ({
     followUps: createDynamoDbFollowUps(table),
     requests,

@@ -19,7 +19,7 @@ export interface AttemptContext {
 }
 
 /** Places one purchase of any kind: a single attempt, already classified for its kind. */
-export type PlacePurchase = (purchase: Purchase, token: string, context: AttemptContext) => Promise<PurchaseAttempt>;
+export type PlacePurchase = (purchase: Purchase, token: string, context?: AttemptContext) => Promise<PurchaseAttempt>;
 
 const vpsAnswerSchema = z.looseObject({ order: z.unknown(), virtual_machine: z.nullish(z.unknown()) });
 
@@ -87,7 +87,9 @@ export interface PurchaseReads {
 export function createPurchaseClient(options: { baseUrl: string; timeoutMs: number; reads: PurchaseReads; now?: () => number }): PlacePurchase {
   const now = options.now ?? Date.now;
   return async (purchase, token, context) => {
-    const { path, body } = hostingerCall(purchase, context.requestId);
+    // Only a VPS needs its request id (for the hostname derived from it); never make one up.
+    if (purchase.kind === 'vps' && context === undefined) throw new Error('a VPS purchase is placed with its request id');
+    const { path, body } = hostingerCall(purchase, context?.requestId ?? '');
     let answer: HttpAnswer;
     try {
       answer = await requestJson({ method: 'POST', url: apiUrl(options.baseUrl, path), token, body, timeoutMs: options.timeoutMs });
@@ -95,7 +97,7 @@ export function createPurchaseClient(options: { baseUrl: string; timeoutMs: numb
       if (error instanceof TransportError) return classifyTransportError(error);
       throw error;
     }
-    const result: PurchaseAttempt = purchase.kind === 'vps' ? classifyVps(answer, now()) : purchase.kind === 'domain' ? classifyDomain(answer, now(), context.uncertainBefore) : classifyAnswer(answer, now());
+    const result: PurchaseAttempt = purchase.kind === 'vps' ? classifyVps(answer, now()) : purchase.kind === 'domain' ? classifyDomain(answer, now(), context?.uncertainBefore ?? false) : classifyAnswer(answer, now());
     if (result.kind !== 'succeeded' || result.effect?.bought || purchase.kind === undefined) return result;
     const bought = await describe(purchase, token, options.reads);
     return bought ? { ...result, effect: { ...result.effect, bought } } : result;

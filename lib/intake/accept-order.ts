@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
 import { logger } from '../platform/logger.ts';
 import type { RequestLedger, RequestStatus } from '../ledger/request-ledger.ts';
-import { parseOrderRequest, type FieldErrors } from '../order/order-request.ts';
+import type { FieldErrors } from '../order/order-request.ts';
+import { parsePurchase, type PurchaseKind } from '../order/kinds/purchase.ts';
 import type { EnqueueOrder } from '../messaging/order-queue.ts';
 import { isValidIdempotencyKey, newRequestId, requestHash, requestIdForIdempotencyKey } from '../order/request-identity.ts';
 
@@ -22,19 +23,19 @@ export interface IntakeDependencies {
 }
 
 /**
- * Validates an order, records it and queues it. With an Idempotency-Key the request id is derived from the
+ * Validates a purchase of any kind (an order unless `kind` says otherwise), records it and queues it. With an Idempotency-Key the request id is derived from the
  * key, so a repeat of the same request finds its record and queues nothing new.
  *
  * The record is the commitment: once it is written the request is accepted, whatever happens to the
  * message. A record whose message is not known to be queued stays listed as unqueued, and the sweep
  * (sweepUnqueued) queues it; a message queued twice is harmless, the worker's claim dedupes it.
  */
-export async function acceptOrder(input: { body: unknown; idempotencyKey?: string; caller?: string }, deps: IntakeDependencies): Promise<IntakeResult> {
+export async function acceptOrder(input: { body: unknown; idempotencyKey?: string; caller?: string; kind?: PurchaseKind }, deps: IntakeDependencies): Promise<IntakeResult> {
   const { idempotencyKey } = input;
   if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey)) {
     return { kind: 'invalid', errors: { 'Idempotency-Key': ['must be 1 to 255 printable ASCII characters without spaces'] } };
   }
-  const parsed = parseOrderRequest(input.body);
+  const parsed = parsePurchase(input.kind ?? 'order', input.body);
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
 
   const order = parsed.value;

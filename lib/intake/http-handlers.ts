@@ -7,6 +7,8 @@ import { requestIdSchema } from '../order/order-request.ts';
 import { orderView } from '../order/order-view.ts';
 import { callerOf } from './caller.ts';
 import { decideOrder, type ApprovalDependencies } from './approvals.ts';
+import type { PurchaseKind } from '../order/kinds/purchase.ts';
+import { PURCHASE_ROUTES } from './purchase-routes.ts';
 
 type Response = APIGatewayProxyStructuredResultV2;
 
@@ -35,13 +37,17 @@ export function readJsonBody(event: APIGatewayProxyEventV2): { ok: true; body: u
   }
 }
 
-/** POST /orders */
+/** The kind a route takes, from its route key (`POST /vps`); a generic order when it names none of them. */
+const kindOfRoute = (event: APIGatewayProxyEventV2): PurchaseKind => PURCHASE_ROUTES[event.routeKey?.split(' ')[1] ?? ''] ?? 'order';
+
+/** POST /orders, POST /vps, POST /domains, POST /renewals */
 export async function createOrderHandler(event: APIGatewayProxyEventV2, deps: IntakeDependencies): Promise<Response> {
   const read = readJsonBody(event);
   if (!read.ok) return read.response;
+  const kind = kindOfRoute(event);
   let result;
   try {
-    result = await acceptOrder({ body: read.body, idempotencyKey: event.headers?.['idempotency-key'], caller: callerOf(event)?.id }, deps);
+    result = await acceptOrder({ body: read.body, idempotencyKey: event.headers?.['idempotency-key'], caller: callerOf(event)?.id, kind }, deps);
   } catch (error) {
     // Before anything was written (the catalog check could not run): nothing was recorded.
     logger.error('order could not be checked', { error: error as Error });
@@ -62,11 +68,11 @@ export async function createOrderHandler(event: APIGatewayProxyEventV2, deps: In
         { location: `/orders/${result.requestId}` },
       );
     case 'invalid':
-      return errorResponse(400, 'invalid order request', result.errors);
+      return errorResponse(400, `invalid ${kind} request`, result.errors);
     case 'conflict':
       return errorResponse(409, result.message);
     case 'accepted':
-      logger.info('order accepted', { requestId: result.requestId, duplicate: result.duplicate });
+      logger.info('order accepted', { requestId: result.requestId, kind, duplicate: result.duplicate });
       return json(
         202,
         { requestId: result.requestId, status: result.status },

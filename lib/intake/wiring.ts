@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
+import { createAccountFactsReader } from '../catalog/account-facts.ts';
+import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbUnqueuedRequests } from '../ledger/dynamodb-unqueued-requests.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
@@ -16,18 +18,25 @@ import type { IntakeDependencies } from './accept-order.ts';
 import { createOrderHandler, decideOrderHandler, getOrderHandler } from './http-handlers.ts';
 import { sweepUnqueued, type SweepDependencies } from './sweep-unqueued.ts';
 
+/** Catalog checks, and account checks of VPS hostnames, domains and renewed subscriptions. */
+function intakeGuard(config: NonNullable<IntakeConfig['catalogChecks']>) {
+  const { token, billing, catalog } = createHostingerReads(config);
+  const provisioning = createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs });
+  return createCatalogGuard(catalog, createAccountFactsReader({ billing, provisioning, token }));
+}
+
 /** Intake's real dependencies, from its configuration. */
 export function createIntakeDependencies(config: IntakeConfig): IntakeDependencies {
   const { catalogChecks } = config;
   return {
     ledger: createDynamoDbRequestLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),
     enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
-    catalogGuard: catalogChecks && createCatalogGuard(createHostingerReads(catalogChecks).catalog),
+    catalogGuard: catalogChecks && intakeGuard(catalogChecks),
     now: () => new Date(),
   };
 }
 
-/** POST /orders: validate (schema, then catalog and payment method), record, enqueue, answer 202. */
+/** POST /orders, /vps, /domains, /renewals: validate (schema, then catalog, payment method and account), record, enqueue, answer 202. */
 export const createOrderFunction = (deps: IntakeDependencies) => httpFunction((event) => createOrderHandler(event, deps));
 
 /** What GET /orders/{requestId} reads: the ledger's requests. */

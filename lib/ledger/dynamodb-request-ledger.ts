@@ -4,6 +4,7 @@ import { OUTCOME_STATUSES } from '../order/outcome.ts';
 import { followUpAttributes } from './dynamodb-follow-ups.ts';
 import { expressions, when, type Condition, type Update } from './dynamodb-expression.ts';
 import { LEDGER_TABLE, UNQUEUED, conditional, expiresAt, fromItem, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { redactPurchase, unsettledItemsOf } from '../order/kinds/purchase.ts';
 import { LeaseLostError, type ClaimRequest, type ClaimResult, type CreateResult, type LedgerRecord, type NewIntakeRequest, type RequestLedger } from './request-ledger.ts';
 
 const TERMINAL = new Set<string>(OUTCOME_STATUSES);
@@ -68,7 +69,7 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         requestId: request.requestId,
         status: 'queued',
         source: request.source,
-        order: request.order,
+        order: redactPurchase(request.order),
         requestHash: request.requestHash,
         ...(request.owner ? { owner: request.owner } : {}),
         attempts: 0,
@@ -97,14 +98,14 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
           updatedAt: now,
           expiresAt: expiresAt(request.now),
           requestId: request.requestId,
-          unsettledItem: unsettledIndexKey(request.order.items.map((item) => item.item_id)),
+          unsettledItem: unsettledIndexKey(unsettledItemsOf(request.order)),
         },
         // A request straight from the queue has no record yet; one recorded at intake keeps what it has, and
         // an attempt an earlier claim left in flight stays the one to settle.
         setIfMissing: {
           attempts: 0,
           createdAt: now,
-          order: request.order,
+          order: redactPurchase(request.order),
           requestHash: request.requestHash,
           source: request.source,
           inFlight: { startedAt: nowMs, claimToken: request.claimToken },

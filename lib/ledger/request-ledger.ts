@@ -1,4 +1,4 @@
-import type { OrderRequest } from '../order/order-request.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { Outcome } from '../order/outcome.ts';
 import type { ApprovalDecision, ApprovalHold } from '../order/approval.ts';
@@ -29,7 +29,8 @@ export interface LedgerRecord {
   status: RequestStatus;
   source: RequestSource;
   /** Absent only for a message rejected as unreadable. */
-  order?: OrderRequest;
+  /** The purchase, of any kind, without secrets (see redactPurchase). */
+  order?: Purchase;
   requestHash?: string;
   /** Attempts whose answer is known (the one in flight, if any, is not counted). */
   attempts: number;
@@ -68,7 +69,7 @@ export interface LedgerRecord {
 export interface NewRequest {
   requestId: string;
   source: RequestSource;
-  order: OrderRequest;
+  order: Purchase;
   requestHash: string;
   /** The caller making the request, when known (HTTP intake). */
   owner?: string;

@@ -1,7 +1,7 @@
-import type { OrderMessage, OrderRequest } from '../order/order-request.ts';
+import type { Purchase, PurchaseMessage } from '../order/kinds/purchase.ts';
 
 /** Puts one order on the orders queue, in the same message format producers use. */
-export type EnqueueOrder = (requestId: string, order: OrderRequest) => Promise<void>;
+export type EnqueueOrder = (requestId: string, order: Purchase) => Promise<void>;
 
 /** Queues many order messages; rejects if any could not be queued. */
-export type EnqueueOrders = (messages: OrderMessage[]) => Promise<void>;
+export type EnqueueOrders = (messages: PurchaseMessage[]) => Promise<void>;

@@ -1,6 +1,7 @@
-import { parseOrderMessage, requestIdSchema, type FieldErrors, type OrderMessage } from '../order/order-request.ts';
+import { requestIdSchema, type FieldErrors } from '../order/order-request.ts';
+import { parsePurchaseMessage, type PurchaseMessage } from '../order/kinds/purchase.ts';
 
-export type ReadMessage = { ok: true; message: OrderMessage } | { ok: false; errors: FieldErrors; requestId?: string };
+export type ReadMessage = { ok: true; message: PurchaseMessage } | { ok: false; errors: FieldErrors; requestId?: string };
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -29,12 +30,12 @@ function requestIdOf(value: unknown): string | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Reads an SQS message body: an order message, plain or inside an SNS envelope. */
+/** Reads an SQS message body: a purchase message of any kind (no `kind` is an order), plain or inside an SNS envelope. */
 export function readQueueMessage(body: string): ReadMessage {
   const json = parseJson(body);
   if (!json.ok) return { ok: false, errors: { body: ['is not valid JSON'] } };
   const value = unwrapSnsEnvelope(json.value);
-  const parsed = parseOrderMessage(value);
+  const parsed = parsePurchaseMessage(value);
   return parsed.ok ? { ok: true, message: parsed.value } : { ok: false, errors: parsed.errors, requestId: requestIdOf(value) };
 }
 

@@ -4,12 +4,12 @@ import type { Publishable, PublishOutcomes } from './outcome-publisher.ts';
 
 /**
  * SNS message attributes subscribers filter on (filter policies match these, not the body): order outcomes
- * carry their type, status and request id; batch events only their type.
+ * carry their type, status, request id and kind (`order`, `vps`, `domain`, `renewal`); batch events only their type.
  */
 export function publishedAttributes(document: Publishable): Record<string, MessageAttributeValue> {
   const text = (value: string) => ({ DataType: 'String', StringValue: value });
   return 'requestId' in document
-    ? { type: text(document.type), status: text(document.status), requestId: text(document.requestId) }
+    ? { type: text(document.type), status: text(document.status), requestId: text(document.requestId), kind: text(('kind' in document ? document.kind : undefined) ?? 'order') }
     : { type: text(document.type) };
 }
 

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
-import type { OrderMessage } from '../order/order-request.ts';
+import type { PurchaseMessage } from '../order/kinds/purchase.ts';
 import { chunks } from '../platform/chunks.ts';
 import type { EnqueueOrder, EnqueueOrders } from './order-queue.ts';
 
@@ -30,7 +30,7 @@ export function createSqsBatchEnqueuer(options: { client: SQSClient; queueUrl: s
           }),
         );
         const current = pending;
-        pending = Failed.map((entry) => current[Number(entry.Id)]).filter((message): message is OrderMessage => message !== undefined);
+        pending = Failed.map((entry) => current[Number(entry.Id)]).filter((message): message is PurchaseMessage => message !== undefined);
       }
     });
   };

@@ -1,4 +1,5 @@
 import type { LedgerRecord } from '../ledger/request-ledger.ts';
+import { kindOf } from './kinds/purchase.ts';
 
 /**
  * What GET /orders/{requestId} answers: the request's state as a client needs it, no internals. A queued
@@ -10,10 +11,13 @@ export function orderView(record: LedgerRecord) {
   const reconciling = record.status === 'queued' && record.inFlight !== undefined;
   return {
     requestId: record.requestId,
+    kind: record.order ? kindOf(record.order) : (record.outcome?.kind ?? 'order'),
     status: reconciling ? ('reconciling' as const) : record.status,
     ...(reconciling && record.inFlight ? { attemptStartedAt: new Date(record.inFlight.startedAt).toISOString() } : {}),
     attempts: record.attempts,
     order: record.outcome?.order ?? null,
+    /** The VM, the domain or the renewed subscription, once Hostinger made them. */
+    bought: record.outcome?.bought ?? null,
     error: record.outcome ? record.outcome.error : (record.lastError ?? null),
     outcomeId: record.outcome?.outcomeId ?? null,
     /** The order's total per currency at catalog prices (cents), once a spending policy priced it. */

@@ -3,6 +3,8 @@ import * as z from 'zod/mini';
 import { orderResourceSchema } from '../hostinger/order-resource.ts';
 import { orderErrorSchema } from './order-error.ts';
 import { approvalDecisionSchema } from './approval.ts';
+import { boughtSchema } from './kinds/bought.ts';
+import { PURCHASE_KINDS, type PurchaseKind } from './kinds/purchase.ts';
 
 /** The published outcome document: the contract with subscribers, versioned. */
 export const OUTCOME_VERSION = 1;
@@ -14,6 +16,8 @@ export const reconciliationSchema = z.object({
   result: z.enum(['found', 'absent', 'inconclusive', 'unavailable']),
   subscriptionId: z.optional(z.string()),
   candidates: z.optional(z.int()),
+  /** For a VPS, domain or renewal: the key it was settled by (`vps:<hostname>`, `domain:<name>`, `renewal:<subscription>`). */
+  key: z.optional(z.string()),
 });
 
 export const outcomeSchema = z.object({
@@ -23,8 +27,12 @@ export const outcomeSchema = z.object({
   type: z.enum(OUTCOME_STATUSES.map((status) => `order.${status}` as const)),
   status: z.enum(OUTCOME_STATUSES),
   requestId: z.string(),
+  /** What was bought: `order` (absent in outcomes published before kinds existed), `vps`, `domain`, `renewal`. */
+  kind: z.optional(z.enum(PURCHASE_KINDS)),
   attempts: z.int().check(z.gte(0)),
   order: z.nullable(orderResourceSchema),
+  /** For a VPS, domain or renewal that Hostinger made: the VM, the domain, the renewed subscription. */
+  bought: z.optional(boughtSchema),
   error: z.nullable(orderErrorSchema),
   reconciliation: z.optional(reconciliationSchema),
   /** The order's total per currency at catalog prices (cents), when a spending policy priced it. */
@@ -41,9 +49,11 @@ export function buildOutcome(fields: {
   /** Given when the outcome must be the same across redeliveries without being stored first. */
   outcomeId?: string;
   requestId: string;
+  kind?: PurchaseKind;
   status: OutcomeStatus;
   attempts: number;
   order?: Outcome['order'];
+  bought?: Outcome['bought'];
   error?: Outcome['error'];
   reconciliation?: Outcome['reconciliation'];
   totals?: Outcome['totals'];
@@ -57,8 +67,10 @@ export function buildOutcome(fields: {
     type: `order.${fields.status}`,
     status: fields.status,
     requestId: fields.requestId,
+    kind: fields.kind ?? 'order',
     attempts: fields.attempts,
     order: fields.order ?? null,
+    ...(fields.bought ? { bought: fields.bought } : {}),
     error: fields.error ?? null,
     ...(fields.reconciliation ? { reconciliation: fields.reconciliation } : {}),
     ...(fields.totals ? { totals: fields.totals } : {}),

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { OrderRequest } from './order-request.ts';
+import type { Purchase } from './kinds/purchase.ts';
 
 /** JSON with object keys sorted, so equal orders hash equally whatever order their fields came in. */
 function canonicalJson(value: unknown): string {
@@ -15,8 +15,8 @@ function canonicalJson(value: unknown): string {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Fingerprint of what an order buys: two requests with one id must buy the same thing. */
-export function requestHash(order: OrderRequest): string {
+/** Fingerprint of what a purchase buys (its kind included): two requests with one id must buy the same thing. */
+export function requestHash(order: Purchase): string {
   return sha256(canonicalJson(order));
 }
 

@@ -47,6 +47,26 @@ export interface ReconcilerDependencies {
 
 export type Reconcile = (requestId: string, order: OrderRequest, window: AttemptWindow, deadline: Deadline) => Promise<ReconcileVerdict>;
 
+/**
+ * Waits until the account can show what an attempt did (after any late work Hostinger may still do, and time
+ * for other workers to record their answers); a deferral when the invocation has no time left to look.
+ */
+export async function waitToLook(
+  window: AttemptWindow,
+  deadline: Deadline,
+  deps: Pick<ReconcilerDependencies, 'settings' | 'timeoutMs' | 'reserveMs' | 'sleep' | 'now'>,
+): Promise<ReconcileVerdict | undefined> {
+  const { settings } = deps;
+  const lookAt = window.endedAt + (mayFinishLate(window) ? settings.lateMs : 0) + settings.settleMs;
+  const waitMs = Math.max(0, lookAt - deps.now());
+  if (deadline.remainingMs() < waitMs + 2 * deps.timeoutMs + deps.reserveMs) {
+    // The check can run from `lookAt` on: the next delivery is due then, not after the whole visibility timeout.
+    return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery', retryAt: lookAt };
+  }
+  if (waitMs > 0) await deps.sleep(waitMs);
+  return undefined;
+}
+
 /** Wires reconciliation to Hostinger's reads, the ledger and the invocation's deadline. */
 export function createReconciler(deps: ReconcilerDependencies): Reconcile {
   const { settings } = deps;
@@ -61,13 +81,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
   }
 
   return async (requestId, order, window, deadline) => {
-    const lookAt = window.endedAt + (mayFinishLate(window) ? settings.lateMs : 0) + settings.settleMs;
-    const waitMs = Math.max(0, lookAt - deps.now());
-    if (deadline.remainingMs() < waitMs + 2 * deps.timeoutMs + deps.reserveMs) {
-      // The check can run from `lookAt` on: the next delivery is due then, not after the whole visibility timeout.
-      return { result: 'deferred', reason: 'not enough time left to check the account for the order; it is checked on the next delivery', retryAt: lookAt };
-    }
-    if (waitMs > 0) await deps.sleep(waitMs);
+    const tooLate = await waitToLook(window, deadline, deps);
+    if (tooLate) return tooLate;
     const itemId = order.items[0]?.item_id;
     let key: SubscriptionKey | undefined;
     let subscriptions: Subscription[];

@@ -1,3 +1,4 @@
+import type { Bought } from '../order/kinds/bought.ts';
 import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts';
 import type { SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
 
@@ -30,8 +31,10 @@ export interface SubscriptionKey {
 }
 
 export type ReconcileVerdict =
-  | { result: 'found'; subscription: Subscription }
-  | { result: 'absent' }
+  /** For a VPS, domain or renewal: found by its key (`key`), with what it bought and the subscription when known. */
+  | { result: 'found'; subscription?: Subscription; subscriptionId?: string; bought?: Bought; key?: string }
+  /** `definitive`: settled by a key, so the attempt surely bought nothing and another is safe (after any late work). */
+  | { result: 'absent'; definitive?: boolean }
   | { result: 'inconclusive'; candidates: number }
   /** The API has no subscriptions list (404, 405, 501): no evidence either way, now or later. */
   | { result: 'unavailable'; reason: string }

@@ -1,3 +1,6 @@
+import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import { createDynamoDbPurchaseKeyLedger } from '../ledger/dynamodb-purchase-key-ledger.ts';
+import { createKeyedPurchases, reconcileByKind, type KeyedPurchases, type ReconcilePurchase } from './by-key.ts';
 import type { createHostingerReads } from '../catalog/wiring.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import type { LedgerTable } from '../ledger/dynamodb-table.ts';
@@ -25,4 +28,28 @@ export function createAccountReconciler(
     sleep,
     now: Date.now,
   });
+}
+
+/**
+ * Reconciliation of every kind (a generic order by the subscriptions list, a VPS, domain or renewal by its
+ * key), with the keyed purchases' hold and release for the worker.
+ */
+export function createPurchaseReconciler(
+  config: Pick<WorkerConfig, 'reconcile' | 'timeoutMs' | 'reserveMs' | 'hostingerApiUrl'>,
+  table: LedgerTable,
+  requests: UnsettledAttempts,
+  reads: ReturnType<typeof createHostingerReads>,
+): { keyed: KeyedPurchases; reconcile: ReconcilePurchase } {
+  const keyed = createKeyedPurchases({
+    billing: reads.billing,
+    provisioning: createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
+    keys: createDynamoDbPurchaseKeyLedger(table),
+    token: reads.token,
+    settings: config.reconcile,
+    timeoutMs: config.timeoutMs,
+    reserveMs: config.reserveMs,
+    sleep,
+    now: Date.now,
+  });
+  return { keyed, reconcile: reconcileByKind(createAccountReconciler(config, table, requests, reads), keyed) };
 }

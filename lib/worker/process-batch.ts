@@ -5,24 +5,25 @@ import { runCompletedId, runEntryOf, summarizeRun, type BatchCompleted } from '.
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
 import type { ClaimResult, InFlightAttempt, RequestLedger } from '../ledger/request-ledger.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
-import type { PlaceOrder } from '../hostinger/place-order.ts';
 import { logger } from '../platform/logger.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { OrderMetrics } from '../platform/metrics.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
-import { orderOf, type PlanRunRef, type FieldErrors } from '../order/order-request.ts';
+import type { PlanRunRef, FieldErrors } from '../order/order-request.ts';
+import { asOrder, kindOf, purchaseOf } from '../order/kinds/purchase.ts';
+import type { KeyedPurchases, ReconcilePurchase } from '../reconciliation/by-key.ts';
+import { notesFrom, noting } from './attempt-notes.ts';
 import { buildOutcome, withoutBillingAddress, type Outcome } from '../order/outcome.ts';
 import type { ReturnMessage } from '../messaging/message-visibility.ts';
 import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { messageRequestId, readQueueMessage, type ReadMessage } from '../messaging/queue-message.ts';
 import type { AttemptWindow } from '../reconciliation/verdict.ts';
-import type { Reconcile } from '../reconciliation/reconciler.ts';
 import type { PendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { requestHash } from '../order/request-identity.ts';
 import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
 import type { WorkerObserver } from './worker-events.ts';
-import { submitOrder, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
+import { submitOrder, type Reconciled, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
 import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
 import { awaitingApproval, type AwaitingApproval } from '../order/approval.ts';
 import { ORDER_KIND, type SpendDecision, type SpendGuard } from './spend-guard.ts';
@@ -31,7 +32,10 @@ export interface WorkerDependencies {
   /** Requests, and the progress of the scheduled runs they belong to. */
   ledger: RequestLedger & PlanRunLedger & Pick<SubscriptionLedger, 'recordAnswer'>;
   submit: SubmitDependencies;
-  reconcile: Reconcile;
+  /** Settles unknown attempts: a generic order by the subscriptions list, the other kinds by their key. */
+  reconcile: ReconcilePurchase;
+  /** VPS, domain and renewal keys: held with a baseline before the first attempt, freed when done. */
+  keyed?: Pick<KeyedPurchases, 'prepare' | 'release'>;
   /** Whether an order's payment method can leave it awaiting payment (no subscription to find after a 5xx). */
   pendingPayment: PendingPaymentCheck;
   publish: PublishOutcomes;
@@ -72,7 +76,7 @@ async function returnEarly(record: SQSRecord, retryAt: number, deps: WorkerDepen
 }
 
 /** Logs and measures each Hostinger attempt of one request, with its request id and attempt number. */
-function observedAttempts(placeOrder: PlaceOrder, requestId: string, attemptsBefore: number, metrics: OrderMetrics): PlaceOrder {
+function observedAttempts(placeOrder: SubmitDependencies['placeOrder'], requestId: string, attemptsBefore: number, metrics: OrderMetrics): SubmitDependencies['placeOrder'] {
   let attempt = attemptsBefore;
   return async (order, token) => {
     attempt += 1;
@@ -144,25 +148,35 @@ async function rejectMessage(record: SQSRecord, requestId: string, error: OrderE
   return { kind: 'done', outcome: ownRecorded.recorded ? own : (ownRecorded.existing ?? own), fresh: ownRecorded.recorded };
 }
 
+/** The subscription a found verdict attributes: the one the generic reconciliation took, or the VM's. */
+const foundSubscription = (reconciled: Reconciled | undefined) => (reconciled?.result === 'found' ? (reconciled.subscription?.id ?? reconciled.subscriptionId) : undefined);
+
 function outcomeOf(
   requestId: string,
+  kind: ReturnType<typeof kindOf>,
   requestedAt: string,
   result: Exclude<SubmissionResult, { status: 'deferred' }>,
   completedAt: Date,
   extra: { totals?: Outcome['totals']; approval?: Outcome['approval']; includeBillingAddress?: boolean },
 ): Outcome {
-  const { reconciled } = result;
+  const { reconciled, effect } = result;
+  const subscriptionId = foundSubscription(reconciled);
+  const notice = effect?.notice;
   return buildOutcome({
     totals: extra.totals,
     approval: extra.approval,
     requestId,
+    kind,
     status: result.status,
     attempts: result.attempts,
     order: result.order && (extra.includeBillingAddress ? result.order : withoutBillingAddress(result.order)),
-    error: result.error,
+    bought: effect?.bought ?? (reconciled?.result === 'found' ? reconciled.bought : undefined),
+    // A pending VPS or domain was not provisioned: the outcome says what the user must do.
+    error: result.error ?? (notice ? { message: notice } : undefined),
     reconciliation: reconciled && {
       result: reconciled.result,
-      ...(reconciled.result === 'found' ? { subscriptionId: reconciled.subscription.id } : {}),
+      ...(subscriptionId ? { subscriptionId } : {}),
+      ...(reconciled.result === 'found' && reconciled.key ? { key: reconciled.key } : {}),
       ...(reconciled.result === 'inconclusive' ? { candidates: reconciled.candidates } : {}),
     },
     requestedAt,
@@ -200,7 +214,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
 
   const requestId = requestIdOfRecord(record, read);
   if (!attemptFits(deadline, 0, deps.submit.timeoutMs, deps.submit.reserveMs)) return { kind: 'retry', reason: 'not enough time left to start', requestId };
-  const order = orderOf(read.message);
+  const order = purchaseOf(read.message);
   const { batchRun } = read.message;
   let refused: FieldErrors | undefined;
   try {
@@ -231,33 +245,43 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   // The spending policy, before the first attempt only (never halfway): limits, approval, budget reservation.
   const spend: SpendDecision | undefined =
     !catalogRefusal && claimed.attempts === 0 && deps.spendGuard
-      ? await deps.spendGuard.beforeFirstAttempt({ requestId, kind: ORDER_KIND, order, approval: claimed.approval, resumed: earlier !== undefined, now: now() })
+      ? await deps.spendGuard.beforeFirstAttempt({ requestId, kind: kindOf(order), order: asOrder(order), approval: claimed.approval, resumed: earlier !== undefined, now: now() })
       : undefined;
   if (spend?.kind === 'retry') {
     await ledger.release(requestId, claimToken, { attempts: claimed.attempts, lastError: { message: spend.reason }, unresolved: earlier, now: now() });
     return { kind: 'retry', reason: spend.reason, requestId };
   }
   if (spend?.kind === 'approval') return parkForApproval(requestId, claimToken, claimed.createdAt, claimed.owner, spend, batchRun, deps);
-  // Refused only before anything was tried: a request already under way is never refused halfway.
+  // A VPS, domain or renewal holds its key, with what the account shows for it, before its first attempt.
+  const prepared = catalogRefusal || spend?.kind === 'rejected' ? undefined : await deps.keyed?.prepare(requestId, order);
+  if (prepared && 'retry' in prepared) {
+    await ledger.release(requestId, claimToken, { attempts: claimed.attempts, lastError: claimed.lastError ?? { message: prepared.retry }, unresolved: earlier, now: now() });
+    return { kind: 'retry', reason: prepared.retry, requestId };
+  }
+  const notes = notesFrom(earlier !== undefined, claimed.lastError);
+  // Refused only before anything was tried: a request already under way is never refused halfway. (A key
+  // refusal is always safe: no attempt is made before the request holds its key.)
   const result: SubmissionResult = catalogRefusal
     ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
     : spend?.kind === 'rejected'
       ? { status: 'rejected', attempts: 0, error: spend.error }
-      : await submitOrder(
-        order,
-        { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
-        deadline,
-        { ...deps.submit, placeOrder: observedAttempts(deps.submit.placeOrder, requestId, claimed.attempts, deps.metrics) },
-        {
-          startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
-          reconcile: (window) => deps.reconcile(requestId, order, window, deadline),
-          progress: (event) => {
-            if (event.kind === 'retry') logger.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
-            deps.observe?.({ ...event, requestId });
-          },
-          pendingPayment: () => deps.pendingPayment(order),
-        },
-      );
+      : prepared && 'rejected' in prepared
+        ? { status: 'rejected', attempts: claimed.attempts, error: { message: `this ${kindOf(order)} purchase cannot be made safely: its key is taken`, fieldErrors: prepared.rejected } }
+        : await submitOrder(
+            order,
+            { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
+            deadline,
+            { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics) },
+            {
+              startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
+              reconcile: (window) => deps.reconcile(requestId, order, window, deadline, notes),
+              progress: (event) => {
+                if (event.kind === 'retry') logger.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
+                deps.observe?.({ ...event, requestId });
+              },
+              pendingPayment: () => deps.pendingPayment(asOrder(order)),
+            },
+          );
   if (result.status === 'deferred') {
     const { unresolved } = result;
     await ledger.release(requestId, claimToken, {
@@ -276,17 +300,20 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     return { kind: 'retry', reason, requestId, retryAt: result.retryAt };
   }
   const completedAt = now();
-  const outcome = outcomeOf(requestId, claimed.createdAt, result, completedAt, {
+  const outcome = outcomeOf(requestId, kindOf(order), claimed.createdAt, result, completedAt, {
     totals: spend && 'totals' in spend ? spend.totals : undefined,
     approval: claimed.approval,
     includeBillingAddress: deps.includeBillingAddress,
   });
-  const found = result.reconciled?.result === 'found' ? result.reconciled.subscription.id : undefined;
-  const subscriptionId = result.order?.subscription_id ?? found;
-  if (result.order?.subscription_id) {
+  const found = foundSubscription(result.reconciled);
+  // A renewal starts no subscription; a VM found by its hostname is as certain as an answer.
+  const answered = order.kind === 'renewal' ? undefined : result.order?.subscription_id;
+  const subscriptionId = order.kind === 'renewal' ? undefined : (answered ?? found);
+  const byKey = result.reconciled?.result === 'found' && result.reconciled.key !== undefined;
+  if (answered) {
     // Recorded on the base table before the request's unsettled mark goes: a reconciliation that no longer
     // sees the mark (or sees it in a lagging index) reads who bought this subscription there, consistently.
-    const recorded = await ledger.recordAnswer(result.order.subscription_id, requestId, completedAt);
+    const recorded = await ledger.recordAnswer(answered, requestId, completedAt);
     if (!recorded) logger.error('reconciliation gave this subscription to another request; Hostinger answered it was this one', { requestId, subscriptionId });
   }
   await ledger.complete(
@@ -294,7 +321,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     claimToken,
     {
       outcome,
-      ...(subscriptionId ? { subscriptionId, subscriptionSource: found ? 'reconciliation' : 'answer' } : {}),
+      ...(subscriptionId ? { subscriptionId, subscriptionSource: found && !byKey ? 'reconciliation' : 'answer' } : {}),
       // A pending payment may still complete, an unknown may still be decided: both are looked at again.
       ...(result.status === 'pending' || result.status === 'unknown'
         ? { followUp: startFollowUp(result.status, completedAt.getTime(), deps.followUp, result.unresolved) }
@@ -308,6 +335,9 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       logger.error('could not settle the budget reservation', { requestId, status: result.status, error: error as Error });
     });
   }
+  await deps.keyed?.release(requestId, order, outcome.status, completedAt).catch((error: unknown) => {
+    logger.error('could not free the purchase key; the next request for it is refused until it is freed', { requestId, error: error as Error });
+  });
   return { kind: 'done', outcome, fresh: true, batchRun };
 }
 

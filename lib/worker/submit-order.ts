@@ -1,7 +1,8 @@
-import type { OrderRequest } from '../order/order-request.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
+import type { PurchaseEffect } from '../order/kinds/bought.ts';
 import type { OrderResource } from '../hostinger/order-resource.ts';
 import { errorCause, type OrderError } from '../order/order-error.ts';
-import type { PlaceOrder } from '../hostinger/place-order.ts';
+import type { AttemptContext, PurchaseAttempt } from '../hostinger/purchase-client.ts';
 import type { PendingPayment } from '../reconciliation/pending-payment.ts';
 import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from '../retry/retry-policy.ts';
@@ -18,11 +19,12 @@ export type Reconciled = Exclude<ReconcileVerdict, { result: 'deferred' }>;
  * carrying the attempt whose effect is still unknown, if there is one.
  */
 export type SubmissionResult =
-  | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled; unresolved?: AttemptWindow }
+  | { status: TerminalStatus; attempts: number; order?: OrderResource; error?: OrderError; reconciled?: Reconciled; unresolved?: AttemptWindow; effect?: PurchaseEffect }
   | { status: 'deferred'; attempts: number; error: OrderError; unresolved?: AttemptWindow; reason?: string; retryAt?: number };
 
 export interface SubmitDependencies {
-  placeOrder: PlaceOrder;
+  /** One attempt of a purchase of any kind; the worker gives the request's context (a VPS's derived hostname needs its id). */
+  placeOrder(order: Purchase, token: string, context?: AttemptContext): Promise<PurchaseAttempt>;
   token: TokenSource;
   policy: RetryPolicy;
   /** Hostinger request timeout: an attempt is started only if this much time is left (plus `reserveMs`). */
@@ -68,7 +70,7 @@ export interface SubmitState {
 const lostAttemptError: OrderError = { message: 'an earlier attempt was interrupted before its answer was recorded' };
 
 /** Submits an order, retrying only what is safe to retry and settling unknown attempts first. */
-export async function submitOrder(order: OrderRequest, state: SubmitState, deadline: Deadline, deps: SubmitDependencies, hooks: SubmitHooks): Promise<SubmissionResult> {
+export async function submitOrder(order: Purchase, state: SubmitState, deadline: Deadline, deps: SubmitDependencies, hooks: SubmitHooks): Promise<SubmissionResult> {
   let attempts = state.attemptsSoFar;
   let unresolved = state.unresolved;
   let lastError = state.lastError ?? (unresolved ? lostAttemptError : undefined);
@@ -93,7 +95,8 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
       if (!unresolved.answered && verdict.result === 'unavailable') {
         return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict, unresolved };
       }
-      if (!unresolved.answered && !deps.retryAmbiguous) {
+      // Settled by a key, absent is certain: trying again cannot buy twice.
+      if (!unresolved.answered && !deps.retryAmbiguous && !(verdict.result === 'absent' && verdict.definitive)) {
         return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` }, reconciled: verdict, unresolved };
       }
       // An order awaiting payment has no subscription yet: its absence counts only for a method that settles at once.
@@ -136,9 +139,9 @@ export async function submitOrder(order: OrderRequest, state: SubmitState, deadl
     attempts += 1;
     switch (result.kind) {
       case 'succeeded':
-        return { status: 'succeeded', attempts, order: result.order };
+        return { status: 'succeeded', attempts, order: result.order, effect: result.effect };
       case 'pending':
-        return { status: 'pending', attempts, order: result.order };
+        return { status: 'pending', attempts, order: result.order, effect: result.effect };
       case 'failed':
         return { status: 'failed', attempts, order: result.order, error: result.error };
       case 'rejected':

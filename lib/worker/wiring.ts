@@ -7,7 +7,8 @@ import type { WorkerConfig } from '../platform/config.ts';
 import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
-import { createOrderClient } from '../hostinger/order-client.ts';
+import { createPurchaseClient } from '../hostinger/purchase-client.ts';
+import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import { powertoolsOrderMetrics, recordBudgetUsage } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
@@ -15,7 +16,7 @@ import { createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
 import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
-import { createAccountReconciler } from '../reconciliation/wiring.ts';
+import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { createPendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
 import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
@@ -32,11 +33,12 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
   const subscriptions = createDynamoDbSubscriptionLedger(table);
   const reads = createHostingerReads(config);
   const { token, catalog } = reads;
+  const { keyed, reconcile } = createPurchaseReconciler(config, table, requests, reads);
   return {
     ledger: { ...requests, ...createDynamoDbPlanRunLedger(table), ...subscriptions },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
     submit: {
-      placeOrder: createOrderClient({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
+      placeOrder: createPurchaseClient({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs, reads: { billing: reads.billing, provisioning: createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }) } }),
       token,
       policy: config.policy,
       timeoutMs: config.timeoutMs,
@@ -46,7 +48,8 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       now: Date.now,
       throttle: createSharedThrottleGate({ client: dynamodb, tableName: config.tableName, cacheMs: 2_000, maxPauseMs: config.maxFleetPauseMs }),
     },
-    reconcile: createAccountReconciler(config, table, requests, reads),
+    keyed,
+    reconcile,
     pendingPayment: createPendingPaymentCheck({ paymentMethods: catalog.paymentMethods, neverPendingKinds: config.neverPendingPaymentKinds }),
     followUp: config.followUp,
     concurrency: config.concurrency,

@@ -25,9 +25,10 @@ export function injectRefusedConnections(
     ...deps,
     submit: {
       ...deps.submit,
-      placeOrder: async (order, token) => {
+      placeOrder: async (order, token, context) => {
         const coupons = order.coupons ?? [];
-        if (!options.refuseFirst(coupons)) return deps.submit.placeOrder(order, token);
+        // Generic orders only: the other kinds meet the sandbox's own faults.
+        if (order.kind !== undefined || !options.refuseFirst(coupons)) return deps.submit.placeOrder(order, token, context);
         const result = await refusing(order, token);
         if (result.kind === 'retryable' && result.error.code === 'ECONNREFUSED') options.refused(coupons);
         return result;

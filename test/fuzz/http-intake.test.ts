@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES } from '../../lib/intake/http-response.ts';
 import type { LedgerRecord, RequestLedger } from '../../lib/ledger/request-ledger.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import type { OrderRequest } from '../../lib/order/order-request.ts';
+import type { Purchase } from '../../lib/order/kinds/purchase.ts';
 import {
   bodyText,
   expectNoPollution,
@@ -34,7 +35,7 @@ vi.hoisted(() => {
 /** An in-memory stand-in for what intake uses of the ledger, and a queue that records what it is given. */
 function fakeIntake(failures: { create?: Error; enqueue?: Error } = {}) {
   const records = new Map<string, LedgerRecord>();
-  const enqueued: { requestId: string; order: OrderRequest }[] = [];
+  const enqueued: { requestId: string; order: Purchase }[] = [];
   const ledger: Pick<RequestLedger, 'create' | 'markEnqueued' | 'get'> = {
     async create(request) {
       if (failures.create) throw failures.create;
@@ -54,7 +55,7 @@ function fakeIntake(failures: { create?: Error; enqueue?: Error } = {}) {
   };
   const deps = {
     ledger: ledger as RequestLedger,
-    enqueue: async (requestId: string, order: OrderRequest) => {
+    enqueue: async (requestId: string, order: Purchase) => {
       if (failures.enqueue) throw failures.enqueue;
       enqueued.push({ requestId, order: structuredClone(order) });
     },

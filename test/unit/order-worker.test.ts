@@ -32,7 +32,7 @@ function deps(placeOrder: (order: { items: { item_id: string }[] }) => Promise<A
   return {
     ledger: fakeLedger(),
     submit: {
-      placeOrder,
+      placeOrder: placeOrder as WorkerDependencies['submit']['placeOrder'],
       token: async () => 'token',
       policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       timeoutMs: 100,
@@ -99,6 +99,6 @@ describe('processBatch: a gateway 5xx whose check is deferred', () => {
     const markedRecord: LedgerRecord = { requestId: 'g', status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '', inFlight };
     const second = deps(async () => succeeded, { reconcile, ledger: { ...fakeLedger(), claim: async () => ({ claimed: true, record: markedRecord }) } });
     await processBatch([record('g')], { remainingMs: () => 60_000 }, second);
-    expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything());
+    expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything(), expect.anything());
   });
 });

@@ -127,10 +127,12 @@ export function priceLines(purchase: Purchase): PriceLines {
   }
 }
 
-/** The purchase as a generic order of its items, for the catalog and payment-method checks; none for a renewal. */
-export function catalogOrderOf(purchase: Purchase): OrderRequest | undefined {
+/**
+ * The purchase as a generic order of its items (none for a renewal), its payment method and coupons: what the
+ * catalog, payment-method and spending checks read.
+ */
+export function asOrder(purchase: Purchase): OrderRequest {
   const { items } = priceLines(purchase);
-  if (items.length === 0) return undefined;
   return { items, ...(purchase.payment_method_id === undefined ? {} : { payment_method_id: purchase.payment_method_id }), ...(purchase.coupons ? { coupons: purchase.coupons } : {}) };
 }
 

@@ -1,0 +1,65 @@
+import type { Subscription } from '../hostinger/billing-reader.ts';
+import { vmBought, type PortfolioDomain, type VirtualMachine } from '../hostinger/provisioning-reads.ts';
+import type { KeyBaseline } from '../ledger/purchase-key-ledger.ts';
+import type { Bought } from '../order/kinds/bought.ts';
+import type { PurchaseKey } from '../order/kinds/purchase.ts';
+import { renewalMoved } from '../order/kinds/renewal.ts';
+import type { FieldErrors } from '../order/order-request.ts';
+
+/** The account's list a key is looked up in: the VMs, the domain portfolio, the subscriptions. */
+export type KeyFacts = { virtualMachines: VirtualMachine[] } | { portfolio: PortfolioDomain[] } | { subscriptions: Subscription[] };
+
+const vmsWith = (facts: KeyFacts, hostname: string) => ('virtualMachines' in facts ? facts.virtualMachines.filter((vm) => vm.hostname.toLowerCase() === hostname) : []);
+const domainIn = (facts: KeyFacts, domain: string) => ('portfolio' in facts ? facts.portfolio.find((entry) => entry.domain === domain) : undefined);
+const subscriptionIn = (facts: KeyFacts, id: string) => ('subscriptions' in facts ? facts.subscriptions.find((entry) => entry.id === id) : undefined);
+
+/** The field a key came from, for refusals. */
+export const keyField = (key: PurchaseKey) => (key.kind === 'vps' ? 'setup.hostname' : key.kind === 'domain' ? 'domain' : 'subscription_id');
+
+/**
+ * What the account shows for a key before the first attempt, or why the purchase must not be made: a key
+ * already present would later be mistaken for this request's purchase.
+ */
+export function baselineOf(key: PurchaseKey, facts: KeyFacts): { baseline: KeyBaseline } | { refused: FieldErrors } {
+  switch (key.kind) {
+    case 'vps': {
+      const existing = vmsWith(facts, key.hostname);
+      if (existing.length > 0) return { refused: { 'setup.hostname': [`${key.hostname} is already the hostname of VM ${existing.map((vm) => vm.id).join(', ')} in this account`] } };
+      return { baseline: { kind: 'vps', vmIds: [] } };
+    }
+    case 'domain':
+      if (domainIn(facts, key.domain)) return { refused: { domain: [`${key.domain} is already in this account's domain portfolio`] } };
+      return { baseline: { kind: 'domain', inPortfolio: false } };
+    case 'renewal': {
+      const subscription = subscriptionIn(facts, key.subscriptionId);
+      if (!subscription) return { refused: { subscription_id: [`${key.subscriptionId} is not a subscription of this account`] } };
+      return { baseline: { kind: 'renewal', expires_at: subscription.expires_at ?? null, next_billing_at: subscription.next_billing_at ?? null } };
+    }
+  }
+}
+
+export type KeySettlement = { found: true; bought: Bought; subscriptionId?: string } | { found: false };
+
+/**
+ * Whether the purchase under a key happened, from the account now and its baseline: a VM with the hostname
+ * that was not there before; the domain in the portfolio; the subscription's expiry or next billing later.
+ */
+export function settleByKey(key: PurchaseKey, baseline: KeyBaseline, facts: KeyFacts): KeySettlement {
+  switch (key.kind) {
+    case 'vps': {
+      const before = baseline.kind === 'vps' ? baseline.vmIds : [];
+      const vm = vmsWith(facts, key.hostname).find((candidate) => !before.includes(candidate.id));
+      return vm ? { found: true, bought: { vm: vmBought(vm) }, ...(vm.subscription_id ? { subscriptionId: vm.subscription_id } : {}) } : { found: false };
+    }
+    case 'domain': {
+      const domain = domainIn(facts, key.domain);
+      return domain ? { found: true, bought: { domain: { domain: key.domain, status: domain.status ?? null } } } : { found: false };
+    }
+    case 'renewal': {
+      const subscription = subscriptionIn(facts, key.subscriptionId);
+      if (!subscription || baseline.kind !== 'renewal') return { found: false };
+      const now = { expires_at: subscription.expires_at ?? null, next_billing_at: subscription.next_billing_at ?? null };
+      return renewalMoved(baseline, now) ? { found: true, bought: { subscription: { id: subscription.id, ...now } } } : { found: false };
+    }
+  }
+}
