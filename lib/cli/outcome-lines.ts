@@ -1,5 +1,6 @@
 import type { Outcome } from '../order/outcome.ts';
 import type { Publishable } from '../messaging/outcome-publisher.ts';
+import { describeFieldErrors } from './order-lines.ts';
 
 /** Terminal lines for published documents: `npm start`, the demo and the CLI's `follow` print these. */
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
@@ -36,8 +37,9 @@ export function formatOutcome(outcome: Outcome): string {
   }
   if (outcome.error) {
     const { httpStatus, code, message, fieldErrors } = outcome.error;
-    const fields = fieldErrors ? ` ${Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; ')}` : '';
-    parts.push(`error=${httpStatus ?? code ?? ''} ${message}${fields}`);
+    // As `status` shows it: `error=422 Validation failed: items.0.item_id is not in the Hostinger catalog`.
+    const fields = fieldErrors && Object.keys(fieldErrors).length > 0 ? `: ${describeFieldErrors(fieldErrors)}` : '';
+    parts.push(`error=${[httpStatus ?? code, message].filter((part) => part !== undefined && part !== '').join(' ')}${fields}`);
   }
   return parts.join(' ');
 }

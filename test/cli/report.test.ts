@@ -192,3 +192,21 @@ describe('follow', () => {
     expect(asked).toEqual([['a', 'b', 'c', 'd'], ['a', 'b', 'c']]);
   });
 });
+
+describe('outcome lines', () => {
+  it('give the error with its field-level reasons, as status does', async () => {
+    const { formatOutcome } = await import('../../lib/cli/outcome-lines.ts');
+    const base = { version: 1, outcomeId: 'o', requestId: 'r-1', attempts: 0, order: null, requestedAt: '', completedAt: '' } as const;
+    expect(
+      formatOutcome({
+        ...base,
+        type: 'order.rejected',
+        status: 'rejected',
+        error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: { 'items.0.item_id': ['is not in the Hostinger catalog'] } },
+      }),
+    ).toBe('order.rejected  request=r-1 attempts=0 error=the order does not match the Hostinger catalog or the account: items.0.item_id is not in the Hostinger catalog');
+    expect(formatOutcome({ ...base, type: 'order.failed', status: 'failed', error: { message: 'Service Unavailable', httpStatus: 503 } })).toBe(
+      'order.failed    request=r-1 attempts=0 error=503 Service Unavailable',
+    );
+  });
+});
