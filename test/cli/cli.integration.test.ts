@@ -248,6 +248,14 @@ describe('submit checks the catalog before sending', () => {
     expect((await cli(['status', '--batch', 'checked'], { cwd: dir, local })).stderr).toContain('no progress file for batch checked');
   });
 
+  it('lists the catalog problems of valid lines beside the invalid lines, in one run', async () => {
+    writeFileSync(join(dir, 'both.jsonl'), [lines[0], { items: [{ item_id: DOMAIN, quantity: 0 }] }, lines[1]].map((o) => JSON.stringify(o)).join('\n'));
+    const run = await cli(['submit', 'both.jsonl'], { cwd: dir, local });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('both.jsonl:2: items.0.quantity must be at least 1\nboth.jsonl:3: items.0.item_id is not in the Hostinger catalog');
+    expect(run.stderr).toContain('both.jsonl: 2 lines with problems; nothing was sent');
+  });
+
   it('with --no-catalog-check sends it; the pipeline rejects it, and status shows the field-level reason', async () => {
     const run = await cli(['submit', 'checked.jsonl', '--batch', 'checked', '--no-catalog-check'], { cwd: dir, local });
     expect(run.code).toBe(0);

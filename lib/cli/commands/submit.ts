@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { assignRequestIds, batchNameProblem, formatRanges, newBatchName, type PlannedOrder } from '../file-batch.ts';
-import { usageError, writeLine, type CliContext } from '../context.ts';
+import { UserError, usageError, writeLine, type CliContext } from '../context.ts';
 import { readOrderFile } from '../order-file.ts';
 import { buildDryRunReport } from '../dry-run-report.ts';
 import { describeFacts, readAccountFacts, type ApiFlags } from '../hostinger-access.ts';
@@ -61,9 +61,24 @@ function loadOrderFile(ctx: CliContext, file: string, formatFlag: string | undef
   return { name: read.name, path: read.path, hash: read.hash, ...chosen, planned: assigned.planned, errors };
 }
 
-function printErrors(ctx: CliContext, loaded: LoadedFile): void {
-  for (const error of loaded.errors.slice(0, MAX_ERRORS_SHOWN)) writeLine(ctx.stderr, formatLineError(loaded.name, error));
-  if (loaded.errors.length > MAX_ERRORS_SHOWN) writeLine(ctx.stderr, `… and ${loaded.errors.length - MAX_ERRORS_SHOWN} more`);
+function printErrors(ctx: CliContext, name: string, errors: LineError[]): void {
+  for (const error of errors.slice(0, MAX_ERRORS_SHOWN)) writeLine(ctx.stderr, formatLineError(name, error));
+  if (errors.length > MAX_ERRORS_SHOWN) writeLine(ctx.stderr, `… and ${errors.length - MAX_ERRORS_SHOWN} more`);
+}
+
+/**
+ * With invalid lines in the file, the valid ones' catalog problems too, so that one run lists every
+ * problem; only when the Hostinger API can be read (the run stops at the invalid lines anyway).
+ */
+async function catalogProblemsIfReachable(ctx: CliContext, target: Target, orders: PlannedOrder[], options: ApiFlags & { stateDir: string; refreshCatalog: boolean }): Promise<LineError[]> {
+  if (orders.length === 0) return [];
+  try {
+    const facts = await readAccountFacts(ctx, target, options);
+    return buildDryRunReport(orders, [], facts.prices, facts.paymentMethods).problems;
+  } catch (error) {
+    if (error instanceof UserError) return [];
+    throw error;
+  }
 }
 
 /** `orders-5be0c1d7a93e:<order hash>-<n> (and 3 lines with their own requestId)` */
@@ -94,8 +109,7 @@ async function checkCatalog(ctx: CliContext, target: Target, name: string, order
     writeLine(ctx.stderr, `checked against the Hostinger catalog at ${facts.apiUrl}: ${describeFacts(facts, ctx.now())}`);
     return false;
   }
-  for (const problem of problems.slice(0, MAX_ERRORS_SHOWN)) writeLine(ctx.stderr, formatLineError(name, problem));
-  if (problems.length > MAX_ERRORS_SHOWN) writeLine(ctx.stderr, `… and ${problems.length - MAX_ERRORS_SHOWN} more`);
+  printErrors(ctx, name, problems);
   const lines = new Set(problems.map((problem) => problem.line)).size;
   writeLine(ctx.stderr, `${name}: ${lines} line${lines === 1 ? '' : 's'} that the Hostinger catalog or the account (${facts.apiUrl}) would refuse; nothing was sent (--no-catalog-check sends without this check)`);
   return true;
@@ -114,6 +128,7 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   }
   const loaded = loadOrderFile(ctx, positionals[0] as string, values.format, stateDirectory(ctx.cwd, ctx.env, values['state-dir']), values.batch, Boolean(values['new-batch']));
   const { stateDir } = loaded;
+  const apiOptions = { apiUrl: values['api-url'], tokenSecret: values['token-secret'], stateDir, refreshCatalog: Boolean(values['refresh-catalog']) };
 
   if (values['dry-run']) {
     announceTarget(ctx, target);
@@ -122,11 +137,13 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
     const { toSend, skipped } = planResume(loaded.planned, previous);
     const batch = previous || values.batch !== undefined ? `batch ${loaded.batch}${skipped.length > 0 ? ` (${skipped.length} of its orders, sent before, left out)` : ''}` : 'a new batch';
     const { dryRun } = await import('./dry-run.ts');
-    return dryRun(ctx, { ...loaded, planned: toSend, batch, target, stateDir, apiUrl: values['api-url'], tokenSecret: values['token-secret'], refreshCatalog: Boolean(values['refresh-catalog']) });
+    return dryRun(ctx, { ...loaded, planned: toSend, batch, target, ...apiOptions });
   }
   if (loaded.errors.length > 0) {
-    printErrors(ctx, loaded);
-    const lines = new Set(loaded.errors.map((error) => error.line)).size;
+    const catalogProblems = values['no-catalog-check'] ? [] : await catalogProblemsIfReachable(ctx, target, loaded.planned, apiOptions);
+    const errors = [...loaded.errors, ...catalogProblems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    printErrors(ctx, loaded.name, errors);
+    const lines = new Set(errors.map((error) => error.line)).size;
     writeLine(ctx.stderr, `${loaded.name}: ${lines} line${lines === 1 ? '' : 's'} with problems; nothing was sent`);
     return 1;
   }
@@ -151,7 +168,7 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
 
   const { toSend, skipped } = planResume(loaded.planned, previous);
   if (toSend.length > 0 && !values['no-catalog-check']) {
-    const refused = await checkCatalog(ctx, target, loaded.name, toSend, { apiUrl: values['api-url'], tokenSecret: values['token-secret'], stateDir, refreshCatalog: Boolean(values['refresh-catalog']) });
+    const refused = await checkCatalog(ctx, target, loaded.name, toSend, apiOptions);
     if (refused) return 1;
   }
 
