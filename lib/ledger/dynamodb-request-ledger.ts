@@ -133,6 +133,8 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         set: { attempts: attemptsAnswered, lastError, inFlight: { startedAt: now.getTime(), claimToken }, unsettledSince: now.getTime(), updatedAt: now.toISOString() },
       }),
 
+    markAttemptEnded: (requestId, claimToken, attempt) => updateClaimed(requestId, claimToken, { set: { inFlight: attempt } }),
+
     release: (requestId, claimToken, { attempts, lastError, unresolved, now }) =>
       updateClaimed(requestId, claimToken, {
         set: { status: 'queued', attempts, lastError, settledBy: claimToken, updatedAt: now.toISOString(), inFlight: unresolved, unsettledSince: unresolved?.startedAt },

@@ -28,21 +28,21 @@ export function createDynamoDbSubscriptionLedger({ client, tableName }: LedgerTa
       );
     });
 
-  /** The subscription items recorded from an answer, read consistently (unprocessed keys are read again). */
-  async function answeredItems(subscriptionIds: string[]): Promise<string[]> {
-    const answered: string[] = [];
+  /** The subscription items for these ids, read consistently (unprocessed keys are read again): who took each, and how. */
+  async function attributionItems(subscriptionIds: string[]): Promise<{ subscriptionId: string; requestId: string; source?: string }[]> {
+    const found: { subscriptionId: string; requestId: string; source?: string }[] = [];
     for (const chunk of chunks(subscriptionIds, BATCH_GET_LIMIT)) {
       let keys: Record<string, AttributeValue>[] = chunk.map((id) => keyOf(subscriptionKey(id)));
       while (keys.length > 0) {
         const { Responses = {}, UnprocessedKeys = {} } = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
         for (const item of Responses[tableName] ?? []) {
-          const { pk, source } = unmarshall(item) as { pk: string; source?: string };
-          if (source === 'answer') answered.push(pk.slice('subscription#'.length));
+          const { pk, source, requestId } = unmarshall(item) as { pk: string; source?: string; requestId: string };
+          found.push({ subscriptionId: pk.slice('subscription#'.length), requestId, source });
         }
         keys = UnprocessedKeys[tableName]?.Keys ?? [];
       }
     }
-    return answered;
+    return found;
   }
 
   /** Answers recorded on request records only (before subscription items existed): through the index. */
@@ -69,8 +69,12 @@ export function createDynamoDbSubscriptionLedger({ client, tableName }: LedgerTa
   return {
     async subscriptionsBoughtByAnswer(subscriptionIds) {
       if (subscriptionIds.length === 0) return new Set();
-      const [items, records] = await Promise.all([answeredItems(subscriptionIds), answeredOnRecords(subscriptionIds)]);
-      return new Set([...items, ...records]);
+      const [items, records] = await Promise.all([attributionItems(subscriptionIds), answeredOnRecords(subscriptionIds)]);
+      return new Set([...items.filter((item) => item.source === 'answer').map((item) => item.subscriptionId), ...records]);
+    },
+    async attributions(subscriptionIds) {
+      if (subscriptionIds.length === 0) return new Map();
+      return new Map((await attributionItems(subscriptionIds)).map((item) => [item.subscriptionId, item.requestId]));
     },
     claimSubscription: (subscriptionId, requestId, now) => attribute(subscriptionId, requestId, 'reconciliation', now),
     recordAnswer: (subscriptionId, requestId, now) => attribute(subscriptionId, requestId, 'answer', now),

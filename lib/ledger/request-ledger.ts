@@ -21,6 +21,8 @@ export interface InFlightAttempt {
   answeredAt?: number;
   /** That 5xx: after a gateway's, the order may still be made after the answer. */
   answeredStatus?: number;
+  /** When the call ended without a usable answer (lost, or a 5xx): from then on no answer can come for it. */
+  endedAt?: number;
 }
 
 /** One order request as the ledger keeps it: the source of GET /orders/{id} and of idempotency. */
@@ -136,6 +138,11 @@ export interface RequestLedger extends UnsettledAttempts {
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Records the answers so far and marks the next attempt as in flight, started now. */
   startNextAttempt(requestId: string, claimToken: string, attemptsAnswered: number, lastError: OrderError | undefined, now: Date): Promise<void>;
+  /**
+   * Notes that the attempt in flight ended without a usable answer, before it is reconciled: rival requests
+   * reconciling the same item then know no answer will come for it (see joint-check.ts).
+   */
+  markAttemptEnded(requestId: string, claimToken: string, attempt: InFlightAttempt): Promise<void>;
   /** Gives a claimed request back to the queue; `unresolved` marks an attempt whose effect the next delivery must settle first. */
   release(requestId: string, claimToken: string, update: { attempts: number; lastError: OrderError; unresolved?: InFlightAttempt; now: Date }): Promise<void>;
   /** Stores the terminal outcome; from then on the request is never submitted again. */

@@ -130,6 +130,8 @@ function reconcileSettings(env: Env): ReconcilerSettings {
     lateMs: integer(env, 'RECONCILE_LATE_MS', 5_000),
     settleMs: integer(env, 'RECONCILE_SETTLE_MS', 1_000),
     indexLagMs: integer(env, 'RECONCILE_INDEX_LAG_MS', 2_000),
+    patienceMs: integer(env, 'RECONCILE_PATIENCE_SECONDS', 120) * 1000,
+    sharedAccount: flag(env, 'RECONCILE_SHARED_ACCOUNT'),
   };
 }
 

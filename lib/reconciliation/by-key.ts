@@ -20,7 +20,14 @@ export interface AttemptNotes {
 }
 
 /** Reconciliation of any kind: a generic order by the subscriptions list, the others by their key. */
-export type ReconcilePurchase = (requestId: string, purchase: Purchase, window: AttemptWindow, deadline: Deadline, notes?: AttemptNotes) => Promise<ReconcileVerdict>;
+export type ReconcilePurchase = (
+  requestId: string,
+  purchase: Purchase,
+  window: AttemptWindow,
+  deadline: Deadline,
+  notes?: AttemptNotes,
+  options?: { finalLook?: boolean },
+) => Promise<ReconcileVerdict>;
 
 export type Prepared = { ready: true } | { rejected: FieldErrors } | { retry: string };
 
@@ -115,6 +122,6 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
 
 /** Dispatches reconciliation by kind: the generic order's reconciler, or settlement by key. */
 export function reconcileByKind(generic: Reconcile, keyed: Pick<KeyedPurchases, 'reconcile'>): ReconcilePurchase {
-  return (requestId, purchase, window, deadline, notes) =>
-    purchase.kind === undefined ? generic(requestId, purchase, window, deadline) : keyed.reconcile(requestId, purchase, window, deadline, notes);
+  return (requestId, purchase, window, deadline, notes, options) =>
+    purchase.kind === undefined ? generic(requestId, purchase, window, deadline, options) : keyed.reconcile(requestId, purchase, window, deadline, notes);
 }

@@ -1,13 +1,12 @@
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from '../hostinger/billing-reader.ts';
-import type { UnsettledAttempts } from '../ledger/request-ledger.ts';
-import type { SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
 import { logger } from '../platform/logger.ts';
 import type { OrderRequest } from '../order/order-request.ts';
 import {
   CREATED_AT_RESOLUTION_MS,
   candidateSubscriptions,
   mayFinishLate,
+  matchesKey,
   reconcileAttempt,
   subscriptionKeyFor,
   type AttemptWindow,
@@ -16,6 +15,7 @@ import {
 } from './verdict.ts';
 import type { Deadline } from '../retry/retry-policy.ts';
 import type { TokenSource } from '../hostinger/token-source.ts';
+import { settleJointly, type JointCheckDependencies } from './joint-check.ts';
 
 export interface ReconcilerSettings {
   /** How far our clock and Hostinger's may disagree. */
@@ -29,13 +29,17 @@ export interface ReconcilerSettings {
    * consistent): rivals are looked up only once every attempt that could have made a candidate is visible.
    */
   indexLagMs: number;
+  /** How long an attempt's check may wait for rival attempts on the same item to settle before ending unknown. */
+  patienceMs: number;
+  /** The account is shared with people who buy the same items by hand: a surplus of purchases is no evidence. */
+  sharedAccount: boolean;
 }
 
 export interface ReconcilerDependencies {
   billing: BillingReader;
   /** The catalog tells what subscription an item makes. */
   catalog: CatalogCache;
-  ledger: SubscriptionAttribution & UnsettledAttempts;
+  ledger: JointCheckDependencies['ledger'];
   token: TokenSource;
   settings: ReconcilerSettings;
   /** Timeout of one read; each reconciliation reads twice at most. */
@@ -45,7 +49,8 @@ export interface ReconcilerDependencies {
   now: () => number;
 }
 
-export type Reconcile = (requestId: string, order: OrderRequest, window: AttemptWindow, deadline: Deadline) => Promise<ReconcileVerdict>;
+/** `finalLook`: the last chance to decide (the message's last allowed delivery): no deferral, whatever is in flight. */
+export type Reconcile = (requestId: string, order: OrderRequest, window: AttemptWindow, deadline: Deadline, options?: { finalLook?: boolean }) => Promise<ReconcileVerdict>;
 
 /**
  * Waits until the account can show what an attempt did (after any late work Hostinger may still do, and time
@@ -80,7 +85,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
     }
   }
 
-  return async (requestId, order, window, deadline) => {
+  return async (requestId, order, window, deadline, options = {}) => {
     const tooLate = await waitToLook(window, deadline, deps);
     if (tooLate) return tooLate;
     const itemId = order.items[0]?.item_id;
@@ -119,7 +124,13 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
       const rivals = await deps.ledger.unsettledAttempts(itemId, created - reachBefore, created + reachAfter);
       return rivals.map((rival) => rival.requestId);
     };
-    const verdict = await reconcileAttempt(requestId, candidates, { ledger: deps.ledger, rivalsFor, now: () => new Date(deps.now()) });
+    let verdict = await reconcileAttempt(requestId, candidates, { ledger: deps.ledger, rivalsFor, now: () => new Date(deps.now()) });
+    // Rivals on the same item may own the candidates: reason about all of them together (one order line only:
+    // such an order makes one subscription).
+    if (verdict.result === 'inconclusive' && key && itemId !== undefined && order.items.length === 1) {
+      const keyed = subscriptions.filter((subscription) => matchesKey(subscription, key));
+      verdict = await settleJointly(requestId, window, itemId, keyed, { ledger: deps.ledger, settings, timeoutMs: deps.timeoutMs, now: deps.now }, options);
+    }
     logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
     return verdict;
   };

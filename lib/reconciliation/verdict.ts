@@ -45,6 +45,10 @@ export function subscriptionKeyFor(price: CatalogPrice | undefined): Subscriptio
   return price && { name: price.itemName, currency: price.currency, period: price.period, periodUnit: price.periodUnit };
 }
 
+/** Whether a subscription is of the item, currency and period an order's item makes. */
+export const matchesKey = (subscription: Subscription, key: SubscriptionKey): boolean =>
+  subscription.name === key.name && subscription.currency_code === key.currency && subscription.billing_period === key.period && subscription.billing_period_unit === key.periodUnit;
+
 /** `created_at` has whole seconds: a subscription made at 12:00:00.900 reads 12:00:00. */
 export const CREATED_AT_RESOLUTION_MS = 1000;
 
@@ -66,13 +70,7 @@ export function candidateSubscriptions(
     .filter((subscription) => {
       const created = Date.parse(subscription.created_at);
       if (Number.isNaN(created) || created < from || created > to) return false;
-      if (!key) return true;
-      return (
-        subscription.name === key.name &&
-        subscription.currency_code === key.currency &&
-        subscription.billing_period === key.period &&
-        subscription.billing_period_unit === key.periodUnit
-      );
+      return !key || matchesKey(subscription, key);
     })
     .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
 }

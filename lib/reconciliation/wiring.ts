@@ -4,7 +4,7 @@ import { createKeyedPurchases, reconcileByKind, type KeyedPurchases, type Reconc
 import type { createHostingerReads } from '../catalog/wiring.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import type { LedgerTable } from '../ledger/dynamodb-table.ts';
-import type { UnsettledAttempts } from '../ledger/request-ledger.ts';
+import type { RequestLedger } from '../ledger/request-ledger.ts';
 import type { WorkerConfig } from '../platform/config.ts';
 import { createReconciler, type Reconcile } from './reconciler.ts';
 
@@ -14,13 +14,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function createAccountReconciler(
   config: Pick<WorkerConfig, 'reconcile' | 'timeoutMs' | 'reserveMs'>,
   table: LedgerTable,
-  requests: UnsettledAttempts,
+  requests: Pick<RequestLedger, 'unsettledAttempts' | 'get'>,
   reads: ReturnType<typeof createHostingerReads>,
 ): Reconcile {
   return createReconciler({
     billing: reads.billing,
     catalog: reads.catalog,
-    ledger: { ...createDynamoDbSubscriptionLedger(table), unsettledAttempts: requests.unsettledAttempts },
+    ledger: { ...createDynamoDbSubscriptionLedger(table), unsettledAttempts: requests.unsettledAttempts, get: requests.get },
     token: reads.token,
     settings: config.reconcile,
     timeoutMs: config.timeoutMs,
@@ -37,7 +37,7 @@ export function createAccountReconciler(
 export function createPurchaseReconciler(
   config: Pick<WorkerConfig, 'reconcile' | 'timeoutMs' | 'reserveMs' | 'hostingerApiUrl'>,
   table: LedgerTable,
-  requests: UnsettledAttempts,
+  requests: Pick<RequestLedger, 'unsettledAttempts' | 'get'>,
   reads: ReturnType<typeof createHostingerReads>,
 ): { keyed: KeyedPurchases; reconcile: ReconcilePurchase } {
   const keyed = createKeyedPurchases({

@@ -113,7 +113,7 @@ const isFinal = (document: Outcome | AwaitingApproval): document is Outcome => d
 function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
   return inFlight.answeredAt !== undefined
     ? { startedAt: inFlight.startedAt, endedAt: inFlight.answeredAt, answered: true, httpStatus: inFlight.answeredStatus }
-    : { startedAt: inFlight.startedAt, endedAt: inFlight.startedAt + timeoutMs, answered: false };
+    : { startedAt: inFlight.startedAt, endedAt: inFlight.endedAt ?? inFlight.startedAt + timeoutMs, answered: false };
 }
 
 /** The request a message is about (see messageRequestId). */
@@ -274,7 +274,18 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
             { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics) },
             {
               startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
-              reconcile: (window) => deps.reconcile(requestId, order, window, deadline, notes),
+              // On the message's last allowed delivery the check decides now: a deferral would send it to the DLQ.
+              reconcile: (window) => deps.reconcile(requestId, order, window, deadline, notes, { finalLook: Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount }),
+              attemptEnded: (window) =>
+                ledger
+                  .markAttemptEnded(requestId, claimToken, {
+                    startedAt: window.startedAt,
+                    claimToken,
+                    endedAt: window.endedAt,
+                    ...(window.answered ? { answeredAt: window.endedAt, answeredStatus: window.httpStatus } : {}),
+                  })
+                  // Only rivals' patience depends on this mark: without it they wait for this request's deferral.
+                  .catch((error: unknown) => logger.warn('could not mark an attempt as ended', { requestId, error: error as Error })),
               progress: (event) => {
                 if (event.kind === 'retry') logger.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
                 deps.observe?.({ ...event, requestId });

@@ -45,6 +45,8 @@ export interface SubmitHooks {
   startAttempt: (attemptsAnswered: number, lastError: OrderError | undefined) => Promise<void>;
   /** Looks for an order an unknown attempt may have created. */
   reconcile: (window: AttemptWindow) => Promise<ReconcileVerdict>;
+  /** Notes that an attempt ended without a usable answer (lost, or a 5xx), before it is reconciled. */
+  attemptEnded?: (window: AttemptWindow) => Promise<void>;
   /** Told what happens between attempts, as it happens: for logs and for watching a request work. */
   progress?: (event: SubmitProgress) => void;
   /** Whether an order this attempt made could be waiting for payment, with no subscription to show it. */
@@ -149,6 +151,7 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
       case 'ambiguous':
         lastError = result.error;
         unresolved = { startedAt, endedAt: deps.now(), answered: false };
+        await hooks.attemptEnded?.(unresolved);
         break;
       case 'unauthorized':
         if (tokenRefreshed) return { status: 'failed', attempts, error: result.error };
@@ -163,7 +166,10 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
         delayMs = delayBeforeRetry(attempts, deps.policy, result.retryAfterMs, deps.random);
         if (result.error.httpStatus === 429) await deps.throttle?.pause(deps.now() + delayMs);
         // A 5xx may come after the order was made: look before trying again.
-        if ((result.error.httpStatus ?? 0) >= 500) unresolved = { startedAt, endedAt: deps.now(), answered: true, httpStatus: result.error.httpStatus };
+        if ((result.error.httpStatus ?? 0) >= 500) {
+          unresolved = { startedAt, endedAt: deps.now(), answered: true, httpStatus: result.error.httpStatus };
+          await hooks.attemptEnded?.(unresolved);
+        }
         break;
     }
   }

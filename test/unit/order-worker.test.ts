@@ -21,6 +21,7 @@ function fakeLedger(): WorkerDependencies['ledger'] {
     complete: async () => undefined,
     release: async () => undefined,
     startNextAttempt: async () => undefined,
+    markAttemptEnded: async () => undefined,
     recordDeliveryFailure: vi.fn(async () => undefined),
     recordRunEntry: async () => undefined,
   } as unknown as WorkerDependencies['ledger'];
@@ -99,6 +100,6 @@ describe('processBatch: a gateway 5xx whose check is deferred', () => {
     const markedRecord: LedgerRecord = { requestId: 'g', status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '', inFlight };
     const second = deps(async () => succeeded, { reconcile, ledger: { ...fakeLedger(), claim: async () => ({ claimed: true, record: markedRecord }) } });
     await processBatch([record('g')], { remainingMs: () => 60_000 }, second);
-    expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything(), expect.anything());
+    expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything(), expect.anything(), { finalLook: false });
   });
 });

@@ -115,7 +115,7 @@ describe('keyed purchases: hold before the first attempt, settle by key', () => 
       },
     };
   }
-  const settings = { clockSkewMs: 0, lateMs: 0, settleMs: 0, indexLagMs: 0 };
+  const settings = { clockSkewMs: 0, lateMs: 0, settleMs: 0, indexLagMs: 0, patienceMs: 0, sharedAccount: false };
   const deadline = { remainingMs: () => 60_000 };
   const window = { startedAt: 0, endedAt: 0, answered: false };
 

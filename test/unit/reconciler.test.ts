@@ -7,13 +7,13 @@ import { createReconciler } from '../../lib/reconciliation/reconciler.ts';
 function reconcilerWith(subscriptions: () => Promise<never>, token: () => Promise<string> = async () => 't') {
   const billing = { subscriptions } as unknown as BillingReader;
   const catalog = { prices: async () => new Map(), paymentMethods: async () => [] } as CatalogCache;
-  const ledger = { subscriptionsBoughtByAnswer: async () => new Set<string>(), claimSubscription: async () => true, unsettledAttempts: async () => [] };
+  const ledger = { subscriptionsBoughtByAnswer: async () => new Set<string>(), claimSubscription: async () => true, unsettledAttempts: async () => [], attributions: async () => new Map<string, string>(), get: async () => undefined };
   return createReconciler({
     billing,
     catalog,
     ledger,
     token,
-    settings: { clockSkewMs: 0, lateMs: 0, settleMs: 0, indexLagMs: 0 },
+    settings: { clockSkewMs: 0, lateMs: 0, settleMs: 0, indexLagMs: 0, patienceMs: 0, sharedAccount: false },
     timeoutMs: 100,
     reserveMs: 100,
     sleep: async () => undefined,
@@ -61,9 +61,11 @@ describe('createReconciler: work Hostinger may finish after answering', () => {
         subscriptionsBoughtByAnswer: async () => new Set<string>(),
         claimSubscription: async () => true,
         unsettledAttempts: async () => (rivalsAskedAt.push(clock), []),
+        attributions: async () => new Map<string, string>(),
+        get: async () => undefined,
       },
       token: async () => 't',
-      settings: { clockSkewMs: 0, lateMs: 3_000, settleMs: 100, indexLagMs },
+      settings: { clockSkewMs: 0, lateMs: 3_000, settleMs: 100, indexLagMs, patienceMs: 0, sharedAccount: false },
       timeoutMs: 100,
       reserveMs: 100,
       sleep: async (ms) => {
