@@ -3,7 +3,8 @@
 const SUBMIT = `hostinger-orders submit <file> [options]
 
   Sends every order of a file to the orders queue, or checks them (--dry-run). Every line is validated
-  first: if any is invalid, each problem is printed as file:line and nothing is sent.
+  first, then checked against the Hostinger catalog and payment methods: if any has a problem, each
+  problem is printed as file:line and nothing is sent.
 
   File formats, by extension:
     .json            an array of orders: [{"items": [{"item_id": "…", "quantity": 1}]}, …]
@@ -35,16 +36,16 @@ const SUBMIT = `hostinger-orders submit <file> [options]
   --dry-run                       send nothing: check every item_id against the Hostinger catalog and the
                                   payment methods (exists, not expired, not suspended; cards may need
                                   3-D Secure), and print what would be bought with totals per currency
-  --api-url <url>                 the Hostinger API for --dry-run (or HOSTINGER_API_URL). Locally: the
-                                  sandbox URL npm start prints ("Hostinger sandbox: http://127.0.0.1:…");
-                                  deployed: https://developers.hostinger.com by default
-  --token-secret <id>             deployed --dry-run: the secret holding the API token (or
+  --api-url <url>                 the Hostinger API for the catalog check and --dry-run (or
+                                  HOSTINGER_API_URL). Locally: the sandbox npm start recorded; deployed:
+                                  https://developers.hostinger.com by default
+  --token-secret <id>             deployed: the secret holding the API token (or
                                   HOSTINGER_TOKEN_SECRET_ID); HOSTINGER_API_TOKEN wins when set; locally
                                   the stack's own secret is read
   --refresh-catalog               read the catalog again instead of the cached copy (cached 10 minutes,
                                   CATALOG_CACHE_SECONDS)
 
-  Exit status: 0 all sent (or the dry run found no problem); 1 invalid lines or lines not sent;
+  Exit status: 0 all sent (or the dry run found no problem); 1 lines with problems or not sent;
   2 a usage error; 130 interrupted.`;
 
 const STATUS = `hostinger-orders status <requestId> [options]
@@ -63,8 +64,8 @@ hostinger-orders status --batch <name> [options]
 
 const FOLLOW = `hostinger-orders follow [options]
 
-  Prints one line per outcome (and scheduled batch run event) as it is published, until Ctrl-C. A temporary queue is subscribed to the
-  outcomes topic, and removed with its subscription on exit.
+  Prints one line per outcome (and scheduled batch run event) as it is published, until Ctrl-C. A
+  temporary queue is subscribed to the outcomes topic, and removed with its subscription on exit.
 
   --type <type>               only this type (repeatable): order.succeeded, order.pending,
                               order.rejected, order.failed, order.unknown, and the scheduled runs'
