@@ -62,7 +62,7 @@ export interface PlannedOrder {
   message: OrderMessage & { requestId: string };
 }
 
-export const batchRequestId = (batch: string, hash: string, occurrence: number) => `${batch}:${hash}-${occurrence}`;
+const batchRequestId = (batch: string, hash: string, occurrence: number) => `${batch}:${hash}-${occurrence}`;
 
 /** Gives every order its request id; two lines naming the same id would be one request, so that is an error. */
 export function assignRequestIds(orders: FileOrder[], batch: string): { planned: PlannedOrder[]; errors: LineError[] } {
@@ -113,17 +113,4 @@ export function formatRangesBrief(numbers: Iterable<number>, maxParts = 8): stri
   const ranges = toRanges(numbers);
   const parts = ranges.map(([from, to]) => (from === to ? String(from) : `${from}-${to}`));
   return parts.length <= maxParts ? parts.join(', ') : `${parts.slice(0, maxParts).join(', ')}, …`;
-}
-
-/** "2-4, 7" → [2, 3, 4, 7] */
-export function parseRanges(text: string): number[] {
-  const numbers: number[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!match) throw new Error(`not a line range: "${part}"`);
-    const from = Number(match[1]);
-    const to = Number(match[2] ?? match[1]);
-    for (let n = from; n <= to; n++) numbers.push(n);
-  }
-  return numbers;
 }
