@@ -1,4 +1,5 @@
 import { isOrderOutcome } from '../../lib/messaging/outcome-publisher.ts';
+import type { OrderResolved } from '../../lib/order/resolution.ts';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { redriveDeadLetters } from '../../lib/messaging/dlq-redrive.ts';
@@ -42,6 +43,10 @@ export const FULL_CAMPAIGN: Omit<CampaignOptions, 'progress'> = {
 };
 
 const HOSTINGER_TIMEOUT_MS = 800;
+/** How long pending payments and unknown outcomes are followed up here (days when deployed). */
+const FOLLOW_UP_SECONDS = 15;
+/** A request's final outcome: the first one that is not the interim order.pending. */
+const finalOutcome = (received: Outcome[] | undefined) => received?.find((outcome) => outcome.status !== 'pending');
 /** Requests sent by the CLI from files edited between runs, besides options.requests (as a share of it). */
 const EDITED_FILE_SHARE = 0.1;
 const PRICE_IDS = CATALOG.flatMap((item) => item.prices.map((price) => price.id));
@@ -147,7 +152,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       RECONCILE_LATE_MS: '1200',
       // One clock for the worker and the sandbox here; created_at's whole seconds are allowed for separately.
       RECONCILE_CLOCK_SKEW_MS: '100',
+      // Pending payments and unknowns are followed for seconds here, not days, so the campaign sees them end.
+      FOLLOW_UP_FIRST_LOOK_SECONDS: '1',
+      FOLLOW_UP_MAX_INTERVAL_SECONDS: '3',
+      PENDING_PAYMENT_TIMEOUT_SECONDS: String(FOLLOW_UP_SECONDS),
+      UNKNOWN_FOLLOW_UP_SECONDS: String(FOLLOW_UP_SECONDS),
     },
+    followUpIntervalMs: 500,
     dropDeleteRate: options.dropDeleteRate,
     decorateWorker: (deps) =>
       injectWorkerCrashes(
@@ -165,8 +176,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       ),
   });
   const outcomes = new Map<string, Outcome[]>();
+  const resolutions = new Map<string, OrderResolved>();
   const watcher = await watchOutcomes(stack, 'campaign-outcomes', (published) => {
     if (isOrderOutcome(published)) outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
+    if (published.type === 'order.resolved') resolutions.set(published.requestId, published);
   });
   const started = Date.now();
   try {
@@ -211,9 +224,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     let redriven = 0;
     let lastLog = 0;
     while (Date.now() - started < options.timeLimitMs) {
-      const done = requests.filter((request) => outcomes.has(request.requestId)).length;
+      const done = requests.filter((request) => finalOutcome(outcomes.get(request.requestId)) !== undefined).length;
       const depth = await queueDepth(stack, stack.resources.queueUrl);
-      if (done === requests.length && depth === 0) break;
+      // Unknowns are followed up for FOLLOW_UP_SECONDS: wait until each is resolved or its follow-up is over.
+      const followedUp = requests.every((request) => {
+        const final = finalOutcome(outcomes.get(request.requestId));
+        return final?.status !== 'unknown' || resolutions.has(request.requestId) || Date.parse(final.completedAt) + (FOLLOW_UP_SECONDS + 5) * 1000 < Date.now();
+      });
+      if (done === requests.length && depth === 0 && followedUp) break;
       const deadLetters = await queueDepth(stack, stack.resources.deadLetterQueueUrl);
       if (deadLetters > 0) {
         redriven += await redriveDeadLetters({ client: stack.clients.sqs, deadLetterQueueUrl: stack.resources.deadLetterQueueUrl, queueUrl: stack.resources.queueUrl });
@@ -235,6 +253,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       sends: transmissions,
       orders: stack.sandbox?.orders() ?? [],
       outcomes,
+      resolutions,
       crashesByPoint,
       redriven,
       durationMs: Date.now() - started,

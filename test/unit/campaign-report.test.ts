@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, formatReport, violations, type CampaignRequest } from '../../local/fault-campaign/report.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
+import { orderResolved, type OrderResolved } from '../../lib/order/resolution.ts';
 import type { SandboxOrderRecord } from '../../local/sandbox/server.ts';
 
 /** Each campaign figure, computed from a crafted record, so a wrong count fails here. */
@@ -21,10 +22,11 @@ const outcome = (requestId: string, status: Outcome['status'], extra: Partial<Ou
   ...extra,
 });
 
-function report(requests: CampaignRequest[], orders: SandboxOrderRecord[], received: Outcome[], faultsStruck?: Set<string>) {
+function report(requests: CampaignRequest[], orders: SandboxOrderRecord[], received: Outcome[], faultsStruck?: Set<string>, resolved: OrderResolved[] = []) {
   const outcomes = new Map<string, Outcome[]>();
   for (const o of received) outcomes.set(o.requestId, [...(outcomes.get(o.requestId) ?? []), o]);
-  return buildReport({ requests, sends: requests.length, orders, outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1, faultsStruck });
+  const resolutions = new Map(resolved.map((document) => [document.requestId, document]));
+  return buildReport({ requests, sends: requests.length, orders, outcomes, resolutions, crashesByPoint: {}, redriven: 0, durationMs: 1, faultsStruck });
 }
 
 describe('campaign report', () => {
@@ -62,10 +64,53 @@ describe('campaign report', () => {
         outcome('r3', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }),
       ],
     );
+    // r3 bought nothing of its own, and took r2's subscription.
     expect(r.misattributedSuccesses).toBe(1);
+    expect(violations(r)).toEqual(['successes misattributed: 1']);
     expect(r.errors500AfterCreate).toEqual({ injected: 2, caught: 1 });
     expect(r.reconciliation).toEqual({ found: 2, absent: 0, inconclusive: 1 });
     expect(r.unknownsByProfile).toEqual({ error500AfterCreate: 1 });
+  });
+
+  it('counts identical purchases paired across two requests that each bought as pairing, not misattribution', () => {
+    const r = report(
+      [request(1), request(2)],
+      [order('C1', 's1'), order('C2', 's2')],
+      [outcome('r1', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }), outcome('r2', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's1' } })],
+    );
+    expect(r).toMatchObject({ misattributedSuccesses: 0, pairedAcrossRequests: 2 });
+    // The same subscription credited to both is a misattribution, whoever bought.
+    const twice = report(
+      [request(1), request(2)],
+      [order('C1', 's1'), order('C2', 's2')],
+      [outcome('r1', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }), outcome('r2', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } })],
+    );
+    expect(twice.misattributedSuccesses).toBe(1);
+  });
+
+  it('takes an interim order.pending and its final outcome as one request ending once, and counts how pending payments ended', () => {
+    const pending = (requestId: string) => outcome(requestId, 'pending', { outcomeId: `${requestId}-interim` });
+    const awaiting = (coupon: string, subscriptionId: string) => ({ ...order(coupon, subscriptionId), order: { id: 2, subscription_id: subscriptionId, status: 'awaiting_payment' } }) as unknown as SandboxOrderRecord;
+    const r = report(
+      [request(1), request(2), request(3)],
+      [order('C1', 's1'), awaiting('C2', 's2'), awaiting('C3', 's3')],
+      [pending('r1'), outcome('r1', 'succeeded'), pending('r2'), outcome('r2', 'failed'), pending('r3')],
+    );
+    expect(r).toMatchObject({ conflictingOutcomes: 0, withoutOutcome: 1, purchasesReportedAsNotBought: 0, pendingFollowed: { interim: 2, succeeded: 1, expired: 1 } });
+  });
+
+  it('counts unknowns before and after order.resolved, and a not-bought resolution of a completed order as a violation', () => {
+    const r = report(
+      [request(1), request(2), request(3)],
+      [order('C1', 's1'), order('C3', 's3')],
+      [outcome('r1', 'unknown'), outcome('r2', 'unknown'), outcome('r3', 'unknown')],
+      undefined,
+      [
+        orderResolved('r1', 'r1-unknown', { result: 'bought', subscriptionId: 's1', evidence: '', at: '' }),
+        orderResolved('r3', 'r3-unknown', { result: 'not_bought', evidence: '', at: '' }),
+      ],
+    );
+    expect(r).toMatchObject({ unknowns: 3, unknownsAfterSettlement: 1, resolved: { bought: 1, notBought: 1 }, purchasesReportedAsNotBought: 1, misattributedSuccesses: 0 });
   });
 
   it('names each Hostinger-answer fault class with how often it struck and how its requests ended', () => {
