@@ -1,6 +1,7 @@
 import { checkAgainstCatalog } from '../catalog/catalog-check.ts';
 import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
-import { orderOf } from '../order/order-request.ts';
+import { asOrder, purchaseOf } from '../order/kinds/purchase.ts';
+import { checkBeforeBuying, renewalPrice, type KindFacts } from '../catalog/purchase-precheck.ts';
 import { formatRangesBrief, type PlannedOrder } from './file-batch.ts';
 import { describeFieldErrors, formatLineError, type LineError } from './order-lines.ts';
 
@@ -19,8 +20,11 @@ export interface DryRunReport {
 /** `1 month`, `12 months`, `1 year` */
 const periodOf = (price: CatalogPrice) => `${price.period} ${price.periodUnit}${price.period === 1 || price.periodUnit.endsWith('s') ? '' : 's'}`;
 
-/** Checks every order against the catalog and the account's payment methods (pure: both are given). */
-export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], prices: CatalogPrice[], paymentMethods: PaymentMethod[]): DryRunReport {
+/**
+ * Checks every purchase against the catalog and the account's payment methods, and a VPS, domain or renewal
+ * against what the account and Hostinger show for it (pure: all are given).
+ */
+export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], prices: CatalogPrice[], paymentMethods: PaymentMethod[], kindFacts: KindFacts = {}): DryRunReport {
   const priceById = new Map(prices.map((price) => [price.id, price]));
   const problems = [...invalid];
   const warnings = new Map<string, number[]>();
@@ -28,14 +32,28 @@ export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], 
   const totals: Record<string, number> = {};
   let buyable = 0;
   for (const planned of orders) {
-    const order = orderOf(planned.message);
+    const purchase = purchaseOf(planned.message);
+    const order = asOrder(purchase);
     const check = checkAgainstCatalog(order, priceById, paymentMethods);
-    if (Object.keys(check.errors).length > 0) {
-      problems.push({ line: planned.line, message: describeFieldErrors(check.errors) });
+    const byKind = checkBeforeBuying(purchase, kindFacts);
+    const errors = { ...check.errors, ...byKind.errors };
+    if (Object.keys(errors).length > 0) {
+      problems.push({ line: planned.line, message: describeFieldErrors(errors) });
       continue;
     }
     buyable++;
-    for (const warning of check.warnings) warnings.set(warning, [...(warnings.get(warning) ?? []), planned.line]);
+    for (const warning of [...check.warnings, ...byKind.warnings]) warnings.set(warning, [...(warnings.get(warning) ?? []), planned.line]);
+    const renewal = renewalPrice(purchase, kindFacts.subscriptions);
+    if (renewal && purchase.kind === 'renewal') {
+      const id = `renewal:${purchase.subscription_id}`;
+      const row = items.get(id) ?? { itemId: id, name: renewal.name, period: 'renewal', currency: renewal.currency, quantity: 0, unitPrice: renewal.cents, subtotal: 0 };
+      row.quantity += 1;
+      row.subtotal += renewal.cents;
+      items.set(id, row);
+      totals[renewal.currency] = (totals[renewal.currency] ?? 0) + renewal.cents;
+    } else if (purchase.kind === 'renewal') {
+      warnings.set('renewal price unknown: the subscriptions list gives none', [...(warnings.get('renewal price unknown: the subscriptions list gives none') ?? []), planned.line]);
+    }
     for (const item of order.items) {
       const price = priceById.get(item.item_id) as CatalogPrice;
       const row = items.get(item.item_id) ?? { itemId: item.item_id, name: price.itemName, period: periodOf(price), currency: price.currency, quantity: 0, unitPrice: price.firstPeriodPrice, subtotal: 0 };

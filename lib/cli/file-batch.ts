@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { requestIdSchema, type OrderMessage } from '../order/order-request.ts';
+import { requestIdSchema } from '../order/order-request.ts';
+import type { PurchaseMessage } from '../order/kinds/purchase.ts';
 import type { FileOrder, LineError } from './order-lines.ts';
 
 /**
@@ -28,8 +29,9 @@ function canonicalJson(value: unknown): string {
  * What identifies an order of a file: a hash of the validated order, without any request id, its items
  * in a canonical order (the rows of a CSV group may be moved) (16 hex digits).
  */
-export function orderHash(message: OrderMessage): string {
+export function orderHash(message: PurchaseMessage): string {
   const { requestId: _requestId, ...order } = message;
+  if (order.kind !== undefined) return contentHash(canonicalJson(order)).slice(0, 16);
   const items = order.items.map(canonicalJson).sort();
   return contentHash(canonicalJson({ ...order, items })).slice(0, 16);
 }
@@ -59,7 +61,7 @@ export interface PlannedOrder {
   requestId: string;
   /** True when the line names its own request id (not `<batch>:<order hash>-<n>`). */
   ownId: boolean;
-  message: OrderMessage & { requestId: string };
+  message: PurchaseMessage & { requestId: string };
 }
 
 const batchRequestId = (batch: string, hash: string, occurrence: number) => `${batch}:${hash}-${occurrence}`;

@@ -1,3 +1,6 @@
+import type { KindFacts } from '../catalog/purchase-precheck.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
+import { readKindFacts } from './kind-facts.ts';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostingerReadError, type BillingReader, type CatalogPrice, type PaymentMethod } from '../hostinger/billing-reader.ts';
@@ -85,27 +88,33 @@ export interface AccountFacts {
   /** When the prices come from the cache: when they were read. */
   cachedAt?: number;
   paymentMethods: PaymentMethod[];
+  /** What the VPS, domain and renewal purchases given need besides (see readKindFacts). */
+  kinds: KindFacts;
 }
 
 /** The catalog (cached) and the payment methods (never cached) that orders are checked against, before a dry run or a send. */
 export async function readAccountFacts(
   ctx: CliContext,
   target: Target,
-  options: ApiFlags & { stateDir: string; refreshCatalog: boolean },
+  options: ApiFlags & { stateDir: string; refreshCatalog: boolean; purchases?: Purchase[] },
 ): Promise<AccountFacts> {
   const { apiUrl, token } = await resolveHostingerApi(ctx, target, options);
   const { createBillingReader } = await import('../hostinger/billing-reads.ts');
   const reader = createBillingReader({ baseUrl: apiUrl, timeoutMs: 10_000 });
   const ttl = Number(ctx.env.CATALOG_CACHE_SECONDS ?? 600);
   try {
-    const [catalog, paymentMethods] = await Promise.all([
+    const { createProvisioningReader } = await import('../hostinger/provisioning-reads.ts');
+    const provisioning = createProvisioningReader({ baseUrl: apiUrl, timeoutMs: 10_000 });
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const [catalog, paymentMethods, kinds] = await Promise.all([
       readCatalog(reader, { apiUrl, token, stateDir: options.stateDir, ttlSeconds: Number.isFinite(ttl) ? ttl : 600, refresh: options.refreshCatalog, now: ctx.now }),
       reader.paymentMethods(token),
+      readKindFacts({ billing: reader, provisioning }, token, options.purchases ?? [], { sleep }),
     ]);
-    return { apiUrl, prices: catalog.prices, ...(catalog.cachedAt !== undefined ? { cachedAt: catalog.cachedAt } : {}), paymentMethods };
+    return { apiUrl, prices: catalog.prices, ...(catalog.cachedAt !== undefined ? { cachedAt: catalog.cachedAt } : {}), paymentMethods, kinds };
   } catch (error) {
     const why = error instanceof HostingerReadError ? error.message : `${errorMessage(error)} (is the API reachable?)`;
-    throw new UserError(`could not read the catalog and payment methods from ${apiUrl}: ${why}`);
+    throw new UserError(`could not read the catalog, payment methods and account from ${apiUrl}: ${why}`);
   }
 }
 

@@ -1,11 +1,12 @@
-import { parseOrderMessage, type FieldErrors, type OrderMessage } from '../order/order-request.ts';
+import type { FieldErrors } from '../order/order-request.ts';
+import { parsePurchaseMessage, type PurchaseMessage } from '../order/kinds/purchase.ts';
 
 /** The lines of an order file: validated order messages, each with the line it starts on, or errors naming the line. */
 /** One order of a file: a valid queue message (without the request id the batch gives it, unless the line has one). */
 export interface FileOrder {
   /** The line the order starts on (1-based): its place in the batch. */
   line: number;
-  message: OrderMessage;
+  message: PurchaseMessage;
 }
 
 /** `line` is absent for a problem of the whole file. */
@@ -33,7 +34,7 @@ export function describeFieldErrors(errors: FieldErrors): string {
 
 /** Validates one order with the pipeline's own schema; `lineOfPath` places an error on another line (a CSV row of a group). */
 export function validateOrder(value: unknown, line: number, lineOfPath: (path: string) => number = () => line): { order?: FileOrder; errors: LineError[] } {
-  const parsed = parseOrderMessage(value);
+  const parsed = parsePurchaseMessage(value);
   if (parsed.ok) return { order: { line, message: parsed.value }, errors: [] };
   const byLine = new Map<number, FieldErrors>();
   for (const [path, messages] of Object.entries(parsed.errors)) {

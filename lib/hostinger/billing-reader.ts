@@ -12,6 +12,8 @@ export const subscriptionSchema = z.looseObject({
   billing_period_unit: z.nullish(z.string()),
   currency_code: z.nullish(z.string()),
   total_price: z.nullish(z.int()),
+  /** What renewing it costs, in cents of `currency_code`: a renewal's price. */
+  renewal_price: z.nullish(z.int()),
   created_at: z.string(),
 });
 export type Subscription = z.output<typeof subscriptionSchema>;

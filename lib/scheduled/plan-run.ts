@@ -1,7 +1,7 @@
 import type { BatchEnqueued } from './run-events.ts';
 import { PLAN_NAME_PATTERN, type ScheduledPlan } from './plan-schema.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
-import type { OrderMessage } from '../order/order-request.ts';
+import type { PurchaseMessage } from '../order/kinds/purchase.ts';
 import type { EnqueueOrders } from '../messaging/order-queue.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 
@@ -30,7 +30,7 @@ function runTime(time: string): string {
  * The orders of one run, with request ids derived from plan, scheduled time and position: a schedule that
  * fires twice for the same time, or a retried run, queues the same request ids, and the ledger buys each once.
  */
-export function runMessages(planName: string, plan: ScheduledPlan, scheduledAt: string): { run: string; messages: OrderMessage[] } {
+export function runMessages(planName: string, plan: ScheduledPlan, scheduledAt: string): { run: string; messages: PurchaseMessage[] } {
   const run = `${planName}:${scheduledAt}`;
   const size = plan.orders.length;
   const messages = plan.orders.map((order, index) => {
@@ -38,9 +38,8 @@ export function runMessages(planName: string, plan: ScheduledPlan, scheduledAt: 
     return {
       requestId: `batch:${run}:${index + 1}`,
       batchRun: { run, size },
+      ...order,
       ...(paymentMethodId === undefined ? {} : { payment_method_id: paymentMethodId }),
-      items: order.items,
-      ...(order.coupons ? { coupons: order.coupons } : {}),
     };
   });
   return { run, messages };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { orderFields } from '../order/order-request.ts';
+import { purchaseEntrySchema } from '../order/kinds/purchase.ts';
 
 /** A batch plan: a reviewed file under batches/ that buys a set of orders on a schedule. */
 export const PLAN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -22,8 +23,8 @@ export function scheduleProblem(expression: string): string | undefined {
   return undefined;
 }
 
-// Each order of a plan is exactly an order request: what the plan accepts, its messages always pass.
-const planOrderSchema = z.strictObject(orderFields);
+// Each entry of a plan is exactly a purchase request of its kind (`kind`: vps, domain, renewal; none for an
+// order): what the plan accepts, its messages always pass.
 
 export const scheduledPlanSchema = z.strictObject({
   description: z.optional(z.string()),
@@ -34,7 +35,7 @@ export const scheduledPlanSchema = z.strictObject({
   enabled: z._default(z.boolean(), true),
   /** The payment method of orders that name none (else the account's default is used). */
   payment_method_id: orderFields.payment_method_id,
-  orders: z.array(planOrderSchema).check(z.minLength(1, 'must contain at least one order'), z.maxLength(MAX_PLAN_ORDERS, `must contain at most ${MAX_PLAN_ORDERS} orders`)),
+  orders: z.array(purchaseEntrySchema).check(z.minLength(1, 'must contain at least one order'), z.maxLength(MAX_PLAN_ORDERS, `must contain at most ${MAX_PLAN_ORDERS} orders`)),
 });
 export type ScheduledPlan = z.output<typeof scheduledPlanSchema>;
 

@@ -3,6 +3,8 @@ import { checkAgainstAccount } from '../../lib/catalog/account-check.ts';
 import type { KeyBaseline, PurchaseKeyHold, PurchaseKeyLedger } from '../../lib/ledger/purchase-key-ledger.ts';
 import { asOrder, hostingerCall, keyName, parsePurchase, parsePurchaseMessage, priceLines, purchaseKey, redactPurchase, type Purchase } from '../../lib/order/kinds/purchase.ts';
 import { renewalMoved } from '../../lib/order/kinds/renewal.ts';
+import { parsePlan } from '../../lib/scheduled/plan.ts';
+import { runMessages } from '../../lib/scheduled/plan-run.ts';
 import { requestHash } from '../../lib/order/request-identity.ts';
 import { createKeyedPurchases } from '../../lib/reconciliation/by-key.ts';
 import { baselineOf, settleByKey } from '../../lib/reconciliation/key-verdict.ts';
@@ -164,5 +166,39 @@ describe('keyed purchases: hold before the first attempt, settle by key', () => 
     await keyedPurchases.prepare('a', domain);
     await keyedPurchases.release('a', domain, 'succeeded', new Date(0));
     expect(keys.holds.get('domain:kept.com')?.releasedAt).toBeUndefined();
+  });
+});
+
+describe('scheduled plans with every kind', () => {
+  const plan = [
+    'schedule: rate(1 day)',
+    'payment_method_id: 1327363',
+    'orders:',
+    '  - items: [{ item_id: hostingercom-vps-kvm2-usd-1m }]',
+    '  - kind: vps',
+    '    item_id: hostingercom-vps-kvm1-usd-1m',
+    '    setup: { template_id: 1130, data_center_id: 17 }',
+    '  - kind: domain',
+    '    domain: plan-site.com',
+    '    item_id: hostingercom-domain-com-usd-1y',
+    '  - kind: renewal',
+    '    subscription_id: Azz353Uhl1xC54pR0',
+    '    payment_method_id: 1327362',
+  ].join('\n');
+
+  it('a plan mixes kinds; each run message carries its kind and the plan payment method where it names none', () => {
+    const runs = runMessages('mixed', parsePlan('mixed.yaml', plan), '2026-12-01T03:00:00Z');
+    expect(runs.messages.map((message) => [message.kind ?? 'order', message.payment_method_id])).toEqual([
+      ['order', 1327363],
+      ['vps', 1327363],
+      ['domain', 1327363],
+      ['renewal', 1327362],
+    ]);
+    for (const message of runs.messages) expect(parsePurchaseMessage(message).ok).toBe(true);
+  });
+
+  it("a plan entry's errors name its line and its kind's field", () => {
+    const bad = plan.replace('data_center_id: 17', 'data_center_id: "x"').replace('kind: renewal', 'kind: boat');
+    expect(() => parsePlan('mixed.yaml', bad)).toThrow(/mixed\.yaml:7: orders\.1\.setup\.data_center_id must be an integer\nmixed\.yaml:\d+: orders\.3\.kind must be one of order, vps, domain, renewal/);
   });
 });

@@ -1,4 +1,5 @@
 import type { PlannedOrder } from '../file-batch.ts';
+import { purchaseOf } from '../../order/kinds/purchase.ts';
 import { writeLine, type CliContext } from '../context.ts';
 import { buildDryRunReport, formatDryRunReport } from '../dry-run-report.ts';
 import { describeFacts, readAccountFacts } from '../hostinger-access.ts';
@@ -19,10 +20,14 @@ export interface DryRunInput {
   refreshCatalog: boolean;
 }
 
-/** `submit --dry-run`: every line checked against the catalog and the payment methods; nothing is sent. */
+/**
+ * `submit --dry-run`: every line checked against the catalog and the payment methods, and each VPS, domain and
+ * renewal against the account (templates, data centres, availability, subscriptions); nothing is sent.
+ */
 export async function dryRun(ctx: CliContext, input: DryRunInput): Promise<number> {
-  const facts = await readAccountFacts(ctx, input.target, { apiUrl: input.apiUrl, tokenSecret: input.tokenSecret, stateDir: input.stateDir, refreshCatalog: input.refreshCatalog });
-  const report = buildDryRunReport(input.planned, input.errors, facts.prices, facts.paymentMethods);
+  const purchases = input.planned.map((planned) => purchaseOf(planned.message));
+  const facts = await readAccountFacts(ctx, input.target, { apiUrl: input.apiUrl, tokenSecret: input.tokenSecret, stateDir: input.stateDir, refreshCatalog: input.refreshCatalog, purchases });
+  const report = buildDryRunReport(input.planned, input.errors, facts.prices, facts.paymentMethods, facts.kinds);
   const out = ctx.stdout;
   writeLine(out, `dry run of ${input.name}: ${report.orders} order${report.orders === 1 ? '' : 's'}, ${input.batch}; nothing is sent`);
   writeLine(

@@ -21,13 +21,15 @@ export type PurchaseOf<K extends PurchaseKind> = K extends 'order' ? OrderReques
 export const kindOf = (purchase: Purchase): PurchaseKind => purchase.kind ?? 'order';
 
 const requestSchemas = { order: orderRequestSchema, vps: vpsRequestSchema, domain: domainRequestSchema, renewal: renewalRequestSchema };
-const envelope = { requestId: z.optional(requestIdSchema), batchRun: z.optional(planRunRefSchema) };
-const messageSchemas = {
-  order: z.strictObject({ ...orderFields, kind: z.optional(z.literal('order')), ...envelope }, { error: 'must be a JSON object' }),
-  vps: z.strictObject({ ...vpsFields, kind: z.literal('vps'), ...envelope }, { error: 'must be a JSON object' }),
-  domain: z.strictObject({ ...domainFields, kind: z.literal('domain'), ...envelope }, { error: 'must be a JSON object' }),
-  renewal: z.strictObject({ ...renewalFields, kind: z.literal('renewal'), ...envelope }, { error: 'must be a JSON object' }),
-};
+/** A purchase named by its `kind` (absent for an order), with or without the queue envelope. */
+const namedSchemas = (extra: Record<string, z.ZodMiniType>) => ({
+  order: z.strictObject({ ...orderFields, kind: z.optional(z.literal('order')), ...extra }, { error: 'must be a JSON object' }),
+  vps: z.strictObject({ ...vpsFields, kind: z.literal('vps'), ...extra }, { error: 'must be a JSON object' }),
+  domain: z.strictObject({ ...domainFields, kind: z.literal('domain'), ...extra }, { error: 'must be a JSON object' }),
+  renewal: z.strictObject({ ...renewalFields, kind: z.literal('renewal'), ...extra }, { error: 'must be a JSON object' }),
+});
+const messageSchemas = namedSchemas({ requestId: z.optional(requestIdSchema), batchRun: z.optional(planRunRefSchema) });
+const entrySchemas = namedSchemas({});
 
 const tag = (kind: PurchaseKind, request: object): Purchase => (kind === 'order' ? (request as OrderRequest) : ({ kind, ...request } as Purchase));
 
@@ -49,14 +51,35 @@ export function kindIn(input: unknown): { ok: true; kind: PurchaseKind } | { ok:
   return parsed.success ? { ok: true, kind: parsed.data ?? 'order' } : { ok: false, errors: { kind: [parsed.error.issues[0]?.message ?? 'is invalid'] } };
 }
 
-export function parsePurchaseMessage(input: unknown): Parsed<PurchaseMessage> {
+function parseNamed<T>(schemas: Record<PurchaseKind, z.ZodMiniType>, input: unknown): Parsed<T> {
   const kind = kindIn(input);
   if (!kind.ok) return kind;
-  const parsed = parseWith<PurchaseMessage>(messageSchemas[kind.kind] as z.ZodMiniType<PurchaseMessage>, input);
+  const parsed = parseWith<T>(schemas[kind.kind] as z.ZodMiniType<T>, input);
   // `kind: "order"` is accepted and dropped: a generic order is stored untagged.
   if (parsed.ok && (parsed.value as { kind?: string }).kind === 'order') delete (parsed.value as { kind?: string }).kind;
   return parsed;
 }
+
+export const parsePurchaseMessage = (input: unknown): Parsed<PurchaseMessage> => parseNamed(messageSchemas, input);
+
+/** A path of field errors (`setup.template_id`, `items.0.quantity`) as a zod issue path. */
+const issuePath = (path: string) => (path === 'body' ? [] : path.split('.').map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment)));
+
+/**
+ * One purchase of any kind in a scheduled plan: `kind` names it (absent: an order), and each kind's own field
+ * errors are reported at their path in the plan.
+ */
+export const purchaseEntrySchema = z.pipe(
+  z.unknown(),
+  z.transform((input: unknown, context): Purchase => {
+    const parsed = parseNamed<Purchase>(entrySchemas, input);
+    if (parsed.ok) return parsed.value;
+    for (const [path, messages] of Object.entries(parsed.errors)) {
+      for (const message of messages) context.issues.push({ code: 'custom', message, input, path: issuePath(path) });
+    }
+    return z.NEVER;
+  }),
+);
 
 /** The purchase part of a queue message, without the envelope. */
 export function purchaseOf(message: PurchaseMessage): Purchase {
