@@ -18,6 +18,13 @@ module.exports = {
       to: { path: EDGES, reachable: true },
     },
     {
+      name: 'worker-logic-takes-its-logger',
+      comment: 'The worker, reconciliation and catalog checks log through the Log they are given; only their wiring knows Powertools.',
+      severity: 'error',
+      from: { path: '^lib/(worker|reconciliation|catalog)/', pathNot: '/wiring[.]ts$' },
+      to: { path: '^(lib/platform/(logger|metrics|middy-stack)[.]ts$|@aws-lambda-powertools/|@middy/)' },
+    },
+    {
       name: 'nothing-deployed-imports-local-or-cli',
       comment: 'The Lambda functions (and all they import) never load the local stack or the CLI.',
       severity: 'error',

@@ -31,6 +31,7 @@ describe('import rules', () => {
       'nothing-deployed-imports-local-or-cli: functions/handler.ts -> local/stack.ts',
       'pure-order-logic-imports-no-edge: lib/order/leaky.ts -> @aws-lambda-powertools/logger',
       'pure-order-logic-imports-no-edge: lib/order/leaky.ts -> http',
+      'worker-logic-takes-its-logger: lib/worker/logs-itself.ts -> @aws-lambda-powertools/logger',
     ]);
   }, 60_000);
 });

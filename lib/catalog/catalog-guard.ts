@@ -1,6 +1,6 @@
 import type { CatalogCache } from './catalog-cache.ts';
 import { checkAgainstCatalog } from './catalog-check.ts';
-import { logger } from '../platform/logger.ts';
+import type { Log } from '../platform/log.ts';
 import type { FieldErrors } from '../order/order-request.ts';
 import { asOrder, type Purchase } from '../order/kinds/purchase.ts';
 import { checkAgainstAccount } from './account-check.ts';
@@ -15,7 +15,7 @@ export type CatalogGuard = (order: Purchase) => Promise<FieldErrors | undefined>
  * `readAccount`, against the account (a domain already in the portfolio is refused with a clear message).
  * When these cannot be read, purchases pass: Hostinger itself still validates them.
  */
-export function createCatalogGuard(catalog: CatalogCache, readAccount?: ReadAccountFacts): CatalogGuard {
+export function createCatalogGuard(catalog: CatalogCache, log: Log, readAccount?: ReadAccountFacts): CatalogGuard {
   const catalogErrors = async (purchase: Purchase): Promise<FieldErrors> => {
     // A purchase is checked as the order of its items; a renewal has none (its subscription is checked below).
     const order = asOrder(purchase);
@@ -24,7 +24,7 @@ export function createCatalogGuard(catalog: CatalogCache, readAccount?: ReadAcco
     try {
       reference = await Promise.all([catalog.prices(), catalog.paymentMethods()]);
     } catch (error) {
-      logger.warn('catalog checks skipped: the catalog or payment methods could not be read', { error: error as Error });
+      log.warn('catalog checks skipped: the catalog or payment methods could not be read', { error: error as Error });
       return {};
     }
     return checkAgainstCatalog(order, ...reference).errors;
@@ -35,7 +35,7 @@ export function createCatalogGuard(catalog: CatalogCache, readAccount?: ReadAcco
     try {
       return checkAgainstAccount(purchase, await readAccount(purchase));
     } catch (error) {
-      logger.warn('account checks skipped: the account could not be read', { error: error as Error });
+      log.warn('account checks skipped: the account could not be read', { error: error as Error });
       return {};
     }
   };

@@ -5,21 +5,9 @@ import type { BillingReader } from './billing-reader.ts';
 import { classifyAnswer, classifyTransportError } from './classify-attempt.ts';
 import type { HttpAnswer } from './http-answer.ts';
 import { requestJson, TransportError } from './http-transport.ts';
-import type { AttemptResult } from './place-order.ts';
+import type { PlacePurchase, PurchaseAttempt } from './place-order.ts';
 import { apiUrl } from './order-client.ts';
 import { vmBought, virtualMachineSchema, type ProvisioningReader } from './provisioning-reads.ts';
-
-/** One attempt's result, with what a provisioning purchase bought when Hostinger said so. */
-export type PurchaseAttempt = AttemptResult & { effect?: PurchaseEffect };
-
-export interface AttemptContext {
-  requestId: string;
-  /** An earlier attempt of this request may have bought (lost answer, 5xx): a domain "not available" may be ours. */
-  uncertainBefore: boolean;
-}
-
-/** Places one purchase of any kind: a single attempt, already classified for its kind. */
-export type PlacePurchase = (purchase: Purchase, token: string, context?: AttemptContext) => Promise<PurchaseAttempt>;
 
 const vpsAnswerSchema = z.looseObject({ order: z.unknown(), virtual_machine: z.nullish(z.unknown()) });
 

@@ -22,7 +22,7 @@ import { sweepUnqueued, type SweepDependencies } from './sweep-unqueued.ts';
 function intakeGuard(config: NonNullable<IntakeConfig['catalogChecks']>) {
   const { token, billing, catalog } = createHostingerReads(config);
   const provisioning = createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs });
-  return createCatalogGuard(catalog, createAccountFactsReader({ billing, provisioning, token }));
+  return createCatalogGuard(catalog, logger, createAccountFactsReader({ billing, provisioning, token }));
 }
 
 /** Intake's real dependencies, from its configuration. */

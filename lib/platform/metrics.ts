@@ -1,7 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AttemptResult } from '../hostinger/place-order.ts';
-import type { Outcome } from '../order/outcome.ts';
-import { errorCause } from '../order/order-error.ts';
+import { retryCause, type OrderMetrics } from './order-metrics.ts';
 
 /**
  * CloudWatch metrics in embedded metric format (Powertools Metrics), namespace `HostingerOrders`
@@ -20,20 +18,6 @@ export function publishMetrics(target: Metrics): { after: () => void; onError: (
     if (target.hasStoredMetrics()) target.publishStoredMetrics();
   };
   return { after: publish, onError: publish };
-}
-
-export interface OrderMetrics {
-  /** One worker invocation's batch: every invocation publishes at least this. */
-  batch(messages: number): void;
-  /** One Hostinger attempt: its latency, and the cause when it leads to another try. */
-  attempt(latencyMs: number, result: AttemptResult): void;
-  outcome(outcome: Outcome): void;
-}
-
-/** What made an attempt worth another try: the HTTP status or the network error code. */
-export function retryCause(result: AttemptResult): string | undefined {
-  if (result.kind !== 'retryable' && result.kind !== 'unauthorized' && result.kind !== 'ambiguous') return undefined;
-  return errorCause(result.error);
 }
 
 export const powertoolsOrderMetrics: OrderMetrics = {

@@ -5,7 +5,6 @@ import type { PurchaseKeyLedger } from '../ledger/purchase-key-ledger.ts';
 import { keyName, purchaseKey, type Purchase, type PurchaseKey } from '../order/kinds/purchase.ts';
 import type { FieldErrors } from '../order/order-request.ts';
 import type { OutcomeStatus } from '../order/outcome.ts';
-import { logger } from '../platform/logger.ts';
 import type { Deadline } from '../retry/retry-policy.ts';
 import { baselineOf, keyField, settleByKey, type KeyFacts } from './key-verdict.ts';
 import { waitToLook, type Reconcile, type ReconcilerDependencies } from './reconciler.ts';
@@ -42,7 +41,7 @@ export interface KeyedPurchases {
   release(requestId: string, purchase: Purchase, status: OutcomeStatus, now: Date): Promise<void>;
 }
 
-export interface KeyedPurchaseDependencies extends Pick<ReconcilerDependencies, 'settings' | 'timeoutMs' | 'reserveMs' | 'sleep' | 'now'> {
+export interface KeyedPurchaseDependencies extends Pick<ReconcilerDependencies, 'log' | 'settings' | 'timeoutMs' | 'reserveMs' | 'sleep' | 'now'> {
   billing: Pick<BillingReader, 'subscriptions'>;
   provisioning: Pick<ProvisioningReader, 'virtualMachines' | 'portfolio'>;
   keys: PurchaseKeyLedger;
@@ -101,7 +100,7 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
         return { result: 'unavailable', reason: `the account cannot be checked for ${name} (${reasonOf(error)})` };
       }
       const settled = settleByKey(key, held.baseline, read);
-      logger.info('settled an unknown attempt by its key', { requestId, key: name, found: settled.found, window });
+      deps.log.info('settled an unknown attempt by its key', { requestId, key: name, found: settled.found, window });
       if (settled.found) return { result: 'found', key: name, bought: settled.bought, ...(settled.subscriptionId ? { subscriptionId: settled.subscriptionId } : {}) };
       if (key.kind === 'domain' && notes?.domainTaken) {
         // Hostinger said the name is taken, after an attempt of ours that may have registered it; the portfolio

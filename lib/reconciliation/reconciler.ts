@@ -1,6 +1,6 @@
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
 import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from '../hostinger/billing-reader.ts';
-import { logger } from '../platform/logger.ts';
+import type { Log } from '../platform/log.ts';
 import type { OrderRequest } from '../order/order-request.ts';
 import {
   CREATED_AT_RESOLUTION_MS,
@@ -36,6 +36,7 @@ export interface ReconcilerSettings {
 }
 
 export interface ReconcilerDependencies {
+  log: Log;
   billing: BillingReader;
   /** The catalog tells what subscription an item makes. */
   catalog: CatalogCache;
@@ -80,7 +81,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
       return (await deps.catalog.prices()).get(itemId);
     } catch (error) {
       // Without the catalog every subscription in the window is a candidate: coarser, still safe.
-      logger.warn('catalog unavailable for reconciliation', { error: error as Error });
+      deps.log.warn('catalog unavailable for reconciliation', { error: error as Error });
       return undefined;
     }
   }
@@ -101,7 +102,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
       // unreadable, a 5xx, a timeout) leaves the attempt marked: the next delivery looks again, and no
       // order is tried before it has.
       if (!endpointMissing(error)) return { result: 'deferred', reason: `the account's subscriptions could not be checked now (${reason})` };
-      logger.warn('this API has no subscriptions list: unknown attempts cannot be checked', { requestId, error: error as Error });
+      deps.log.warn('this API has no subscriptions list: unknown attempts cannot be checked', { requestId, error: error as Error });
       return { result: 'unavailable', reason: `the account's subscriptions could not be checked (${reason})` };
     }
     const candidates = candidateSubscriptions(subscriptions, window, key, settings);
@@ -131,7 +132,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconcile {
       const keyed = subscriptions.filter((subscription) => matchesKey(subscription, key));
       verdict = await settleJointly(requestId, window, itemId, keyed, { ledger: deps.ledger, settings, timeoutMs: deps.timeoutMs, now: deps.now }, options);
     }
-    logger.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
+    deps.log.info('reconciled an unknown attempt', { requestId, result: verdict.result, candidates: candidates.map((c) => c.id), window });
     return verdict;
   };
 }

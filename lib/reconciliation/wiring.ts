@@ -6,6 +6,7 @@ import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscriptio
 import type { LedgerTable } from '../ledger/dynamodb-table.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
 import type { WorkerConfig } from '../platform/config.ts';
+import { logger } from '../platform/logger.ts';
 import { createReconciler, type Reconcile } from './reconciler.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -18,6 +19,7 @@ export function createAccountReconciler(
   reads: ReturnType<typeof createHostingerReads>,
 ): Reconcile {
   return createReconciler({
+    log: logger,
     billing: reads.billing,
     catalog: reads.catalog,
     ledger: { ...createDynamoDbSubscriptionLedger(table), unsettledAttempts: requests.unsettledAttempts, get: requests.get },
@@ -41,6 +43,7 @@ export function createPurchaseReconciler(
   reads: ReturnType<typeof createHostingerReads>,
 ): { keyed: KeyedPurchases; reconcile: ReconcilePurchase } {
   const keyed = createKeyedPurchases({
+    log: logger,
     billing: reads.billing,
     provisioning: createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
     keys: createDynamoDbPurchaseKeyLedger(table),

@@ -1,4 +1,4 @@
-import type { AttemptContext, PurchaseAttempt } from '../hostinger/purchase-client.ts';
+import type { AttemptContext, PurchaseAttempt } from '../hostinger/place-order.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { AttemptNotes } from '../reconciliation/by-key.ts';

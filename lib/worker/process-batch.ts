@@ -5,9 +5,9 @@ import { runCompletedId, runEntryOf, summarizeRun, type BatchCompleted } from '.
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
 import type { ClaimResult, InFlightAttempt, RequestLedger } from '../ledger/request-ledger.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
-import { logger } from '../platform/logger.ts';
+import type { Log } from '../platform/log.ts';
 import type { OrderError } from '../order/order-error.ts';
-import type { OrderMetrics } from '../platform/metrics.ts';
+import type { OrderMetrics } from '../platform/order-metrics.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { PlanRunRef, FieldErrors } from '../order/order-request.ts';
 import { asOrder, kindOf, purchaseOf } from '../order/kinds/purchase.ts';
@@ -29,6 +29,7 @@ import { awaitingApproval, type AwaitingApproval } from '../order/approval.ts';
 import { ORDER_KIND, type SpendDecision, type SpendGuard } from './spend-guard.ts';
 
 export interface WorkerDependencies {
+  log: Log;
   /** Requests, and the progress of the scheduled runs they belong to. */
   ledger: RequestLedger & PlanRunLedger & Pick<SubscriptionLedger, 'recordAnswer'>;
   submit: SubmitDependencies;
@@ -71,12 +72,12 @@ async function returnEarly(record: SQSRecord, retryAt: number, deps: WorkerDepen
     await deps.returnMessage(record.receiptHandle, Math.max(0, retryAt - deps.now().getTime()));
   } catch (error) {
     // It still comes back, after the rest of its visibility timeout.
-    logger.warn('could not hand the message back early', { messageId: record.messageId, error: error as Error });
+    deps.log.warn('could not hand the message back early', { messageId: record.messageId, error: error as Error });
   }
 }
 
 /** Logs and measures each Hostinger attempt of one request, with its request id and attempt number. */
-function observedAttempts(placeOrder: SubmitDependencies['placeOrder'], requestId: string, attemptsBefore: number, metrics: OrderMetrics): SubmitDependencies['placeOrder'] {
+function observedAttempts(placeOrder: SubmitDependencies['placeOrder'], requestId: string, attemptsBefore: number, metrics: OrderMetrics, log: Log): SubmitDependencies['placeOrder'] {
   let attempt = attemptsBefore;
   return async (order, token) => {
     attempt += 1;
@@ -85,7 +86,7 @@ function observedAttempts(placeOrder: SubmitDependencies['placeOrder'], requestI
     const latencyMs = Date.now() - started;
     metrics.attempt(latencyMs, result);
     const error = 'error' in result ? result.error : undefined;
-    logger.debug('hostinger attempt answered', {
+    log.debug('hostinger attempt answered', {
       requestId,
       attempt,
       result: result.kind,
@@ -271,7 +272,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
             order,
             { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
             deadline,
-            { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics) },
+            { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics, deps.log) },
             {
               startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
               // On the message's last allowed delivery the check decides now: a deferral would send it to the DLQ.
@@ -285,9 +286,9 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
                     ...(window.answered ? { answeredAt: window.endedAt, answeredStatus: window.httpStatus } : {}),
                   })
                   // Only rivals' patience depends on this mark: without it they wait for this request's deferral.
-                  .catch((error: unknown) => logger.warn('could not mark an attempt as ended', { requestId, error: error as Error })),
+                  .catch((error: unknown) => deps.log.warn('could not mark an attempt as ended', { requestId, error: error as Error })),
               progress: (event) => {
-                if (event.kind === 'retry') logger.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
+                if (event.kind === 'retry') deps.log.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
                 deps.observe?.({ ...event, requestId });
               },
               pendingPayment: () => deps.pendingPayment(asOrder(order)),
@@ -306,7 +307,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       now: now(),
     });
     const reason = result.reason ?? result.error.message;
-    logger.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason, retryAt: result.retryAt });
+    deps.log.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason, retryAt: result.retryAt });
     deps.observe?.({ kind: 'deferred', requestId, attempt: result.attempts, reason });
     return { kind: 'retry', reason, requestId, retryAt: result.retryAt };
   }
@@ -325,7 +326,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     // Recorded on the base table before the request's unsettled mark goes: a reconciliation that no longer
     // sees the mark (or sees it in a lagging index) reads who bought this subscription there, consistently.
     const recorded = await ledger.recordAnswer(answered, requestId, completedAt);
-    if (!recorded) logger.error('reconciliation gave this subscription to another request; Hostinger answered it was this one', { requestId, subscriptionId });
+    if (!recorded) deps.log.error('reconciliation gave this subscription to another request; Hostinger answered it was this one', { requestId, subscriptionId });
   }
   await ledger.complete(
     requestId,
@@ -343,11 +344,11 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   if (spend?.kind === 'proceed') {
     // Recorded first: a failure here leaves the reservation counted (the safe side) until it ages out.
     await deps.spendGuard?.settle(requestId, result.status, now()).catch((error: unknown) => {
-      logger.error('could not settle the budget reservation', { requestId, status: result.status, error: error as Error });
+      deps.log.error('could not settle the budget reservation', { requestId, status: result.status, error: error as Error });
     });
   }
   await deps.keyed?.release(requestId, order, outcome.status, completedAt).catch((error: unknown) => {
-    logger.error('could not free the purchase key; the next request for it is refused until it is freed', { requestId, error: error as Error });
+    deps.log.error('could not free the purchase key; the next request for it is refused until it is freed', { requestId, error: error as Error });
   });
   return { kind: 'done', outcome, fresh: true, batchRun };
 }
@@ -374,7 +375,7 @@ async function parkForApproval(
     at: at.toISOString(),
   });
   await deps.approvals.park(requestId, claimToken, { event, ...(batchRun ? { batchRun } : {}) }, at);
-  logger.info('order waits for approval', { requestId, reasons: spend.reasons });
+  deps.log.info('order waits for approval', { requestId, reasons: spend.reasons });
   return { kind: 'done', outcome: event, fresh: true };
 }
 
@@ -397,9 +398,9 @@ async function completedRuns(results: (MessageResult | undefined)[], deps: Worke
   return [...summaries.values()];
 }
 
-const retryOnError = (record: SQSRecord) => (error: unknown): MessageResult => {
+const retryOnError = (record: SQSRecord, log: Log) => (error: unknown): MessageResult => {
   const requestId = requestIdOfRecord(record);
-  logger.error('order message failed; it will be delivered again', { messageId: record.messageId, requestId, error: error as Error });
+  log.error('order message failed; it will be delivered again', { messageId: record.messageId, requestId, error: error as Error });
   return { kind: 'retry', reason: error instanceof Error ? error.message : String(error), requestId };
 };
 
@@ -415,7 +416,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   deps.metrics.batch(records.length);
   const settled = new Array<MessageResult | undefined>(records.length);
   const processing = mapConcurrently(records, deps.concurrency, async (record, index) => {
-    settled[index] = await processRecord(record, deadline, deps).catch(retryOnError(record));
+    settled[index] = await processRecord(record, deadline, deps).catch(retryOnError(record, deps.log));
   });
   let timer: NodeJS.Timeout | undefined;
   const cutoff = new Promise<void>((resolve) => {
@@ -428,7 +429,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   const outcomes = done.map((result) => result.outcome);
   const summaries = await completedRuns(settled, deps).catch((error: unknown) => {
     // The run's entries are written again when its messages are redelivered: report them as failures.
-    logger.error('could not record batch progress', { error: error as Error });
+    deps.log.error('could not record batch progress', { error: error as Error });
     return undefined;
   });
   const unpublished = outcomes.length > 0 || summaries?.length ? await deps.publish([...outcomes, ...(summaries ?? [])]) : new Set<string>();
@@ -439,7 +440,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
     const published = !unpublished.has(outcome.outcomeId);
     // Counted once per request: a repeat (redelivery, duplicate) publishes again but is not a new outcome.
     if (published && fresh && isFinal(outcome)) deps.metrics.outcome(outcome);
-    logger.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
+    deps.log.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
       requestId: outcome.requestId,
       outcome: outcome.type,
       ...(isFinal(outcome) ? { attempt: outcome.attempts, correlationId: outcome.error?.correlationId } : {}),
@@ -460,7 +461,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
       if (receiveCount >= deps.maxReceiveCount) {
         const requestId = result?.kind === 'done' ? result.outcome.requestId : (result?.requestId ?? requestIdOfRecord(record));
         await deps.ledger.recordDeliveryFailure(requestId, reason, receiveCount, deps.now()).catch((error: unknown) => {
-          logger.error('could not record why the message goes to the dead-letter queue', { requestId, error: error as Error });
+          deps.log.error('could not record why the message goes to the dead-letter queue', { requestId, error: error as Error });
         });
       }
     }),

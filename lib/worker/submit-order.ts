@@ -2,7 +2,7 @@ import type { Purchase } from '../order/kinds/purchase.ts';
 import type { PurchaseEffect } from '../order/kinds/bought.ts';
 import type { OrderResource } from '../hostinger/order-resource.ts';
 import { errorCause, type OrderError } from '../order/order-error.ts';
-import type { AttemptContext, PurchaseAttempt } from '../hostinger/purchase-client.ts';
+import type { AttemptContext, PurchaseAttempt } from '../hostinger/place-order.ts';
 import type { PendingPayment } from '../reconciliation/pending-payment.ts';
 import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from '../retry/retry-policy.ts';

@@ -9,6 +9,7 @@ import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.t
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import { createPurchaseClient } from '../hostinger/purchase-client.ts';
 import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import { logger } from '../platform/logger.ts';
 import { powertoolsOrderMetrics, recordBudgetUsage } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
@@ -35,6 +36,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
   const { token, catalog } = reads;
   const { keyed, reconcile } = createPurchaseReconciler(config, table, requests, reads);
   return {
+    log: logger,
     ledger: { ...requests, ...createDynamoDbPlanRunLedger(table), ...subscriptions },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
     submit: {
@@ -55,7 +57,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     concurrency: config.concurrency,
     maxReceiveCount: config.maxReceiveCount,
     metrics: powertoolsOrderMetrics,
-    catalogGuard: config.catalogChecks ? createCatalogGuard(catalog) : undefined,
+    catalogGuard: config.catalogChecks ? createCatalogGuard(catalog, logger) : undefined,
     spendGuard: createSpendGuard({
       policy: config.spendingPolicy,
       prices: () => catalog.prices(),

@@ -2,7 +2,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { metrics, powertoolsOrderMetrics, publishMetrics, retryCause } from '../../lib/platform/metrics.ts';
+import { metrics, powertoolsOrderMetrics, publishMetrics } from '../../lib/platform/metrics.ts';
+import { retryCause } from '../../lib/platform/order-metrics.ts';
 import { buildOutcome } from '../../lib/order/outcome.ts';
 
 /** The EMF documents written to stdout, parsed. */

@@ -2,7 +2,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { InFlightAttempt, LedgerRecord } from '../../lib/ledger/request-ledger.ts';
-import type { OrderMetrics } from '../../lib/platform/metrics.ts';
+import type { OrderMetrics } from '../../lib/platform/order-metrics.ts';
+import { collectingLog } from '../support/log.ts';
 import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
 
 /** The batch phase of the worker, with its edges faked: which messages are reported, what is published. */
@@ -31,6 +32,7 @@ const metrics: OrderMetrics = { batch: () => undefined, attempt: () => undefined
 
 function deps(placeOrder: (order: { items: { item_id: string }[] }) => Promise<AttemptResult>, overrides: Partial<WorkerDependencies> = {}): WorkerDependencies {
   return {
+    log: collectingLog(),
     ledger: fakeLedger(),
     submit: {
       placeOrder: placeOrder as WorkerDependencies['submit']['placeOrder'],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { collectingLog } from '../support/log.ts';
 import { checkAgainstAccount } from '../../lib/catalog/account-check.ts';
 import type { KeyBaseline, PurchaseKeyHold, PurchaseKeyLedger } from '../../lib/ledger/purchase-key-ledger.ts';
 import { asOrder, hostingerCall, keyName, parsePurchase, parsePurchaseMessage, priceLines, purchaseKey, redactPurchase, type Purchase } from '../../lib/order/kinds/purchase.ts';
@@ -123,6 +124,7 @@ describe('keyed purchases: hold before the first attempt, settle by key', () => 
 
   function keyed(portfolio: { domain: string; status: string }[], keys = fakeKeys()) {
     const keyedPurchases = createKeyedPurchases({
+      log: collectingLog(),
       billing: { subscriptions: async () => [] },
       provisioning: { virtualMachines: async () => [], portfolio: async () => portfolio },
       keys,

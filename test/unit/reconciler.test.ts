@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { collectingLog } from '../support/log.ts';
 import { HostingerReadError, type BillingReader } from '../../lib/hostinger/billing-reader.ts';
 import type { CatalogCache } from '../../lib/catalog/catalog-cache.ts';
 import { createReconciler } from '../../lib/reconciliation/reconciler.ts';
@@ -9,6 +10,7 @@ function reconcilerWith(subscriptions: () => Promise<never>, token: () => Promis
   const catalog = { prices: async () => new Map(), paymentMethods: async () => [] } as CatalogCache;
   const ledger = { subscriptionsBoughtByAnswer: async () => new Set<string>(), claimSubscription: async () => true, unsettledAttempts: async () => [], attributions: async () => new Map<string, string>(), get: async () => undefined };
   return createReconciler({
+    log: collectingLog(),
     billing,
     catalog,
     ledger,
@@ -55,6 +57,7 @@ describe('createReconciler: work Hostinger may finish after answering', () => {
     const rivalsAskedAt: number[] = [];
     let clock = 20_000;
     const reconcile = createReconciler({
+      log: collectingLog(),
       billing: { subscriptions: async () => subscriptions } as unknown as BillingReader,
       catalog: { prices: async () => new Map([[price.id, price]]), paymentMethods: async () => [] } as CatalogCache,
       ledger: {
