@@ -59,10 +59,10 @@ describe('submit a 500-line CSV', () => {
     expect(progressLines.every((line) => /^sent \d+\/500 \(\d+%, \d+\/s\)$/.test(line))).toBe(true);
     expect(run.stderr).toMatch(/sent 500\/500 \(100%/);
 
-    await waitUntil(() => (new Set(outcomesOf(`${batch}:`).map((o) => o.requestId)).size === 500 ? true : undefined), 25_000, '500 outcomes');
+    await waitUntil(() => (new Set(outcomesOf(`${batch}:`).map((o) => o.requestId)).size === 500 ? true : undefined), 75_000, '500 outcomes');
     expect(outcomesOf(`${batch}:`).every((o) => o.type === 'order.succeeded')).toBe(true);
     expect(sandboxOrdersWith('CLI-BULK')).toHaveLength(500);
-  });
+  }, 120_000);
 
   it('sending the same file again sends nothing: the progress file says every line was sent', async () => {
     const run = await cli(['submit', 'bulk.csv'], { cwd: dir, local });
@@ -118,9 +118,9 @@ describe('an interrupted submit', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/sent +40\n/);
     expect(second.stdout).toMatch(/skipped +10 +lines already sent earlier, skipped \(lines 1-10\)/);
-    await waitUntil(() => (new Set(outcomesOf('interrupted-').map((o) => o.requestId)).size === 50 ? true : undefined), 15_000, '50 outcomes');
+    await waitUntil(() => (new Set(outcomesOf('interrupted-').map((o) => o.requestId)).size === 50 ? true : undefined), 40_000, '50 outcomes');
     expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
-  });
+  }, 60_000);
 
   it('without the progress file, every line sent again in the same batch (--batch) is deduplicated by the ledger: nothing new is bought', async () => {
     const before = t.outcomes.length;
@@ -129,9 +129,9 @@ describe('an interrupted submit', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/sent +50\n/);
     // Each request re-publishes its recorded outcome rather than buying.
-    await waitUntil(() => (new Set(t.outcomes.slice(before).filter((o) => o.requestId.startsWith('interrupted-')).map((o) => o.requestId)).size === 50 ? true : undefined), 15_000, 'the re-published outcomes');
+    await waitUntil(() => (new Set(t.outcomes.slice(before).filter((o) => o.requestId.startsWith('interrupted-')).map((o) => o.requestId)).size === 50 ? true : undefined), 40_000, 'the re-published outcomes');
     expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
-  });
+  }, 60_000);
 });
 
 describe('dry run against the sandbox', () => {

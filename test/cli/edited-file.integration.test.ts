@@ -34,7 +34,7 @@ const batchOf = (stdout: string) => /^batch (\S+) /m.exec(stdout)?.[1] ?? '';
 /** Waits for the outcomes of `count` distinct requests of the batch, then a little longer, so a request too many would show. */
 async function settle(batch: string, count: number): Promise<void> {
   const ids = () => new Set(t.outcomes.filter((o) => o.requestId.startsWith(`${batch}:`)).map((o) => o.requestId));
-  await waitUntil(() => (ids().size >= count ? true : undefined), 20_000, `${count} outcomes of batch ${batch}`);
+  await waitUntil(() => (ids().size >= count ? true : undefined), 45_000, `${count} outcomes of batch ${batch}`);
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(ids().size).toBe(count);
 }
@@ -78,7 +78,7 @@ describe('a file edited between runs, continued', () => {
     // The batch still counts the deleted line's order among its requests.
     const status = await cli(['status', '--batch', batch, '--json'], { cwd: dir, local });
     expect(JSON.parse(status.stdout)).toMatchObject({ requests: 7, counts: { succeeded: 7 } });
-  });
+  }, 90_000);
 
   it('any sequence of edits and runs buys each order as many times as the file ever held it at once: never twice, never skipped (property)', async () => {
     const KINDS = 4;
@@ -128,5 +128,5 @@ describe('a file edited between runs, continued', () => {
       }),
       { numRuns: 12, seed: Number(process.env.EDITS_SEED ?? 20261130) },
     );
-  }, 240_000);
+  }, 300_000);
 });

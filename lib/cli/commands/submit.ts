@@ -129,12 +129,12 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   const loaded = loadOrderFile(ctx, positionals[0] as string, values.format, stateDirectory(ctx.cwd, ctx.env, values['state-dir']), values.batch, Boolean(values['new-batch']));
   const { stateDir } = loaded;
   const apiOptions = { apiUrl: values['api-url'], tokenSecret: values['token-secret'], stateDir, refreshCatalog: Boolean(values['refresh-catalog']) };
+  // Orders sent before in the batch are skipped (and left out of a dry run: they are not bought again).
+  const previous = loaded.continued ?? readBatchState(stateDir, loaded.batch);
+  const { toSend, skipped } = planResume(loaded.planned, previous);
 
   if (values['dry-run']) {
     announceTarget(ctx, target);
-    // What would be bought: orders sent before in the batch are not bought again.
-    const previous = loaded.continued ?? readBatchState(stateDir, loaded.batch);
-    const { toSend, skipped } = planResume(loaded.planned, previous);
     const batch = previous || values.batch !== undefined ? `batch ${loaded.batch}${skipped.length > 0 ? ` (${skipped.length} of its orders, sent before, left out)` : ''}` : 'a new batch';
     const { dryRun } = await import('./dry-run.ts');
     return dryRun(ctx, { ...loaded, planned: toSend, batch, target, ...apiOptions });
@@ -158,7 +158,6 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
     warnAboutEndpointOverride(ctx);
   }
 
-  const previous = loaded.continued ?? readBatchState(stateDir, loaded.batch);
   if (loaded.continued) {
     const changed = loaded.continued.contentHash !== loaded.hash ? `; the file changed since, and orders are known by content, so orders sent then are skipped wherever their lines are now` : '';
     writeLine(ctx.stderr, `continuing batch ${loaded.batch}, in which ${loaded.name} was sent before${changed} (--new-batch buys the file's orders again as a new batch)`);
@@ -166,7 +165,6 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
     writeLine(ctx.stderr, `note: batch ${loaded.batch} was sent from ${previous.file}; orders of ${loaded.name} identical to orders sent then are skipped`);
   }
 
-  const { toSend, skipped } = planResume(loaded.planned, previous);
   if (toSend.length > 0 && !values['no-catalog-check']) {
     const refused = await checkCatalog(ctx, target, loaded.name, toSend, apiOptions);
     if (refused) return 1;
