@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { assignRequestIds } from '../../lib/cli/file-batch.ts';
@@ -129,6 +129,8 @@ describe('a file sent before from another working directory', () => {
       expect(run.stderr).toContain('continuing batch renew-0a1b2c3d4e5f');
       expect(run.stdout).toMatch(/sent +0 +nothing left to send/);
       expect(run.stdout).toMatch(/skipped +2 /);
+      // status and follow are told where the batch's progress file is.
+      expect(run.stdout).toContain(`npx hostinger-orders status --batch renew-0a1b2c3d4e5f --state-dir ${relative(cwd, join(root, '.hostinger-orders'))}`);
       expect(run.code).toBe(0);
     }
   });

@@ -90,10 +90,12 @@ function requestIdRange(batch: string, planned: PlannedOrder[]): string {
   return parts.join(' ');
 }
 
-function nextSteps(target: Target, batch: string, env: CliContext['env']): string[] {
+/** The follow and status commands for the batch, with the state directory when it is not the one they would read. */
+function nextSteps(ctx: CliContext, target: Target, batch: string, stateDir: string): string[] {
   const cli = 'npx hostinger-orders';
-  const follow = target.kind === 'local' ? `${cli} follow --batch ${batch}` : `${cli} follow --batch ${batch} --topic-arn ${env.OUTCOMES_TOPIC_ARN ?? '<outcomes topic ARN>'}`;
-  const status = target.kind === 'local' ? `${cli} status --batch ${batch}` : `${cli} status --batch ${batch} --table ${env.ORDERS_TABLE ?? '<ledger table>'}`;
+  const where = stateDir === stateDirectory(ctx.cwd, ctx.env) ? '' : ` --state-dir ${relative(ctx.cwd, stateDir) || stateDir}`;
+  const follow = `${cli} follow --batch ${batch}${where}${target.kind === 'local' ? '' : ` --topic-arn ${ctx.env.OUTCOMES_TOPIC_ARN ?? '<outcomes topic ARN>'}`}`;
+  const status = `${cli} status --batch ${batch}${where}${target.kind === 'local' ? '' : ` --table ${ctx.env.ORDERS_TABLE ?? '<ledger table>'}`}`;
   return [`  ${follow}   outcomes as they are published (Ctrl-C to stop)`, `  ${status}   where each request stands`];
 }
 
@@ -232,7 +234,7 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   }
   if (result.sent.length > 0 || skipped.length > 0) {
     writeLine(out, 'next:');
-    for (const line of nextSteps(target, loaded.batch, ctx.env)) writeLine(out, line);
+    for (const line of nextSteps(ctx, target, loaded.batch, stateDir)) writeLine(out, line);
   }
   if (result.interrupted) return 130;
   return notSent.length > 0 ? 1 : 0;
