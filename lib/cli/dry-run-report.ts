@@ -1,6 +1,8 @@
-import { checkAgainstCatalog } from '../catalog/catalog-check.ts';
 import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
-import { asOrder, purchaseOf } from '../order/kinds/purchase.ts';
+import { asOrder, kindOf, purchaseOf } from '../order/kinds/purchase.ts';
+import { checkBudgets } from '../policy/evaluate.ts';
+import { quoteOrder } from '../policy/quote.ts';
+import { NO_LIMITS, type SpendingPolicy } from '../policy/spending-policy.ts';
 import { checkBeforeBuying, renewalPrice, type KindFacts } from '../catalog/purchase-precheck.ts';
 import { formatRangesBrief, type PlannedOrder } from './file-batch.ts';
 import { describeFieldErrors, formatLineError, type LineError } from './order-lines.ts';
@@ -21,10 +23,19 @@ export interface DryRunReport {
 const periodOf = (price: CatalogPrice) => `${price.period} ${price.periodUnit}${price.period === 1 || price.periodUnit.endsWith('s') ? '' : 's'}`;
 
 /**
- * Checks every purchase against the catalog and the account's payment methods, and a VPS, domain or renewal
- * against what the account and Hostinger show for it (pure: all are given).
+ * Checks every purchase as POST /quotes does (quoteOrder: the catalog, the account's payment methods and the
+ * spending policy's own limits), and a VPS, domain or renewal against what the account and Hostinger show
+ * for it (pure: all are given). Budgets depend on what is spent when the orders arrive: the file's total
+ * against each budget is a warning.
  */
-export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], prices: CatalogPrice[], paymentMethods: PaymentMethod[], kindFacts: KindFacts = {}): DryRunReport {
+export function buildDryRunReport(
+  orders: PlannedOrder[],
+  invalid: LineError[],
+  prices: CatalogPrice[],
+  paymentMethods: PaymentMethod[],
+  kindFacts: KindFacts = {},
+  policy: SpendingPolicy = NO_LIMITS,
+): DryRunReport {
   const priceById = new Map(prices.map((price) => [price.id, price]));
   const problems = [...invalid];
   const warnings = new Map<string, number[]>();
@@ -34,15 +45,20 @@ export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], 
   for (const planned of orders) {
     const purchase = purchaseOf(planned.message);
     const order = asOrder(purchase);
-    const check = checkAgainstCatalog(order, priceById, paymentMethods);
+    const check = quoteOrder({ order, kind: kindOf(purchase), prices: priceById, paymentMethods, policy, usage: {} });
     const byKind = checkBeforeBuying(purchase, kindFacts);
     const errors = { ...check.errors, ...byKind.errors };
     if (Object.keys(errors).length > 0) {
       problems.push({ line: planned.line, message: describeFieldErrors(errors) });
       continue;
     }
+    if (check.policy.verdict === 'rejected') {
+      problems.push({ line: planned.line, message: `refused by the spending policy: ${check.policy.violations.map((violation) => violation.message).join('; ')}` });
+      continue;
+    }
     buyable++;
-    for (const warning of [...check.warnings, ...byKind.warnings]) warnings.set(warning, [...(warnings.get(warning) ?? []), planned.line]);
+    const held = check.policy.verdict === 'needs_approval' ? [`would wait for approval (${check.policy.approvalReasons.map((reason) => reason.split(':')[0]).join(', ')})`] : [];
+    for (const warning of [...check.warnings, ...byKind.warnings, ...held]) warnings.set(warning, [...(warnings.get(warning) ?? []), planned.line]);
     const renewal = renewalPrice(purchase, kindFacts.subscriptions);
     if (renewal && purchase.kind === 'renewal') {
       const id = `renewal:${purchase.subscription_id}`;
@@ -64,11 +80,15 @@ export function buildDryRunReport(orders: PlannedOrder[], invalid: LineError[], 
     for (const [currency, cents] of Object.entries(check.totals)) totals[currency] = (totals[currency] ?? 0) + cents;
   }
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const overBudget = checkBudgets(policy, totals, {}).map((violation) => ({
+    message: `together these orders cost ${formatMoney(violation.amountCents ?? 0, violation.currency ?? '')}, more than the ${violation.limit} budget of ${formatMoney(violation.limitCents ?? 0, violation.currency ?? '')} even with nothing else spent: the last ones would be rejected`,
+    lines: [],
+  }));
   return {
     orders: orders.length + new Set(invalid.flatMap((error) => (error.line === undefined ? [] : [error.line]))).size,
     buyable,
     problems,
-    warnings: [...warnings].map(([message, lines]) => ({ message, lines })),
+    warnings: [...[...warnings].map(([message, lines]) => ({ message, lines })), ...overBudget],
     items: [...items.values()].sort((a, b) => a.currency.localeCompare(b.currency) || a.itemId.localeCompare(b.itemId)),
     totals,
   };
@@ -94,7 +114,9 @@ export function formatDryRunReport(report: DryRunReport, file: string): string {
   }
   if (report.warnings.length > 0) {
     out.push('warnings:');
-    for (const { message, lines } of report.warnings) out.push(`  ${message} (${lines.length} order${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${formatRangesBrief(lines)})`);
+    for (const { message, lines } of report.warnings) {
+      out.push(lines.length === 0 ? `  ${message}` : `  ${message} (${lines.length} order${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${formatRangesBrief(lines)})`);
+    }
     out.push('');
   }
   if (report.items.length === 0) {

@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.ts')).statusCommand,
   follow: async () => (await import('./commands/follow.ts')).followCommand,
   redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
+  budget: async () => (await import('./commands/budget.ts')).budgetCommand,
+  approve: async () => (await import('./commands/decide.ts')).approveCommand,
+  deny: async () => (await import('./commands/decide.ts')).denyCommand,
 };
 
 function help(ctx: CliContext, topic?: string): number {

@@ -87,7 +87,36 @@ const REDRIVE = `hostinger-orders redrive [options]
   --dlq-url <url>             the deployed dead-letter queue (or ORDERS_DLQ_URL)
   --limit N                   move at most N messages`;
 
-export const COMMAND_HELP: Record<string, string> = { submit: SUBMIT, status: STATUS, follow: FOLLOW, redrive: REDRIVE };
+const ORDER_API = `  --api-url <url>    the order API (or ORDER_API_URL); by default the one npm start recorded in
+                     ./.hostinger-orders/local.json. Deployed in jwt mode the bearer token is read from
+                     ORDER_API_TOKEN (iam mode needs SigV4-signed requests: use a SigV4 HTTP client)
+  --as <caller>      local stack only: act as this caller (an IAM ARN or a JWT subject)`;
+
+const BUDGET = `hostinger-orders budget [options]
+
+  Every budget of the spending policy (spending-policy.json): used, limit and left, as GET /budget
+  answers (docs/spending-policy.md).
+
+${ORDER_API}
+  --json             print the answer as JSON`;
+
+const DECIDE = (action: string, effect: string) => `hostinger-orders ${action} <requestId> [options]
+
+  ${effect} an order that waits for approval (POST /orders/{requestId}/${action}); who decided is recorded.
+  Nobody approves their own order unless the spending policy allows it.
+
+${ORDER_API}
+  --reason <text>    why (up to 500 characters), recorded with the decision`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  submit: SUBMIT,
+  status: STATUS,
+  follow: FOLLOW,
+  redrive: REDRIVE,
+  budget: BUDGET,
+  approve: DECIDE('approve', 'Approves'),
+  deny: DECIDE('deny', 'Denies'),
+};
 
 export const USAGE = `hostinger-orders: bulk orders for the hostinger-orders pipeline
 
@@ -96,6 +125,7 @@ Usage:
   hostinger-orders status <requestId> | --batch <name>
   hostinger-orders follow [--type order.failed ...] [--batch <name>]
   hostinger-orders redrive [--queue-url <url> --dlq-url <url>]
+  hostinger-orders budget | approve <requestId> | deny <requestId> [--api-url <url>]
   hostinger-orders help [command]
 
 Examples:

@@ -10,8 +10,8 @@ export const SPENDING_POLICY_FILE = 'spending-policy.json';
  * (the repository's root locally). A missing or invalid file fails the cold start: a guardrail that is
  * silently off is worse than none.
  */
-export function loadSpendingPolicy(env: Record<string, string | undefined> = process.env): SpendingPolicy {
-  const path = env.SPENDING_POLICY_FILE?.trim() || join(env.LAMBDA_TASK_ROOT ?? process.cwd(), SPENDING_POLICY_FILE);
+export function loadSpendingPolicy(env: Record<string, string | undefined> = process.env, root = env.LAMBDA_TASK_ROOT ?? process.cwd()): SpendingPolicy {
+  const path = env.SPENDING_POLICY_FILE?.trim() || join(root, SPENDING_POLICY_FILE);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -84,3 +84,6 @@ export const budgetCurrencies = (policy: SpendingPolicy): string[] =>
   Object.entries(policy.currencies ?? {})
     .filter(([, limits]) => limits.daily !== undefined || limits.monthly !== undefined)
     .map(([currency]) => currency);
+
+/** The kind of purchase POST /orders and the orders queue carry; other kinds name themselves. */
+export const ORDER_KIND = 'order';

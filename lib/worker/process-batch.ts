@@ -26,7 +26,8 @@ import type { WorkerObserver } from './worker-events.ts';
 import { submitOrder, type Reconciled, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
 import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
 import { awaitingApproval, type AwaitingApproval } from '../order/approval.ts';
-import { ORDER_KIND, type SpendDecision, type SpendGuard } from './spend-guard.ts';
+import type { SpendDecision, SpendGuard } from './spend-guard.ts';
+import { ORDER_KIND } from '../policy/spending-policy.ts';
 
 export interface WorkerDependencies {
   log: Log;

@@ -8,9 +8,6 @@ import { priceItems } from '../policy/pricing.ts';
 import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import type { TerminalStatus } from './submit-order.ts';
 
-/** The kind of purchase POST /orders and the orders queue carry; other kinds name themselves. */
-export const ORDER_KIND = 'order';
-
 export type SpendDecision =
   /** Send it: its budget is reserved (or no budget applies). */
   | { kind: 'proceed'; totals?: Record<string, number> }

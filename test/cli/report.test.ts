@@ -210,3 +210,19 @@ describe('outcome lines', () => {
     );
   });
 });
+
+describe('dry-run report with a spending policy', () => {
+  it('uses the quote: orders the policy refuses are problems, held ones and a file over a budget are warnings', async () => {
+    const { parseSpendingPolicy } = await import('../../lib/policy/spending-policy.ts');
+    const policy = parseSpendingPolicy({ currencies: { USD: { maxOrderTotal: 2000, approvalAbove: 1000, daily: 3000 } } });
+    const { planned } = assignRequestIds([order(2, [['hostingercom-vps-kvm2-usd-1m', 3]], 1327363), order(3, [['hostingercom-domain-com-usd-1y', 2]], 1327363), order(4, [['hostingercom-vps-kvm2-usd-1m', 1]], 1327363), order(5, [['hostingercom-domain-com-usd-1y', 2]], 1327363)], 'p');
+    const report = buildDryRunReport(planned, [], CATALOG, METHODS, {}, policy);
+    expect(report.problems).toEqual([{ line: 2, message: expect.stringContaining('refused by the spending policy: currencies.USD.maxOrderTotal: the order costs 26.97 USD') }]);
+    expect(report.buyable).toBe(3);
+    expect(report.warnings).toEqual([
+      { message: 'would wait for approval (currencies.USD.approvalAbove)', lines: [3, 5] },
+      { message: 'together these orders cost 48.95 USD, more than the currencies.USD.daily budget of 30.00 USD even with nothing else spent: the last ones would be rejected', lines: [] },
+    ]);
+    expect(formatDryRunReport(report, 'f.json')).toContain('  together these orders cost 48.95 USD');
+  });
+});

@@ -93,3 +93,26 @@ describe('orders above the approval threshold', () => {
     expect(boughtWith('EXPIRE-1')).toHaveLength(0);
   });
 });
+
+describe('the CLI', () => {
+  it('approves and denies held orders as a given caller, and shows the budgets', async () => {
+    const { cli } = await import('../cli/support.ts');
+    const env = { ORDER_API_URL: t.stack.apiUrl };
+    const first = (await t.postOrder(held('CLI-APPROVE'), { 'x-local-caller': ALICE })).json.requestId as string;
+    const second = (await t.postOrder(held('CLI-DENY'), { 'x-local-caller': ALICE })).json.requestId as string;
+    await Promise.all([waitForApprovalEvent(first), waitForApprovalEvent(second)]);
+
+    const own = await cli(['approve', first, '--as', ALICE], { cwd: process.cwd(), env });
+    expect(own.code).toBe(1);
+    expect(own.stderr).toContain('403 nobody approves their own order');
+    const approved = await cli(['approve', first, '--as', BOB, '--reason', 'ok'], { cwd: process.cwd(), env });
+    expect(approved).toMatchObject({ code: 0, stdout: expect.stringContaining(`${first} approved by ${BOB}`) });
+    const denied = await cli(['deny', second, '--as', BOB], { cwd: process.cwd(), env });
+    expect(denied).toMatchObject({ code: 0, stdout: expect.stringContaining(`${second} denied by ${BOB}`) });
+    expect(await t.waitForOutcome(first)).toMatchObject({ status: 'succeeded', approval: { by: BOB, reason: 'ok' } });
+    expect(await t.waitForOutcome(second)).toMatchObject({ status: 'rejected', error: { code: 'approval_denied' } });
+
+    const budget = await cli(['budget'], { cwd: process.cwd(), env });
+    expect(budget).toMatchObject({ code: 0, stdout: 'the spending policy sets no budget (spending-policy.json)\n' });
+  });
+});

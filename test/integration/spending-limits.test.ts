@@ -121,5 +121,8 @@ describe('POST /quotes and GET /budget', () => {
 
     const budget = await fetch(`${t.stack.apiUrl}/budget`);
     expect(await budget.json()).toMatchObject({ caller: expect.stringMatching(/^arn:aws:iam::/), budgets: [{ currency: 'USD', window: 'daily', limit: 5000, used: 649, left: 4351, usedPercent: 13 }] });
+    const { cli } = await import('../cli/support.ts');
+    const shown = await cli(['budget'], { cwd: process.cwd(), env: { ORDER_API_URL: t.stack.apiUrl } });
+    expect(shown).toMatchObject({ code: 0, stdout: 'USD daily   used       6.49 USD of      50.00 USD (13%), left 43.51 USD\n' });
   });
 });
