@@ -27,7 +27,6 @@ import { submitOrder, type Reconciled, type SubmissionResult, type SubmitDepende
 import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
 import { awaitingApproval, type AwaitingApproval } from '../order/approval.ts';
 import type { SpendDecision, SpendGuard } from './spend-guard.ts';
-import { ORDER_KIND } from '../policy/spending-policy.ts';
 
 export interface WorkerDependencies {
   log: Log;
