@@ -11,6 +11,8 @@ export interface JointSettings {
   patienceMs: number;
   /** The account is shared with people who buy the same items by hand: a surplus of purchases is no evidence. */
   sharedAccount: boolean;
+  /** How far the unsettled-attempts index may lag: a group is complete only once every attempt that made one of its purchases shows. */
+  indexLagMs: number;
 }
 
 export interface JointCheckDependencies {
@@ -96,6 +98,14 @@ export async function settleJointly(
   const verdict = jointVerdict(requestId, members, purchases, { sharedAccount: settings.sharedAccount });
   if (verdict.result === 'absent') return { result: 'absent' };
   if (verdict.result === 'bought') {
+    // Counting holds only if every attempt that made one of these purchases is in the group: the one that made
+    // the newest may have marked its attempt too recently for the (lagging) index to show it yet.
+    const visibleAt = Math.max(...purchases.map((purchase) => purchase.createdAt + settings.clockSkewMs + CREATED_AT_RESOLUTION_MS + settings.indexLagMs));
+    if (visibleAt > deps.now()) {
+      return options.finalLook
+        ? { result: 'inconclusive', candidates: purchases.length }
+        : { result: 'deferred', reason: 'the attempts that could have made these purchases are not all visible yet', retryAt: visibleAt };
+    }
     const subscription = inReach.find((candidate) => candidate.id === verdict.purchaseId);
     if (subscription && (await deps.ledger.claimSubscription(subscription.id, requestId, new Date(deps.now())))) return { result: 'found', subscription };
     // Another member took it between our reads and our write: look again at once.
