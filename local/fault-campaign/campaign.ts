@@ -13,6 +13,7 @@ import { closedPort, injectRefusedConnections } from './refused-connections.ts';
 import { sendThroughEditedFiles, type EditedFileRequest } from './edited-files.ts';
 import { profilePicker, seededRandom, type Profile } from './profiles.ts';
 import { buildReport, type CampaignReport, type CampaignRequest } from './report.ts';
+import { campaignApprover, spendingFigures, writeCampaignPolicy } from './spending.ts';
 
 export interface CampaignOptions {
   requests: number;
@@ -135,7 +136,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const toRefuse = new Set<string>();
   const refused = new Set<string>();
   const refusedPort = await closedPort();
-  const stack = await startLocalStack({
+  const approver = campaignApprover(() => stack.apiUrl, seededRandom(options.seed + 3));
+  const stack: LocalStack = await startLocalStack({
     apiPort: 0,
     awsPort: 0,
     sandboxLatencyMs: 5,
@@ -157,6 +159,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       FOLLOW_UP_MAX_INTERVAL_SECONDS: '3',
       PENDING_PAYMENT_TIMEOUT_SECONDS: String(FOLLOW_UP_SECONDS),
       UNKNOWN_FOLLOW_UP_SECONDS: String(FOLLOW_UP_SECONDS),
+      // A budget and approvals on part of the traffic (spending.ts).
+      SPENDING_POLICY_FILE: writeCampaignPolicy(),
     },
     followUpIntervalMs: 500,
     dropDeleteRate: options.dropDeleteRate,
@@ -180,6 +184,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const watcher = await watchOutcomes(stack, 'campaign-outcomes', (published) => {
     if (isOrderOutcome(published)) outcomes.set(published.requestId, [...(outcomes.get(published.requestId) ?? []), published]);
     if (published.type === 'order.resolved') resolutions.set(published.requestId, published);
+    if (published.type === 'order.awaiting_approval') approver.onEvent(published);
   });
   const started = Date.now();
   try {
@@ -257,6 +262,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       crashesByPoint,
       redriven,
       durationMs: Date.now() - started,
+      spending: spendingFigures({
+        requests,
+        orders: stack.sandbox?.orders() ?? [],
+        finals: new Map(requests.map((request) => [request.requestId, finalOutcome(outcomes.get(request.requestId))])),
+        decisions: approver.decisions,
+      }),
     });
   } finally {
     await watcher.stop();

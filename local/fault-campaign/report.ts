@@ -3,6 +3,8 @@ import type { OrderResolved } from '../../lib/order/resolution.ts';
 import type { SandboxOrderRecord } from '../sandbox/server.ts';
 import type { EditedFileFigures } from './edited-files.ts';
 import type { Profile } from './profiles.ts';
+import type { SpendingFigures } from './spending.ts';
+import { formatCents } from '../../lib/policy/money.ts';
 import { profileName } from './profiles.ts';
 
 /** One request of the campaign: its tag (a unique coupon the sandbox records with any order it makes) and fate. */
@@ -59,6 +61,8 @@ export interface CampaignReport {
   editedFiles?: EditedFileFigures & { requests: number; outcomes: Record<string, number> };
   redriven: number;
   durationMs: number;
+  /** The spending policy on part of the traffic: budget overruns and purchases without approval must be 0. */
+  spending?: SpendingFigures;
 }
 
 export interface AnswerFaultFigures {
@@ -95,6 +99,7 @@ export function buildReport(input: {
   /** Coupons of the requests whose injected fault struck. */
   faultsStruck?: ReadonlySet<string>;
   editedFiles?: EditedFileFigures;
+  spending?: SpendingFigures;
 }): CampaignReport {
   const { requests, orders, outcomes } = input;
   const ordersByCoupon = new Map<string, SandboxOrderRecord[]>();
@@ -180,6 +185,7 @@ export function buildReport(input: {
       : {}),
     redriven: input.redriven,
     durationMs: input.durationMs,
+    ...(input.spending ? { spending: input.spending } : {}),
   };
 }
 
@@ -191,6 +197,8 @@ export function violations(report: CampaignReport): string[] {
     ['requests with conflicting outcomes', report.conflictingOutcomes],
     ['purchases reported as not bought', report.purchasesReportedAsNotBought],
     ['successes misattributed', report.misattributedSuccesses],
+    ['budget overruns', report.spending?.budgetOverruns ?? 0],
+    ['held orders bought without approval', report.spending?.boughtWithoutApproval ?? 0],
   ];
   return mustBeZero.filter(([, value]) => value !== 0).map(([name, value]) => `${name}: ${value}`);
 }
@@ -231,6 +239,13 @@ export function formatReport(report: CampaignReport): string {
           `  file edited between CLI runs: ${report.editedFiles.files} files, ${report.editedFiles.runs} submit runs (sent ${report.editedFiles.sentPerRun.join('/')} per run), ` +
             `${report.editedFiles.inserted} lines inserted, ${report.editedFiles.deleted} deleted, ${report.editedFiles.moved} moved, ${report.editedFiles.readded} put back; ` +
             `${report.editedFiles.requests} requests: ${entries(report.editedFiles.outcomes)}`,
+        ]
+      : []),
+    ...(report.spending
+      ? [
+          line('BUDGET OVERRUNS', report.spending.budgetOverruns, `must be 0: ${formatCents(report.spending.spent, report.spending.currency)} bought of a ${formatCents(report.spending.budget, report.spending.currency)} daily budget`),
+          line('held orders bought without approval', report.spending.boughtWithoutApproval, 'must be 0'),
+          `  spending policy: ${report.spending.rejectedOverBudget} rejected over the budget; ${report.spending.held} held for approval, ${report.spending.approved} approved, ${report.spending.denied} denied`,
         ]
       : []),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),

@@ -26,5 +26,9 @@ describe('fault-injection campaign (small)', () => {
     expect(report.editedFiles?.inserted).toBeGreaterThan(0);
     expect(report.editedFiles?.sentPerRun[2]).toBe(0);
     expect((report.editedFiles?.sentPerRun[0] ?? 0) + (report.editedFiles?.sentPerRun[1] ?? 0)).toBe(16);
+    // A budget and approvals on part of the traffic: the budget binds, orders are held and decided, none is overspent.
+    expect(report.spending).toMatchObject({ budgetOverruns: 0, boughtWithoutApproval: 0 });
+    expect(report.spending?.rejectedOverBudget).toBeGreaterThan(0);
+    expect(report.spending?.approved).toBeGreaterThan(0);
   }, 120_000);
 });
