@@ -16,6 +16,8 @@ export interface FollowUpDependencies {
   /** Looks for the purchase an unknown request may have made, as the worker's reconciliation does. */
   reconcile: (record: LedgerRecord) => Promise<ReconcileVerdict>;
   publish: PublishOutcomes;
+  /** Gives back the budget a request reserved, once it is proven not bought (the spending policy). */
+  releaseBudget?: (requestId: string, now: Date) => Promise<void>;
   settings: FollowUpSettings;
   /** Requests looked at per run, at most; the next run takes the rest. */
   limit: number;
@@ -81,6 +83,10 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
   }
   if (!resolution) return over ? 'none' : 'later';
   const resolved = await deps.followUps.resolve(record.requestId, orderResolved(record.requestId, outcome.outcomeId, resolution), resolution, now);
+  // Proven absent: its reservation is given back (a failure leaves it counted, the safe side).
+  if (resolved && resolution.result === 'not_bought') {
+    await deps.releaseBudget?.(record.requestId, now).catch((error: unknown) => logger.error('could not release the budget of a request not bought', { requestId: record.requestId, error: error as Error }));
+  }
   return resolved ? 'resolved' : 'none';
 }
 

@@ -10,6 +10,8 @@ import type { FollowUpConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
+import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
+import { budgetCurrencies } from '../policy/spending-policy.ts';
 import { runFollowUps, type FollowUpDependencies, type FollowUpReport } from './follow-up-run.ts';
 
 /** The follow-up's real dependencies, from its configuration; `deadline` is the invocation's. */
@@ -18,6 +20,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
   const requests = createDynamoDbRequestLedger(table);
   const reads = createHostingerReads(config);
   const { reconcile } = createPurchaseReconciler(config, table, requests, reads);
+  const budgets = createDynamoDbBudgetLedger(table);
   return (context: Pick<Context, 'getRemainingTimeInMillis'>): FollowUpDependencies => ({
     followUps: createDynamoDbFollowUps(table),
     requests,
@@ -30,6 +33,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
       return reconcile(record.requestId, order, window, { remainingMs: () => context.getRemainingTimeInMillis() });
     },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
+    releaseBudget: (requestId, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), 'release', now),
     settings: config.followUp,
     limit: 200,
     now: () => new Date(),

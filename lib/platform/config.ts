@@ -110,7 +110,7 @@ function followUpSettings(env: Env): FollowUpSettings {
 }
 
 /** The follow-up reads the account and reconciles as the worker does, and publishes on the same topic. */
-export type FollowUpConfig = Pick<WorkerConfig, 'tableName' | 'topicArn' | 'reconcile' | 'catalogCacheMs' | 'followUp' | keyof HostingerAccessConfig | 'reserveMs'>;
+export type FollowUpConfig = Pick<WorkerConfig, 'tableName' | 'topicArn' | 'reconcile' | 'catalogCacheMs' | 'followUp' | keyof HostingerAccessConfig | 'reserveMs' | 'spendingPolicy'>;
 
 export function followUpConfig(env: Env = process.env): FollowUpConfig {
   return {
@@ -121,6 +121,8 @@ export function followUpConfig(env: Env = process.env): FollowUpConfig {
     catalogCacheMs: catalogCacheMs(env),
     followUp: followUpSettings(env),
     reserveMs: reserveMs(env),
+    // A request proven not bought gives its budget reservation back.
+    spendingPolicy: loadSpendingPolicy(env),
   };
 }
 

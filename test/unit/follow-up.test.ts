@@ -91,3 +91,41 @@ describe('runFollowUps', () => {
     expect(f.published).toEqual([]);
   });
 });
+
+describe('a request proven not bought', () => {
+  it('gives its budget reservation back; one found bought keeps it', async () => {
+    const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r2', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
+    const run = async (verdict: 'absent' | 'found') => {
+      const released: string[] = [];
+      let stored: LedgerRecord = { requestId: 'r2', status: 'unknown', source: 'queue', attempts: 1, outcome: unknown, followUp: { at: 0, until: 1_000, looks: 3 }, createdAt: 'x', updatedAt: 'y' };
+      const deps: FollowUpDependencies = {
+        followUps: {
+          due: async () => (stored.followUp ? ['r2'] : []),
+          settle: async () => false,
+          resolve: async (_id, document) => {
+            stored = { ...stored, followUpUnpublished: document };
+            return true;
+          },
+          postpone: async () => undefined,
+          close: async () => {
+            stored = { ...stored, followUp: undefined };
+          },
+        },
+        requests: { get: async () => stored },
+        subscriptionIds: async () => new Set(),
+        reconcile: async () => (verdict === 'found' ? { result: 'found', subscriptionId: 'sub-9' } : { result: 'absent' }) as never,
+        publish: async () => new Set(),
+        releaseBudget: async (requestId) => {
+          released.push(requestId);
+        },
+        settings,
+        limit: 10,
+        now: () => new Date(5_000),
+      };
+      expect(await runFollowUps(deps)).toMatchObject({ resolved: 1 });
+      return released;
+    };
+    expect(await run('absent')).toEqual(['r2']);
+    expect(await run('found')).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { BudgetLedger } from '../../lib/ledger/budget-ledger.ts';
+import { parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
+import { createSpendGuard } from '../../lib/worker/spend-guard.ts';
+
+/** The worker's spending checks before a first attempt, with the catalog and the budget ledger faked. */
+const KVM2 = { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', category: 'VPS', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' };
+const order = (quantity: number) => ({ items: [{ item_id: KVM2.id, quantity }] });
+const now = new Date(0);
+
+function fakeBudgets(spent = 0, held = false): BudgetLedger & { reserved: string[]; settled: string[] } {
+  const reserved: string[] = [];
+  const settled: string[] = [];
+  return {
+    reserved,
+    settled,
+    reserve: async (requestId, totals, check) => {
+      const usage = { USD: { daily: spent, monthly: spent } };
+      const violations = check(usage, totals);
+      if (violations.length === 0) reserved.push(requestId);
+      return violations.length === 0 ? { reserved: true, already: false, usage } : { reserved: false, violations, usage };
+    },
+    settle: async (requestId, _currencies, how) => {
+      settled.push(`${requestId}:${how}`);
+    },
+    holds: async () => held,
+    usage: async () => ({}),
+  };
+}
+
+describe('the spend guard', () => {
+  const policy = parseSpendingPolicy({ currencies: { USD: { daily: 5000, approvalAbove: 2000 } } });
+
+  it('without a policy reads no catalog and lets everything through', async () => {
+    const prices = vi.fn(async () => new Map());
+    const guard = createSpendGuard({ policy: parseSpendingPolicy({}), prices, budgets: fakeBudgets() });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', kind: 'order', order: order(100), resumed: false, now })).toEqual({ kind: 'proceed' });
+    expect(prices).not.toHaveBeenCalled();
+  });
+
+  it('waits (retry) when the catalog cannot be read, rather than letting an unpriced order through', async () => {
+    const guard = createSpendGuard({ policy, prices: async () => Promise.reject(new Error('down')), budgets: fakeBudgets() });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', kind: 'order', order: order(1), resumed: false, now })).toMatchObject({ kind: 'retry', reason: expect.stringContaining('down') });
+  });
+
+  it('reserves, asks for approval above the threshold, and buys an approved one only within the budget', async () => {
+    const budgets = fakeBudgets(3000);
+    const usage = vi.fn();
+    const guard = createSpendGuard({ policy, prices: async () => new Map([[KVM2.id, KVM2]]), budgets, onBudgetUsage: usage });
+    expect(await guard.beforeFirstAttempt({ requestId: 'a', kind: 'order', order: order(1), resumed: false, now })).toEqual({ kind: 'proceed', totals: { USD: 899 } });
+    expect(usage).toHaveBeenCalledWith([expect.objectContaining({ currency: 'USD', window: 'daily', used: 3000 })]);
+    expect(await guard.beforeFirstAttempt({ requestId: 'b', kind: 'order', order: order(3), resumed: false, now })).toMatchObject({ kind: 'approval', totals: { USD: 2697 } });
+    const approval = { decision: 'approved' as const, by: 'x', at: 'now' };
+    expect(await guard.beforeFirstAttempt({ requestId: 'b', kind: 'order', order: order(3), approval, resumed: false, now })).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'spending_policy', fieldErrors: { 'currencies.USD.daily': [expect.stringContaining('26.97 USD on top of 30.00 USD')] } },
+    });
+    expect(budgets.reserved).toEqual(['a']);
+    expect(await guard.beforeFirstAttempt({ requestId: 'c', kind: 'order', order: order(3), approval: { ...approval, decision: 'denied' }, resumed: false, now })).toMatchObject({ kind: 'rejected', error: { code: 'approval_denied' } });
+  });
+
+  it('lets a resumed request whose earlier delivery reserved its budget go on (it may have been sent)', async () => {
+    const guard = createSpendGuard({ policy, prices: async () => Promise.reject(new Error('not asked')), budgets: fakeBudgets(4999, true) });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', kind: 'order', order: order(3), resumed: true, now })).toEqual({ kind: 'proceed' });
+  });
+
+  it('releases the reservation of what was not bought and keeps the rest', async () => {
+    const budgets = fakeBudgets();
+    const guard = createSpendGuard({ policy, prices: async () => new Map([[KVM2.id, KVM2]]), budgets });
+    for (const status of ['rejected', 'failed', 'succeeded', 'pending', 'unknown'] as const) await guard.settle(status, status, now);
+    expect(budgets.settled).toEqual(['rejected:release', 'failed:release', 'succeeded:keep', 'pending:keep', 'unknown:keep']);
+  });
+});
