@@ -62,6 +62,7 @@ describe('SNS outcome publisher', () => {
     const first = byId.get(outcomes[1]?.outcomeId ?? '');
     expect(JSON.parse(first?.Body ?? '{}')).toEqual(outcomes[1]);
     expect(first?.MessageAttributes).toEqual({
+      kind: { DataType: 'String', StringValue: 'order' },
       type: { DataType: 'String', StringValue: 'order.failed' },
       status: { DataType: 'String', StringValue: 'failed' },
       requestId: { DataType: 'String', StringValue: 'r1' },
