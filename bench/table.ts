@@ -1,4 +1,4 @@
-/** Markdown tables: readable in a terminal, and pasted as they are into the README. */
+/** Markdown tables: readable in a terminal, and pasted as they are into docs/performance.md. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>

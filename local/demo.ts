@@ -49,7 +49,7 @@ try {
     sent.push({ name: scenario.name, requestId: answer.requestId });
   }
 
-  // A scheduled batch plan (batches/staging-fleet.yaml), fired by hand twice for the same scheduled time:
+  // A scheduled plan (batches/staging-fleet.yaml), fired by hand twice for the same scheduled time:
   // the second firing queues the same request ids, so nothing is bought twice.
   const firing = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ time: '2026-12-01T03:00:00Z' }) };
   for (const attempt of ['first', 'repeated']) {

@@ -79,7 +79,7 @@ export interface LocalStack {
   /** The bearer token the sandbox accepts at start, also the token secret's value: a sandbox value, never a real token. */
   sandboxToken?: string;
   worker: SqsEventSource;
-  /** The batch plans of batches/, which the local route fires on demand. */
+  /** The scheduled plans of batches/, which the local route fires on demand. */
   plans: { name: string; plan: ScheduledPlan }[];
   /** Clients for the local services, for tests, demos and tools. */
   clients: { sqs: SQSClient; sns: SNSClient; dynamodb: DynamoDBClient; secrets: SecretsManagerClient };
@@ -269,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         timeoutMs: 10_000,
         requiredScope: APPROVER_SCOPE,
       })),
-      // Local only: fires a batch plan now, as its schedule would (not part of the deployed API).
+      // Local only: fires a scheduled plan now, as its schedule would (not part of the deployed API).
       { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: firePlanLocally(runPlan.handler, plans.map(({ name }) => name)), timeoutMs: 60_000 },
     ],
   });

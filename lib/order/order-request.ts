@@ -39,7 +39,7 @@ export const orderItemSchema = z.strictObject({
   quantity: z._default(quantity, 1),
 });
 
-/** The fields of an order request: the HTTP body, the queue message, and each order of a batch plan. */
+/** The fields of an order request: the HTTP body, the queue message, and each order of a scheduled plan. */
 export const orderFields = {
   payment_method_id: z.optional(boundedInt(1, 2 ** 31 - 1, 'must be a positive integer', 'is too large')),
   items: z

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { orderFields } from '../order/order-request.ts';
 import { purchaseEntrySchema } from '../order/kinds/purchase.ts';
 
-/** A batch plan: a reviewed file under batches/ that buys a set of orders on a schedule. */
+/** A scheduled plan: a reviewed file under batches/ that buys a set of orders on a schedule. */
 export const PLAN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** A run's progress is one ledger item (400 KB at most), so a plan holds up to this many orders. */
 export const MAX_PLAN_ORDERS = 2_000;

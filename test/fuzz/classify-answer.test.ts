@@ -85,7 +85,7 @@ const status = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 999 }) },
 );
 
-/** An order resource as the README relies on it: integer id, a known status, typed optional fields. */
+/** An order resource as docs/api.md describes it: integer id, a known status, typed optional fields. */
 function isOrderResource(value: unknown): value is { id: number; status: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const o = value as Record<string, unknown>;

@@ -29,7 +29,7 @@ vi.hoisted(() => {
 /**
  * POST /orders through the same middleware stack the Lambda runs (header normalisation, error handler), with
  * an in-memory ledger and queue. Every input must end in a 2xx or 4xx with the one JSON error shape, and only
- * a request the README's rules accept may be queued.
+ * a request the rules of docs/api.md accept may be queued.
  */
 
 /** An in-memory stand-in for what intake uses of the ledger, and a queue that records what it is given. */
@@ -132,7 +132,7 @@ function toEvent(request: FuzzRequest): APIGatewayProxyEventV2 {
   return event({ headers, body: body === '' && request.omitEmptyBody ? undefined : body, isBase64Encoded: request.encoding !== 'plain' });
 }
 
-/** What the README says the answer to a request is. */
+/** What docs/api.md says the answer to a request is. */
 function expected(request: FuzzRequest): { status: 202; order: OrderRequest } | { status: 400 | 413 | 415; field?: string } {
   const text = request.encoding === 'bogus' ? Buffer.from(request.text, 'base64').toString('utf8') : request.text;
   if (text.trim() === '') return { status: 400 };

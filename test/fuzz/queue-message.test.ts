@@ -20,7 +20,7 @@ import {
 /**
  * The worker's reading of an SQS message body: plain, or inside an SNS envelope. It must never throw (a throw
  * would fail the message over and over until the DLQ instead of rejecting it once), and it may accept only an
- * order the README's rules accept.
+ * order the rules of docs/api.md accept.
  */
 
 const requestId = fc.oneof({ weight: 4, arbitrary: validRequestId }, { weight: 2, arbitrary: hostileString }, { weight: 1, arbitrary: hostileValue });
@@ -53,7 +53,7 @@ const messageBody: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((depth) => `{"requestId":"deep","items":[{"item_id":${'['.repeat(depth)}${']'.repeat(depth)}}]}`) },
 );
 
-/** What the README says becomes of a message body: the order it stands for, or a rejection. */
+/** What docs/api.md says becomes of a message body: the order it stands for, or a rejection. */
 function expected(body: string) {
   let value: unknown;
   try {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 /**
  * Shared pieces of the fuzz tests: run settings, generators of valid and hostile order requests, and a
- * reference validator written from the README's rules, independently of the zod schema it checks.
+ * reference validator written from the rules of docs/api.md, independently of the zod schema it checks.
  *
  * FUZZ_SEED=<n> replays a run; on failure fast-check prints the seed and the counterexample's path.
  * FUZZ_RUNS=<n> sets the run count of every property (default: each test's own), for a longer soak.
@@ -20,7 +20,7 @@ export function fuzzOptions(numRuns: number): fc.Parameters<unknown> {
 
 export const LIMITS = { maxItems: 50, maxQuantity: 100, maxCoupons: 10, maxItemId: 128, maxCoupon: 64, maxRequestId: 128, maxPaymentMethodId: 2 ** 31 - 1 };
 
-// The README's character sets, spelled out: a letter or digit first, then letters, digits and the listed marks.
+// The character sets of docs/api.md, spelled out: a letter or digit first, then letters, digits and the listed marks.
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const charset = (extra: string) => (text: string, max: number) =>
   text.length >= 1 && text.length <= max && ALNUM.includes(text[0] as string) && [...text].every((c) => ALNUM.includes(c) || extra.includes(c));
@@ -34,7 +34,7 @@ const onlyKeys = (value: Record<string, unknown>, allowed: string[]) => Object.k
 
 export type ReferenceOrder = { payment_method_id?: number; items: { item_id: string; quantity: number }[]; coupons?: string[]; requestId?: string };
 
-/** The order a valid request stands for (quantity defaulted), or undefined when the README's rules refuse it. */
+/** The order a valid request stands for (quantity defaulted), or undefined when the rules of docs/api.md refuse it. */
 export function referenceOrder(value: unknown, { message = false } = {}): ReferenceOrder | undefined {
   if (!isObject(value)) return undefined;
   if (!onlyKeys(value, message ? ['payment_method_id', 'items', 'coupons', 'requestId'] : ['payment_method_id', 'items', 'coupons'])) return undefined;
