@@ -252,9 +252,12 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     await ledger.release(requestId, claimToken, { attempts: claimed.attempts, lastError: { message: spend.reason }, unresolved: earlier, now: now() });
     return { kind: 'retry', reason: spend.reason, requestId };
   }
-  if (spend?.kind === 'approval') return parkForApproval(requestId, claimToken, claimed.createdAt, claimed.owner, spend, batchRun, deps);
+  // The policy turned against a request an earlier delivery may have sent (it changed, or a price did, meanwhile):
+  // that attempt is settled first, and only if it bought nothing does the policy decide, on the next delivery.
+  const settleFirst = earlier !== undefined && (spend?.kind === 'rejected' || spend?.kind === 'approval');
+  if (spend?.kind === 'approval' && !settleFirst) return parkForApproval(requestId, claimToken, claimed.createdAt, claimed.owner, spend, batchRun, deps);
   // A VPS, domain or renewal holds its key, with what the account shows for it, before its first attempt.
-  const prepared = catalogRefusal || spend?.kind === 'rejected' ? undefined : await deps.keyed?.prepare(requestId, order);
+  const prepared = catalogRefusal || spend?.kind === 'rejected' || settleFirst ? undefined : await deps.keyed?.prepare(requestId, order);
   if (prepared && 'retry' in prepared) {
     await ledger.release(requestId, claimToken, { attempts: claimed.attempts, lastError: claimed.lastError ?? { message: prepared.retry }, unresolved: earlier, now: now() });
     return { kind: 'retry', reason: prepared.retry, requestId };
@@ -264,13 +267,13 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   // refusal is always safe: no attempt is made before the request holds its key.)
   const result: SubmissionResult = catalogRefusal
     ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
-    : spend?.kind === 'rejected'
+    : spend?.kind === 'rejected' && !settleFirst
       ? { status: 'rejected', attempts: 0, error: spend.error }
       : prepared && 'rejected' in prepared
         ? { status: 'rejected', attempts: claimed.attempts, error: { message: `this ${kindOf(order)} purchase cannot be made safely: its key is taken`, fieldErrors: prepared.rejected } }
         : await submitOrder(
             order,
-            { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError },
+            { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError, settleOnly: settleFirst },
             deadline,
             { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics, deps.log) },
             {

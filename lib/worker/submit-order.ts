@@ -67,6 +67,8 @@ export interface SubmitState {
   /** An earlier attempt whose effect is unknown: it is settled before anything else is tried. */
   unresolved?: AttemptWindow;
   lastError?: OrderError;
+  /** Settle `unresolved` and make no new attempt: if it bought nothing, the request goes back (`deferred`, nothing unsettled). */
+  settleOnly?: boolean;
 }
 
 const lostAttemptError: OrderError = { message: 'an earlier attempt was interrupted before its answer was recorded' };
@@ -110,6 +112,7 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
       }
       unresolved = undefined;
       marked = false;
+      if (state.settleOnly) return { status: 'deferred', attempts, error, reason: 'the earlier attempt bought nothing; the spending policy decides again', retryAt: deps.now() };
     }
     // The one extra try after a 401 does not come out of the retry budget.
     if (lastError && attempts >= deps.policy.maxAttempts + (tokenRefreshed ? 1 : 0)) {
