@@ -190,7 +190,7 @@ function coldStartSection(result: ColdStartResult): { text: string; checks: Chec
   const text = [
     '#### 3. Cold start',
     '',
-    `Each function bundled as serverless.yml's custom.esbuild does (esbuild: bundle, minify, node20, ESM, mainFields module,main), against a naive baseline ` +
+    `Each function bundled as serverless.yml's custom.esbuild does (esbuild: bundle, minify, node24, ESM, mainFields module,main), against a naive baseline ` +
       `bundled the same way (bench/naive-handler.ts: the four AWS clients, the DynamoDB document client, hostinger-api-sdk with axios). Load time: ` +
       `import() of the bundle in a fresh Node ${process.version} process, median of ${result.runs} rounds, each importing every bundle in turn; ` +
       `its ratio is the median of the per-round ratios to the baseline. Targets: size and load time <= ` +

@@ -112,8 +112,8 @@ beforeAll(async () => {
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe('the packaged CloudFormation template', () => {
-  it('has the three functions on nodejs22.x, each in its own bundle', () => {
-    for (const name of ['CreateOrder', 'GetOrder', 'OrderWorker']) expect(fn(name).Properties.Runtime).toBe('nodejs22.x');
+  it('has the three functions on nodejs24.x, each in its own bundle', () => {
+    for (const name of ['CreateOrder', 'GetOrder', 'OrderWorker']) expect(fn(name).Properties.Runtime).toBe('nodejs24.x');
     expect(base.artifacts).toEqual(expect.arrayContaining(['createOrder.zip', 'getOrder.zip', 'orderWorker.zip']));
   });
 
