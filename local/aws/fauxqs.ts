@@ -22,9 +22,9 @@ async function loadFauxqsStores(): Promise<FauxqsStores> {
 
 /**
  * SQS and SNS emulated by fauxqs. Its default queue URLs use the host `sqs.<region>.localhost`, which
- * does not resolve, and queues are matched by exact URL. With `host` '' fauxqs builds queue URLs from
- * the request's Host header instead; the router always sends its own address there, so every queue URL
- * points back at the router and is matched unchanged when a client sends it back.
+ * does not resolve here. With `host` '' fauxqs builds queue URLs from the request's Host header
+ * instead; the router always sends its own address there, so every queue URL points back at the router
+ * (fauxqs 2 finds a queue by the name at the end of its URL).
  */
 export async function startSqsAndSns(region: string): Promise<Upstream> {
   const stores = await loadFauxqsStores();
