@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  * process.env when they load, so one process holds one local stack, and one configuration.
  */
 
-/** Environment of every phase: the AWS SDK's warning about Node 20 would only add noise (Lambda runs Node 22). */
+/** Environment of every phase: the AWS SDK's warning about Node 20, should the bench be run on it, would only add noise. */
 export const QUIET_SDK_ENV = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 /**
