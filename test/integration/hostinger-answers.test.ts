@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, injectRefusedConnections } from '../../local/fault-campaign/refused-connections.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /**
@@ -9,6 +10,9 @@ const CARD = 1327362; // the default: a card, which its issuer may hold for 3-D 
 const PAYPAL = 1327363; // never leaves an order pending
 const CARD_3DS = 1327364;
 let t: TestStack;
+/** Orders (by coupon) whose first attempt goes to a closed port, and those refused so far. */
+const toRefuse = new Set(['H-REFUSED']);
+const refused = new Set<string>();
 
 const order = (coupon: string, itemId: string, paymentMethodId?: number) => ({
   ...(paymentMethodId ? { payment_method_id: paymentMethodId } : {}),
@@ -20,7 +24,17 @@ const send = async (requestId: string, body: unknown) => t.sendMessage(JSON.stri
 
 beforeAll(async () => {
   // The gateway faults below make their order 1.5 s after answering: well within the late window.
-  t = await startTestStack({ functionEnv: { RECONCILE_LATE_MS: '2500' } });
+  const port = await closedPort();
+  t = await startTestStack({
+    functionEnv: { RECONCILE_LATE_MS: '2500' },
+    decorateWorker: (deps) =>
+      injectRefusedConnections(deps, {
+        port,
+        timeoutMs: 2_000,
+        refuseFirst: (coupons) => coupons.some((coupon) => toRefuse.has(coupon) && !refused.has(coupon)),
+        refused: (coupons) => coupons.forEach((coupon) => refused.add(coupon)),
+      }),
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -71,5 +85,14 @@ describe('a gateway 5xx while the application goes on making the order', () => {
     await expect(t.waitForOutcome(requestId)).resolves.toMatchObject({ type: 'order.succeeded', attempts: 1, reconciliation: { result: 'found' } });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(ordersFor(coupon)).toHaveLength(1);
+  });
+});
+
+describe('a connection refused before anything was sent', () => {
+  it('is retried at once, without a check, and buys once, even on a card', async () => {
+    await send('h-refused', order('H-REFUSED', 'hostingercom-hosting-premium-usd-48m'));
+    await expect(t.waitForOutcome('h-refused')).resolves.toMatchObject({ type: 'order.succeeded', attempts: 2 });
+    expect(refused.has('H-REFUSED')).toBe(true);
+    expect(ordersFor('H-REFUSED')).toHaveLength(1);
   });
 });
