@@ -45,6 +45,8 @@ export interface CampaignReport {
   resolved: { bought: number; notBought: number };
   /** Which request took whose order, by injected fault, to explain any misattribution. */
   misattributions: string[];
+  /** The requests without a final outcome, with their injected fault, to explain any. */
+  missing: string[];
   outcomesByType: Record<string, number>;
   outcomeDeliveries: number;
   unknowns: number;
@@ -148,6 +150,7 @@ export function buildReport(input: {
       bought: finals.filter(({ resolution }) => resolution?.result === 'bought').length,
       notBought: finals.filter(({ resolution }) => resolution?.result === 'not_bought').length,
     },
+    missing: requests.filter((request) => !finals.some((final) => final.request === request)).map((request) => `${request.requestId} (${profileName(request.profile)})`),
     misattributions: misattributed.map(({ request, subscriptionId }) => {
       const ownerCoupon = couponBySubscription.get(subscriptionId);
       const owner = requests.find((candidate) => candidate.coupon === ownerCoupon);
@@ -249,5 +252,6 @@ export function formatReport(report: CampaignReport): string {
         ]
       : []),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
+    ...report.missing.map((line) => `  without an outcome: ${line}`),
   ].join('\n');
 }

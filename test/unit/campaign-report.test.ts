@@ -48,6 +48,12 @@ describe('campaign report', () => {
     expect(r.conflictingOutcomes).toBe(1);
   });
 
+  it('names the requests without a final outcome, with their fault', () => {
+    const r = report([request(1), request(2, { kind: 'refusedConnection' })], [order('C1', 's1')], [outcome('r1', 'succeeded'), outcome('r2', 'pending')]);
+    expect(r.missing).toEqual(['r2 (refusedConnection)']);
+    expect(formatReport(r)).toContain('without an outcome: r2 (refusedConnection)');
+  });
+
   it('counts a purchase told as failed or rejected', () => {
     const r = report([request(1)], [order('C1', 's1')], [outcome('r1', 'failed')]);
     expect(r.purchasesReportedAsNotBought).toBe(1);
