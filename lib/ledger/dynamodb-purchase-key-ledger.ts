@@ -1,4 +1,5 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { expressions, when } from './dynamodb-expression.ts';
 import { conditional, expiresAt, fromItem, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
 import type { PurchaseKeyHold, PurchaseKeyLedger } from './purchase-key-ledger.ts';
 
@@ -24,15 +25,15 @@ export function createDynamoDbPurchaseKeyLedger({ client, tableName }: LedgerTab
       return { held: false, holder: current?.requestId ?? 'another request' };
     },
     async release(key, requestId, now) {
-      const condition = 'requestId = :requestId AND attribute_not_exists(releasedAt)';
+      const e = expressions();
       await conditional(() =>
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: keyOf(pkOf(key)),
-            UpdateExpression: 'SET releasedAt = :now',
-            ConditionExpression: condition,
-            ExpressionAttributeValues: toItem({ ':requestId': requestId, ':now': now.toISOString() }),
+            UpdateExpression: e.update({ set: { releasedAt: now.toISOString() } }),
+            ConditionExpression: e.condition(when`requestId = ${requestId} AND attribute_not_exists(releasedAt)`),
+            ...e.attributes(),
           }),
         ),
       );
