@@ -1,3 +1,4 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { isOrderOutcome } from '../../lib/messaging/outcome-publisher.ts';
 import type { OrderResolved } from '../../lib/order/resolution.ts';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -251,7 +252,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     // A sandbox rule still active never struck (its request never reached the sandbox).
     const unstruck = new Set((stack.sandbox?.faults() ?? []).map((rule) => rule.match?.coupon));
     const faultsStruck = new Set([...refused, ...requests.flatMap((request) => (request.profile.kind === 'fault' && !unstruck.has(request.coupon) ? [request.coupon] : []))]);
+    // Where the ledger has the requests that got no final outcome, to say why.
+    const ledgerStatus = new Map<string, string>();
+    for (const request of requests.filter((candidate) => finalOutcome(outcomes.get(candidate.requestId)) === undefined)) {
+      const { Item } = await stack.clients.dynamodb.send(new GetItemCommand({ TableName: stack.resources.tableName, Key: { pk: { S: request.requestId } }, ConsistentRead: true }));
+      ledgerStatus.set(request.requestId, Item ? JSON.stringify({ status: Item.status?.S, followUp: Item.followUp !== undefined, unpublished: Item.followUpUnpublished !== undefined, inFlight: Item.inFlight !== undefined }) : 'no record');
+    }
     return buildReport({
+      ledgerStatus,
       requests,
       faultsStruck,
       editedFiles,

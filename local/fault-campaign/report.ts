@@ -24,6 +24,8 @@ export interface CampaignReport {
   duplicatePurchases: number;
   /** Requests that never got a final outcome on the topic (an interim order.pending is not one): must be 0. */
   withoutOutcome: number;
+  /** The requests without a final outcome: what they received, and where the ledger has them. */
+  stragglers: string[];
   /** Requests with more than one distinct final outcome: must be 0. */
   conflictingOutcomes: number;
   /** Requests told rejected or failed (or resolved as not bought) although their order was completed: must be 0. */
@@ -95,6 +97,8 @@ export function buildReport(input: {
   outcomes: Map<string, Outcome[]>;
   /** order.resolved follow-ups received, by request. */
   resolutions?: Map<string, OrderResolved>;
+  /** The ledger's status of each request without a final outcome, by request id. */
+  ledgerStatus?: Map<string, string>;
   crashesByPoint: Record<string, number>;
   redriven: number;
   durationMs: number;
@@ -135,6 +139,9 @@ export function buildReport(input: {
     ordersCreated: orders.length,
     duplicatePurchases: [...ordersByCoupon.values()].reduce((sum, list) => sum + Math.max(0, list.length - 1), 0),
     withoutOutcome: requests.length - finals.length,
+    stragglers: requests
+      .filter((request) => !finals.some((final) => final.request === request))
+      .map((request) => `${request.requestId} (${profileName(request.profile)}${request.via ? `, ${request.via}` : ''}): received ${(outcomes.get(request.requestId) ?? []).map((o) => o.type).join(', ') || 'nothing'}; ledger ${input.ledgerStatus?.get(request.requestId) ?? 'not read'}`),
     conflictingOutcomes: finals.filter(({ distinct }) => distinct > 1).length,
     purchasesReportedAsNotBought: finals.filter(
       ({ outcome, bought, resolution }) => bought.length > 0 && (outcome.status === 'rejected' || outcome.status === 'failed' || resolution?.result === 'not_bought'),
@@ -252,6 +259,7 @@ export function formatReport(report: CampaignReport): string {
         ]
       : []),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
+    ...report.stragglers.map((line) => `  without a final outcome: ${line}`),
     ...report.missing.map((line) => `  without an outcome: ${line}`),
   ].join('\n');
 }
