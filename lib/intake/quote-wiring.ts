@@ -12,10 +12,14 @@ export const createBudgetViewDependencies = (config: Pick<QuoteConfig, 'tableNam
   now: () => new Date(),
 });
 
-export const createQuoteDependencies = (config: QuoteConfig): QuoteDependencies => ({
-  ...createBudgetViewDependencies(config),
-  catalog: createHostingerReads(config).catalog,
-});
+export function createQuoteDependencies(config: QuoteConfig): QuoteDependencies {
+  const reads = createHostingerReads(config);
+  return {
+    ...createBudgetViewDependencies(config),
+    catalog: reads.catalog,
+    subscriptions: async () => reads.billing.subscriptions(await reads.token()),
+  };
+}
 
 /** POST /quotes */
 export const createQuoteFunction = (deps: QuoteDependencies) => httpFunction((event) => quoteHandler(event, deps));

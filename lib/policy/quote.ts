@@ -1,7 +1,7 @@
 import { checkAgainstCatalog } from '../catalog/catalog-check.ts';
 import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
 import type { FieldErrors, OrderRequest } from '../order/order-request.ts';
-import { budgetStandings, checkBudgets, evaluateOrder, type BudgetStanding, type BudgetUsage, type Violation } from './evaluate.ts';
+import { budgetStandings, checkBudgets, evaluateOrder, type BudgetStanding, type BudgetUsage, type PricedLine, type Violation } from './evaluate.ts';
 import { priceItems } from './pricing.ts';
 import type { SpendingPolicy } from './spending-policy.ts';
 
@@ -29,15 +29,26 @@ export interface Quote {
 const periodOf = (price: CatalogPrice) => `${price.period} ${price.periodUnit}${price.period === 1 || price.periodUnit.endsWith('s') ? '' : 's'}`;
 
 /** Quotes an order (pure: the catalog, payment methods, policy and budget usage are given). */
-export function quoteOrder(input: { order: OrderRequest; kind: string; prices: Map<string, CatalogPrice>; paymentMethods: PaymentMethod[]; policy: SpendingPolicy; usage: BudgetUsage }): Quote {
+export function quoteOrder(input: {
+  order: OrderRequest;
+  kind: string;
+  prices: Map<string, CatalogPrice>;
+  paymentMethods: PaymentMethod[];
+  policy: SpendingPolicy;
+  usage: BudgetUsage;
+  /** Renewals, priced from their subscriptions (the catalog does not list them). */
+  renewals?: PricedLine[];
+}): Quote {
   const { order, prices, paymentMethods, policy, usage } = input;
+  const renewals = input.renewals ?? [];
   const check = checkAgainstCatalog(order, prices, paymentMethods);
-  const { lines } = priceItems(order.items, prices);
+  const lines = [...priceItems(order.items, prices).lines, ...renewals];
   const verdict = evaluateOrder(policy, input.kind, lines);
   const violations = [...verdict.violations, ...checkBudgets(policy, verdict.totals, usage)];
   const method = order.payment_method_id === undefined ? paymentMethods.find((m) => m.is_default) : paymentMethods.find((m) => m.id === order.payment_method_id);
   return {
-    items: order.items.flatMap((item) => {
+    items: [
+      ...order.items.flatMap((item) => {
       const price = prices.get(item.item_id);
       if (!price) return [];
       return [
@@ -52,7 +63,9 @@ export function quoteOrder(input: { order: OrderRequest; kind: string; prices: M
           subtotal: price.firstPeriodPrice * item.quantity,
         },
       ];
-    }),
+      }),
+      ...renewals.map((line) => ({ itemId: line.itemId, name: line.itemId, category: 'RENEWAL', period: 'renewal', currency: line.currency, quantity: 1, unitPrice: line.unitCents, subtotal: line.unitCents })),
+    ],
     totals: verdict.totals,
     paymentMethod: method ? { id: method.id, name: method.name, type: method.payment_method, isDefault: method.is_default === true } : null,
     errors: check.errors,

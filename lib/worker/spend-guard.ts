@@ -1,10 +1,10 @@
 import type { BudgetLedger } from '../ledger/budget-ledger.ts';
-import type { CatalogPrice } from '../hostinger/billing-reader.ts';
+import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts';
+import { kindOf, priceLines, type Purchase } from '../order/kinds/purchase.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { ApprovalDecision } from '../order/approval.ts';
-import type { OrderRequest } from '../order/order-request.ts';
 import { budgetStandings, checkBudgets, evaluateOrder, type BudgetStanding, type Violation } from '../policy/evaluate.ts';
-import { priceItems } from '../policy/pricing.ts';
+import { priceItems, priceRenewals } from '../policy/pricing.ts';
 import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import type { TerminalStatus } from './submit-order.ts';
 
@@ -22,7 +22,7 @@ export interface SpendGuard {
    * Decides, before an order's first attempt, whether it may be sent. `resumed`: an earlier delivery claimed
    * it and may have sent it; if that one reserved its budget, it did get this far and the order proceeds.
    */
-  beforeFirstAttempt(input: { requestId: string; kind: string; order: OrderRequest; approval?: ApprovalDecision; resumed: boolean; now: Date }): Promise<SpendDecision>;
+  beforeFirstAttempt(input: { requestId: string; purchase: Purchase; approval?: ApprovalDecision; resumed: boolean; now: Date }): Promise<SpendDecision>;
   /** Ends a request's reservation: given back when nothing was bought (rejected, failed), kept otherwise. */
   settle(requestId: string, status: TerminalStatus, now: Date): Promise<void>;
 }
@@ -39,6 +39,8 @@ const isUnlimited = (policy: SpendingPolicy) =>
 export function createSpendGuard(deps: {
   policy: SpendingPolicy;
   prices: () => Promise<Map<string, CatalogPrice>>;
+  /** The account's subscriptions: a renewal costs its subscription's renewal price. */
+  subscriptions: () => Promise<Subscription[]>;
   budgets: BudgetLedger;
   /** Told how full the budgets are after each reservation (metrics, the 80% alarm). */
   onBudgetUsage?: (standings: BudgetStanding[]) => void;
@@ -48,19 +50,24 @@ export function createSpendGuard(deps: {
 
   return {
     policy,
-    async beforeFirstAttempt({ requestId, kind, order, approval, resumed, now }) {
+    async beforeFirstAttempt({ requestId, purchase, approval, resumed, now }) {
       if (isUnlimited(policy)) return { kind: 'proceed' };
       if (resumed && budgeted.length > 0 && (await budgets.holds(requestId, budgeted))) return { kind: 'proceed' };
-      let prices;
+      const kind = kindOf(purchase);
+      const { items, renewals } = priceLines(purchase);
+      let priced;
       try {
-        prices = await deps.prices();
+        const [prices, subscriptions] = await Promise.all([deps.prices(), renewals.length > 0 ? deps.subscriptions() : []]);
+        const bought = priceItems(items, prices);
+        const renewed = priceRenewals(renewals, subscriptions);
+        priced = { lines: [...bought.lines, ...renewed.lines], unpriced: [...bought.unpriced, ...renewed.unpriced] };
       } catch (error) {
         // Without prices the policy cannot be applied: the order waits rather than slipping through.
         return { kind: 'retry', reason: `the catalog cannot be read to apply the spending policy: ${error instanceof Error ? error.message : String(error)}` };
       }
-      const { lines, unpriced } = priceItems(order.items, prices);
+      const { lines, unpriced } = priced;
       if (unpriced.length > 0) {
-        return { kind: 'rejected', error: { message: `the spending policy cannot price ${unpriced.join(', ')}: not in the Hostinger catalog`, code: 'spending_policy' } };
+        return { kind: 'rejected', error: { message: `the spending policy cannot price ${unpriced.join(', ')}: not in the Hostinger catalog or the account's subscriptions`, code: 'spending_policy' } };
       }
       const verdict = evaluateOrder(policy, kind, lines);
       const { totals } = verdict;

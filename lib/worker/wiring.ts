@@ -61,6 +61,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     spendGuard: createSpendGuard({
       policy: config.spendingPolicy,
       prices: () => catalog.prices(),
+      subscriptions: async () => reads.billing.subscriptions(await token()),
       budgets: createDynamoDbBudgetLedger(table),
       onBudgetUsage: recordBudgetUsage,
     }),

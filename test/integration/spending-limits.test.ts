@@ -116,6 +116,13 @@ describe('POST /quotes and GET /budget', () => {
     const overBudget = await post('/quotes', { items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 5 }] });
     expect(overBudget.json).toMatchObject({ policy: { verdict: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ limit: 'currencies.USD.daily', amountCents: 649 + 4995 })]) } });
     expect((await post('/quotes', { items: [] })).status).toBe(400);
+    // Other kinds of purchase, named by `kind` as on the queue: a VPS at its catalog price, a renewal at its subscription's renewal price.
+    const vps = await post('/quotes', { kind: 'vps', item_id: 'hostingercom-vps-kvm2-usd-1m', setup: { template_id: 1130, data_center_id: 17 } });
+    expect(vps.json).toMatchObject({ totals: { USD: kvm2?.first_period_price }, policy: { verdict: 'allowed' } });
+    const subscription = (await t.waitForOutcome(bought.json.requestId as string)).order?.subscription_id;
+    const renewal = await post('/quotes', { kind: 'renewal', subscription_id: subscription });
+    const kvm1 = CATALOG.flatMap((item) => item.prices).find((price) => price.id === 'hostingercom-vps-kvm1-usd-1m');
+    expect(renewal.json).toMatchObject({ items: [{ itemId: `renewal:${subscription}`, currency: 'USD', unitPrice: kvm1?.price }], totals: { USD: kvm1?.price } });
     // Quotes read the catalog; they never place an order.
     expect((t.stack.sandbox?.requestCount() ?? 0) - before).toBe(0);
 

@@ -33,41 +33,56 @@ describe('the spend guard', () => {
 
   it('without a policy reads no catalog and lets everything through', async () => {
     const prices = vi.fn(async () => new Map());
-    const guard = createSpendGuard({ policy: parseSpendingPolicy({}), prices, budgets: fakeBudgets() });
-    expect(await guard.beforeFirstAttempt({ requestId: 'r', kind: 'order', order: order(100), resumed: false, now })).toEqual({ kind: 'proceed' });
+    const guard = createSpendGuard({ policy: parseSpendingPolicy({}), subscriptions: async () => [], prices, budgets: fakeBudgets() });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(100), resumed: false, now })).toEqual({ kind: 'proceed' });
     expect(prices).not.toHaveBeenCalled();
   });
 
   it('waits (retry) when the catalog cannot be read, rather than letting an unpriced order through', async () => {
-    const guard = createSpendGuard({ policy, prices: async () => Promise.reject(new Error('down')), budgets: fakeBudgets() });
-    expect(await guard.beforeFirstAttempt({ requestId: 'r', kind: 'order', order: order(1), resumed: false, now })).toMatchObject({ kind: 'retry', reason: expect.stringContaining('down') });
+    const guard = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => Promise.reject(new Error('down')), budgets: fakeBudgets() });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(1), resumed: false, now })).toMatchObject({ kind: 'retry', reason: expect.stringContaining('down') });
   });
 
   it('reserves, asks for approval above the threshold, and buys an approved one only within the budget', async () => {
     const budgets = fakeBudgets(3000);
     const usage = vi.fn();
-    const guard = createSpendGuard({ policy, prices: async () => new Map([[KVM2.id, KVM2]]), budgets, onBudgetUsage: usage });
-    expect(await guard.beforeFirstAttempt({ requestId: 'a', kind: 'order', order: order(1), resumed: false, now })).toEqual({ kind: 'proceed', totals: { USD: 899 } });
+    const guard = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => new Map([[KVM2.id, KVM2]]), budgets, onBudgetUsage: usage });
+    expect(await guard.beforeFirstAttempt({ requestId: 'a', purchase: order(1), resumed: false, now })).toEqual({ kind: 'proceed', totals: { USD: 899 } });
     expect(usage).toHaveBeenCalledWith([expect.objectContaining({ currency: 'USD', window: 'daily', used: 3000 })]);
-    expect(await guard.beforeFirstAttempt({ requestId: 'b', kind: 'order', order: order(3), resumed: false, now })).toMatchObject({ kind: 'approval', totals: { USD: 2697 } });
+    expect(await guard.beforeFirstAttempt({ requestId: 'b', purchase: order(3), resumed: false, now })).toMatchObject({ kind: 'approval', totals: { USD: 2697 } });
     const approval = { decision: 'approved' as const, by: 'x', at: 'now' };
-    expect(await guard.beforeFirstAttempt({ requestId: 'b', kind: 'order', order: order(3), approval, resumed: false, now })).toMatchObject({
+    expect(await guard.beforeFirstAttempt({ requestId: 'b', purchase: order(3), approval, resumed: false, now })).toMatchObject({
       kind: 'rejected',
       error: { code: 'spending_policy', fieldErrors: { 'currencies.USD.daily': [expect.stringContaining('26.97 USD on top of 30.00 USD')] } },
     });
     expect(budgets.reserved).toEqual(['a']);
-    expect(await guard.beforeFirstAttempt({ requestId: 'c', kind: 'order', order: order(3), approval: { ...approval, decision: 'denied' }, resumed: false, now })).toMatchObject({ kind: 'rejected', error: { code: 'approval_denied' } });
+    expect(await guard.beforeFirstAttempt({ requestId: 'c', purchase: order(3), approval: { ...approval, decision: 'denied' }, resumed: false, now })).toMatchObject({ kind: 'rejected', error: { code: 'approval_denied' } });
   });
 
   it('lets a resumed request whose earlier delivery reserved its budget go on (it may have been sent)', async () => {
-    const guard = createSpendGuard({ policy, prices: async () => Promise.reject(new Error('not asked')), budgets: fakeBudgets(4999, true) });
-    expect(await guard.beforeFirstAttempt({ requestId: 'r', kind: 'order', order: order(3), resumed: true, now })).toEqual({ kind: 'proceed' });
+    const guard = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => Promise.reject(new Error('not asked')), budgets: fakeBudgets(4999, true) });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(3), resumed: true, now })).toEqual({ kind: 'proceed' });
   });
 
   it('releases the reservation of what was not bought and keeps the rest', async () => {
     const budgets = fakeBudgets();
-    const guard = createSpendGuard({ policy, prices: async () => new Map([[KVM2.id, KVM2]]), budgets });
+    const guard = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => new Map([[KVM2.id, KVM2]]), budgets });
     for (const status of ['rejected', 'failed', 'succeeded', 'pending', 'unknown'] as const) await guard.settle(status, status, now);
     expect(budgets.settled).toEqual(['rejected:release', 'failed:release', 'succeeded:keep', 'pending:keep', 'unknown:keep']);
+  });
+});
+
+describe('renewals', () => {
+  it('are priced at their subscription\'s renewal price, and one without a price is refused', async () => {
+    const policy = parseSpendingPolicy({ currencies: { USD: { maxOrderTotal: 1000 } }, kinds: { renewal: { requireApproval: true } } });
+    const subscriptions = async () => [{ id: 'sub-1', currency_code: 'USD', renewal_price: 1500, created_at: '' }, { id: 'sub-2', created_at: '' }];
+    const guard = createSpendGuard({ policy, prices: async () => new Map(), subscriptions, budgets: fakeBudgets() });
+    const renewal = (id: string) => ({ kind: 'renewal' as const, subscription_id: id }) as never;
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: renewal('sub-1'), resumed: false, now })).toMatchObject({
+      kind: 'rejected',
+      totals: { USD: 1500 },
+      error: { fieldErrors: { 'currencies.USD.maxOrderTotal': [expect.any(String)] } },
+    });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: renewal('sub-2'), resumed: false, now })).toMatchObject({ kind: 'rejected', error: { message: expect.stringContaining('renewal:sub-2') } });
   });
 });
