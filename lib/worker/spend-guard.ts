@@ -39,8 +39,8 @@ const isUnlimited = (policy: SpendingPolicy) =>
 export function createSpendGuard(deps: {
   policy: SpendingPolicy;
   prices: () => Promise<Map<string, CatalogPrice>>;
-  /** The account's subscriptions: a renewal costs its subscription's renewal price. */
-  subscriptions: () => Promise<Subscription[]>;
+  /** The account's subscriptions: a renewal costs its subscription's renewal price (without them renewals wait). */
+  subscriptions?: () => Promise<Subscription[]>;
   budgets: BudgetLedger;
   /** Told how full the budgets are after each reservation (metrics, the 80% alarm). */
   onBudgetUsage?: (standings: BudgetStanding[]) => void;
@@ -57,7 +57,7 @@ export function createSpendGuard(deps: {
       const { items, renewals } = priceLines(purchase);
       let priced;
       try {
-        const [prices, subscriptions] = await Promise.all([deps.prices(), renewals.length > 0 ? deps.subscriptions() : []]);
+        const [prices, subscriptions] = await Promise.all([deps.prices(), renewals.length > 0 ? (deps.subscriptions ?? (() => Promise.reject(new Error('no subscriptions to price renewals'))))() : []]);
         const bought = priceItems(items, prices);
         const renewed = priceRenewals(renewals, subscriptions);
         priced = { lines: [...bought.lines, ...renewed.lines], unpriced: [...bought.unpriced, ...renewed.unpriced] };
