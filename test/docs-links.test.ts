@@ -49,6 +49,11 @@ describe('links in the docs', () => {
     expect(brokenLinks(page)).toEqual([]);
   });
 
+  it('README.md, the front door, links every page of docs/', () => {
+    const linked = new Set(relativeLinks(readFileSync(join(ROOT, 'README.md'), 'utf8')).map((target) => target.split('#')[0]));
+    expect(pages.filter((page) => page.startsWith('docs/') && !linked.has(page))).toEqual([]);
+  });
+
   it('reads anchors and links as GitHub does', () => {
     const markdown = '# The proof: `npm run faults`\n## `POST /orders`\n## Faults\n## Faults\n```\n# not a heading [x](nowhere.md)\n```\n[a](docs/api.md#post-orders) [b](https://example.com) `[c](code.md)`';
     expect([...anchorsOf(markdown)]).toEqual(['the-proof-npm-run-faults', 'post-orders', 'faults', 'faults-1']);
