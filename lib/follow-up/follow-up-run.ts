@@ -6,6 +6,8 @@ import { orderResolved, type Resolution } from '../order/resolution.ts';
 import type { ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { logger } from '../platform/logger.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
+import type { OrderMetrics } from '../platform/order-metrics.ts';
+import { isOrderOutcome } from '../messaging/outcome-publisher.ts';
 import { nextLook, type FollowUpSettings } from './follow-up-policy.ts';
 
 export interface FollowUpDependencies {
@@ -18,6 +20,8 @@ export interface FollowUpDependencies {
   publish: PublishOutcomes;
   /** Gives back the budget a request reserved, once it is proven not bought (the spending policy). */
   releaseBudget?: (requestId: string, now: Date) => Promise<void>;
+  /** Final outcomes the follow-up decides count like the worker's (the failed and unknown alarms watch them). */
+  metrics: Pick<OrderMetrics, 'outcome'>;
   settings: FollowUpSettings;
   /** Requests looked at per run, at most; the next run takes the rest. */
   limit: number;
@@ -118,6 +122,8 @@ export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUp
         const unpublished = await deps.publish([document]);
         if (unpublished.has(document.outcomeId)) return;
         logger.info('follow-up published', { requestId, outcome: document.type });
+        // Counted once: the request leaves the follow-up right after (a repeat publishes, it is not counted again).
+        if (isOrderOutcome(document)) deps.metrics.outcome(document);
       }
       await deps.followUps.close(requestId);
     } catch (error) {

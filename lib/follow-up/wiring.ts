@@ -8,6 +8,7 @@ import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { FollowUpConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
+import { powertoolsOrderMetrics } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
@@ -34,6 +35,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
     },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
     releaseBudget: (requestId, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), 'release', now),
+    metrics: powertoolsOrderMetrics,
     settings: config.followUp,
     limit: 200,
     now: () => new Date(),

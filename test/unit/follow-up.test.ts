@@ -47,6 +47,7 @@ describe('runFollowUps', () => {
       },
     };
     const published: string[] = [];
+    const counted: string[] = [];
     const deps: FollowUpDependencies = {
       followUps,
       requests: { get: async () => stored },
@@ -57,11 +58,12 @@ describe('runFollowUps', () => {
         if (!fail) published.push(...documents.map((document) => document.outcomeId));
         return new Set(fail ? documents.map((document) => document.outcomeId) : []);
       },
+      metrics: { outcome: (outcome) => counted.push(outcome.type) },
       settings,
       limit: 10,
       now: () => new Date(5_000),
     };
-    return { deps, published, closed, current: () => stored };
+    return { deps, published, closed, counted, current: () => stored };
   }
 
   it('records the final outcome before publishing it, and publishes it again after a failed publish', async () => {
@@ -76,6 +78,7 @@ describe('runFollowUps', () => {
     expect(f.closed).toEqual([]);
     await runFollowUps(f.deps);
     expect(f.published).toEqual(['final:r1']);
+    expect(f.counted).toEqual(['order.succeeded']);
     expect(f.closed).toEqual(['r1']);
     expect(f.current().followUp).toBeUndefined();
   });
