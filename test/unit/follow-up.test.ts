@@ -118,6 +118,7 @@ describe('a request proven not bought', () => {
         subscriptionIds: async () => new Set(),
         reconcile: async () => (verdict === 'found' ? { result: 'found', subscriptionId: 'sub-9' } : { result: 'absent' }) as never,
         publish: async () => new Set(),
+        metrics: { outcome: () => undefined },
         releaseBudget: async (requestId) => {
           released.push(requestId);
         },
