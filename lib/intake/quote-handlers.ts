@@ -5,7 +5,7 @@ import { asOrder, kindIn, parsePurchase, priceLines } from '../order/kinds/purch
 import type { Subscription } from '../hostinger/billing-reader.ts';
 import { priceRenewals } from '../policy/pricing.ts';
 import { logger } from '../platform/logger.ts';
-import { budgetStandings } from '../policy/evaluate.ts';
+import { budgetStandings, type BudgetUsage } from '../policy/evaluate.ts';
 import { quoteOrder } from '../policy/quote.ts';
 import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import { callerOf } from './caller.ts';
@@ -57,9 +57,18 @@ export async function quoteHandler(event: APIGatewayProxyEventV2, deps: QuoteDep
   return json(200, quote);
 }
 
-/** GET /budget: every budget of the spending policy with what is used and left, and who asks. */
+/**
+ * GET /budget: every budget of the spending policy with what is used and left (account-wide: what decides
+ * whether an order fits), and what the caller's own orders used of it.
+ */
 export async function budgetHandler(event: APIGatewayProxyEventV2, deps: BudgetViewDependencies): Promise<Response> {
   const now = deps.now();
-  const usage = await deps.budgets.usage(budgetCurrencies(deps.policy), now);
-  return json(200, { caller: callerOf(event)?.id ?? null, at: now.toISOString(), budgets: budgetStandings(deps.policy, usage) });
+  const caller = callerOf(event)?.id;
+  const currencies = budgetCurrencies(deps.policy);
+  const [usage, own] = await Promise.all([deps.budgets.usage(currencies, now), caller ? deps.budgets.usage(currencies, now, caller) : Promise.resolve<BudgetUsage>({})]);
+  return json(200, {
+    caller: caller ?? null,
+    at: now.toISOString(),
+    budgets: budgetStandings(deps.policy, usage).map((standing) => ({ ...standing, usedByCaller: own[standing.currency]?.[standing.window] ?? 0 })),
+  });
 }

@@ -29,7 +29,7 @@ export function createDynamoDbBudgetLedger(options: { client: DynamoDBClient; ta
     const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: budgetKey(currency) } }, ConsistentRead: true }));
     if (!Item) return { state: EMPTY_BUDGET, version: 0 };
     const item = unmarshall(Item) as Partial<BudgetState> & { version: number };
-    return { state: { hours: item.hours ?? {}, months: item.months ?? {}, holds: item.holds ?? {} }, version: item.version };
+    return { state: { hours: item.hours ?? {}, months: item.months ?? {}, holds: item.holds ?? {}, ...(item.owners ? { owners: item.owners } : {}) }, version: item.version };
   }
 
   /** Writes the state if nobody wrote since `version`; false when someone did. */
@@ -75,7 +75,7 @@ export function createDynamoDbBudgetLedger(options: { client: DynamoDBClient; ta
   }
 
   return {
-    async reserve(requestId, totals, check, now) {
+    async reserve(requestId, totals, check, now, owner) {
       const reservedHere: string[] = [];
       const usage: BudgetUsage = {};
       let already = false;
@@ -87,7 +87,7 @@ export function createDynamoDbBudgetLedger(options: { client: DynamoDBClient; ta
           if (state.holds[requestId]) return { result: 'already' as const };
           const violations = check({ [currency]: used }, { [currency]: cents });
           if (violations.length > 0) return { result: violations };
-          return { write: withHold(state, requestId, cents, now.getTime()), result: 'reserved' as const };
+          return { write: withHold(state, requestId, cents, now.getTime(), owner), result: 'reserved' as const };
         });
         if (outcome === 'already') already = true;
         else if (outcome === 'reserved') {
@@ -109,8 +109,8 @@ export function createDynamoDbBudgetLedger(options: { client: DynamoDBClient; ta
       return states.some(({ state }) => state.holds[requestId] !== undefined);
     },
 
-    async usage(currencies, now) {
-      const states = await Promise.all(currencies.map(async (currency) => [currency, usageOf((await read(currency)).state, now.getTime())] as const));
+    async usage(currencies, now, owner) {
+      const states = await Promise.all(currencies.map(async (currency) => [currency, usageOf((await read(currency)).state, now.getTime(), owner)] as const));
       return Object.fromEntries(states);
     },
   };

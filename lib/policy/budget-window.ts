@@ -9,6 +9,13 @@ export interface BudgetState {
   hours: Record<string, number>;
   months: Record<string, number>;
   holds: Record<string, Hold>;
+  /** The same buckets per caller who placed the orders (IAM principal ARN or JWT subject), for their own view. */
+  owners?: Record<string, Buckets>;
+}
+
+export interface Buckets {
+  hours: Record<string, number>;
+  months: Record<string, number>;
 }
 
 export interface Hold {
@@ -17,6 +24,7 @@ export interface Hold {
   month: string;
   /** Epoch ms: holds never settled (a worker died at the wrong moment) are forgotten after a while. */
   at: number;
+  owner?: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -31,48 +39,69 @@ export const hourKey = (at: number): string => new Date(at).toISOString().slice(
 export const monthKey = (at: number): string => new Date(at).toISOString().slice(0, 7);
 
 /**
- * Spent in each window. The rolling 24 hours are the current hour and the 23 before it, so a purchase counts
- * for 23 to 24 hours (the current hour counts whole).
+ * Spent in each window (by `owner` alone when given). The rolling 24 hours are the current hour and the 23
+ * before it, so a purchase counts for 23 to 24 hours (the current hour counts whole).
  */
-export function usageOf(state: BudgetState, now: number): Record<BudgetWindow, number> {
+export function usageOf(state: BudgetState, now: number, owner?: string): Record<BudgetWindow, number> {
+  const buckets: Buckets = owner === undefined ? state : (state.owners?.[owner] ?? { hours: {}, months: {} });
   const oldest = hourKey(now - 23 * HOUR_MS);
-  const daily = Object.entries(state.hours).reduce((sum, [hour, cents]) => (hour >= oldest && hour <= hourKey(now) ? sum + cents : sum), 0);
-  return { daily, monthly: state.months[monthKey(now)] ?? 0 };
+  const daily = Object.entries(buckets.hours).reduce((sum, [hour, cents]) => (hour >= oldest && hour <= hourKey(now) ? sum + cents : sum), 0);
+  return { daily, monthly: buckets.months[monthKey(now)] ?? 0 };
 }
 
-/** Drops buckets no window can count any more, and stale holds. */
-function pruned(state: BudgetState, now: number): BudgetState {
+/** Buckets without what no window can count any more. */
+function prunedBuckets(buckets: Buckets, now: number): Buckets {
   const oldestHour = hourKey(now - 24 * HOUR_MS);
   const previousMonth = monthKey(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 0));
   return {
-    hours: Object.fromEntries(Object.entries(state.hours).filter(([hour, cents]) => hour >= oldestHour && cents !== 0)),
-    months: Object.fromEntries(Object.entries(state.months).filter(([month, cents]) => month >= previousMonth && cents !== 0)),
-    holds: Object.fromEntries(Object.entries(state.holds).filter(([, hold]) => now - hold.at < HOLD_RETENTION_MS)),
+    hours: Object.fromEntries(Object.entries(buckets.hours).filter(([hour, cents]) => hour >= oldestHour && cents !== 0)),
+    months: Object.fromEntries(Object.entries(buckets.months).filter(([month, cents]) => month >= previousMonth && cents !== 0)),
   };
 }
 
-/** The state with a new reservation counted in the current hour and month. */
-export function withHold(state: BudgetState, requestId: string, cents: number, now: number): BudgetState {
+/** Drops buckets no window can count any more, owners with nothing left, and stale holds. */
+function pruned(state: BudgetState, now: number): BudgetState {
+  const owners = Object.entries(state.owners ?? {})
+    .map(([owner, buckets]) => [owner, prunedBuckets(buckets, now)] as const)
+    .filter(([, buckets]) => Object.keys(buckets.hours).length > 0 || Object.keys(buckets.months).length > 0);
+  return {
+    ...prunedBuckets(state, now),
+    holds: Object.fromEntries(Object.entries(state.holds).filter(([, hold]) => now - hold.at < HOLD_RETENTION_MS)),
+    ...(owners.length > 0 ? { owners: Object.fromEntries(owners) } : {}),
+  };
+}
+
+const added = (buckets: Buckets, hour: string, month: string, cents: number): Buckets => ({
+  hours: { ...buckets.hours, [hour]: Math.max(0, (buckets.hours[hour] ?? 0) + cents) },
+  months: { ...buckets.months, [month]: Math.max(0, (buckets.months[month] ?? 0) + cents) },
+});
+
+/** The state with a new reservation counted in the current hour and month (and its owner's). */
+export function withHold(state: BudgetState, requestId: string, cents: number, now: number, owner?: string): BudgetState {
   const hour = hourKey(now);
   const month = monthKey(now);
   const next = pruned(state, now);
+  const owners = owner === undefined ? next.owners : { ...next.owners, [owner]: added(next.owners?.[owner] ?? { hours: {}, months: {} }, hour, month, cents) };
   return {
-    hours: { ...next.hours, [hour]: (next.hours[hour] ?? 0) + cents },
-    months: { ...next.months, [month]: (next.months[month] ?? 0) + cents },
-    holds: { ...next.holds, [requestId]: { cents, hour, month, at: now } },
+    ...added(next, hour, month, cents),
+    holds: { ...next.holds, [requestId]: { cents, hour, month, at: now, ...(owner === undefined ? {} : { owner }) } },
+    ...(owners ? { owners } : {}),
   };
 }
+
+/** Takes a hold's amount back from buckets that still count it. */
+const takenBack = (buckets: Buckets, hold: Hold): Buckets => ({
+  hours: buckets.hours[hold.hour] === undefined ? buckets.hours : { ...buckets.hours, [hold.hour]: Math.max(0, (buckets.hours[hold.hour] ?? 0) - hold.cents) },
+  months: buckets.months[hold.month] === undefined ? buckets.months : { ...buckets.months, [hold.month]: Math.max(0, (buckets.months[hold.month] ?? 0) - hold.cents) },
+});
 
 /** The state with a reservation taken back (`release`) or made final (`keep`); undefined if there is no such hold. */
 export function settled(state: BudgetState, requestId: string, how: 'release' | 'keep', now: number): BudgetState | undefined {
   const hold = state.holds[requestId];
   if (!hold) return undefined;
   const { [requestId]: _settled, ...holds } = state.holds;
-  const hours = { ...state.hours };
-  const months = { ...state.months };
-  if (how === 'release') {
-    if (hours[hold.hour] !== undefined) hours[hold.hour] = Math.max(0, (hours[hold.hour] ?? 0) - hold.cents);
-    if (months[hold.month] !== undefined) months[hold.month] = Math.max(0, (months[hold.month] ?? 0) - hold.cents);
-  }
-  return pruned({ hours, months, holds }, now);
+  if (how === 'keep') return pruned({ ...state, holds }, now);
+  const ownerBuckets = hold.owner === undefined ? undefined : state.owners?.[hold.owner];
+  const owners = hold.owner !== undefined && ownerBuckets ? { ...state.owners, [hold.owner]: takenBack(ownerBuckets, hold) } : state.owners;
+  return pruned({ ...takenBack(state, hold), holds, ...(owners ? { owners } : {}) }, now);
 }

@@ -246,7 +246,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   // The spending policy, before the first attempt only (never halfway): limits, approval, budget reservation.
   const spend: SpendDecision | undefined =
     !catalogRefusal && claimed.attempts === 0 && deps.spendGuard
-      ? await deps.spendGuard.beforeFirstAttempt({ requestId, purchase: order, approval: claimed.approval, resumed: earlier !== undefined, now: now() })
+      ? await deps.spendGuard.beforeFirstAttempt({ requestId, purchase: order, owner: claimed.owner, approval: claimed.approval, resumed: earlier !== undefined, now: now() })
       : undefined;
   if (spend?.kind === 'retry') {
     await ledger.release(requestId, claimToken, { attempts: claimed.attempts, lastError: { message: spend.reason }, unresolved: earlier, now: now() });

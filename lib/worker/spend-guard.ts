@@ -22,7 +22,7 @@ export interface SpendGuard {
    * Decides, before an order's first attempt, whether it may be sent. `resumed`: an earlier delivery claimed
    * it and may have sent it; if that one reserved its budget, it did get this far and the order proceeds.
    */
-  beforeFirstAttempt(input: { requestId: string; purchase: Purchase; approval?: ApprovalDecision; resumed: boolean; now: Date }): Promise<SpendDecision>;
+  beforeFirstAttempt(input: { requestId: string; purchase: Purchase; owner?: string; approval?: ApprovalDecision; resumed: boolean; now: Date }): Promise<SpendDecision>;
   /** Ends a request's reservation: given back when nothing was bought (rejected, failed), kept otherwise. */
   settle(requestId: string, status: TerminalStatus, now: Date): Promise<void>;
 }
@@ -50,7 +50,7 @@ export function createSpendGuard(deps: {
 
   return {
     policy,
-    async beforeFirstAttempt({ requestId, purchase, approval, resumed, now }) {
+    async beforeFirstAttempt({ requestId, purchase, owner, approval, resumed, now }) {
       if (isUnlimited(policy)) return { kind: 'proceed' };
       if (resumed && budgeted.length > 0 && (await budgets.holds(requestId, budgeted))) return { kind: 'proceed' };
       const kind = kindOf(purchase);
@@ -82,7 +82,7 @@ export function createSpendGuard(deps: {
       const reserved = Object.fromEntries(Object.entries(totals).filter(([currency]) => budgeted.includes(currency)));
       if (Object.keys(reserved).length === 0) return { kind: 'proceed', totals };
       try {
-        const reservation = await budgets.reserve(requestId, reserved, (usage, amounts) => checkBudgets(policy, amounts, usage), now);
+        const reservation = await budgets.reserve(requestId, reserved, (usage, amounts) => checkBudgets(policy, amounts, usage), now, owner);
         deps.onBudgetUsage?.(budgetStandings(policy, reservation.usage).filter((standing) => standing.currency in reservation.usage));
         return reservation.reserved ? { kind: 'proceed', totals } : { kind: 'rejected', error: policyError(reservation.violations), totals };
       } catch (error) {

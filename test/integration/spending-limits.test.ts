@@ -127,9 +127,12 @@ describe('POST /quotes and GET /budget', () => {
     expect((t.stack.sandbox?.requestCount() ?? 0) - before).toBe(0);
 
     const budget = await fetch(`${t.stack.apiUrl}/budget`);
-    expect(await budget.json()).toMatchObject({ caller: expect.stringMatching(/^arn:aws:iam::/), budgets: [{ currency: 'USD', window: 'daily', limit: 5000, used: 649, left: 4351, usedPercent: 13 }] });
+    expect(await budget.json()).toMatchObject({ caller: expect.stringMatching(/^arn:aws:iam::/), budgets: [{ currency: 'USD', window: 'daily', limit: 5000, used: 649, left: 4351, usedPercent: 13, usedByCaller: 649 }] });
+    const asBob = await fetch(`${t.stack.apiUrl}/budget`, { headers: { 'x-local-caller': 'arn:aws:iam::000000000000:user/bob' } });
+    // The budget is the account's; what each caller's own orders used of it is theirs.
+    expect(await asBob.json()).toMatchObject({ caller: 'arn:aws:iam::000000000000:user/bob', budgets: [{ used: 649, usedByCaller: 0 }] });
     const { cli } = await import('../cli/support.ts');
     const shown = await cli(['budget'], { cwd: process.cwd(), env: { ORDER_API_URL: t.stack.apiUrl } });
-    expect(shown).toMatchObject({ code: 0, stdout: 'USD daily   used       6.49 USD of      50.00 USD (13%), left 43.51 USD\n' });
+    expect(shown).toMatchObject({ code: 0, stdout: 'USD daily   used       6.49 USD of      50.00 USD (13%), left 43.51 USD; by you 6.49 USD\n' });
   });
 });

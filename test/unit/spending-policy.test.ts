@@ -104,6 +104,18 @@ describe('budgets', () => {
     expect(kept && usageOf(kept, t0 + 3_600_000)).toEqual({ daily: 1000, monthly: 300 });
     expect(kept?.holds.a).toBeUndefined();
     expect(settled(state, 'zzz', 'release', t0)).toBeUndefined();
+    // Per owner: each caller's own usage, released with their hold.
+    let owned = withHold(EMPTY_BUDGET, 'x', 400, t0, 'alice');
+    owned = withHold(owned, 'y', 100, t0, 'bob');
+    owned = withHold(owned, 'z', 50, t0);
+    expect([usageOf(owned, t0), usageOf(owned, t0, 'alice'), usageOf(owned, t0, 'bob'), usageOf(owned, t0, 'carol')]).toEqual([
+      { daily: 550, monthly: 550 },
+      { daily: 400, monthly: 400 },
+      { daily: 100, monthly: 100 },
+      { daily: 0, monthly: 0 },
+    ]);
+    const aliceReleased = settled(owned, 'x', 'release', t0);
+    expect(aliceReleased && [usageOf(aliceReleased, t0).daily, usageOf(aliceReleased, t0, 'alice').daily, usageOf(aliceReleased, t0, 'bob').daily]).toEqual([150, 0, 100]);
   });
 });
 

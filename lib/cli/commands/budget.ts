@@ -12,6 +12,7 @@ interface Standing {
   used: number;
   left: number;
   usedPercent: number;
+  usedByCaller?: number;
 }
 
 /** `budget`: what GET /budget answers, one line per budget. */
@@ -33,7 +34,7 @@ export async function budgetCommand(ctx: CliContext, args: string[]): Promise<nu
   for (const b of budgets) {
     writeLine(
       ctx.stdout,
-      `${b.currency} ${b.window.padEnd(7)} used ${formatMoney(b.used, b.currency).padStart(14)} of ${formatMoney(b.limit, b.currency).padStart(14)} (${b.usedPercent}%), left ${formatMoney(b.left, b.currency)}`,
+      `${b.currency} ${b.window.padEnd(7)} used ${formatMoney(b.used, b.currency).padStart(14)} of ${formatMoney(b.limit, b.currency).padStart(14)} (${b.usedPercent}%), left ${formatMoney(b.left, b.currency)}; by you ${formatMoney(b.usedByCaller ?? 0, b.currency)}`,
     );
   }
   return 0;
