@@ -82,11 +82,35 @@ export function pairPurchases(attempts: AttemptSpan[], purchases: UnexplainedPur
 }
 
 /**
+ * The size of a largest matching of purchases to attempts that could have made them (Kuhn's augmenting
+ * paths: groups are a few dozen at most), leaving out one attempt and one purchase when asked.
+ */
+function largestMatching(attempts: AttemptSpan[], purchases: UnexplainedPurchase[]): number {
+  const matchedTo = new Map<string, AttemptSpan>();
+  const augment = (purchase: UnexplainedPurchase, seen: Set<AttemptSpan>): boolean => {
+    for (const attempt of attempts) {
+      if (seen.has(attempt) || !covers(attempt, purchase)) continue;
+      seen.add(attempt);
+      const holder = [...matchedTo.entries()].find(([, held]) => held === attempt);
+      // A free attempt, or one whose purchase can move to another attempt (which the call records).
+      if (!holder || augment(purchases.find((p) => p.id === holder[0]) as UnexplainedPurchase, seen)) {
+        matchedTo.set(purchase.id, attempt);
+        return true;
+      }
+    }
+    return false;
+  };
+  return purchases.filter((purchase) => augment(purchase, new Set())).length;
+}
+
+/**
  * The verdict for `selfId` among the unsettled attempts on one item (itself included) and the unexplained
- * purchases of that item. Never a second purchase: `absent` only when no purchase could be its own. Never
- * a purchase credited that did not happen: `bought` only when every attempt of its group can be paired
- * with a distinct purchase, so the purchases are at least as many as the attempts; a purchase made
- * outside the pipeline can only make a group look bought, never make an attempt look absent.
+ * purchases of that item. Every purchase was made by one attempt that could have made it, so the attempts
+ * that bought are matched one to one with all the purchases: an attempt in every such matching bought; any
+ * other cannot be told yet. `absent` only when no purchase is within reach of the group at all. Never a
+ * second purchase: an attempt that bought always has its own purchase within reach. Never a purchase
+ * credited that did not happen, unless purchases were made outside the pipeline: then only towards
+ * "bought", and `sharedAccount` refuses to count a surplus.
  */
 export function jointVerdict(selfId: string, attempts: AttemptSpan[], purchases: UnexplainedPurchase[], options: JointOptions): JointVerdict {
   const self = attempts.find((attempt) => attempt.requestId === selfId);
@@ -95,11 +119,20 @@ export function jointVerdict(selfId: string, attempts: AttemptSpan[], purchases:
   if (made.length === 0) return { result: 'absent' };
   const open = members.filter((attempt) => attempt.open && attempt !== self);
   if (open.length > 0) return { result: 'wait', reason: `${open.length} other attempt(s) on this item are still in flight` };
-  const pairs = pairPurchases(members, made);
-  const surplus = made.length > members.length;
-  const purchaseId = pairs.get(selfId);
-  if (pairs.size < members.length || purchaseId === undefined || (surplus && options.sharedAccount)) {
-    return { result: 'shortfall', attempts: members.length, purchases: made.length };
+  const shortfall: JointVerdict = { result: 'shortfall', attempts: members.length, purchases: made.length };
+  const others = members.filter((attempt) => attempt !== self);
+
+  if (largestMatching(members, made) < made.length) {
+    // More purchases than the attempts can explain: some were made outside the pipeline. Only a full pairing
+    // of every attempt counts then (all bought), and not at all on a shared account.
+    const pairs = pairPurchases(members, made);
+    const purchaseId = pairs.get(selfId);
+    return pairs.size === members.length && purchaseId !== undefined && !options.sharedAccount ? { result: 'bought', purchaseId, group: members.length } : shortfall;
   }
-  return { result: 'bought', purchaseId, group: members.length };
+  // Self could have made a purchase of the group, so it is in some full matching (swap it in for whoever has
+  // that purchase): it cannot be shown absent. It surely bought when the others cannot explain every purchase.
+  if (largestMatching(others, made) === made.length) return shortfall;
+  // Self is in every matching, so in the deterministic largest one too: every worker pairs it the same way.
+  const purchaseId = pairPurchases(members, made).get(selfId);
+  return purchaseId === undefined ? shortfall : { result: 'bought', purchaseId, group: members.length };
 }

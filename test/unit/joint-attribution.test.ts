@@ -38,6 +38,37 @@ describe('joint attribution of a burst of identical purchases', () => {
     expect(jointVerdict('a', attempts, purchases, { sharedAccount: true }).result).toBe('shortfall');
   });
 
+  it('credits an attempt that alone could have made a purchase, even when the rest of its group falls short', () => {
+    // c alone could have made q; p is a's or b's, which cannot be told.
+    const attempts = [span('a', 0, 100), span('b', 0, 100), span('c', 50, 300)];
+    const purchases = [purchase('p', 60), purchase('q', 250)];
+    expect(jointVerdict('c', attempts, purchases, shared)).toEqual({ result: 'bought', purchaseId: 'q', group: 3 });
+    expect(jointVerdict('a', attempts, purchases, shared).result).toBe('shortfall');
+  });
+
+  it('credits an attempt whose purchase no other attempt can have made, whatever the timing of the rest', () => {
+    const purchases = [purchase('p', 50), purchase('q', 250)];
+    // Only b could have made p: b bought (p, in the deterministic pairing); q is a's or c's.
+    const attempts = [span('a', 200, 300), span('b', 0, 300), span('c', 200, 300)];
+    expect(jointVerdict('b', attempts, purchases, shared)).toEqual({ result: 'bought', purchaseId: 'p', group: 3 });
+    expect(jointVerdict('a', attempts, purchases, shared).result).toBe('shortfall');
+  });
+
+  it('never calls an attempt that bought absent, even when people bought the same item by hand', () => {
+    fc.assert(
+      fc.property(burst, fc.array(fc.integer({ min: 0, max: 1400 }), { maxLength: 3 }), ({ attempts }, byHand) => {
+        const purchases = [
+          ...attempts.flatMap((attempt) => (attempt.buys ? [purchase(`sub-${attempt.requestId}`, attempt.boughtAt)] : [])),
+          ...byHand.map((at, n) => purchase(`hand-${n}`, at)),
+        ];
+        for (const attempt of attempts) {
+          if (attempt.buys) expect(jointVerdict(attempt.requestId, attempts, purchases, shared).result).not.toBe('absent');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('pairs by windows: a purchase outside an attempt window is not given to it', () => {
     const pairs = pairPurchases([span('early', 0, 10), span('late', 0, 100)], [purchase('p', 50), purchase('q', 5)]);
     expect(pairs).toEqual(new Map([['early', 'q'], ['late', 'p']]));
