@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Purchase } from './kinds/purchase.ts';
+import { redactPurchase, type Purchase } from './kinds/purchase.ts';
 
 /** JSON with object keys sorted, so equal orders hash equally whatever order their fields came in. */
 function canonicalJson(value: unknown): string {
@@ -15,9 +15,13 @@ function canonicalJson(value: unknown): string {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Fingerprint of what a purchase buys (its kind included): two requests with one id must buy the same thing. */
+/**
+ * Fingerprint of what a purchase buys (its kind included): two requests with one id must buy the same thing.
+ * A VM's root password is no part of it: the ledger does not keep it, and a request queued again from the
+ * ledger carries only its marker, yet is the same request.
+ */
 export function requestHash(order: Purchase): string {
-  return sha256(canonicalJson(order));
+  return sha256(canonicalJson(redactPurchase(order)));
 }
 
 /**

@@ -10,7 +10,7 @@ import type { OrderError } from '../order/order-error.ts';
 import type { OrderMetrics } from '../platform/order-metrics.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { PlanRunRef, FieldErrors } from '../order/order-request.ts';
-import { asOrder, kindOf, purchaseOf } from '../order/kinds/purchase.ts';
+import { asOrder, kindOf, lostItsSecret, purchaseOf } from '../order/kinds/purchase.ts';
 import type { KeyedPurchases, ReconcilePurchase } from '../reconciliation/by-key.ts';
 import { notesFrom, noting } from './attempt-notes.ts';
 import { buildOutcome, withoutBillingAddress, type Outcome } from '../order/outcome.ts';
@@ -106,6 +106,20 @@ type MessageResult =
   | { kind: 'done'; outcome: Outcome | AwaitingApproval; fresh: boolean; batchRun?: PlanRunRef }
   /** `retryAt`: when the next delivery can do what this one could not (epoch ms), if known. */
   | { kind: 'retry'; reason: string; requestId?: string; retryAt?: number };
+
+const SECRET_LOST: OrderError = {
+  message:
+    'the VM\'s root password is not kept by the pipeline, and this order was queued again without it (after an approval, or because its ' +
+    'message could not be queued): nothing was bought; send it again, or without setup.password and set the password in hPanel',
+  code: 'password_not_kept',
+};
+
+const SECRET_NOT_HELD: OrderError = {
+  message:
+    'this order needs approval, and an order that waits is queued again from the ledger, which does not keep the VM\'s root password: ' +
+    'nothing was bought; send it without setup.password (set the password in hPanel), or with a public_key',
+  code: 'password_not_kept',
+};
 
 /** An outcome, not the interim order.awaiting_approval. */
 const isFinal = (document: Outcome | AwaitingApproval): document is Outcome => document.type !== 'order.awaiting_approval';
@@ -243,9 +257,11 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   const { record: claimed } = claim;
   const earlier = claimed.inFlight && claimed.inFlight.claimToken !== claimToken ? claimed.inFlight : undefined;
   const catalogRefusal = refused && claimed.attempts === 0 && !earlier;
+  // Queued again from the ledger without its VM's root password: never sent (only an earlier attempt is settled).
+  const secretLost = lostItsSecret(order);
   // The spending policy, before the first attempt only (never halfway): limits, approval, budget reservation.
   const spend: SpendDecision | undefined =
-    !catalogRefusal && claimed.attempts === 0 && deps.spendGuard
+    !catalogRefusal && !secretLost && claimed.attempts === 0 && deps.spendGuard
       ? await deps.spendGuard.beforeFirstAttempt({ requestId, purchase: order, owner: claimed.owner, approval: claimed.approval, resumed: earlier !== undefined, now: now() })
       : undefined;
   if (spend?.kind === 'retry') {
@@ -254,10 +270,12 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   }
   // The policy turned against a request an earlier delivery may have sent (it changed, or a price did, meanwhile):
   // that attempt is settled first, and only if it bought nothing does the policy decide, on the next delivery.
-  const settleFirst = earlier !== undefined && (spend?.kind === 'rejected' || spend?.kind === 'approval');
-  if (spend?.kind === 'approval' && !settleFirst) return parkForApproval(requestId, claimToken, claimed.createdAt, claimed.owner, spend, batchRun, deps);
+  const settleFirst = earlier !== undefined && (spend?.kind === 'rejected' || spend?.kind === 'approval' || secretLost);
+  // A parked order is queued again from the ledger, which does not keep a VM's root password: refused now, not after an approver's work.
+  const heldSecret = spend?.kind === 'approval' && order.kind === 'vps' && order.setup.password !== undefined;
+  if (spend?.kind === 'approval' && !settleFirst && !heldSecret) return parkForApproval(requestId, claimToken, claimed.createdAt, claimed.owner, spend, batchRun, deps);
   // A VPS, domain or renewal holds its key, with what the account shows for it, before its first attempt.
-  const prepared = catalogRefusal || spend?.kind === 'rejected' || settleFirst ? undefined : await deps.keyed?.prepare(requestId, order);
+  const prepared = catalogRefusal || secretLost || spend?.kind === 'rejected' || settleFirst ? undefined : await deps.keyed?.prepare(requestId, order);
   if (prepared && 'retry' in prepared) {
     await ledger.release(requestId, claimToken, { attempts: claimed.attempts, lastError: claimed.lastError ?? { message: prepared.retry }, unresolved: earlier, now: now() });
     return { kind: 'retry', reason: prepared.retry, requestId };
@@ -267,36 +285,38 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   // refusal is always safe: no attempt is made before the request holds its key.)
   const result: SubmissionResult = catalogRefusal
     ? { status: 'rejected', attempts: 0, error: { message: 'the order does not match the Hostinger catalog or the account', fieldErrors: refused } }
-    : spend?.kind === 'rejected' && !settleFirst
-      ? { status: 'rejected', attempts: 0, error: spend.error }
-      : prepared && 'rejected' in prepared
-        ? { status: 'rejected', attempts: claimed.attempts, error: { message: `this ${kindOf(order)} purchase cannot be made safely: its key is taken`, fieldErrors: prepared.rejected } }
-        : await submitOrder(
-            order,
-            { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError, settleOnly: settleFirst },
-            deadline,
-            { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics, deps.log) },
-            {
-              startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
-              // On the message's last allowed delivery the check decides now: a deferral would send it to the DLQ.
-              reconcile: (window) => deps.reconcile(requestId, order, window, deadline, notes, { finalLook: Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount }),
-              attemptEnded: (window) =>
-                ledger
-                  .markAttemptEnded(requestId, claimToken, {
-                    startedAt: window.startedAt,
-                    claimToken,
-                    endedAt: window.endedAt,
-                    ...(window.answered ? { answeredAt: window.endedAt, answeredStatus: window.httpStatus } : {}),
-                  })
-                  // Only rivals' patience depends on this mark: without it they wait for this request's deferral.
-                  .catch((error: unknown) => deps.log.warn('could not mark an attempt as ended', { requestId, error: error as Error })),
-              progress: (event) => {
-                if (event.kind === 'retry') deps.log.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
-                deps.observe?.({ ...event, requestId });
+    : (secretLost || heldSecret) && !earlier
+      ? { status: 'rejected', attempts: claimed.attempts, error: heldSecret ? SECRET_NOT_HELD : SECRET_LOST }
+      : spend?.kind === 'rejected' && !settleFirst
+        ? { status: 'rejected', attempts: 0, error: spend.error }
+        : prepared && 'rejected' in prepared
+          ? { status: 'rejected', attempts: claimed.attempts, error: { message: `this ${kindOf(order)} purchase cannot be made safely: its key is taken`, fieldErrors: prepared.rejected } }
+          : await submitOrder(
+              order,
+              { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError, settleOnly: settleFirst },
+              deadline,
+              { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics, deps.log) },
+              {
+                startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
+                // On the message's last allowed delivery the check decides now: a deferral would send it to the DLQ.
+                reconcile: (window) => deps.reconcile(requestId, order, window, deadline, notes, { finalLook: Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount }),
+                attemptEnded: (window) =>
+                  ledger
+                    .markAttemptEnded(requestId, claimToken, {
+                      startedAt: window.startedAt,
+                      claimToken,
+                      endedAt: window.endedAt,
+                      ...(window.answered ? { answeredAt: window.endedAt, answeredStatus: window.httpStatus } : {}),
+                    })
+                    // Only rivals' patience depends on this mark: without it they wait for this request's deferral.
+                    .catch((error: unknown) => deps.log.warn('could not mark an attempt as ended', { requestId, error: error as Error })),
+                progress: (event) => {
+                  if (event.kind === 'retry') deps.log.info('retrying an attempt', { requestId, attempt: event.attempt, cause: event.cause, delayMs: event.delayMs });
+                  deps.observe?.({ ...event, requestId });
+                },
+                pendingPayment: () => deps.pendingPayment(asOrder(order)),
               },
-              pendingPayment: () => deps.pendingPayment(asOrder(order)),
-            },
-          );
+            );
   if (result.status === 'deferred') {
     const { unresolved } = result;
     await ledger.release(requestId, claimToken, {

@@ -168,8 +168,14 @@ export function unsettledItemsOf(purchase: Purchase): string[] {
   return purchase.kind === 'renewal' ? [`renewal:${purchase.subscription_id}`] : priceLines(purchase).items.map((item) => item.item_id);
 }
 
+/** Long enough to pass as a password (12 characters at least), so a request queued again with it still parses and ends with an outcome. */
+const REDACTED = '[redacted: not kept]';
+
 /** The ledger keeps no secret: a VM's root password is replaced by a marker (the queue message carries it to the worker). */
 export function redactPurchase(purchase: Purchase): Purchase {
   if (purchase.kind !== 'vps' || purchase.setup.password === undefined) return purchase;
-  return { ...purchase, setup: { ...purchase.setup, password: '[redacted]' } };
+  return { ...purchase, setup: { ...purchase.setup, password: REDACTED } };
 }
+
+/** A purchase queued again from the ledger (the sweep, an approval) carries only the marker of its VM's root password: it can never be sent. */
+export const lostItsSecret = (purchase: Purchase): boolean => purchase.kind === 'vps' && purchase.setup.password === REDACTED;
