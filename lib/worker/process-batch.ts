@@ -345,10 +345,12 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   const answered = order.kind === 'renewal' ? undefined : result.order?.subscription_id;
   const subscriptionId = order.kind === 'renewal' ? undefined : (answered ?? found);
   const byKey = result.reconciled?.result === 'found' && result.reconciled.key !== undefined;
-  if (answered) {
+  // Hostinger's answer, or the VM found by its hostname: either names this request's subscription for certain.
+  const certain = answered ?? (byKey && order.kind !== 'renewal' ? found : undefined);
+  if (certain) {
     // Recorded on the base table before the request's unsettled mark goes: a reconciliation that no longer
     // sees the mark (or sees it in a lagging index) reads who bought this subscription there, consistently.
-    const recorded = await ledger.recordAnswer(answered, requestId, completedAt);
+    const recorded = await ledger.recordAnswer(certain, requestId, completedAt);
     if (!recorded) deps.log.error('reconciliation gave this subscription to another request; Hostinger answered it was this one', { requestId, subscriptionId });
   }
   await ledger.complete(
