@@ -7,7 +7,8 @@ import { startLocalStack } from './stack.ts';
 
 /**
  * `npm run demo`: starts the local stack on free ports, sends one order down each path (success, a 500
- * retried to success, a 422 rejection, a card that needs verification), prints their outcomes and exits.
+ * retried to success, a 422 rejection, a card that needs verification), buys one of each other kind (a VPS
+ * whose answer is a 500 after the purchase, a domain, a renewal), prints their outcomes and exits.
  */
 const RETRIED_ITEM = 'hostingercom-hosting-premium-usd-12m';
 const scenarios = [
@@ -21,6 +22,9 @@ const scenarios = [
   { name: 'pending card verification (3-D Secure)', body: { payment_method_id: 1327364, items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 1 }] } },
 ];
 const TIMEOUT_MS = 60_000;
+const DEMO_HOSTNAME = 'demo-web-1.example.tld';
+const DEMO_DOMAIN = 'hostinger-orders-demo.com';
+const started0 = Date.now();
 
 const stack = await startLocalStack({
   apiPort: 0,
@@ -45,8 +49,25 @@ try {
   for (const scenario of scenarios) {
     const response = await fetch(`${stack.apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenario.body) });
     const answer = (await response.json()) as { requestId: string; status: string };
-    console.log(`POST /orders  ${scenario.name.padEnd(40)} -> ${response.status} ${JSON.stringify(answer)}`);
+    console.log(`POST /orders   ${scenario.name.padEnd(40)} -> ${response.status} ${JSON.stringify(answer)}`);
     sent.push({ name: scenario.name, requestId: answer.requestId });
+  }
+
+  // One of each other kind, in Hostinger's own request bodies. The VPS meets a 500 after the purchase: the
+  // worker finds the VM by its hostname and settles it as bought, once. The renewal renews the first order.
+  const first = sent[0]?.requestId ?? '';
+  while (!outcomes.has(first) && Date.now() - started0 < TIMEOUT_MS) await new Promise((resolve) => setTimeout(resolve, 100));
+  stack.sandbox?.addFaults([{ fault: 'error500AfterCreate', times: 1, match: { path: '/api/vps/' } }]);
+  const kinds = [
+    { name: 'a VPS (a 500 after the purchase)', path: '/vps', body: { item_id: 'hostingercom-vps-kvm1-usd-1m', payment_method_id: 1327363, setup: { template_id: 1130, data_center_id: 17, hostname: DEMO_HOSTNAME } } },
+    { name: 'a domain', path: '/domains', body: { domain: DEMO_DOMAIN, item_id: 'hostingercom-domain-com-usd-1y' } },
+    { name: 'a renewal (of the first order)', path: '/renewals', body: { subscription_id: outcomes.get(first)?.order?.subscription_id ?? '' } },
+  ];
+  for (const kind of kinds) {
+    const response = await fetch(`${stack.apiUrl}${kind.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(kind.body) });
+    const answer = (await response.json()) as { requestId: string; status: string };
+    console.log(`POST ${kind.path.padEnd(9)} ${kind.name.padEnd(40)} -> ${response.status} ${JSON.stringify(answer)}`);
+    sent.push({ name: kind.name, requestId: answer.requestId });
   }
 
   // A scheduled plan (batches/staging-fleet.yaml), fired by hand twice for the same scheduled time:
@@ -64,7 +85,7 @@ try {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ items: [{ item_id: 'hostingercom-vps-kvm2-usd-1' }] }),
   });
-  console.log(`POST /orders  ${'a mistyped item id'.padEnd(40)} -> ${typo.status} ${JSON.stringify(await typo.json())}`);
+  console.log(`POST /orders   ${'a mistyped item id'.padEnd(40)} -> ${typo.status} ${JSON.stringify(await typo.json())}`);
 
   const started = Date.now();
   while ((sent.some(({ requestId }) => !outcomes.has(requestId)) || !batchSummary) && Date.now() - started < TIMEOUT_MS) {
@@ -80,6 +101,13 @@ try {
   console.log(`  ${'batch run'.padEnd(40)} ${batchSummary ? formatPublished(batchSummary) : 'NO batch.completed within 60 s'}`);
   const bought = stack.sandbox?.orders().filter((order) => order.coupons.includes('FLEET')).length;
   console.log(`  (the sandbox made ${bought} order(s) for the plan's FLEET line, fired twice)`);
+  const vms = stack.sandbox?.virtualMachines().filter((vm) => vm.hostname === DEMO_HOSTNAME).length;
+  const registered = stack.sandbox?.domains().filter((domain) => domain.domain === DEMO_DOMAIN).length;
+  const renewed = stack.sandbox?.orders().filter((order) => order.kind === 'renewal').length;
+  console.log(`  (the sandbox has ${vms} VM named ${DEMO_HOSTNAME}, ${registered} registration of ${DEMO_DOMAIN}, ${renewed} renewal)`);
+  const vpsRequest = sent.find(({ name }) => name.startsWith('a VPS'))?.requestId;
+  console.log(`\nGET /orders/${vpsRequest}:`);
+  console.log(JSON.stringify(await (await fetch(`${stack.apiUrl}/orders/${vpsRequest}`)).json(), null, 2));
   console.log(`\nGET /orders/${sent[1]?.requestId}:`);
   console.log(JSON.stringify(await (await fetch(`${stack.apiUrl}/orders/${sent[1]?.requestId}`)).json(), null, 2));
   exitCode = sent.every(({ requestId }) => outcomes.has(requestId)) && batchSummary ? 0 : 1;

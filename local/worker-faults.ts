@@ -46,9 +46,9 @@ export function injectWorkerCrashes(deps: WorkerDependencies, crashAt: CrashDeci
     },
     submit: {
       ...deps.submit,
-      placeOrder: async (order, token) => {
+      placeOrder: async (order, token, context) => {
         maybeCrash('beforeCall', requestIdsOf(order));
-        const result = await deps.submit.placeOrder(order, token);
+        const result = await deps.submit.placeOrder(order, token, context);
         maybeCrash('afterCall', requestIdsOf(order));
         return result;
       },

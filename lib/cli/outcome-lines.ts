@@ -30,7 +30,12 @@ export function formatPublished(document: Publishable): string {
 
 /** One line per order outcome. */
 export function formatOutcome(outcome: Outcome): string {
-  const parts = [`${outcome.type.padEnd(15)} request=${outcome.requestId} attempts=${outcome.attempts}`];
+  const parts = [`${outcome.type.padEnd(15)} request=${outcome.requestId}${outcome.kind && outcome.kind !== 'order' ? ` kind=${outcome.kind}` : ''} attempts=${outcome.attempts}`];
+  const { vm, domain, subscription } = outcome.bought ?? {};
+  if (vm) parts.push(`vm=${vm.id} ${vm.hostname} ${[...vm.ipv4, ...vm.ipv6].join(' ')}`);
+  if (domain) parts.push(`domain=${domain.domain} (${domain.status ?? 'status unknown'})`);
+  if (subscription) parts.push(`subscription=${subscription.id} expires ${subscription.expires_at ?? 'never'}`);
+  if (outcome.reconciliation?.key) parts.push(`settled by ${outcome.reconciliation.key}`);
   if (outcome.order) {
     const { id, status, total, currency } = outcome.order;
     parts.push(`order=${id} (${status}${total != null ? `, total ${money(total, currency ?? '')}` : ''})`);

@@ -1,7 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { isOrderOutcome } from '../../lib/messaging/outcome-publisher.ts';
 import type { OrderResolved } from '../../lib/order/resolution.ts';
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { PurchaseKind } from '../../lib/order/kinds/purchase.ts';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { redriveDeadLetters } from '../../lib/messaging/dlq-redrive.ts';
 import { mapConcurrently } from '../../lib/platform/map-concurrently.ts';
@@ -53,6 +54,50 @@ const finalOutcome = (received: Outcome[] | undefined) => received?.find((outcom
 const EDITED_FILE_SHARE = 0.1;
 const PRICE_IDS = CATALOG.flatMap((item) => item.prices.map((price) => price.id));
 
+/** Share of the producers' requests of each provisioning kind (the rest are generic orders). */
+const KIND_SHARES: [PurchaseKind, number][] = [
+  ['vps', 0.1],
+  ['domain', 0.1],
+  ['renewal', 0.1],
+];
+const VPS_PRICE_IDS = CATALOG.filter((item) => item.category === 'VPS').flatMap((item) => item.prices.map((price) => price.id));
+const DOMAIN_PRICE_IDS = CATALOG.filter((item) => item.category === 'DOMAIN').flatMap((item) => item.prices.map((price) => price.id));
+const PAYPAL = 1327363;
+/** Intake's route for each kind, which takes Hostinger's own body (no `kind`). */
+const ROUTE_OF: Record<PurchaseKind, string> = { order: '/orders', vps: '/vps', domain: '/domains', renewal: '/renewals' };
+
+/** What a request buys: a kind by its share; malformed profiles stay generic orders (their checks are the order's). */
+function kindFor(profile: Profile, random: () => number): PurchaseKind {
+  const roll = random();
+  if (profile.kind === 'unknownItem' || profile.kind === 'unreadableMessage') return 'order';
+  let below = 0;
+  for (const [kind, share] of KIND_SHARES) {
+    below += share;
+    if (roll < below) return kind;
+  }
+  return 'order';
+}
+
+/**
+ * The body of a VPS, domain or renewal, with the request's coupon as its tag. Paid with PayPal unless the
+ * profile asks for a card: after a 5xx, a card's purchase may be awaiting payment, which no VM, portfolio
+ * or expiry shows (such requests end unknown, as orders do); the campaign shows the keys settle the rest.
+ */
+function kindBody(kind: Exclude<PurchaseKind, 'order'>, order: ReturnType<typeof orderBody>, name: string, subscriptionId: string | undefined, random: () => number) {
+  const payment = { payment_method_id: order.payment_method_id ?? PAYPAL, coupons: order.coupons };
+  const pick = (ids: string[]) => ids[Math.floor(random() * ids.length)] as string;
+  switch (kind) {
+    case 'vps':
+      return { item_id: pick(VPS_PRICE_IDS), setup: { template_id: 1130, data_center_id: 17, hostname: `${name}.campaign.tld` }, ...payment };
+    case 'domain': {
+      const itemId = pick(DOMAIN_PRICE_IDS);
+      return { domain: `${name}.com`, item_id: itemId, ...payment };
+    }
+    case 'renewal':
+      return { subscription_id: subscriptionId ?? '', ...payment };
+  }
+}
+
 interface Send {
   request: CampaignRequest;
   transmit: () => Promise<string>;
@@ -69,17 +114,26 @@ function orderBody(profile: Profile, coupon: string, random: () => number) {
   };
 }
 
-/** Plans every request: its fault, how it arrives (HTTP or straight on the queue), and whether it is sent twice. */
-function planSends(stack: LocalStack, options: CampaignOptions, random: () => number): Send[] {
+/**
+ * Plans every request: what it buys, its fault, how it arrives (HTTP or straight on the queue), and whether
+ * it is sent twice. Kinds come from their own random source: the seed's orders stay what they were.
+ */
+function planSends(stack: LocalStack, options: CampaignOptions, random: () => number, kindRandom: () => number, subscriptions: string[]): Send[] {
   const pick = profilePicker(random, HOSTINGER_TIMEOUT_MS);
+  let renewals = 0;
   return Array.from({ length: options.requests }, (_, index) => {
     const profile = pick();
     const coupon = `FC-${options.seed}-${index}`;
     const key = `fc-${options.seed}-${index}`;
-    const body = orderBody(profile, coupon, random);
+    const order = orderBody(profile, coupon, random);
+    const drawn = kindFor(profile, kindRandom);
+    // Each renewal renews a subscription of its own (one request at a time holds a subscription's key).
+    const kind = drawn === 'renewal' && renewals >= subscriptions.length ? 'order' : drawn;
+    const hostingerBody = kind === 'order' ? order : kindBody(kind, order, `fc-${options.seed}-${index}`, kind === 'renewal' ? subscriptions[renewals++] : undefined, kindRandom);
+    const body = kind === 'order' ? order : { kind, ...hostingerBody };
     const roll = random();
     const copies = roll < 0.05 ? 'twice-at-once' : roll < 0.15 ? 'again-later' : 'once';
-    const request: CampaignRequest = { requestId: key, coupon, profile };
+    const request: CampaignRequest = { requestId: key, coupon, profile, ...(kind === 'order' ? {} : { kind }) };
     const sendMessage = async (messageBody: string) => {
       const sent = await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: stack.resources.queueUrl, MessageBody: messageBody }));
       return sent.MessageId ?? '';
@@ -103,13 +157,13 @@ function planSends(stack: LocalStack, options: CampaignOptions, random: () => nu
       request,
       copies,
       transmit: async () => {
-        const response = await fetch(`${stack.apiUrl}/orders`, {
+        const response = await fetch(`${stack.apiUrl}${ROUTE_OF[kind]}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': key },
-          body: JSON.stringify(body),
+          body: JSON.stringify(hostingerBody),
         });
         const answer = (await response.json()) as { requestId?: string; message?: string };
-        if (response.status !== 202 || !answer.requestId) throw new Error(`POST /orders answered ${response.status}: ${answer.message}`);
+        if (response.status !== 202 || !answer.requestId) throw new Error(`POST ${ROUTE_OF[kind]} answered ${response.status}: ${answer.message}`);
         return answer.requestId;
       },
     };
@@ -190,7 +244,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const started = Date.now();
   try {
     stack.aws.faults.setFailureRate('sns.PublishBatch', options.publishFailureRate);
-    const sends = planSends(stack, options, random);
+    const subscriptions = await subscriptionsToRenew(stack, options, Math.ceil(options.requests * 0.15));
+    const sends = planSends(stack, options, random, seededRandom(options.seed + 3), subscriptions);
     // Their own random source: the producers' requests stay what the seed made them before this class.
     const fileRandom = seededRandom(options.seed + 2);
     const filePick = profilePicker(fileRandom, HOSTINGER_TIMEOUT_MS);
@@ -264,7 +319,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       faultsStruck,
       editedFiles,
       sends: transmissions,
-      orders: stack.sandbox?.orders() ?? [],
+      // The subscriptions bought to be renewed are the campaign's set-up, not its requests' purchases.
+      orders: (stack.sandbox?.orders() ?? []).filter((order) => !order.coupons.includes(SETUP_COUPON)),
+      virtualMachines: stack.sandbox?.virtualMachines() ?? [],
+      domains: stack.sandbox?.domains() ?? [],
       outcomes,
       resolutions,
       crashesByPoint,
@@ -281,6 +339,30 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     await watcher.stop();
     await stack.stop();
   }
+}
+
+const SETUP_COUPON = 'FC-SETUP';
+/** Longer than an attempt's reach back in time (clock skew, created_at's whole seconds, late work). */
+const SETUP_QUIET_MS = 3_000;
+
+/** Subscriptions for the renewals to renew, bought from the sandbox directly before the campaign starts. */
+async function subscriptionsToRenew(stack: LocalStack, options: CampaignOptions, count: number): Promise<string[]> {
+  const { SecretString: token } = await stack.clients.secrets.send(new GetSecretValueCommand({ SecretId: stack.resources.secretId }));
+  const random = seededRandom(options.seed + 4);
+  return mapConcurrently(Array.from({ length: count }), 8, async () => {
+    const itemId = PRICE_IDS[Math.floor(random() * PRICE_IDS.length)];
+    const response = await fetch(`${stack.resources.hostingerApiUrl}/api/billing/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ payment_method_id: PAYPAL, items: [{ item_id: itemId }], coupons: [SETUP_COUPON] }),
+    });
+    return ((await response.json()) as { subscription_id: string }).subscription_id;
+  }).then(async (ids) => {
+    // Made before any request, and well before: never within an attempt's window, where a generic order's
+    // reconciliation could take one of them for its own.
+    await new Promise((resolve) => setTimeout(resolve, SETUP_QUIET_MS));
+    return ids;
+  });
 }
 
 /** The account's token changes: the sandbox accepts only the new one, and the secret holds it. */

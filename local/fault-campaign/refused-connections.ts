@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { createOrderClient } from '../../lib/hostinger/order-client.ts';
+import { createPurchaseClient } from '../../lib/hostinger/purchase-client.ts';
 import type { WorkerDependencies } from '../../lib/worker/process-batch.ts';
 
 /** A local port nothing listens on: connections to it are refused (the port was free a moment ago). */
@@ -20,16 +20,17 @@ export function injectRefusedConnections(
   deps: WorkerDependencies,
   options: { port: number; timeoutMs: number; refuseFirst: (coupons: string[]) => boolean; refused: (coupons: string[]) => void },
 ): WorkerDependencies {
-  const refusing = createOrderClient({ baseUrl: `http://127.0.0.1:${options.port}`, timeoutMs: options.timeoutMs });
+  // Refused before any byte is sent, the client never reads the account: its reads are never called.
+  const never = () => Promise.reject(new Error('not read'));
+  const refusing = createPurchaseClient({ baseUrl: `http://127.0.0.1:${options.port}`, timeoutMs: options.timeoutMs, reads: { billing: { subscriptions: never }, provisioning: { portfolio: never } } });
   return {
     ...deps,
     submit: {
       ...deps.submit,
       placeOrder: async (order, token, context) => {
         const coupons = order.coupons ?? [];
-        // Generic orders only: the other kinds meet the sandbox's own faults.
-        if (order.kind !== undefined || !options.refuseFirst(coupons)) return deps.submit.placeOrder(order, token, context);
-        const result = await refusing(order, token);
+        if (!options.refuseFirst(coupons)) return deps.submit.placeOrder(order, token, context);
+        const result = await refusing(order, token, context);
         if (result.kind === 'retryable' && result.error.code === 'ECONNREFUSED') options.refused(coupons);
         return result;
       },

@@ -6,12 +6,16 @@ import type { Profile } from './profiles.ts';
 import type { SpendingFigures } from './spending.ts';
 import { formatCents } from '../../lib/policy/money.ts';
 import { profileName } from './profiles.ts';
+import { PURCHASE_KINDS, type PurchaseKind } from '../../lib/order/kinds/purchase.ts';
+import type { DomainResource, VirtualMachineResource } from '../sandbox/server.ts';
 
 /** One request of the campaign: its tag (a unique coupon the sandbox records with any order it makes) and fate. */
 export interface CampaignRequest {
   requestId: string;
   coupon: string;
   profile: Profile;
+  /** What it buys; absent: a generic order. */
+  kind?: PurchaseKind;
   /** Sent by the CLI from an order file edited between runs (edited-files.ts), not by a producer. */
   via?: 'edited-file';
 }
@@ -63,10 +67,27 @@ export interface CampaignReport {
   crashesByPoint: Record<string, number>;
   /** File edited between CLI runs: what was done to the files, and how their requests ended. */
   editedFiles?: EditedFileFigures & { requests: number; outcomes: Record<string, number> };
+  /** Per purchase kind: requests, outcomes, unknowns, and what was provisioned twice (must be 0). */
+  byKind: Record<PurchaseKind, KindFigures>;
   redriven: number;
   durationMs: number;
   /** The spending policy on part of the traffic: budget overruns and purchases without approval must be 0. */
   spending?: SpendingFigures;
+}
+
+export interface KindFigures {
+  requests: number;
+  outcomes: Record<string, number>;
+  /** Orders beyond the first for one request of this kind: must be 0. */
+  duplicatePurchases: number;
+  /** Provisioned twice: VMs with one request's hostname, registrations of one domain, completed renewals of one request: must be 0. */
+  duplicatesProvisioned: number;
+  unknowns: number;
+  /** Unknowns of this kind after the follow-up. */
+  unknownsAfterSettlement: number;
+  /** Unknown attempts settled as bought by the request's key (hostname, portfolio, moved expiry). */
+  foundByKey: number;
+  unknownsByProfile: Record<string, number>;
 }
 
 export interface AnswerFaultFigures {
@@ -106,11 +127,15 @@ export function buildReport(input: {
   faultsStruck?: ReadonlySet<string>;
   editedFiles?: EditedFileFigures;
   spending?: SpendingFigures;
+  /** What the sandbox provisioned, to count VMs and registrations per request. */
+  virtualMachines?: VirtualMachineResource[];
+  domains?: DomainResource[];
 }): CampaignReport {
   const { requests, orders, outcomes } = input;
   const ordersByCoupon = new Map<string, SandboxOrderRecord[]>();
   for (const order of orders) for (const coupon of order.coupons) ordersByCoupon.set(coupon, [...(ordersByCoupon.get(coupon) ?? []), order]);
-  const couponBySubscription = new Map(orders.flatMap((order) => (order.order.subscription_id ? [[order.order.subscription_id, order.coupons[0]] as const] : [])));
+  // A renewal's order names the subscription it renewed, not one it made.
+  const couponBySubscription = new Map(orders.flatMap((order) => (order.order.subscription_id && order.kind !== 'renewal' ? [[order.order.subscription_id, order.coupons[0]] as const] : [])));
 
   // Paid orders: an order left awaiting payment bought nothing (yet).
   const paid = (list: SandboxOrderRecord[]) => list.filter((order) => order.order.status === 'completed');
@@ -193,6 +218,30 @@ export function buildReport(input: {
           },
         }
       : {}),
+    byKind: Object.fromEntries(
+      PURCHASE_KINDS.map((kind) => {
+        const mine = requests.filter((request) => (request.kind ?? 'order') === kind);
+        const finalsOfKind = finals.filter(({ request }) => (request.kind ?? 'order') === kind);
+        const unknown = finalsOfKind.filter(({ outcome }) => outcome.status === 'unknown');
+        const provisioned = (request: CampaignRequest) => {
+          const bought = ordersByCoupon.get(request.coupon) ?? [];
+          if (kind === 'vps') return (input.virtualMachines ?? []).filter((vm) => bought.some((order) => order.order.subscription_id === vm.subscription_id)).length;
+          if (kind === 'domain') return (input.domains ?? []).filter((domain) => bought.some((order) => (order.request as { domain?: string }).domain === domain.domain)).length;
+          return paid(bought).length;
+        };
+        const figures: KindFigures = {
+          requests: mine.length,
+          outcomes: count(finalsOfKind, ({ outcome }) => outcome.status),
+          duplicatePurchases: mine.reduce((sum, request) => sum + Math.max(0, (ordersByCoupon.get(request.coupon) ?? []).length - 1), 0),
+          duplicatesProvisioned: mine.reduce((sum, request) => sum + Math.max(0, provisioned(request) - 1), 0),
+          unknowns: unknown.length,
+          unknownsAfterSettlement: unknown.filter(({ resolution }) => !resolution).length,
+          foundByKey: finalsOfKind.filter(({ outcome }) => outcome.reconciliation?.key !== undefined).length,
+          unknownsByProfile: count(unknown, ({ request }) => profileName(request.profile)),
+        };
+        return [kind, figures];
+      }),
+    ) as Record<PurchaseKind, KindFigures>,
     redriven: input.redriven,
     durationMs: input.durationMs,
     ...(input.spending ? { spending: input.spending } : {}),
@@ -209,6 +258,7 @@ export function violations(report: CampaignReport): string[] {
     ['successes misattributed', report.misattributedSuccesses],
     ['budget overruns', report.spending?.budgetOverruns ?? 0],
     ['held orders bought without approval', report.spending?.boughtWithoutApproval ?? 0],
+    ...Object.entries(report.byKind).map(([kind, figures]): [string, number] => [`${kind}: provisioned twice`, figures.duplicatesProvisioned]),
   ];
   return mustBeZero.filter(([, value]) => value !== 0).map(([name, value]) => `${name}: ${value}`);
 }
@@ -258,6 +308,12 @@ export function formatReport(report: CampaignReport): string {
           `  spending policy: ${report.spending.rejectedOverBudget} rejected over the budget; ${report.spending.held} held for approval, ${report.spending.approved} approved, ${report.spending.denied} denied`,
         ]
       : []),
+    '  per kind (requests: outcomes; duplicate orders / provisioned twice, must be 0; unknowns, after follow-up; settled by key):',
+    ...Object.entries(report.byKind).map(
+      ([kind, figures]) =>
+        `    ${kind.padEnd(8)} ${String(figures.requests).padStart(5)}: ${entries(figures.outcomes)}; duplicates ${figures.duplicatePurchases}/${figures.duplicatesProvisioned}; ` +
+        `unknowns ${figures.unknowns}, after follow-up ${figures.unknownsAfterSettlement}${figures.unknowns > 0 ? ` (${entries(figures.unknownsByProfile)})` : ''}; found by key ${figures.foundByKey}`,
+    ),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
     ...report.stragglers.map((line) => `  without a final outcome: ${line}`),
     ...report.missing.map((line) => `  without an outcome: ${line}`),

@@ -20,6 +20,11 @@ describe('fault-injection campaign (small)', () => {
     expect(Object.values(report.answerFaults).reduce((sum, figures) => sum + figures.injected, 0)).toBeGreaterThan(0);
     expect(Object.values(report.outcomesByType).reduce((a, b) => a + b, 0)).toBe(report.requests);
     expect(report.ordersCreated).toBeLessThanOrEqual(report.requests);
+    // Every kind is in the mix, none provisioned twice (violations() checks it too).
+    for (const kind of ['vps', 'domain', 'renewal'] as const) {
+      expect(report.byKind[kind].requests).toBeGreaterThan(0);
+      expect(report.byKind[kind]).toMatchObject({ duplicatePurchases: 0, duplicatesProvisioned: 0 });
+    }
     // Files edited between CLI runs: lines inserted above sent ones, sent lines deleted and put back; the
     // last run of each file, with every line back, has nothing new to send.
     expect(report.editedFiles).toMatchObject({ files: 2, runs: 6, requests: 16 });
