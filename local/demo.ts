@@ -1,7 +1,7 @@
+import { formatOutcome, formatPublished } from '../lib/cli/outcome-lines.ts';
 import { isOrderOutcome } from '../lib/messaging/outcome-publisher.ts';
 import type { Outcome } from '../lib/order/outcome.ts';
 import type { BatchCompleted } from '../lib/scheduled/run-events.ts';
-import { formatOutcome, formatPublished } from '../lib/cli/outcome-lines.ts';
 import { watchOutcomes } from './outcome-watcher.ts';
 import { startLocalStack } from './stack.ts';
 
@@ -59,7 +59,11 @@ try {
   while (!outcomes.has(first) && Date.now() - started0 < TIMEOUT_MS) await new Promise((resolve) => setTimeout(resolve, 100));
   stack.sandbox?.addFaults([{ fault: 'error500AfterCreate', times: 1, match: { path: '/api/vps/' } }]);
   const kinds = [
-    { name: 'a VPS (a 500 after the purchase)', path: '/vps', body: { item_id: 'hostingercom-vps-kvm1-usd-1m', payment_method_id: 1327363, setup: { template_id: 1130, data_center_id: 17, hostname: DEMO_HOSTNAME } } },
+    {
+      name: 'a VPS (a 500 after the purchase)',
+      path: '/vps',
+      body: { item_id: 'hostingercom-vps-kvm1-usd-1m', payment_method_id: 1327363, setup: { template_id: 1130, data_center_id: 17, hostname: DEMO_HOSTNAME } },
+    },
     { name: 'a domain', path: '/domains', body: { domain: DEMO_DOMAIN, item_id: 'hostingercom-domain-com-usd-1y' } },
     { name: 'a renewal (of the first order)', path: '/renewals', body: { subscription_id: outcomes.get(first)?.order?.subscription_id ?? '' } },
   ];

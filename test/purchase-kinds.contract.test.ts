@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHostingerSandbox, type FaultRule, type HostingerSandbox } from '../local/sandbox/server.ts';
 import { createPurchaseClient } from '../lib/hostinger/purchase-client.ts';
-import { parsePurchase, type PurchaseKind } from '../lib/order/kinds/purchase.ts';
+import { type PurchaseKind, parsePurchase } from '../lib/order/kinds/purchase.ts';
+import { type FaultRule, type HostingerSandbox, startHostingerSandbox } from '../local/sandbox/server.ts';
 import { specResponseValidator, specValidator } from './support/openapi.ts';
 
 const SPEC = 'full-1.42.5';
@@ -55,10 +55,15 @@ describe('VPS: POST /api/vps/v1/virtual-machines and its reads', () => {
     const { status, json } = await call('POST', '/api/vps/v1/virtual-machines', vps);
     expect(status).toBe(200);
     expectValid(schema('Billing.V1.Order.VirtualMachineOrderResource')(json));
-    expect(json).toMatchObject({ order: { status: 'completed' }, virtual_machine: { hostname: 'web-1.example.tld', state: 'running', data_center_id: 19, template: { id: 1130 } } });
+    expect(json).toMatchObject({
+      order: { status: 'completed' },
+      virtual_machine: { hostname: 'web-1.example.tld', state: 'running', data_center_id: 19, template: { id: 1130 } },
+    });
     const vms = await call('GET', '/api/vps/v1/virtual-machines');
     expectValid(schema('VPS.V1.VirtualMachine.VirtualMachineCollection')(vms.json));
-    expect(vms.json).toContainEqual(expect.objectContaining({ hostname: 'web-1.example.tld', subscription_id: (json as { order: { subscription_id: string } }).order.subscription_id }));
+    expect(vms.json).toContainEqual(
+      expect.objectContaining({ hostname: 'web-1.example.tld', subscription_id: (json as { order: { subscription_id: string } }).order.subscription_id }),
+    );
   });
 
   it.each<[string, FaultRule | undefined, unknown]>([
@@ -76,8 +81,16 @@ describe('VPS: POST /api/vps/v1/virtual-machines and its reads', () => {
 
   it.each<[string, unknown, Record<string, string[]>]>([
     ['no setup', { item_id: vps.item_id }, { setup: ['The setup field is required.'] }],
-    ['an unknown template and data centre', { ...vps, setup: { template_id: 1, data_center_id: 2 } }, { 'setup.template_id': ['The selected setup.template_id is invalid.'], 'setup.data_center_id': ['The selected setup.data_center_id is invalid.'] }],
-    ['a short password and a bad hostname', { ...vps, setup: { ...vps.setup, password: 'short', hostname: 'bad_host!' } }, { 'setup.password': ['The setup.password field must be at least 12 characters.'], 'setup.hostname': ['The setup.hostname field format is invalid.'] }],
+    [
+      'an unknown template and data centre',
+      { ...vps, setup: { template_id: 1, data_center_id: 2 } },
+      { 'setup.template_id': ['The selected setup.template_id is invalid.'], 'setup.data_center_id': ['The selected setup.data_center_id is invalid.'] },
+    ],
+    [
+      'a short password and a bad hostname',
+      { ...vps, setup: { ...vps.setup, password: 'short', hostname: 'bad_host!' } },
+      { 'setup.password': ['The setup.password field must be at least 12 characters.'], 'setup.hostname': ['The setup.hostname field format is invalid.'] },
+    ],
     ['an item that is not a VPS', { ...vps, item_id: 'hostingercom-domain-com-usd-1y' }, { item_id: ['The selected item id is invalid.'] }],
   ])('422 for %s', async (_case, body, errors) => {
     const { status, json } = await call('POST', '/api/vps/v1/virtual-machines', body);
@@ -87,7 +100,10 @@ describe('VPS: POST /api/vps/v1/virtual-machines and its reads', () => {
   });
 
   it('500 after create: an ErrorResponse, and the VM exists all the same', async () => {
-    const { status, json } = await faulted({ fault: 'error500AfterCreate' }, '/api/vps/v1/virtual-machines', { ...vps, setup: { ...vps.setup, hostname: 'after-500.example.tld' } });
+    const { status, json } = await faulted({ fault: 'error500AfterCreate' }, '/api/vps/v1/virtual-machines', {
+      ...vps,
+      setup: { ...vps.setup, hostname: 'after-500.example.tld' },
+    });
     expect(status).toBe(500);
     expectValid(response(ERROR)(json));
     expect(sandbox.virtualMachines().filter((vm) => vm.hostname === 'after-500.example.tld')).toHaveLength(1);
@@ -136,7 +152,10 @@ describe('domains: POST /api/domains/v1/portfolio, the portfolio and availabilit
     const wrongTld = await call('POST', '/api/domains/v1/portfolio', domain('my-site.org'));
     expect((wrongTld.json as { errors: unknown }).errors).toEqual({ item_id: ['The selected item id is invalid.'] });
     const bad = await call('POST', '/api/domains/v1/portfolio', { ...domain('not a domain'), domain_contacts: { owner_id: 'x' } });
-    expect((bad.json as { errors: unknown }).errors).toEqual({ domain: ['The domain field format is invalid.'], 'domain_contacts.owner_id': ['The domain_contacts.owner_id field must be an integer.'] });
+    expect((bad.json as { errors: unknown }).errors).toEqual({
+      domain: ['The domain field format is invalid.'],
+      'domain_contacts.owner_id': ['The domain_contacts.owner_id field must be an integer.'],
+    });
     for (const answer of [taken, wrongTld, bad]) expectValid(response(UNPROCESSABLE)(answer.json));
   });
 
@@ -155,7 +174,9 @@ describe('domains: POST /api/domains/v1/portfolio, the portfolio and availabilit
       { domain: 'fresh-name.net', is_available: true, is_alternative: false, restriction: null },
     ]);
     const alternatives = await call('POST', '/api/domains/v1/availability', { domain: 'taken', tlds: ['com'], with_alternatives: true });
-    expect(alternatives.json).toEqual(expect.arrayContaining([expect.objectContaining({ domain: 'taken.com', is_available: false }), expect.objectContaining({ is_alternative: true })]));
+    expect(alternatives.json).toEqual(
+      expect.arrayContaining([expect.objectContaining({ domain: 'taken.com', is_available: false }), expect.objectContaining({ is_alternative: true })]),
+    );
     const invalid = await call('POST', '/api/domains/v1/availability', { domain: 'x.com' });
     expect(invalid.status).toBe(422);
     expectValid(response(UNPROCESSABLE)(invalid.json));
@@ -247,9 +268,24 @@ describe('the purchase client, against the spec request schemas', () => {
   const reads = { billing: { subscriptions: async () => [] }, provisioning: { portfolio: async () => [] } };
 
   it.each<[PurchaseKind, unknown, string, string]>([
-    ['vps', { ...vps, setup: { template_id: 1130, data_center_id: 19, password: 'a-long-secret-1234', public_key: { name: 'k', key: 'ssh-ed25519 AAAA' } } }, '/prefix/api/vps/v1/virtual-machines', 'VPS.V1.VirtualMachine.PurchaseRequest'],
-    ['domain', { ...domain('my-new-domain.com'), domain_contacts: { owner_id: 741288 }, additional_details: {}, coupons: ['Coupon 3'] }, '/prefix/api/domains/v1/portfolio', 'Domains.V1.Portfolio.PurchaseRequest'],
-    ['renewal', { subscription_id: 'Azz353Uhl1xC54pR0', payment_method_id: 1327362 }, '/prefix/api/billing/v1/subscriptions/Azz353Uhl1xC54pR0/renew', 'Billing.V1.Subscription.Renewal.RenewRequest'],
+    [
+      'vps',
+      { ...vps, setup: { template_id: 1130, data_center_id: 19, password: 'a-long-secret-1234', public_key: { name: 'k', key: 'ssh-ed25519 AAAA' } } },
+      '/prefix/api/vps/v1/virtual-machines',
+      'VPS.V1.VirtualMachine.PurchaseRequest',
+    ],
+    [
+      'domain',
+      { ...domain('my-new-domain.com'), domain_contacts: { owner_id: 741288 }, additional_details: {}, coupons: ['Coupon 3'] },
+      '/prefix/api/domains/v1/portfolio',
+      'Domains.V1.Portfolio.PurchaseRequest',
+    ],
+    [
+      'renewal',
+      { subscription_id: 'Azz353Uhl1xC54pR0', payment_method_id: 1327362 },
+      '/prefix/api/billing/v1/subscriptions/Azz353Uhl1xC54pR0/renew',
+      'Billing.V1.Subscription.Renewal.RenewRequest',
+    ],
     ['order', { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m' }] }, '/prefix/api/billing/v1/orders', 'Billing.V1.Order.PurchaseRequest'],
   ])('a %s purchase goes to its endpoint with a body its schema accepts', async (kind, body, path, schemaName) => {
     const parsed = parsePurchase(kind, body);
@@ -262,7 +298,7 @@ describe('the purchase client, against the spec request schemas', () => {
   });
 
   it('a VPS without a hostname is sent with the one derived from its request id', async () => {
-    const parsed = parsePurchase('vps', vps.setup && { item_id: vps.item_id, setup: { template_id: 1130, data_center_id: 19 } });
+    const parsed = parsePurchase('vps', { item_id: vps.item_id, setup: { template_id: 1130, data_center_id: 19 } });
     if (!parsed.ok) throw new Error('fixture must be valid');
     await createPurchaseClient({ baseUrl: url, timeoutMs: 2000, reads })(parsed.value, TOKEN, { requestId: 'r-2', uncertainBefore: false });
     expect((received.at(-1)?.body as { setup: { hostname: string } }).setup.hostname).toMatch(/^vps-[0-9a-f]{16}$/);

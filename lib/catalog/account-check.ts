@@ -38,7 +38,9 @@ export function checkAgainstAccount(purchase: Purchase, facts: AccountFacts): Fi
     case 'vps': {
       const hostname = purchase.setup.hostname?.toLowerCase();
       const taken = hostname !== undefined && facts.virtualMachines?.some((vm) => vm.hostname.toLowerCase() === hostname);
-      return taken ? { 'setup.hostname': [`${hostname} is already the hostname of a VM in this account: choose another, or leave it out and one unique to the request is used`] } : {};
+      return taken
+        ? { 'setup.hostname': [`${hostname} is already the hostname of a VM in this account: choose another, or leave it out and one unique to the request is used`] }
+        : {};
     }
     case 'domain':
       return facts.portfolio?.some((domain) => domain.domain === purchase.domain) ? { domain: [`${purchase.domain} is already in this account's domain portfolio`] } : {};

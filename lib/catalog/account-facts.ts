@@ -1,7 +1,7 @@
 import type { BillingReader } from '../hostinger/billing-reader.ts';
 import type { ProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
-import { factsNeeded, type AccountFacts } from './account-check.ts';
+import { type AccountFacts, factsNeeded } from './account-check.ts';
 
 /** Reads, fresh (never cached: a VM or a domain bought a minute ago must show), the lists a purchase's checks need. */
 export type ReadAccountFacts = (purchase: Purchase) => Promise<AccountFacts>;

@@ -34,8 +34,10 @@ export function checkBeforeBuying(purchase: Purchase, facts: KindFacts): { error
   const warnings: string[] = [];
   if (purchase.kind === 'vps') {
     const { template_id: template, data_center_id: dataCenter } = purchase.setup;
-    if (facts.templateIds && !facts.templateIds.includes(template)) errors['setup.template_id'] = [`${template} is not a VPS template (GET /api/vps/v1/templates: ${facts.templateIds.join(', ')})`];
-    if (facts.dataCenterIds && !facts.dataCenterIds.includes(dataCenter)) errors['setup.data_center_id'] = [`${dataCenter} is not a data centre (GET /api/vps/v1/data-centers: ${facts.dataCenterIds.join(', ')})`];
+    if (facts.templateIds && !facts.templateIds.includes(template))
+      errors['setup.template_id'] = [`${template} is not a VPS template (GET /api/vps/v1/templates: ${facts.templateIds.join(', ')})`];
+    if (facts.dataCenterIds && !facts.dataCenterIds.includes(dataCenter))
+      errors['setup.data_center_id'] = [`${dataCenter} is not a data centre (GET /api/vps/v1/data-centers: ${facts.dataCenterIds.join(', ')})`];
   }
   if (purchase.kind === 'domain' && !errors.domain) {
     const answer = facts.availability?.get(purchase.domain);

@@ -1,7 +1,7 @@
-import { HostingerReadError } from '../hostinger/billing-reader.ts';
+import { type KindFacts, kindFactsNeeded } from '../catalog/purchase-precheck.ts';
 import type { BillingReader } from '../hostinger/billing-reader.ts';
+import { HostingerReadError } from '../hostinger/billing-reader.ts';
 import type { ProvisioningReader } from '../hostinger/provisioning-reads.ts';
-import { kindFactsNeeded, type KindFacts } from '../catalog/purchase-precheck.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 
 /** Hostinger allows 90 availability checks a minute; a dry run keeps under it. */
@@ -21,7 +21,11 @@ export async function readKindFacts(
   const needed = kindFactsNeeded(purchases);
   const facts: KindFacts = {};
   if (needed.vps) {
-    const [templates, dataCenters, virtualMachines] = await Promise.all([reads.provisioning.templates(token), reads.provisioning.dataCenters(token), reads.provisioning.virtualMachines(token)]);
+    const [templates, dataCenters, virtualMachines] = await Promise.all([
+      reads.provisioning.templates(token),
+      reads.provisioning.dataCenters(token),
+      reads.provisioning.virtualMachines(token),
+    ]);
     Object.assign(facts, { templateIds: templates.map((template) => template.id), dataCenterIds: dataCenters.map((center) => center.id), virtualMachines });
   }
   if (needed.renewals) facts.subscriptions = await reads.billing.subscriptions(token);

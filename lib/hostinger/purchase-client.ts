@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
-import type { Bought, PurchaseEffect } from '../order/kinds/bought.ts';
+import type { Bought } from '../order/kinds/bought.ts';
 import { hostingerCall, type Purchase } from '../order/kinds/purchase.ts';
 import type { BillingReader } from './billing-reader.ts';
 import { classifyAnswer, classifyTransportError } from './classify-attempt.ts';
 import type { HttpAnswer } from './http-answer.ts';
 import { requestJson, TransportError } from './http-transport.ts';
-import type { PlacePurchase, PurchaseAttempt } from './place-order.ts';
 import { apiUrl } from './order-client.ts';
-import { vmBought, virtualMachineSchema, type ProvisioningReader } from './provisioning-reads.ts';
+import type { PlacePurchase, PurchaseAttempt } from './place-order.ts';
+import { type ProvisioningReader, virtualMachineSchema, vmBought } from './provisioning-reads.ts';
 
 const vpsAnswerSchema = z.looseObject({ order: z.unknown(), virtual_machine: z.nullish(z.unknown()) });
 
@@ -44,7 +44,11 @@ function classifyDomain(answer: HttpAnswer, now: number, uncertainBefore: boolea
   const taken = result.kind === 'rejected' && (result.error.fieldErrors?.domain ?? []).some((message) => DOMAIN_TAKEN.test(message));
   // Our own registration, made by the attempt whose answer we never got: settled by the portfolio, not refused.
   if (taken && uncertainBefore) {
-    return { kind: 'ambiguous', error: { ...result.error, message: `${result.error.message} (after an attempt of ours whose answer was lost: taken to be our own registration)` }, effect: { takenAfterUncertainAttempt: true } };
+    return {
+      kind: 'ambiguous',
+      error: { ...result.error, message: `${result.error.message} (after an attempt of ours whose answer was lost: taken to be our own registration)` },
+      effect: { takenAfterUncertainAttempt: true },
+    };
   }
   return result;
 }
@@ -85,7 +89,12 @@ export function createPurchaseClient(options: { baseUrl: string; timeoutMs: numb
       if (error instanceof TransportError) return classifyTransportError(error);
       throw error;
     }
-    const result: PurchaseAttempt = purchase.kind === 'vps' ? classifyVps(answer, now()) : purchase.kind === 'domain' ? classifyDomain(answer, now(), context?.uncertainBefore ?? false) : classifyAnswer(answer, now());
+    const result: PurchaseAttempt =
+      purchase.kind === 'vps'
+        ? classifyVps(answer, now())
+        : purchase.kind === 'domain'
+          ? classifyDomain(answer, now(), context?.uncertainBefore ?? false)
+          : classifyAnswer(answer, now());
     if (result.kind !== 'succeeded' || result.effect?.bought || purchase.kind === undefined) return result;
     const bought = await describe(purchase, token, options.reads);
     return bought ? { ...result, effect: { ...result.effect, bought } } : result;

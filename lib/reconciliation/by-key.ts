@@ -1,13 +1,13 @@
-import { endpointMissing, type BillingReader } from '../hostinger/billing-reader.ts';
+import { type BillingReader, endpointMissing } from '../hostinger/billing-reader.ts';
 import type { ProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import type { TokenSource } from '../hostinger/token-source.ts';
 import type { PurchaseKeyLedger } from '../ledger/purchase-key-ledger.ts';
-import { keyName, purchaseKey, type Purchase, type PurchaseKey } from '../order/kinds/purchase.ts';
+import { keyName, type Purchase, type PurchaseKey, purchaseKey } from '../order/kinds/purchase.ts';
 import type { FieldErrors } from '../order/order-request.ts';
 import type { OutcomeStatus } from '../order/outcome.ts';
 import type { Deadline } from '../retry/retry-policy.ts';
-import { baselineOf, keyField, settleByKey, type KeyFacts } from './key-verdict.ts';
-import { waitToLook, type Reconcile, type ReconcilerDependencies } from './reconciler.ts';
+import { baselineOf, type KeyFacts, keyField, settleByKey } from './key-verdict.ts';
+import { type Reconcile, type ReconcilerDependencies, waitToLook } from './reconciler.ts';
 import type { AttemptWindow, ReconcileVerdict } from './verdict.ts';
 
 /** What one request's attempts have shown so far, for settling by key. */
@@ -69,7 +69,9 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
       if (!key) return { ready: true };
       const name = keyName(key);
       const current = await deps.keys.get(name);
-      const takenBy = (holder: string): Prepared => ({ rejected: { [keyField(key)]: [`${name.slice(name.indexOf(':') + 1)} is being bought by request ${holder}; one request at a time buys a key`] } });
+      const takenBy = (holder: string): Prepared => ({
+        rejected: { [keyField(key)]: [`${name.slice(name.indexOf(':') + 1)} is being bought by request ${holder}; one request at a time buys a key`] },
+      });
       if (current && current.releasedAt === undefined) return current.requestId === requestId ? { ready: true } : takenBy(current.requestId);
       let read: KeyFacts;
       try {

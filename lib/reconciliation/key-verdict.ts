@@ -1,5 +1,5 @@
 import type { Subscription } from '../hostinger/billing-reader.ts';
-import { vmBought, type PortfolioDomain, type VirtualMachine } from '../hostinger/provisioning-reads.ts';
+import { type PortfolioDomain, type VirtualMachine, vmBought } from '../hostinger/provisioning-reads.ts';
 import type { KeyBaseline } from '../ledger/purchase-key-ledger.ts';
 import type { Bought } from '../order/kinds/bought.ts';
 import type { PurchaseKey } from '../order/kinds/purchase.ts';
@@ -24,7 +24,8 @@ export function baselineOf(key: PurchaseKey, facts: KeyFacts): { baseline: KeyBa
   switch (key.kind) {
     case 'vps': {
       const existing = vmsWith(facts, key.hostname);
-      if (existing.length > 0) return { refused: { 'setup.hostname': [`${key.hostname} is already the hostname of VM ${existing.map((vm) => vm.id).join(', ')} in this account`] } };
+      if (existing.length > 0)
+        return { refused: { 'setup.hostname': [`${key.hostname} is already the hostname of VM ${existing.map((vm) => vm.id).join(', ')} in this account`] } };
       return { baseline: { kind: 'vps', vmIds: [] } };
     }
     case 'domain':

@@ -9,7 +9,10 @@ type Place = (order: Purchase, token: string, context?: AttemptContext) => Promi
 const uncertain = (error: OrderError | undefined) => error !== undefined && ((error.httpStatus ?? 0) >= 500 || (error.httpStatus === undefined && error.code !== undefined));
 
 /** What earlier deliveries left: an attempt in flight when one ended, or a last error that may have bought. */
-export const notesFrom = (unsettledEarlier: boolean, lastError: OrderError | undefined): AttemptNotes => ({ uncertain: unsettledEarlier || uncertain(lastError), domainTaken: false });
+export const notesFrom = (unsettledEarlier: boolean, lastError: OrderError | undefined): AttemptNotes => ({
+  uncertain: unsettledEarlier || uncertain(lastError),
+  domainTaken: false,
+});
 
 /** Gives each attempt its request's context, and notes what its answer shows for settling by key. */
 export function noting(place: Place, requestId: string, notes: AttemptNotes): (order: Purchase, token: string) => Promise<PurchaseAttempt> {

@@ -1,19 +1,19 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { isOrderOutcome } from '../../lib/messaging/outcome-publisher.ts';
-import type { OrderResolved } from '../../lib/order/resolution.ts';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { PurchaseKind } from '../../lib/order/kinds/purchase.ts';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { redriveDeadLetters } from '../../lib/messaging/dlq-redrive.ts';
-import { mapConcurrently } from '../../lib/platform/map-concurrently.ts';
+import { isOrderOutcome } from '../../lib/messaging/outcome-publisher.ts';
+import type { PurchaseKind } from '../../lib/order/kinds/purchase.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
+import type { OrderResolved } from '../../lib/order/resolution.ts';
+import { mapConcurrently } from '../../lib/platform/map-concurrently.ts';
 import { watchOutcomes } from '../outcome-watcher.ts';
 import { CATALOG } from '../sandbox/catalog.ts';
-import { startLocalStack, type LocalStack } from '../stack.ts';
+import { type LocalStack, startLocalStack } from '../stack.ts';
 import { injectWorkerCrashes } from '../worker-faults.ts';
+import { type EditedFileRequest, sendThroughEditedFiles } from './edited-files.ts';
+import { type Profile, profilePicker, seededRandom } from './profiles.ts';
 import { closedPort, injectRefusedConnections } from './refused-connections.ts';
-import { sendThroughEditedFiles, type EditedFileRequest } from './edited-files.ts';
-import { profilePicker, seededRandom, type Profile } from './profiles.ts';
 import { buildReport, type CampaignReport, type CampaignRequest } from './report.ts';
 import { campaignApprover, spendingFigures, writeCampaignPolicy } from './spending.ts';
 
@@ -349,8 +349,10 @@ const SETUP_QUIET_MS = 3_000;
 async function subscriptionsToRenew(stack: LocalStack, options: CampaignOptions, count: number): Promise<string[]> {
   const { SecretString: token } = await stack.clients.secrets.send(new GetSecretValueCommand({ SecretId: stack.resources.secretId }));
   const random = seededRandom(options.seed + 4);
+  // In US dollars: the spending policy budgets euros, and does not price renewals yet (issue 13).
+  const usd = PRICE_IDS.filter((id) => id.includes('-usd-'));
   return mapConcurrently(Array.from({ length: count }), 8, async () => {
-    const itemId = PRICE_IDS[Math.floor(random() * PRICE_IDS.length)];
+    const itemId = usd[Math.floor(random() * usd.length)];
     const response = await fetch(`${stack.resources.hostingerApiUrl}/api/billing/v1/orders`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

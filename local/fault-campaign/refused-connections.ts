@@ -22,7 +22,11 @@ export function injectRefusedConnections(
 ): WorkerDependencies {
   // Refused before any byte is sent, the client never reads the account: its reads are never called.
   const never = () => Promise.reject(new Error('not read'));
-  const refusing = createPurchaseClient({ baseUrl: `http://127.0.0.1:${options.port}`, timeoutMs: options.timeoutMs, reads: { billing: { subscriptions: never }, provisioning: { portfolio: never } } });
+  const refusing = createPurchaseClient({
+    baseUrl: `http://127.0.0.1:${options.port}`,
+    timeoutMs: options.timeoutMs,
+    reads: { billing: { subscriptions: never }, provisioning: { portfolio: never } },
+  });
   return {
     ...deps,
     submit: {

@@ -1,13 +1,12 @@
+import { PURCHASE_KINDS, type PurchaseKind } from '../../lib/order/kinds/purchase.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
 import type { OrderResolved } from '../../lib/order/resolution.ts';
-import type { SandboxOrderRecord } from '../sandbox/server.ts';
+import { formatCents } from '../../lib/policy/money.ts';
+import type { DomainResource, SandboxOrderRecord, VirtualMachineResource } from '../sandbox/server.ts';
 import type { EditedFileFigures } from './edited-files.ts';
 import type { Profile } from './profiles.ts';
-import type { SpendingFigures } from './spending.ts';
-import { formatCents } from '../../lib/policy/money.ts';
 import { profileName } from './profiles.ts';
-import { PURCHASE_KINDS, type PurchaseKind } from '../../lib/order/kinds/purchase.ts';
-import type { DomainResource, VirtualMachineResource } from '../sandbox/server.ts';
+import type { SpendingFigures } from './spending.ts';
 
 /** One request of the campaign: its tag (a unique coupon the sandbox records with any order it makes) and fate. */
 export interface CampaignRequest {
@@ -107,8 +106,7 @@ export const ANSWER_FAULT_CLASSES: Record<string, string> = {
   refusedConnection: 'connection refused (nothing sent)',
 };
 
-const count = <T>(items: T[], key: (item: T) => string) =>
-  items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
+const count = <T>(items: T[], key: (item: T) => string) => items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
 
 /** The campaign's figures, from the sandbox's own record of orders and the outcomes received from SNS. */
 export function buildReport(input: {
@@ -135,7 +133,9 @@ export function buildReport(input: {
   const ordersByCoupon = new Map<string, SandboxOrderRecord[]>();
   for (const order of orders) for (const coupon of order.coupons) ordersByCoupon.set(coupon, [...(ordersByCoupon.get(coupon) ?? []), order]);
   // A renewal's order names the subscription it renewed, not one it made.
-  const couponBySubscription = new Map(orders.flatMap((order) => (order.order.subscription_id && order.kind !== 'renewal' ? [[order.order.subscription_id, order.coupons[0]] as const] : [])));
+  const couponBySubscription = new Map(
+    orders.flatMap((order) => (order.order.subscription_id && order.kind !== 'renewal' ? [[order.order.subscription_id, order.coupons[0]] as const] : [])),
+  );
 
   // Paid orders: an order left awaiting payment bought nothing (yet).
   const paid = (list: SandboxOrderRecord[]) => list.filter((order) => order.order.status === 'completed');
@@ -144,7 +144,16 @@ export function buildReport(input: {
     const received = outcomes.get(request.requestId) ?? [];
     const final = received.filter((outcome) => outcome.status !== 'pending');
     return final[0]
-      ? [{ request, outcome: final[0], interim: received.some((outcome) => outcome.status === 'pending'), distinct: new Set(final.map((o) => o.outcomeId)).size, bought: paid(ordersByCoupon.get(request.coupon) ?? []), resolution: resolutions.get(request.requestId)?.resolution }]
+      ? [
+          {
+            request,
+            outcome: final[0],
+            interim: received.some((outcome) => outcome.status === 'pending'),
+            distinct: new Set(final.map((o) => o.outcomeId)).size,
+            bought: paid(ordersByCoupon.get(request.coupon) ?? []),
+            resolution: resolutions.get(request.requestId)?.resolution,
+          },
+        ]
       : [];
   });
   const reconciled = finals.flatMap(({ outcome }) => (outcome.reconciliation ? [outcome.reconciliation.result] : []));
@@ -186,7 +195,8 @@ export function buildReport(input: {
     misattributions: misattributed.map(({ request, subscriptionId }) => {
       const ownerCoupon = couponBySubscription.get(subscriptionId);
       const owner = requests.find((candidate) => candidate.coupon === ownerCoupon);
-      return `${request.requestId} (${profileName(request.profile)}) took the order of ${owner?.requestId ?? ownerCoupon} (${owner ? profileName(owner.profile) : 'unknown'})`;
+      const named = (one: CampaignRequest) => `${one.requestId} (${profileName(one.profile)}${one.kind ? `, ${one.kind}` : ''})`;
+      return `${named(request)} took the order of ${owner ? named(owner) : ownerCoupon}`;
     }),
     outcomesByType: count(finals, ({ outcome }) => outcome.type),
     outcomeDeliveries: [...outcomes.values()].reduce((sum, list) => sum + list.length, 0),
@@ -201,7 +211,10 @@ export function buildReport(input: {
       injected: after500.length,
       caught: after500.filter(({ outcome, bought }) => outcome.reconciliation?.result === 'found' && bought.length === 1).length,
     },
-    unknownsByProfile: count(finals.filter(({ outcome }) => outcome.status === 'unknown'), ({ request }) => profileName(request.profile)),
+    unknownsByProfile: count(
+      finals.filter(({ outcome }) => outcome.status === 'unknown'),
+      ({ request }) => profileName(request.profile),
+    ),
     answerFaults: Object.fromEntries(
       Object.keys(ANSWER_FAULT_CLASSES).map((name) => {
         const struck = finals.filter(({ request }) => profileName(request.profile) === name && input.faultsStruck?.has(request.coupon));
@@ -214,7 +227,10 @@ export function buildReport(input: {
           editedFiles: {
             ...input.editedFiles,
             requests: requests.filter((request) => request.via === 'edited-file').length,
-            outcomes: count(finals.filter(({ request }) => request.via === 'edited-file'), ({ outcome }) => outcome.status),
+            outcomes: count(
+              finals.filter(({ request }) => request.via === 'edited-file'),
+              ({ outcome }) => outcome.status,
+            ),
           },
         }
       : {}),
@@ -283,7 +299,11 @@ export function formatReport(report: CampaignReport): string {
     line('identical purchases paired across requests', report.pairedAcrossRequests, 'each of them bought one'),
     line('outcome deliveries (repeats included)', report.outcomeDeliveries),
     line('unknowns (final)', `${report.unknowns} (${((100 * report.unknowns) / Math.max(1, report.requests)).toFixed(1)}%)`),
-    line('unknowns after settlement (order.resolved)', `${report.unknownsAfterSettlement} (${((100 * report.unknownsAfterSettlement) / Math.max(1, report.requests)).toFixed(1)}%)`, `resolved bought ${report.resolved.bought}, not bought ${report.resolved.notBought}`),
+    line(
+      'unknowns after settlement (order.resolved)',
+      `${report.unknownsAfterSettlement} (${((100 * report.unknownsAfterSettlement) / Math.max(1, report.requests)).toFixed(1)}%)`,
+      `resolved bought ${report.resolved.bought}, not bought ${report.resolved.notBought}`,
+    ),
     line('pending payments followed', report.pendingFollowed.interim, `to success ${report.pendingFollowed.succeeded}, to expiry ${report.pendingFollowed.expired}`),
     line('reconciliation: found/absent/inconclusive', `${report.reconciliation.found}/${report.reconciliation.absent}/${report.reconciliation.inconclusive}`),
     line('500-after-create: caught / injected', `${report.errors500AfterCreate.caught}/${report.errors500AfterCreate.injected}`),
@@ -293,7 +313,9 @@ export function formatReport(report: CampaignReport): string {
     `  unknowns by injected fault: ${entries(report.unknownsByProfile)}`,
     `  worker crashes by point: ${entries(report.crashesByPoint)}`,
     '  Hostinger answers that hide what was done (injected: outcomes):',
-    ...Object.entries(report.answerFaults).map(([name, figures]) => `    ${(ANSWER_FAULT_CLASSES[name] ?? name).padEnd(58)} ${String(figures.injected).padStart(4)}: ${entries(figures.outcomes)}`),
+    ...Object.entries(report.answerFaults).map(
+      ([name, figures]) => `    ${(ANSWER_FAULT_CLASSES[name] ?? name).padEnd(58)} ${String(figures.injected).padStart(4)}: ${entries(figures.outcomes)}`,
+    ),
     ...(report.editedFiles
       ? [
           `  file edited between CLI runs: ${report.editedFiles.files} files, ${report.editedFiles.runs} submit runs (sent ${report.editedFiles.sentPerRun.join('/')} per run), ` +
@@ -303,7 +325,11 @@ export function formatReport(report: CampaignReport): string {
       : []),
     ...(report.spending
       ? [
-          line('BUDGET OVERRUNS', report.spending.budgetOverruns, `must be 0: ${formatCents(report.spending.spent, report.spending.currency)} bought of a ${formatCents(report.spending.budget, report.spending.currency)} daily budget`),
+          line(
+            'BUDGET OVERRUNS',
+            report.spending.budgetOverruns,
+            `must be 0: ${formatCents(report.spending.spent, report.spending.currency)} bought of a ${formatCents(report.spending.budget, report.spending.currency)} daily budget`,
+          ),
           line('held orders bought without approval', report.spending.boughtWithoutApproval, 'must be 0'),
           `  spending policy: ${report.spending.rejectedOverBudget} rejected over the budget; ${report.spending.held} held for approval, ${report.spending.approved} approved, ${report.spending.denied} denied`,
         ]

@@ -1,22 +1,13 @@
 /** The billing API itself: /api/billing/v1/{catalog,payment-methods,subscriptions,orders}. */
 import { newOrderStatus, type PaymentTurn, type SandboxOrderRecord } from './billing-account.ts';
 import { filterCatalog } from './catalog.ts';
-import { faultTarget, type ActiveFaultRule } from './faults.ts';
+import { type ActiveFaultRule, faultTarget } from './faults.ts';
 import { parseJson } from './http-io.ts';
 import { DEFAULT_PAYMENT_METHOD_ID, PAYMENT_METHODS } from './payment-methods.ts';
-import {
-  errorAnswer,
-  gatewayPage,
-  internalServerError,
-  json,
-  tooManyAttempts,
-  unauthenticated,
-  unprocessable,
-  type Answer,
-} from './responses.ts';
+import { type Answer, errorAnswer, gatewayPage, internalServerError, json, tooManyAttempts, unauthenticated, unprocessable } from './responses.ts';
 import type { Route, SandboxRequest } from './route.ts';
 import type { SandboxState } from './sandbox-state.ts';
-import { validateOrderRequest, type ValidationErrors } from './validate-order.ts';
+import { type ValidationErrors, validateOrderRequest } from './validate-order.ts';
 
 type Handler = Route['handle'];
 
@@ -143,9 +134,7 @@ export const API_ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/api/billing/v1/catalog',
-    handle: authenticated(({ url }) =>
-      json(200, filterCatalog({ category: url.searchParams.get('category'), name: url.searchParams.get('name') })),
-    ),
+    handle: authenticated(({ url }) => json(200, filterCatalog({ category: url.searchParams.get('category'), name: url.searchParams.get('name') }))),
   },
   {
     method: 'GET',

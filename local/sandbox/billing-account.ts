@@ -4,16 +4,7 @@ import type { PeriodUnit } from './catalog.ts';
 import type { SandboxPaymentMethod } from './payment-methods.ts';
 import type { OrderLine, ValidOrder } from './validate-order.ts';
 
-export type OrderStatus =
-  | 'completed'
-  | 'pending'
-  | 'processing'
-  | 'failed'
-  | 'refunded'
-  | 'cancelled'
-  | 'awaiting_payment'
-  | 'payment_initiated'
-  | 'fraud_refund';
+export type OrderStatus = 'completed' | 'pending' | 'processing' | 'failed' | 'refunded' | 'cancelled' | 'awaiting_payment' | 'payment_initiated' | 'fraud_refund';
 
 export interface BillingAddressResource {
   first_name: string;

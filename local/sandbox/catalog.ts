@@ -26,14 +26,7 @@ export interface PricedItem {
   price: CatalogPriceResource;
 }
 
-function price(
-  id: string,
-  name: string,
-  currency: string,
-  [price, firstPeriodPrice]: [number, number],
-  period: number,
-  periodUnit: PeriodUnit,
-): CatalogPriceResource {
+function price(id: string, name: string, currency: string, [price, firstPeriodPrice]: [number, number], period: number, periodUnit: PeriodUnit): CatalogPriceResource {
   return { id, name, currency, price, first_period_price: firstPeriodPrice, period, period_unit: periodUnit };
 }
 
@@ -84,9 +77,7 @@ export const CATALOG: readonly CatalogItemResource[] = [
   },
 ];
 
-const PRICED_ITEMS = new Map<string, PricedItem>(
-  CATALOG.flatMap((item) => item.prices.map((itemPrice) => [itemPrice.id, { item, price: itemPrice }] as const)),
-);
+const PRICED_ITEMS = new Map<string, PricedItem>(CATALOG.flatMap((item) => item.prices.map((itemPrice) => [itemPrice.id, { item, price: itemPrice }] as const)));
 
 /** The price an order's `item_id` names, if the catalog has it. */
 export function findPricedItem(priceId: string): PricedItem | undefined {
@@ -106,9 +97,5 @@ function nameMatcher(pattern: string): RegExp {
 export function filterCatalog(filters: { category?: string | null; name?: string | null }): CatalogItemResource[] {
   const { category, name } = filters;
   const nameMatches = name ? nameMatcher(name) : undefined;
-  return CATALOG.filter(
-    (item) =>
-      (!category || item.category.toLowerCase() === category.toLowerCase()) &&
-      (!nameMatches || nameMatches.test(item.name)),
-  );
+  return CATALOG.filter((item) => (!category || item.category.toLowerCase() === category.toLowerCase()) && (!nameMatches || nameMatches.test(item.name)));
 }

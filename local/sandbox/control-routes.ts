@@ -3,7 +3,7 @@
  * the sandbox with curl (faults, token rotation, latency) and see the orders it created.
  */
 import { parseJson } from './http-io.ts';
-import { errorAnswer, json, type Answer } from './responses.ts';
+import { type Answer, errorAnswer, json } from './responses.ts';
 import type { Route } from './route.ts';
 import { SandboxInputError, type SandboxState } from './sandbox-state.ts';
 

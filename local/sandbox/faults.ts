@@ -155,10 +155,7 @@ export function ruleMatches(rule: FaultRule, target: FaultTarget): boolean {
  * The first matching rule (in the order added) fires and is counted down; a rule whose
  * count reaches zero leaves the active list. Forever rules (-1) never run out.
  */
-export function takeFault(
-  rules: readonly ActiveFaultRule[],
-  target: FaultTarget,
-): { fired: ActiveFaultRule | undefined; remaining: ActiveFaultRule[] } {
+export function takeFault(rules: readonly ActiveFaultRule[], target: FaultTarget): { fired: ActiveFaultRule | undefined; remaining: ActiveFaultRule[] } {
   const index = rules.findIndex((rule) => ruleMatches(rule, target));
   const fired = rules[index];
   if (!fired) return { fired: undefined, remaining: [...rules] };

@@ -29,9 +29,7 @@ export function writeAnswer(response: ServerResponse, answer: Answer): void {
       response.writeHead(answer.status, { 'Content-Type': 'text/html' }).end(answer.page);
       return;
     case 'json':
-      response
-        .writeHead(answer.status, { ...answer.headers, 'Content-Type': 'application/json' })
-        .end(JSON.stringify(answer.body));
+      response.writeHead(answer.status, { ...answer.headers, 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
       return;
   }
 }

@@ -2,8 +2,9 @@
  * What the sandbox's provisioning purchases make: VMs (VPS.V1.VirtualMachine.*) and registered domains
  * (Domains.V1.Domain.*), with the OS templates and data centres a VM is set up from.
  */
-import type { CatalogItemResource } from './catalog.ts';
+
 import type { OrderResource } from './billing-account.ts';
+import type { CatalogItemResource } from './catalog.ts';
 
 export interface TemplateResource {
   id: number;

@@ -3,10 +3,10 @@
  * (/api/domains/v1/*) and renewals (/api/billing/v1/subscriptions/{id}/renew). A purchase whose payment is
  * left pending answers 202 and provisions nothing: the user finishes it in hPanel.
  */
-import { authenticated, purchaseEndpoint, type Buy } from './api-routes.ts';
+import { authenticated, type Buy, purchaseEndpoint } from './api-routes.ts';
 import { newOrderStatus, type OrderStatus } from './billing-account.ts';
 import { parseJson } from './http-io.ts';
-import { DATA_CENTERS, TEMPLATES, domainDetails } from './provisioning.ts';
+import { DATA_CENTERS, domainDetails, TEMPLATES } from './provisioning.ts';
 import { errorAnswer, json, tooManyAttempts, unprocessable } from './responses.ts';
 import type { Route } from './route.ts';
 import { isRecord } from './validate-order.ts';
@@ -91,11 +91,18 @@ export const PURCHASE_ROUTES: readonly Route[] = [
       const validation = validateAvailability(parseJson(text));
       if (!validation.valid) return unprocessable(validation.errors);
       const { name, tlds, withAlternatives } = validation.value;
-      const checked = tlds.map((tld) => `${name}.${tld}`).map((domain) => ({ domain, is_available: state.provisioned.isAvailable(domain), is_alternative: false, restriction: null }));
+      const checked = tlds
+        .map((tld) => `${name}.${tld}`)
+        .map((domain) => ({ domain, is_available: state.provisioned.isAvailable(domain), is_alternative: false, restriction: null }));
       // Alternatives only for a single TLD, as the spec says.
       const alternatives =
         withAlternatives && tlds.length === 1
-          ? [`${name}-online.${tlds[0]}`, `get${name}.${tlds[0]}`].map((domain) => ({ domain, is_available: state.provisioned.isAvailable(domain), is_alternative: true, restriction: null }))
+          ? [`${name}-online.${tlds[0]}`, `get${name}.${tlds[0]}`].map((domain) => ({
+              domain,
+              is_available: state.provisioned.isAvailable(domain),
+              is_alternative: true,
+              restriction: null,
+            }))
           : [];
       return json(200, [...checked, ...alternatives]);
     }),

@@ -2,9 +2,9 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BillingAccount } from './billing-account.ts';
+import { type ActiveFaultRule, type FaultTarget, parseFaultRules, takeFault } from './faults.ts';
 import { ProvisionedResources } from './provisioning.ts';
 import { RateLimit } from './rate-limit.ts';
-import { parseFaultRules, takeFault, type ActiveFaultRule, type FaultTarget } from './faults.ts';
 
 /** A setting was given a value it cannot take; the control endpoints answer it with a 400. */
 export class SandboxInputError extends Error {

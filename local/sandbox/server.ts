@@ -5,18 +5,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { API_ROUTES } from './api-routes.ts';
-import { PURCHASE_ROUTES } from './purchase-routes.ts';
 import type { SandboxOrderRecord, SubscriptionResource } from './billing-account.ts';
-import type { DomainResource, VirtualMachineResource } from './provisioning.ts';
 import { CONTROL_ROUTES } from './control-routes.ts';
 import type { FaultRule } from './faults.ts';
 import { readText, writeAnswer } from './http-io.ts';
-import { internalServerError, methodNotAllowed, notFound, type Answer } from './responses.ts';
+import type { DomainResource, VirtualMachineResource } from './provisioning.ts';
+import { PURCHASE_ROUTES } from './purchase-routes.ts';
+import { type Answer, internalServerError, methodNotAllowed, notFound } from './responses.ts';
 import { matchPath, type Route, type SandboxRequest } from './route.ts';
 import { SandboxState } from './sandbox-state.ts';
 
-export type { CatalogItemResource, CatalogPriceResource } from './catalog.ts';
 export type { OrderResource, SandboxOrderRecord, SubscriptionResource } from './billing-account.ts';
+export type { CatalogItemResource, CatalogPriceResource } from './catalog.ts';
 export type { FaultKind, FaultRule } from './faults.ts';
 export type { PaymentMethodResource } from './payment-methods.ts';
 export type { DomainResource, VirtualMachineResource } from './provisioning.ts';
@@ -66,7 +66,12 @@ function route(request: SandboxRequest, state: SandboxState): Answer | Promise<A
   });
   if (onPath.length === 0) return notFound();
   const matched = onPath.find((candidate) => candidate.route.method === request.method);
-  if (!matched) return methodNotAllowed(request.method, pathname, onPath.map((candidate) => candidate.route.method));
+  if (!matched)
+    return methodNotAllowed(
+      request.method,
+      pathname,
+      onPath.map((candidate) => candidate.route.method),
+    );
   return matched.route.handle({ ...request, params: matched.params }, state);
 }
 

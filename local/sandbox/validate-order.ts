@@ -33,12 +33,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Laravel's `required`: null, blank strings and empty arrays count as missing. */
 export function isMissing(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    (typeof value === 'string' && value.trim() === '') ||
-    (Array.isArray(value) && value.length === 0)
-  );
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
 }
 
 /** Top-level attributes read with spaces ("payment method id"); nested ones keep their key ("items.0.item_id"). */

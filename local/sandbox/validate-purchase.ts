@@ -8,7 +8,18 @@ import type { SubscriptionResource } from './billing-account.ts';
 import type { PricedItem } from './catalog.ts';
 import type { SandboxPaymentMethod } from './payment-methods.ts';
 import { DATA_CENTERS, POST_INSTALL_SCRIPT_IDS, TEMPLATES, type VmSetup } from './provisioning.ts';
-import { checkCoupons, checkItemId, checkPaymentMethod, errorCollector, isMissing, isRecord, message, type Fail, type ValidOrder, type ValidationErrors } from './validate-order.ts';
+import {
+  checkCoupons,
+  checkItemId,
+  checkPaymentMethod,
+  errorCollector,
+  type Fail,
+  isMissing,
+  isRecord,
+  message,
+  type ValidationErrors,
+  type ValidOrder,
+} from './validate-order.ts';
 
 export type Validation<T> = { valid: true; value: T } | { valid: false; errors: ValidationErrors };
 
@@ -52,8 +63,18 @@ function checkOptionalBoolean(value: unknown, attribute: string, fail: Fail): vo
 function checkSetup(value: unknown, fail: Fail): VmSetup | undefined {
   if (isMissing(value)) return fail('setup', message.required('setup'));
   if (!isRecord(value)) return fail('setup', message.array('setup'));
-  const templateId = checkRequiredId(value.template_id, 'setup.template_id', TEMPLATES.map((template) => template.id), fail);
-  const dataCenterId = checkRequiredId(value.data_center_id, 'setup.data_center_id', DATA_CENTERS.map((center) => center.id), fail);
+  const templateId = checkRequiredId(
+    value.template_id,
+    'setup.template_id',
+    TEMPLATES.map((template) => template.id),
+    fail,
+  );
+  const dataCenterId = checkRequiredId(
+    value.data_center_id,
+    'setup.data_center_id',
+    DATA_CENTERS.map((center) => center.id),
+    fail,
+  );
   checkOptionalInteger(value.post_install_script_id, 'setup.post_install_script_id', POST_INSTALL_SCRIPT_IDS, fail);
   const password = checkOptionalString(value.password, 'setup.password', fail);
   if (password !== undefined && password.length < 12) fail('setup.password', message.minLength('setup.password', 12));
@@ -102,7 +123,7 @@ export function validateDomainPurchase(body: unknown, isAvailable: (domain: stri
   else domain = input.domain.toLowerCase();
   const priced = checkCategoryItem(input.item_id, 'DOMAIN', fail);
   // A TLD's price buys that TLD only.
-  if (priced && domain && !domain.endsWith(`.${String((priced.item.metadata ?? {}).tld)}`)) fail('item_id', message.invalid('item_id'));
+  if (priced && domain && !domain.endsWith(`.${String(priced.item.metadata?.tld)}`)) fail('item_id', message.invalid('item_id'));
   const paymentMethod = checkPaymentMethod(input.payment_method_id, fail);
   if (input.domain_contacts !== undefined && input.domain_contacts !== null) {
     if (!isRecord(input.domain_contacts)) fail('domain_contacts', message.array('domain_contacts'));

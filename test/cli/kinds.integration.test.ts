@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEndpoints } from '../../lib/cli/context.ts';
-import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 import { cli, endpointsOf } from './support.ts';
 
 /** The CLI with files that mix purchase kinds: a dry run checks each against Hostinger; a submit buys each once. */
@@ -17,7 +17,11 @@ beforeAll(async () => {
   local = endpointsOf(t.stack.resources);
   dir = mkdtempSync(join(tmpdir(), 'hostinger-orders-kinds-'));
   // A subscription to renew (Premium Web Hosting, 1 month: renews at 11.99 USD).
-  const response = await fetch(`${t.stack.apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ item_id: 'hostingercom-hosting-premium-usd-1m' }] }) });
+  const response = await fetch(`${t.stack.apiUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [{ item_id: 'hostingercom-hosting-premium-usd-1m' }] }),
+  });
   const { requestId } = (await response.json()) as { requestId: string };
   subscriptionId = (await t.waitForOutcome(requestId)).order?.subscription_id ?? '';
 });
@@ -69,10 +73,14 @@ describe('a file mixing orders, VPS, domains and renewals', () => {
     );
     const run = await cli(['submit', 'mixed.jsonl', '--batch', `mixed-${stamp}`], { cwd: dir, local });
     expect(run.code, run.stderr).toBe(0);
-    const outcomes = await waitUntil(() => {
-      const found = t.outcomes.filter((outcome) => outcome.requestId.startsWith(`mixed-${stamp}:`));
-      return found.length >= 4 ? found : undefined;
-    }, 20_000, 'the four outcomes');
+    const outcomes = await waitUntil(
+      () => {
+        const found = t.outcomes.filter((outcome) => outcome.requestId.startsWith(`mixed-${stamp}:`));
+        return found.length >= 4 ? found : undefined;
+      },
+      20_000,
+      'the four outcomes',
+    );
     expect(outcomes.map((outcome) => `${outcome.kind} ${outcome.status}`).sort()).toEqual(['domain succeeded', 'order succeeded', 'renewal succeeded', 'vps succeeded']);
     const again = await cli(['submit', 'mixed.jsonl', '--batch', `mixed-${stamp}`], { cwd: dir, local });
     expect(again.code).toBe(0);

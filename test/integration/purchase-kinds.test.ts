@@ -31,9 +31,18 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 const PAYPAL = 1327363;
 const vps = (hostname?: string) => ({ item_id: 'hostingercom-vps-kvm1-usd-1m', setup: { template_id: 1130, data_center_id: 17, ...(hostname ? { hostname } : {}) } });
 const domain = (name: string) => ({ domain: name, item_id: 'hostingercom-domain-com-usd-1y' });
-const vmsNamed = (hostname: string) => sandbox().virtualMachines().filter((vm) => vm.hostname === hostname);
-const registrations = (name: string) => sandbox().orders().filter((record) => record.kind === 'domain' && (record.request as { domain?: string }).domain === name);
-const renewalsOf = (subscriptionId: string) => sandbox().orders().filter((record) => record.renews === subscriptionId);
+const vmsNamed = (hostname: string) =>
+  sandbox()
+    .virtualMachines()
+    .filter((vm) => vm.hostname === hostname);
+const registrations = (name: string) =>
+  sandbox()
+    .orders()
+    .filter((record) => record.kind === 'domain' && (record.request as { domain?: string }).domain === name);
+const renewalsOf = (subscriptionId: string) =>
+  sandbox()
+    .orders()
+    .filter((record) => record.renews === subscriptionId);
 
 async function accepted(path: string, body: unknown, headers?: Record<string, string>): Promise<string> {
   const answer = await post(path, body, headers);
@@ -47,7 +56,9 @@ async function subscription(): Promise<{ id: string; expiresAt: string }> {
   const requestId = await accepted('/orders', { items: [{ item_id: 'hostingercom-hosting-premium-usd-1m' }] });
   const outcome = await t.waitForOutcome(requestId);
   const id = outcome.order?.subscription_id;
-  const found = sandbox().subscriptions().find((candidate) => candidate.id === id);
+  const found = sandbox()
+    .subscriptions()
+    .find((candidate) => candidate.id === id);
   if (!id || !found?.expires_at) throw new Error('the order made no subscription');
   return { id, expiresAt: found.expires_at };
 }
@@ -190,7 +201,9 @@ describe('renewals: POST /renewals', () => {
     const outcome = await t.waitForOutcome(await accepted('/renewals', { subscription_id: id }));
     expect(outcome).toMatchObject({ kind: 'renewal', type: 'order.succeeded', reconciliation: { result: 'found', key: `renewal:${id}` } });
     expect(renewalsOf(id)).toHaveLength(1);
-    const month = sandbox().subscriptions().find((candidate) => candidate.id === id)?.expires_at;
+    const month = sandbox()
+      .subscriptions()
+      .find((candidate) => candidate.id === id)?.expires_at;
     expect(Date.parse(month ?? '')).toBeGreaterThan(Date.parse(expiresAt));
   });
 

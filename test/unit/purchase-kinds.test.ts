@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { collectingLog } from '../support/log.ts';
 import { checkAgainstAccount } from '../../lib/catalog/account-check.ts';
 import type { KeyBaseline, PurchaseKeyHold, PurchaseKeyLedger } from '../../lib/ledger/purchase-key-ledger.ts';
-import { asOrder, hostingerCall, keyName, parsePurchase, parsePurchaseMessage, priceLines, purchaseKey, redactPurchase, type Purchase } from '../../lib/order/kinds/purchase.ts';
+import { asOrder, hostingerCall, keyName, type Purchase, parsePurchase, parsePurchaseMessage, priceLines, purchaseKey, redactPurchase } from '../../lib/order/kinds/purchase.ts';
 import { renewalMoved } from '../../lib/order/kinds/renewal.ts';
-import { parsePlan } from '../../lib/scheduled/plan.ts';
-import { runMessages } from '../../lib/scheduled/plan-run.ts';
 import { requestHash } from '../../lib/order/request-identity.ts';
 import { createKeyedPurchases } from '../../lib/reconciliation/by-key.ts';
 import { baselineOf, settleByKey } from '../../lib/reconciliation/key-verdict.ts';
+import { parsePlan } from '../../lib/scheduled/plan.ts';
+import { runMessages } from '../../lib/scheduled/plan-run.ts';
+import { collectingLog } from '../support/log.ts';
 
 const vpsBody = { item_id: 'hostingercom-vps-kvm2-usd-1m', setup: { template_id: 1130, data_center_id: 19 } };
 const parsed = (kind: Parameters<typeof parsePurchase>[0], body: unknown): Purchase => {
@@ -54,7 +54,10 @@ describe('purchase kinds: schemas, calls, keys, prices', () => {
   });
 
   it('price lines: item ids and quantities for guardrails and quotes; a renewal names its subscription', () => {
-    expect(priceLines(parsed('domain', { domain: 'a-b.com', item_id: 'hostingercom-domain-com-usd-1y' }))).toEqual({ items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 1 }], renewals: [] });
+    expect(priceLines(parsed('domain', { domain: 'a-b.com', item_id: 'hostingercom-domain-com-usd-1y' }))).toEqual({
+      items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 1 }],
+      renewals: [],
+    });
     expect(priceLines(parsed('renewal', { subscription_id: 'S1' }))).toEqual({ items: [], renewals: ['S1'] });
     expect(asOrder(parsed('renewal', { subscription_id: 'S1' }))).toEqual({ items: [] });
     expect(asOrder(parsed('vps', { ...vpsBody, payment_method_id: 7 }))).toEqual({ items: [{ item_id: vpsBody.item_id, quantity: 1 }], payment_method_id: 7 });
@@ -74,7 +77,11 @@ describe('settling by key (pure)', () => {
     expect(baselineOf(vpsKey, { virtualMachines: [vm(1, 'web.example.tld')] })).toMatchObject({ refused: { 'setup.hostname': [expect.stringMatching(/VM 1/)] } });
     const { baseline } = baselineOf(vpsKey, { virtualMachines: [vm(1, 'other')] }) as { baseline: KeyBaseline };
     expect(settleByKey(vpsKey, baseline, { virtualMachines: [vm(1, 'other')] })).toEqual({ found: false });
-    expect(settleByKey(vpsKey, baseline, { virtualMachines: [vm(1, 'other'), vm(2, 'WEB.example.tld')] })).toMatchObject({ found: true, subscriptionId: 'sub-2', bought: { vm: { id: 2, ipv4: ['203.0.113.9'] } } });
+    expect(settleByKey(vpsKey, baseline, { virtualMachines: [vm(1, 'other'), vm(2, 'WEB.example.tld')] })).toMatchObject({
+      found: true,
+      subscriptionId: 'sub-2',
+      bought: { vm: { id: 2, ipv4: ['203.0.113.9'] } },
+    });
   });
 
   it('a renewal is found when expires_at or next_billing_at moved later, not when they stayed or moved back', () => {
@@ -85,7 +92,10 @@ describe('settling by key (pure)', () => {
     const key = { kind: 'renewal', subscriptionId: 'S1' } as const;
     const subscriptions = (expires: string) => [{ id: 'S1', created_at: '2026-01-01T00:00:00Z', expires_at: expires, next_billing_at: expires }];
     const { baseline } = baselineOf(key, { subscriptions: subscriptions(before.expires_at) }) as { baseline: KeyBaseline };
-    expect(settleByKey(key, baseline, { subscriptions: subscriptions('2027-01-30T00:00:00Z') })).toMatchObject({ found: true, bought: { subscription: { id: 'S1', expires_at: '2027-01-30T00:00:00Z' } } });
+    expect(settleByKey(key, baseline, { subscriptions: subscriptions('2027-01-30T00:00:00Z') })).toMatchObject({
+      found: true,
+      bought: { subscription: { id: 'S1', expires_at: '2027-01-30T00:00:00Z' } },
+    });
     expect(baselineOf(key, { subscriptions: [] })).toMatchObject({ refused: { subscription_id: [expect.stringMatching(/not a subscription/)] } });
   });
 
@@ -94,7 +104,9 @@ describe('settling by key (pure)', () => {
     expect(checkAgainstAccount(domain, { portfolio: [{ domain: 'mine.com', status: 'active' }] })).toEqual({ domain: ["mine.com is already in this account's domain portfolio"] });
     expect(checkAgainstAccount(domain, { portfolio: [] })).toEqual({});
     const renewal = parsed('renewal', { subscription_id: 'S1' });
-    expect(checkAgainstAccount(renewal, { subscriptions: [{ id: 'S1', status: 'cancelled', created_at: '' }] })).toEqual({ subscription_id: ['S1 is cancelled and cannot be renewed'] });
+    expect(checkAgainstAccount(renewal, { subscriptions: [{ id: 'S1', status: 'cancelled', created_at: '' }] })).toEqual({
+      subscription_id: ['S1 is cancelled and cannot be renewed'],
+    });
   });
 });
 
@@ -201,6 +213,8 @@ describe('scheduled plans with every kind', () => {
 
   it("a plan entry's errors name its line and its kind's field", () => {
     const bad = plan.replace('data_center_id: 17', 'data_center_id: "x"').replace('kind: renewal', 'kind: boat');
-    expect(() => parsePlan('mixed.yaml', bad)).toThrow(/mixed\.yaml:7: orders\.1\.setup\.data_center_id must be an integer\nmixed\.yaml:\d+: orders\.3\.kind must be one of order, vps, domain, renewal/);
+    expect(() => parsePlan('mixed.yaml', bad)).toThrow(
+      /mixed\.yaml:7: orders\.1\.setup\.data_center_id must be an integer\nmixed\.yaml:\d+: orders\.3\.kind must be one of order, vps, domain, renewal/,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { planRunRefSchema, orderFields, orderRequestSchema, parseWith, requestIdSchema, type FieldErrors, type OrderRequest, type Parsed } from '../order-request.ts';
-import { DOMAIN_PURCHASE_PATH, domainFields, domainRequestSchema, type DomainRequest } from './domain.ts';
-import { renewalBody, renewalFields, renewalRequestSchema, renewPath, type RenewalRequest } from './renewal.ts';
-import { VPS_PATH, vpsBody, vpsFields, vpsHostname, vpsRequestSchema, type VpsRequest } from './vps.ts';
+import { type FieldErrors, type OrderRequest, orderFields, orderRequestSchema, type Parsed, parseWith, planRunRefSchema, requestIdSchema } from '../order-request.ts';
+import { DOMAIN_PURCHASE_PATH, type DomainRequest, domainFields, domainRequestSchema } from './domain.ts';
+import { type RenewalRequest, renewalBody, renewalFields, renewalRequestSchema, renewPath } from './renewal.ts';
+import { VPS_PATH, type VpsRequest, vpsBody, vpsFields, vpsHostname, vpsRequestSchema } from './vps.ts';
 
 /**
  * The kinds of purchase the pipeline makes. `order` is Hostinger's generic order (POST /api/billing/v1/orders);
@@ -156,7 +156,11 @@ export function priceLines(purchase: Purchase): PriceLines {
  */
 export function asOrder(purchase: Purchase): OrderRequest {
   const { items } = priceLines(purchase);
-  return { items, ...(purchase.payment_method_id === undefined ? {} : { payment_method_id: purchase.payment_method_id }), ...(purchase.coupons ? { coupons: purchase.coupons } : {}) };
+  return {
+    items,
+    ...(purchase.payment_method_id === undefined ? {} : { payment_method_id: purchase.payment_method_id }),
+    ...(purchase.coupons ? { coupons: purchase.coupons } : {}),
+  };
 }
 
 /**
