@@ -274,7 +274,10 @@ export function violations(report: CampaignReport): string[] {
     ['successes misattributed', report.misattributedSuccesses],
     ['budget overruns', report.spending?.budgetOverruns ?? 0],
     ['held orders bought without approval', report.spending?.boughtWithoutApproval ?? 0],
-    ...Object.entries(report.byKind).map(([kind, figures]): [string, number] => [`${kind}: provisioned twice`, figures.duplicatesProvisioned]),
+    // A generic order provisions nothing: its duplicates are the duplicate purchases above.
+    ...Object.entries(report.byKind)
+      .filter(([kind]) => kind !== 'order')
+      .map(([kind, figures]): [string, number] => [`${kind}: provisioned twice`, figures.duplicatesProvisioned]),
   ];
   return mustBeZero.filter(([, value]) => value !== 0).map(([name, value]) => `${name}: ${value}`);
 }
