@@ -26,6 +26,10 @@ export interface DeployedFunction {
   entry: string;
   /** AWS services its IAM role allows it to call ('dynamodb', 'sqs', ...). */
   services: string[];
+  /** Its memory in MB: its own memorySize, else the provider's. */
+  memoryMb: number;
+  /** Run on a schedule (or by a plan's schedule): a cost per month, not per order. */
+  scheduled: boolean;
 }
 
 export interface Bundle {
@@ -40,6 +44,8 @@ export interface Bundle {
 
 interface ServerlessFunction {
   handler: string;
+  memorySize?: number;
+  events?: Record<string, unknown>[];
   iamRoleStatements?: { Action?: string | string[] }[];
 }
 
@@ -55,13 +61,21 @@ export const awsClients = (bundled: Bundle): string[] => Object.keys(bundled.pac
  * two keys are read; CloudFormation tags (!Ref...) are left unresolved.
  */
 export async function deployedFunctions(): Promise<DeployedFunction[]> {
-  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as { functions: Record<string, ServerlessFunction> };
+  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as {
+    provider: { memorySize?: number };
+    functions: Record<string, ServerlessFunction>;
+  };
   return Object.entries(template.functions).map(([name, fn]) => {
+    // Lambda's default, should neither set one.
+    const memoryMb = fn.memorySize ?? template.provider.memorySize ?? 128;
     const actions = (fn.iamRoleStatements ?? []).flatMap((statement) => statement.Action ?? []);
     return {
       name,
       entry: join(ROOT, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`),
       services: [...new Set(actions.map((action) => action.split(':')[0] ?? action))].sort(),
+      memoryMb,
+      // runBatch's schedules are added per plan file while packaging (serverless-batches.cjs).
+      scheduled: name === 'runBatch' || (fn.events ?? []).some((event) => 'schedule' in event),
     };
   });
 }

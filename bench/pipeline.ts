@@ -7,6 +7,8 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { performance } from 'node:perf_hooks';
 import { workerConfig } from '../lib/platform/config.ts';
 import { ORDERS_PATH } from '../lib/hostinger/order-client.ts';
+import type { BilledUsage } from '../local/aws/billing-meter.ts';
+import { billedInvocations, resetBilledInvocations, type BilledInvocations } from '../local/lambda-context.ts';
 import { watchOutcomes } from '../local/outcome-watcher.ts';
 import { DEFAULT_WORKER_SETTINGS, startLocalStack, type LocalStack } from '../local/stack.ts';
 import { mapConcurrently } from '../lib/platform/map-concurrently.ts';
@@ -68,7 +70,32 @@ export interface PipelineResult {
   coldCalls: { orders: number; calls: Record<string, number> };
   /** AWS calls by action during the measured pipeline run, everyone's: attribution happens in the report. */
   steadyCalls: Record<string, number>;
-  intake?: Rate & { calls: Record<string, number> };
+  intake?: Rate & { calls: Record<string, number>; billed: Billed };
+  /** What the throughput run's orders would be billed for on AWS. */
+  billed: Billed;
+}
+
+/** What a run would be billed on AWS: the functions' invocations and durations, the AWS calls' chunks and units. */
+export interface Billed {
+  functions: Record<string, BilledInvocations>;
+  aws: BilledUsage;
+  /** SQS requests Lambda's event source mapping made (ReceiveMessage, DeleteMessageBatch). */
+  eventSourceRequests: number;
+}
+
+/** Starts metering what would be billed; the result reads it for what happened since. */
+function meterBilling(stack: LocalStack): () => Billed {
+  stack.aws.resetCalls();
+  resetBilledInvocations();
+  const before = stack.worker.stats();
+  return () => {
+    const after = stack.worker.stats();
+    return {
+      functions: billedInvocations(),
+      aws: stack.aws.billedUsage(),
+      eventSourceRequests: after.receiveRequests - before.receiveRequests + after.deleteRequests - before.deleteRequests,
+    };
+  };
 }
 
 /** Outcomes as they reach a queue subscribed to the topic: when each request's first outcome arrived. */
@@ -140,12 +167,13 @@ async function rawRoundTrips(stack: LocalStack, token: string, orders: number, i
 async function throughput(stack: LocalStack, arrivals: Arrivals, ids: readonly string[], label: string) {
   const bought = stack.sandbox?.orders().length ?? 0;
   const invocations = stack.worker.stats().invocations;
-  stack.aws.resetCalls();
+  const billing = meterBilling(stack);
   const load = watchLoad();
   const started = performance.now();
   const sentAt = await sendInBatches(stack.clients.sqs, stack.resources.queueUrl, ids.map((id) => orderMessage(id)), 4);
   await waitForOutcomes(arrivals, ids, label);
   const calls = stack.aws.calls();
+  const billed = billing();
   const loaded = load(ids.length);
   const outcomes = ids.map((id) => arrivals.get(id) as { at: number; type: string });
   const failed = outcomes.filter((outcome) => outcome.type !== 'order.succeeded');
@@ -160,6 +188,7 @@ async function throughput(stack: LocalStack, arrivals: Arrivals, ids: readonly s
     latencyMs: { median: median(latencies), p99: percentile(latencies, 99) },
     invocations: stack.worker.stats().invocations - invocations,
     calls,
+    billed,
   };
 }
 
@@ -196,10 +225,10 @@ async function intakeCalls(stack: LocalStack, orders: number) {
     if (response.status !== 202) throw new Error(`POST /orders answered ${response.status}`);
   };
   await mapConcurrently(Array.from({ length: 10 }), 10, post);
-  stack.aws.resetCalls();
+  const billing = meterBilling(stack);
   const started = performance.now();
   await mapConcurrently(Array.from({ length: orders }), 10, post);
-  return { ...rate(orders, performance.now() - started), calls: stack.aws.calls() };
+  return { ...rate(orders, performance.now() - started), calls: stack.aws.calls(), billed: billing() };
 }
 
 async function main(config: PipelineConfig): Promise<PipelineResult> {
@@ -234,14 +263,14 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     console.error(`  ${config.label}: raw round trips, ${config.orders} orders, ${worker.inflight} in flight`);
     const raw = await rawRoundTrips(stack, token, config.orders, worker.inflight);
     console.error(`  ${config.label}: pipeline, ${config.orders} orders, batch size ${batchSize}, ${concurrency} concurrent invocations`);
-    const { calls: steadyCalls, ...pipeline } = await throughput(stack, arrivals, requestIds(config.label, 'run', config.orders), config.label);
+    const { calls: steadyCalls, billed, ...pipeline } = await throughput(stack, arrivals, requestIds(config.label, 'run', config.orders), config.label);
     const cpuProfile = config.profileOrders > 0 ? await profiledRun(stack, arrivals, requestIds(config.label, 'profile', config.profileOrders), config.label) : undefined;
     const idleLatencyMs = config.idleSamples > 0 ? await idleLatency(stack, arrivals, config.label, config.idleSamples) : undefined;
 
     await tap.stop();
     await stack.worker.stop();
     const intake = config.intakeOrders > 0 ? await intakeCalls(stack, config.intakeOrders) : undefined;
-    return { config, worker, raw, pipeline, idleLatencyMs, cpuProfile, coldCalls, steadyCalls, intake };
+    return { config, worker, raw, pipeline, idleLatencyMs, cpuProfile, coldCalls, steadyCalls, intake, billed };
   } finally {
     await stack.stop();
   }

@@ -1,5 +1,6 @@
 import { attribute, NOT_BY_THE_FUNCTIONS, perOrderByService, total, type Calls } from './aws-calls.ts';
 import type { ColdStartResult } from './coldstart.ts';
+import { costFigures, type FunctionsDeployed } from './cost-report.ts';
 import type { EnqueueResult } from './enqueue-rate.ts';
 import type { PipelineResult } from './pipeline.ts';
 import { duration, fixed, table } from './table.ts';
@@ -16,6 +17,8 @@ export interface Check {
 
 export interface BenchFigures {
   latencyMs: number;
+  /** Each deployed function's memory in MB and whether it runs on a schedule, as serverless.yml says. */
+  functions: FunctionsDeployed;
   coldStart?: ColdStartResult;
   throughput?: PipelineResult;
   scale?: PipelineResult[];
@@ -24,6 +27,8 @@ export interface BenchFigures {
 
 export const TARGETS = {
   throughputRatio: 0.9,
+  /** The pipeline's cost per order against the same orders through Step Functions Standard. */
+  costRatio: 0.1,
   workerCallsPerOrder: 2.2,
   intakeCallsPerOrder: 2,
   /** Secret reads per container per cache period; the local stack runs all invocations in one "container". */
@@ -166,6 +171,20 @@ function callsSection(result: PipelineResult): { text: string; checks: Check[] }
   return { text, checks };
 }
 
+function costSection(result: PipelineResult, functions: FunctionsDeployed): { text: string; checks: Check[] } {
+  const cost = costFigures(result, functions);
+  const ratio = cost.pipelineUsd / cost.stepFunctionsUsd;
+  const check: Check = {
+    figure: 'USD per 1,000 orders: pipeline vs Step Functions Standard',
+    baseline: cost.stepFunctionsUsd,
+    measured: cost.pipelineUsd,
+    ratio,
+    target: `<= ${TARGETS.costRatio}`,
+    pass: ratio <= TARGETS.costRatio,
+  };
+  return { text: ['#### Cost per 1,000 orders on AWS', '', checksTable([check], (value) => `$${fixed(value, 4)}`), '', cost.text].join('\n'), checks: [check] };
+}
+
 function coldStartSection(result: ColdStartResult): { text: string; checks: Check[] } {
   const { baseline } = result;
   const checks: Check[] = [];
@@ -243,7 +262,7 @@ function scaleSection(cells: readonly PipelineResult[], enqueue?: EnqueueResult)
 /** The report as Markdown, and every check. */
 export function report(figures: BenchFigures): { text: string; checks: Check[] } {
   const sections: { text: string; checks: Check[] }[] = [];
-  if (figures.throughput) sections.push(throughputSection(figures.throughput, figures.latencyMs), callsSection(figures.throughput));
+  if (figures.throughput) sections.push(costSection(figures.throughput, figures.functions), throughputSection(figures.throughput, figures.latencyMs), callsSection(figures.throughput));
   if (figures.coldStart) sections.push(coldStartSection(figures.coldStart));
   if (figures.scale || figures.enqueue) sections.push({ text: scaleSection(figures.scale ?? [], figures.enqueue), checks: [] });
   const checks = sections.flatMap((section) => section.checks);

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { deployedFunctions } from './bundles.ts';
 import { scaleChart } from './chart.ts';
 import { runPhase } from './child.ts';
 import type { ColdStartConfig, ColdStartResult } from './coldstart.ts';
@@ -66,7 +67,8 @@ function options() {
 async function main(): Promise<number> {
   const opts = options();
   const started = Date.now();
-  const figures: BenchFigures = { latencyMs: opts.latencyMs };
+  const functions = Object.fromEntries((await deployedFunctions()).map(({ name, memoryMb, scheduled }) => [name, { memoryMb, scheduled }]));
+  const figures: BenchFigures = { latencyMs: opts.latencyMs, functions };
   const wants = (phase: Phase) => opts.phases.includes(phase);
   console.error(`bench: ${opts.phases.join(', ')}${opts.quick ? ' (quick)' : ''}; sandbox latency ${opts.latencyMs} ms`);
 

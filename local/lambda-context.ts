@@ -20,9 +20,23 @@ export function lambdaContext(functionName: string, timeoutMs: number): Context 
   };
 }
 
+/** Invocations of each function and their billed duration: Lambda bills each one rounded up to the millisecond. */
+export interface BilledInvocations {
+  invocations: number;
+  billedMs: number;
+}
+
+const billed = new Map<string, BilledInvocations>();
+
+/** Every local invocation so far, by function name (the event source, the HTTP API and the schedules all invoke here). */
+export const billedInvocations = (): Record<string, BilledInvocations> => Object.fromEntries([...billed].map(([name, usage]) => [name, { ...usage }]));
+
+export const resetBilledInvocations = (): void => billed.clear();
+
 /** Runs a handler like Lambda does: past the timeout the invocation fails, whatever it was doing. */
 export async function invokeWithTimeout<T>(run: (context: Context) => Promise<T>, functionName: string, timeoutMs: number): Promise<T> {
   const context = lambdaContext(functionName, timeoutMs);
+  const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${functionName} timed out after ${timeoutMs} ms`)), timeoutMs);
@@ -31,5 +45,7 @@ export async function invokeWithTimeout<T>(run: (context: Context) => Promise<T>
     return await Promise.race([run(context), timeout]);
   } finally {
     clearTimeout(timer);
+    const usage = billed.get(functionName) ?? { invocations: 0, billedMs: 0 };
+    billed.set(functionName, { invocations: usage.invocations + 1, billedMs: usage.billedMs + Math.ceil(performance.now() - started) });
   }
 }

@@ -25,8 +25,11 @@ export interface SqsEventSourceOptions {
 }
 
 export interface SqsEventSource {
-  /** Invocations so far, and messages they deleted: for tests and benchmarks. */
-  stats(): { invocations: number; deleted: number; failedInvocations: number };
+  /**
+   * Invocations so far, and messages they deleted; and the SQS requests the mapping itself made (on AWS they
+   * are billed to the account like any other): for tests and benchmarks.
+   */
+  stats(): { invocations: number; deleted: number; failedInvocations: number; receiveRequests: number; deleteRequests: number };
   stop(): Promise<void>;
 }
 
@@ -73,7 +76,7 @@ export function messagesToDelete(records: SQSRecord[], response: SQSBatchRespons
  * timeout enforced. Redrive to the DLQ after maxReceiveCount is the queue's own RedrivePolicy.
  */
 export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSource {
-  const stats = { invocations: 0, deleted: 0, failedInvocations: 0 };
+  const stats = { invocations: 0, deleted: 0, failedInvocations: 0, receiveRequests: 0, deleteRequests: 0 };
   const abort = new AbortController();
   // Every lane's long poll listens on this one signal.
   setMaxListeners(0, abort.signal);
@@ -93,6 +96,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     if (options.dropDeleteRate && Math.random() < options.dropDeleteRate) return;
     const done = messagesToDelete(records, response);
     for (const chunk of chunks(done, 10)) {
+      stats.deleteRequests += 1;
       await options.client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: options.queueUrl,
@@ -106,6 +110,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   async function lane() {
     while (running) {
       try {
+        stats.receiveRequests += 1;
         const { Messages } = await options.client.send(
           new ReceiveMessageCommand({
             QueueUrl: options.queueUrl,

@@ -14,6 +14,9 @@ import { compilePlans } from '../lib/scheduled/plan-files.ts';
 import type { ScheduledPlan } from '../lib/scheduled/plan-schema.ts';
 import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
 import { startLocalAws, type LocalAws } from './aws/index.ts';
+import { startLocalAwsOffThread } from './aws/aws-thread.ts';
+import { startHostingerSandboxOffThread } from './sandbox/sandbox-thread.ts';
+import { CURRENT_THREAD, type ThreadLoad } from './threads/off-thread.ts';
 import { ledgerTableOf, readDeploymentTemplate, workerSettingsOf, type WorkerSettings } from './deployment-template.ts';
 import { startHttpApi, type HttpLambda } from './http-api.ts';
 import { PURCHASE_ROUTES } from '../lib/intake/purchase-routes.ts';
@@ -53,6 +56,12 @@ export interface LocalStackOptions {
   approvalExpiryIntervalMs?: number;
   /** How often the follow-up of pending payments and unknown outcomes runs (once a minute in serverless.yml); default every 5 s. */
   followUpIntervalMs?: number;
+  /**
+   * Where the local AWS endpoint and the sandbox run: 'threads', a worker thread each, so that the stack uses the
+   * machine's cores and the functions' thread runs only what Lambda would (npm start, the bench); or
+   * 'in-process', on the functions' thread (the default, for tests). The `aws` and `sandbox` objects work alike.
+   */
+  services?: 'in-process' | 'threads';
 }
 
 /** The worker's settings as serverless.yml deploys them; a stack may change them (options.worker). */
@@ -79,6 +88,8 @@ export interface LocalStack {
   /** The bearer token the sandbox accepts at start, also the token secret's value: a sandbox value, never a real token. */
   sandboxToken?: string;
   worker: SqsEventSource;
+  /** The threads the stack runs on, the functions' first: one, or three with services on threads. */
+  threads: ThreadLoad[];
   /** The scheduled plans of batches/, which the local route fires on demand. */
   plans: { name: string; plan: ScheduledPlan }[];
   /** Clients for the local services, for tests, demos and tools. */
@@ -201,7 +212,8 @@ async function decoratedWorker(decorate: (deps: WorkerDependencies) => WorkerDep
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const workerSettings = { ...DEFAULT_WORKER_SETTINGS, ...options.worker };
-  const aws = await startLocalAws({ port: options.awsPort, region: REGION });
+  const offThread = options.services === 'threads';
+  const aws = offThread ? await startLocalAwsOffThread({ port: options.awsPort, region: REGION }) : await startLocalAws({ port: options.awsPort, region: REGION });
   const clientConfig = { endpoint: aws.endpoint, region: aws.region, credentials: LOCAL_CREDENTIALS };
   const clients = {
     sqs: new SQSClient(clientConfig),
@@ -210,9 +222,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     secrets: new SecretsManagerClient(clientConfig),
   };
   const sandboxToken = `sandbox-${randomBytes(16).toString('hex')}`;
-  const sandbox = options.hostinger
-    ? undefined
-    : await startHostingerSandbox({ port: options.sandboxPort ?? 0, token: sandboxToken, latencyMs: options.sandboxLatencyMs ?? 0 });
+  const sandboxOptions = { port: options.sandboxPort ?? 0, token: sandboxToken, latencyMs: options.sandboxLatencyMs ?? 0 };
+  const sandbox = options.hostinger ? undefined : offThread ? await startHostingerSandboxOffThread(sandboxOptions) : await startHostingerSandbox(sandboxOptions);
+  const threads: ThreadLoad[] = [CURRENT_THREAD, ...[aws, sandbox].flatMap((service) => (service && 'load' in service ? [service.load as ThreadLoad] : []))];
   const hostingerApiUrl = options.hostinger?.apiUrl ?? (sandbox as HostingerSandbox).url;
   const resources = await createResources(aws, clients, workerSettings, options.hostinger?.token ?? sandboxToken, hostingerApiUrl);
   // The plans compiled as packaging compiles them; a bad plan stops the stack with its file and line.
@@ -297,6 +309,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sandbox,
     sandboxToken: sandbox && sandboxToken,
     worker: eventSource,
+    threads,
     plans,
     clients,
     async stop() {

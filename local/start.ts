@@ -34,6 +34,8 @@ let stack: LocalStack;
 try {
   stack = await startLocalStack({
     ...options,
+    // The emulators and the sandbox on threads of their own: the stack uses the machine's cores.
+    services: 'threads',
     log: (line) => console.error(line),
     // One line per retry, reconciliation and deferral: "make the sandbox fail, and watch the worker retry".
     onWorkerEvent: printed === 'all' ? (event) => console.log(formatWorkerEvent(event)) : undefined,

@@ -1,5 +1,6 @@
 import { startDynamoDb } from './dynamodb.ts';
 import { startSqsAndSns } from './fauxqs.ts';
+import { createBillingMeter, type BilledUsage } from './billing-meter.ts';
 import { createIndexLag } from './index-lag.ts';
 import { startRouter, type LostReply } from './router.ts';
 import { startSecretsManagerServer } from './secrets-manager-server.ts';
@@ -18,6 +19,8 @@ export interface LocalAws {
   /** API calls so far by '<service>.<Action>', e.g. 'sqs.SendMessage'. */
   calls(): Record<string, number>;
   resetCalls(): void;
+  /** What the calls since the last resetCalls() would be billed as on AWS (64 KB chunks, DynamoDB units). */
+  billedUsage(): BilledUsage;
   secrets: {
     /** While on, every Secrets Manager call fails with HTTP 503 ServiceUnavailable. */
     setUnavailable(on: boolean): void;
@@ -64,6 +67,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const lostReplyPlans: { call: string; times: number; match?: string; how: LostReply }[] = [];
   const lostReplies = new Map<string, number>();
   const indexLag = createIndexLag();
+  const billing = createBillingMeter();
   const loseReply = (call: string, body: Buffer): LostReply | undefined => {
     const plan = lostReplyPlans.find((candidate) => candidate.call === call && (candidate.match === undefined || body.includes(candidate.match)));
     let how: LostReply | undefined;
@@ -81,13 +85,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const router = await startRouter({
     port: options.port ?? 0,
     upstreams: { sqsAndSns: sqsAndSns.origin, dynamodb: dynamodb.origin, secretsmanager: secretsmanager.origin },
-    onCall: (call) => callCounts.set(call, (callCounts.get(call) ?? 0) + 1),
+    onCall: (call, body) => {
+      callCounts.set(call, (callCounts.get(call) ?? 0) + 1);
+      billing.noteRequest(call, body);
+    },
     shouldFail: (call) => Math.random() < (failureRates.get(call) ?? 0),
     loseReply,
     onSucceeded: (call, body) => {
       if (call.startsWith('dynamodb.')) indexLag.noteCall(call, body);
     },
     rewriteReply: { applies: indexLag.applies, forwarded: indexLag.forwardedRequest, rewrite: indexLag.filterReply },
+    meter: billing,
   }).catch(async (error: unknown) => {
     // e.g. the port is taken: do not leave the emulators running.
     await closeEmulators();
@@ -99,7 +107,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     endpoint: router.origin,
     region,
     calls: () => Object.fromEntries(callCounts),
-    resetCalls: () => callCounts.clear(),
+    resetCalls: () => {
+      callCounts.clear();
+      billing.reset();
+    },
+    billedUsage: () => billing.usage(),
     secrets: { setUnavailable: (on) => secretsmanager.setUnavailable(on) },
     faults: {
       setFailureRate: (call, rate) => failureRates.set(call, rate),

@@ -8,8 +8,8 @@ export interface RouterOptions {
   port: number;
   /** Origin of each emulator, e.g. 'http://127.0.0.1:41234'. */
   upstreams: Record<UpstreamName, string>;
-  /** Told about each API call, as '<service>.<Action>'. */
-  onCall(call: string): void;
+  /** Told about each API call, as '<service>.<Action>', with its request body. */
+  onCall(call: string, body: Buffer): void;
   /** Fault injection: true makes this call fail with a 500 InternalFailure, as AWS does on a bad day. */
   shouldFail?(call: string): boolean;
   /**
@@ -21,6 +21,8 @@ export interface RouterOptions {
   onSucceeded?(call: string, body: Buffer): void;
   /** Rewrites the replies of some calls (a lagging index); `applies` is asked before forwarding. */
   rewriteReply?: { applies(call: string, body: Buffer): boolean; forwarded(body: Buffer): Buffer; rewrite(body: Buffer, reply: Buffer): Buffer };
+  /** Reads the replies of some calls without changing them (what they would be billed); may add to the request. */
+  meter?: { applies(call: string, body: Buffer): boolean; forwarded(body: Buffer): Buffer; noteReply(call: string, statusCode: number, reply: Buffer): void };
 }
 
 export type LostReply = 'reset' | 'error500';
@@ -64,7 +66,7 @@ async function readReply(reply: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startRouter({ port, upstreams, onCall, shouldFail, loseReply, onSucceeded, rewriteReply }: RouterOptions): Promise<Router> {
+export async function startRouter({ port, upstreams, onCall, shouldFail, loseReply, onSucceeded, rewriteReply, meter }: RouterOptions): Promise<Router> {
   const agent = new Agent({ keepAlive: true });
 
   const server = createServer(async (request, response) => {
@@ -80,7 +82,7 @@ export async function startRouter({ port, upstreams, onCall, shouldFail, loseRep
       sendRouterError(response, 400, 'UnknownOperationException', 'No local AWS service handles this request.');
       return;
     }
-    onCall(classified.call);
+    onCall(classified.call, body);
     if (shouldFail?.(classified.call)) {
       sendInternalFailure(response, !request.headers['x-amz-target']);
       return;
@@ -88,8 +90,10 @@ export async function startRouter({ port, upstreams, onCall, shouldFail, loseRep
 
     const lost = loseReply?.(classified.call, body);
     const rewrite = rewriteReply?.applies(classified.call, body) ?? false;
+    const metered = meter?.applies(classified.call, body) ?? false;
     // The emulator does not check signatures: a request rewritten for a rewritten reply is accepted as is.
-    const forwarded = rewrite && rewriteReply ? rewriteReply.forwarded(body) : body;
+    const rewritten = rewrite && rewriteReply ? rewriteReply.forwarded(body) : body;
+    const forwarded = metered && meter ? meter.forwarded(rewritten) : rewritten;
     const headers: OutgoingHttpHeaders = {
       ...withoutConnectionHeaders(request.headers),
       // A canonical Host: fauxqs builds queue URLs from it, so they always point back at this router.
@@ -100,16 +104,17 @@ export async function startRouter({ port, upstreams, onCall, shouldFail, loseRep
     const upstreamRequest = httpRequest(upstreamUrl, { method: request.method, headers, agent }, (upstreamResponse) => {
       const statusCode = upstreamResponse.statusCode ?? 502;
       if (statusCode >= 200 && statusCode < 300) onSucceeded?.(classified.call, body);
-      if (lost || rewrite) {
+      if (lost || rewrite || metered) {
         void readReply(upstreamResponse).then(
           (reply) => {
+            if (metered) meter?.noteReply(classified.call, statusCode, reply);
             // The call took effect; its reply never reaches the client.
             if (lost === 'reset') return request.socket.destroy();
             if (lost === 'error500') return sendInternalFailure(response, !request.headers['x-amz-target']);
-            const rewritten = statusCode === 200 && rewriteReply ? rewriteReply.rewrite(body, reply) : reply;
+            const answered = rewrite && statusCode === 200 && rewriteReply ? rewriteReply.rewrite(body, reply) : reply;
             const { 'x-amz-crc32': _checksum, ...replyHeaders } = withoutConnectionHeaders(upstreamResponse.headers);
-            response.writeHead(statusCode, { ...replyHeaders, 'content-length': rewritten.length });
-            response.end(rewritten);
+            response.writeHead(statusCode, { ...replyHeaders, 'content-length': answered.length });
+            response.end(answered);
           },
           () => response.destroy(),
         );
