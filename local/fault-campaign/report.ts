@@ -61,6 +61,8 @@ export interface CampaignReport {
   /** 500s answered after the order was made, and how many reconciliation caught (no second purchase). */
   errors500AfterCreate: { injected: number; caught: number };
   unknownsByProfile: Record<string, number>;
+  /** Final unknowns no order.resolved decided, by injected fault and by what their last check found. */
+  unsettledUnknowns: Record<string, number>;
   /** Hostinger answers that hide what was done (issue 9): per class, how often it was injected and how those requests ended. */
   answerFaults: Record<string, AnswerFaultFigures>;
   crashesByPoint: Record<string, number>;
@@ -215,6 +217,10 @@ export function buildReport(input: {
       finals.filter(({ outcome }) => outcome.status === 'unknown'),
       ({ request }) => profileName(request.profile),
     ),
+    unsettledUnknowns: count(
+      finals.filter(({ outcome, resolution }) => outcome.status === 'unknown' && !resolution),
+      ({ request, outcome }) => `${profileName(request.profile)}/${outcome.reconciliation?.result ?? 'unchecked'}`,
+    ),
     answerFaults: Object.fromEntries(
       Object.keys(ANSWER_FAULT_CLASSES).map((name) => {
         const struck = finals.filter(({ request }) => profileName(request.profile) === name && input.faultsStruck?.has(request.coupon));
@@ -314,6 +320,7 @@ export function formatReport(report: CampaignReport): string {
     line('campaign time (s)', (report.durationMs / 1000).toFixed(1)),
     `  outcomes by type: ${entries(report.outcomesByType)}`,
     `  unknowns by injected fault: ${entries(report.unknownsByProfile)}`,
+    `  unknowns left after settlement, by fault/last check: ${entries(report.unsettledUnknowns)}`,
     `  worker crashes by point: ${entries(report.crashesByPoint)}`,
     '  Hostinger answers that hide what was done (injected: outcomes):',
     ...Object.entries(report.answerFaults).map(
