@@ -22,7 +22,7 @@ describe('serverless.yml and the code', () => {
       visibilityTimeoutSeconds: params.queueVisibilityTimeoutSeconds,
       maxReceiveCount: params.maxReceiveCount,
     });
-    expect(() => workerSettingsOf({ ...template, params: { default: { ...params, workerBatchSize: '${env:BATCH}' } } })).toThrow(/workerBatchSize must be an integer/);
+    expect(() => workerSettingsOf({ ...template, params: { default: { ...params, workerBatchSize: 'ten' } } })).toThrow(/workerBatchSize must be an integer/);
   });
 
   it('give the local stack the deployed ledger table, laid out as the ledger code expects', () => {

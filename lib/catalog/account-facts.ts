@@ -1,5 +1,5 @@
 import type { BillingReader } from '../hostinger/billing-reader.ts';
-import type { ProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import type { ProvisioningReader } from '../hostinger/provisioning-reader.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 import { type AccountFacts, factsNeeded } from './account-check.ts';
 

@@ -1,5 +1,5 @@
 import type { Subscription } from '../hostinger/billing-reader.ts';
-import type { PortfolioDomain, VirtualMachine } from '../hostinger/provisioning-reads.ts';
+import type { PortfolioDomain, VirtualMachine } from '../hostinger/provisioning-reader.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 import type { FieldErrors } from '../order/order-request.ts';
 import { checkAgainstAccount } from './account-check.ts';

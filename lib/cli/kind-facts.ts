@@ -1,7 +1,7 @@
 import { type KindFacts, kindFactsNeeded } from '../catalog/purchase-precheck.ts';
 import type { BillingReader } from '../hostinger/billing-reader.ts';
 import { HostingerReadError } from '../hostinger/billing-reader.ts';
-import type { ProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import type { ProvisioningReader } from '../hostinger/provisioning-reader.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 
 /** Hostinger allows 90 availability checks a minute; a dry run keeps under it. */

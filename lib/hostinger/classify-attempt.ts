@@ -1,4 +1,4 @@
-import { errorBodySchema, orderResourceSchema, type OrderResource } from './order-resource.ts';
+import { errorBodySchema, orderResourceSchema } from './order-resource.ts';
 import type { FieldErrors } from '../order/order-request.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { HttpAnswer, TransportFailure } from './http-answer.ts';

@@ -7,7 +7,7 @@ import type { HttpAnswer } from './http-answer.ts';
 import { requestJson, TransportError } from './http-transport.ts';
 import { apiUrl } from './order-client.ts';
 import type { PlacePurchase, PurchaseAttempt } from './place-order.ts';
-import { type ProvisioningReader, virtualMachineSchema, vmBought } from './provisioning-reads.ts';
+import { type ProvisioningReader, virtualMachineSchema, vmBought } from './provisioning-reader.ts';
 
 const vpsAnswerSchema = z.looseObject({ order: z.unknown(), virtual_machine: z.nullish(z.unknown()) });
 

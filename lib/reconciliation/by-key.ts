@@ -1,5 +1,5 @@
 import { type BillingReader, endpointMissing } from '../hostinger/billing-reader.ts';
-import type { ProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import type { ProvisioningReader } from '../hostinger/provisioning-reader.ts';
 import type { TokenSource } from '../hostinger/token-source.ts';
 import type { PurchaseKeyLedger } from '../ledger/purchase-key-ledger.ts';
 import { keyName, type Purchase, type PurchaseKey, purchaseKey } from '../order/kinds/purchase.ts';

@@ -1,5 +1,5 @@
 import type { Subscription } from '../hostinger/billing-reader.ts';
-import { type PortfolioDomain, type VirtualMachine, vmBought } from '../hostinger/provisioning-reads.ts';
+import { type PortfolioDomain, type VirtualMachine, vmBought } from '../hostinger/provisioning-reader.ts';
 import type { KeyBaseline } from '../ledger/purchase-key-ledger.ts';
 import type { Bought } from '../order/kinds/bought.ts';
 import type { PurchaseKey } from '../order/kinds/purchase.ts';
