@@ -80,6 +80,12 @@ export async function deployedFunctions(): Promise<DeployedFunction[]> {
   });
 }
 
+/** The Lambda runtime serverless.yml deploys, e.g. 'nodejs24.x'. */
+export async function deployedRuntime(): Promise<string> {
+  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as { provider: { runtime: string } };
+  return template.provider.runtime;
+}
+
 /** Bundles one entry point into `outDir` the way the deployment does, and says what went into it. */
 export async function bundle(name: string, entry: string, outDir: string): Promise<Bundle> {
   const file = join(outDir, `${basename(entry, '.ts')}.mjs`);

@@ -35,6 +35,10 @@ function emulatorPackages(): Map<string, string> {
 /** Samples of the profiler handing over its own profile: not part of the work measured. */
 const PROFILER = 'profiler';
 
+/** The functions' own code and its libraries; and the AWS SDK, which the functions, the event source and the bench all call. */
+export const FUNCTIONS_CODE = "the functions' code (lib/, Powertools, middy, zod)";
+export const SDK = 'AWS SDK (functions, event source, bench)';
+
 const FUNCTIONS_PACKAGES = /^(@aws-lambda-powertools\/|@middy\/|zod$)/;
 
 /** Who owns a script: by project folder, or by npm package (the innermost node_modules). */
@@ -43,8 +47,8 @@ function categorize(url: string, emulators: Map<string, string>): string {
   if (pkg) {
     const emulator = emulators.get(pkg);
     if (emulator) return emulator;
-    if (pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/')) return 'AWS SDK (functions, event source, bench)';
-    if (FUNCTIONS_PACKAGES.test(pkg)) return "the functions' code (lib/, Powertools, middy, zod)";
+    if (pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/')) return SDK;
+    if (FUNCTIONS_PACKAGES.test(pkg)) return FUNCTIONS_CODE;
     return `other: ${pkg}`;
   }
   const path = url.startsWith('file://') ? url.slice('file://'.length) : url;
@@ -53,7 +57,7 @@ function categorize(url: string, emulators: Map<string, string>): string {
   if (file.startsWith('local/aws/')) return 'local AWS endpoint (local/aws: router, Secrets Manager)';
   if (file.startsWith('local/sandbox/')) return 'Hostinger sandbox';
   if (file.startsWith('local/')) return 'Lambda emulation (event source, HTTP API)';
-  if (file.startsWith('lib/') || file.startsWith('functions/')) return "the functions' code (lib/, Powertools, middy, zod)";
+  if (file.startsWith('lib/') || file.startsWith('functions/')) return FUNCTIONS_CODE;
   if (file === 'bench/cpu-profile.ts') return PROFILER;
   if (file.startsWith('bench/')) return 'bench harness';
   return `other: ${file}`;

@@ -50,12 +50,21 @@ export interface Rate {
   perSecond: number;
 }
 
-/** How busy this process was meanwhile: the whole local stack shares its one JavaScript thread. */
-export interface Load {
-  /** Event-loop utilization, 0 to 1: near 1, the thread (not Hostinger's latency) sets the pace. */
+/** How busy one thread of the local stack was meanwhile. */
+export interface ThreadBusy {
+  /** 'pipeline' (the functions, the event source, the HTTP API, the bench), 'local AWS', 'Hostinger sandbox'. */
+  name: string;
+  /** Event-loop utilization, 0 to 1: near 1, this thread (not Hostinger's latency) sets the pace. */
   eventLoop: number;
-  /** CPU time of the process (user + system) per order, in ms. */
+  /** CPU time of the thread (user + system) per order, in ms. */
   cpuMsPerOrder: number;
+}
+
+/** How busy the local stack was meanwhile: the pipeline's thread (eventLoop, cpuMsPerOrder), and each thread. */
+export interface Load {
+  eventLoop: number;
+  cpuMsPerOrder: number;
+  threads: ThreadBusy[];
 }
 
 export interface PipelineResult {
@@ -64,8 +73,13 @@ export interface PipelineResult {
   raw: Rate & Load;
   pipeline: Rate & Load & { latencyMs: { median: number; p99: number }; invocations: number };
   idleLatencyMs?: { samples: number; median: number; p99: number };
-  /** Where this process's CPU time went during the profiled run, in ms by owner. */
-  cpuProfile?: { orders: number; shares: CpuShares };
+  /** Orders sent one by one at a steady rate (half the measured throughput): intake to outcome under load. */
+  pacedLatencyMs?: { orders: number; perSecond: number; median: number; p99: number };
+  /**
+   * Where the pipeline thread's CPU time went during the profiled run, in ms by owner; and the AWS calls made
+   * meanwhile, all from this thread (to share the SDK's time between the functions and the rest).
+   */
+  cpuProfile?: { orders: number; shares: CpuShares; calls: Record<string, number>; threadCpuMs: number };
   /** AWS calls by action while the first orders ran on a cold worker (warm-up). */
   coldCalls: { orders: number; calls: Record<string, number> };
   /** AWS calls by action during the measured pipeline run, everyone's: attribution happens in the report. */
@@ -124,13 +138,17 @@ const requestIds = (label: string, phase: string, count: number) => Array.from({
 
 const rate = (orders: number, ms: number): Rate => ({ orders, seconds: ms / 1000, perSecond: orders / (ms / 1000) });
 
-/** Starts watching this process's load; the result reads it for the `orders` handled since. */
-function watchLoad(): (orders: number) => Load {
-  const elu = performance.eventLoopUtilization();
-  const cpu = process.cpuUsage();
+/** Starts watching the stack's threads; the result reads their load for the `orders` handled since. */
+function watchLoad(stack: LocalStack): (orders: number) => Load {
+  const start = stack.threads.map((thread) => ({ thread, elu: thread.eventLoopUtilization(), cpu: thread.cpuUsage() }));
   return (orders) => {
-    const used = process.cpuUsage(cpu);
-    return { eventLoop: performance.eventLoopUtilization(elu).utilization, cpuMsPerOrder: (used.user + used.system) / 1000 / orders };
+    const threads = start.map(({ thread, elu, cpu }) => {
+      const now = thread.cpuUsage();
+      const cpuMs = (now.user - cpu.user + now.system - cpu.system) / 1000;
+      return { name: thread.name, eventLoop: thread.eventLoopUtilization(elu).utilization, cpuMsPerOrder: cpuMs / orders };
+    });
+    const [pipeline] = threads as [ThreadBusy];
+    return { eventLoop: pipeline.eventLoop, cpuMsPerOrder: pipeline.cpuMsPerOrder, threads };
   };
 }
 
@@ -155,7 +173,7 @@ async function rawRoundTrips(stack: LocalStack, token: string, orders: number, i
   await mapConcurrently(Array.from({ length: inflight }), inflight, post); // opens the connections
   done = 0;
   const stop = orders > 100 ? reportProgress('raw round trips', orders, () => done) : () => {};
-  const load = watchLoad();
+  const load = watchLoad(stack);
   const started = performance.now();
   await mapConcurrently(Array.from({ length: orders }), inflight, post);
   const elapsed = performance.now() - started;
@@ -168,7 +186,7 @@ async function throughput(stack: LocalStack, arrivals: Arrivals, ids: readonly s
   const bought = stack.sandbox?.orders().length ?? 0;
   const invocations = stack.worker.stats().invocations;
   const billing = meterBilling(stack);
-  const load = watchLoad();
+  const load = watchLoad(stack);
   const started = performance.now();
   const sentAt = await sendInBatches(stack.clients.sqs, stack.resources.queueUrl, ids.map((id) => orderMessage(id)), 4);
   await waitForOutcomes(arrivals, ids, label);
@@ -195,10 +213,34 @@ async function throughput(stack: LocalStack, arrivals: Arrivals, ids: readonly s
 /** The same run again under the CPU profiler (which slows it down: its rate is not a figure). */
 async function profiledRun(stack: LocalStack, arrivals: Arrivals, ids: readonly string[], label: string) {
   console.error(`  ${label}: pipeline again under the CPU profiler, ${ids.length} orders`);
+  let calls: Record<string, number> = {};
+  const cpu = process.threadCpuUsage();
   const shares = await profileCpu(async () => {
-    await throughput(stack, arrivals, ids, `${label} profiled`);
+    ({ calls } = await throughput(stack, arrivals, ids, `${label} profiled`));
   });
-  return { orders: ids.length, shares };
+  const used = process.threadCpuUsage(cpu);
+  return { orders: ids.length, shares, calls, threadCpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * Orders sent one at a time at a steady rate below the pipeline's throughput, each timed from its send to its
+ * outcome: the latency under load, without the time queued that sending a whole run at once adds.
+ */
+async function pacedLatency(stack: LocalStack, arrivals: Arrivals, label: string, orders: number, perSecond: number) {
+  const ids = requestIds(label, 'paced', orders);
+  const sentAt: number[] = [];
+  const sends: Promise<unknown>[] = [];
+  const started = performance.now();
+  for (const [i, id] of ids.entries()) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sends.push(sendInBatches(stack.clients.sqs, stack.resources.queueUrl, [orderMessage(id)], 1).then(([at]) => (sentAt[i] = at as number)));
+  }
+  await Promise.all(sends);
+  await waitForOutcomes(arrivals, ids, `${label} paced`);
+  const latencies = ids.map((id, i) => (arrivals.get(id)?.at ?? 0) - (sentAt[i] as number));
+  return { orders, perSecond, median: median(latencies), p99: percentile(latencies, 99) };
 }
 
 /** Lone orders, one after another: intake to outcome with nothing queued. */
@@ -239,6 +281,8 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     awsPort: 0,
     sandboxLatencyMs: config.latencyMs,
     worker: { batchSize, concurrency },
+    // The emulators and the sandbox off the pipeline's thread, as npm start runs them: the comparison is fair.
+    services: 'threads',
     // Function logs cost CPU the pipeline needs; POWERTOOLS_LOG_LEVEL=ERROR shows why orders fail, if they do.
     functionEnv: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
     log: (line) => console.error(`  ${config.label}: ${line}`),
@@ -266,11 +310,13 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     const { calls: steadyCalls, billed, ...pipeline } = await throughput(stack, arrivals, requestIds(config.label, 'run', config.orders), config.label);
     const cpuProfile = config.profileOrders > 0 ? await profiledRun(stack, arrivals, requestIds(config.label, 'profile', config.profileOrders), config.label) : undefined;
     const idleLatencyMs = config.idleSamples > 0 ? await idleLatency(stack, arrivals, config.label, config.idleSamples) : undefined;
+    const pacedLatencyMs =
+      config.idleSamples > 0 ? await pacedLatency(stack, arrivals, config.label, Math.min(config.orders, 500), Math.max(1, Math.round(pipeline.perSecond / 2))) : undefined;
 
     await tap.stop();
     await stack.worker.stop();
     const intake = config.intakeOrders > 0 ? await intakeCalls(stack, config.intakeOrders) : undefined;
-    return { config, worker, raw, pipeline, idleLatencyMs, cpuProfile, coldCalls, steadyCalls, intake, billed };
+    return { config, worker, raw, pipeline, idleLatencyMs, pacedLatencyMs, cpuProfile, coldCalls, steadyCalls, intake, billed };
   } finally {
     await stack.stop();
   }
