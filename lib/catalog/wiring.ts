@@ -3,13 +3,21 @@ import { createBillingReader } from '../hostinger/billing-reads.ts';
 import { createSecretsManagerTokenSource } from '../hostinger/secrets-manager-token-source.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { HostingerAccessConfig } from '../platform/config.ts';
-import { createCatalogCache } from './catalog-cache.ts';
+import { createCatalogCache, type CatalogCache } from './catalog-cache.ts';
+import type { BillingReader } from '../hostinger/billing-reader.ts';
+import type { TokenSource } from '../hostinger/token-source.ts';
+
+export interface HostingerReads {
+  token: TokenSource;
+  billing: BillingReader;
+  catalog: CatalogCache;
+}
 
 /**
  * What a function reads from Hostinger besides placing orders: the token (Secrets Manager), the billing API,
  * and the catalog cached over it. Catalog checks and reconciliation share them.
  */
-export function createHostingerReads(config: HostingerAccessConfig & { catalogCacheMs: number }) {
+export function createHostingerReads(config: HostingerAccessConfig & { catalogCacheMs: number }): HostingerReads {
   const token = createSecretsManagerTokenSource({
     client: new SecretsManagerClient(awsClientOptions),
     secretId: config.tokenSecretId,

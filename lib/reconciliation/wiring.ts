@@ -1,7 +1,7 @@
 import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import { createDynamoDbPurchaseKeyLedger } from '../ledger/dynamodb-purchase-key-ledger.ts';
 import { createKeyedPurchases, reconcileByKind, type KeyedPurchases, type ReconcilePurchase } from './by-key.ts';
-import type { createHostingerReads } from '../catalog/wiring.ts';
+import type { HostingerReads } from '../catalog/wiring.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import type { LedgerTable } from '../ledger/dynamodb-table.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
@@ -16,7 +16,7 @@ export function createAccountReconciler(
   config: Pick<WorkerConfig, 'reconcile' | 'timeoutMs' | 'reserveMs'>,
   table: LedgerTable,
   requests: Pick<RequestLedger, 'unsettledAttempts' | 'get'>,
-  reads: ReturnType<typeof createHostingerReads>,
+  reads: HostingerReads,
 ): Reconcile {
   return createReconciler({
     log: logger,
@@ -40,7 +40,7 @@ export function createPurchaseReconciler(
   config: Pick<WorkerConfig, 'reconcile' | 'timeoutMs' | 'reserveMs' | 'hostingerApiUrl'>,
   table: LedgerTable,
   requests: Pick<RequestLedger, 'unsettledAttempts' | 'get'>,
-  reads: ReturnType<typeof createHostingerReads>,
+  reads: HostingerReads,
 ): { keyed: KeyedPurchases; reconcile: ReconcilePurchase } {
   const keyed = createKeyedPurchases({
     log: logger,
