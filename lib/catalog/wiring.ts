@@ -7,6 +7,7 @@ import { createCatalogCache, type CatalogCache } from './catalog-cache.ts';
 import type { BillingReader } from '../hostinger/billing-reader.ts';
 import type { TokenSource } from '../hostinger/token-source.ts';
 
+/** The token, the billing reads and the cached catalog, shared by catalog checks and reconciliation. */
 export interface HostingerReads {
   token: TokenSource;
   billing: BillingReader;
