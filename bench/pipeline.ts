@@ -283,6 +283,8 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     worker: { batchSize, concurrency },
     // The emulators and the sandbox off the pipeline's thread, as npm start runs them: the comparison is fair.
     services: 'threads',
+    // As npm start: pollers receive batches while others run, as Lambda's do under a backlog.
+    workerPollers: 2 * concurrency,
     // Function logs cost CPU the pipeline needs; POWERTOOLS_LOG_LEVEL=ERROR shows why orders fail, if they do.
     functionEnv: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
     log: (line) => console.error(`  ${config.label}: ${line}`),

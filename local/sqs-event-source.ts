@@ -17,6 +17,11 @@ export interface SqsEventSourceOptions {
   batchSize: number;
   /** Parallel invocations, like the event source mapping's maximum concurrency. */
   concurrency: number;
+  /**
+   * Pollers receiving batches; default one per concurrent invocation. Lambda runs more pollers than invocations
+   * (five at least): a batch is then received while others run, and waits for a free invocation.
+   */
+  pollers?: number;
   functionTimeoutMs: number;
   /** Share of invocations whose deletes are skipped, as if the function died after finishing (fault injection). */
   dropDeleteRate?: number;
@@ -82,16 +87,35 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   setMaxListeners(0, abort.signal);
   let running = true;
 
+  // Invocations in progress are limited to `concurrency`, whatever the pollers.
+  let free = options.concurrency;
+  const waiting: (() => void)[] = [];
+  const acquire = () => (free > 0 ? ((free -= 1), Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
+
   async function invoke(messages: Message[]) {
     const records = messages.map((message) => toRecord(message, options));
-    stats.invocations += 1;
     let response: SQSBatchResponse | void;
+    await acquire();
+    if (!running) {
+      // Stopped while this batch waited: like a stopped mapping, it never invokes; the messages come back visible.
+      release();
+      return;
+    }
+    stats.invocations += 1;
     try {
       response = await invokeWithTimeout((context) => options.handler({ Records: records }, context), options.functionName, options.functionTimeoutMs);
     } catch (error) {
       stats.failedInvocations += 1;
       options.onInvocationError?.(error);
       return;
+    } finally {
+      // The invocation is over: the poller deletes its messages while another batch runs.
+      release();
     }
     if (options.dropDeleteRate && Math.random() < options.dropDeleteRate) return;
     const done = messagesToDelete(records, response);
@@ -131,12 +155,13 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     }
   }
 
-  const lanes = Array.from({ length: options.concurrency }, lane);
+  const lanes = Array.from({ length: Math.max(options.pollers ?? options.concurrency, options.concurrency) }, lane);
   return {
     stats: () => ({ ...stats }),
     async stop() {
       running = false;
       abort.abort();
+      for (const wake of waiting.splice(0)) wake();
       await Promise.allSettled(lanes);
     },
   };

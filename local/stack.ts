@@ -37,6 +37,11 @@ export interface LocalStackOptions {
   sandboxPort?: number;
   sandboxLatencyMs?: number;
   worker?: Partial<WorkerSettings>;
+  /**
+   * The event source's pollers; default one per concurrent invocation. Lambda adds pollers as a backlog grows,
+   * beyond the maximum concurrency: batches are then received while others run (npm start and the bench: twice).
+   */
+  workerPollers?: number;
   /** Extra environment for the functions (retry settings, timeouts...). */
   functionEnv?: Record<string, string>;
   /** Prints a line about the event source's failed invocations; silent when absent. */
@@ -294,6 +299,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     handler: workerHandler as SqsLambda,
     batchSize: workerSettings.batchSize,
     concurrency: workerSettings.concurrency,
+    pollers: options.workerPollers,
     functionTimeoutMs: workerSettings.functionTimeoutSeconds * 1000,
     dropDeleteRate: options.dropDeleteRate,
     onInvocationError: (error) => options.log?.(`worker invocation failed, its messages will be redelivered: ${error instanceof Error ? error.message : String(error)}`),

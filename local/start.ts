@@ -3,7 +3,7 @@ import { formatPublished } from '../lib/cli/outcome-lines.ts';
 import { ConfigError } from '../lib/platform/config.ts';
 import { watchOutcomes } from './outcome-watcher.ts';
 import { listenErrorPort, settlePorts } from './ports.ts';
-import { startLocalStack, type LocalStack } from './stack.ts';
+import { DEFAULT_WORKER_SETTINGS, startLocalStack, type LocalStack } from './stack.ts';
 import { localStackOptionsFromEnv, portRequests, printedEvents } from './stack-env.ts';
 import { formatWorkerEvent } from './worker-event-lines.ts';
 
@@ -36,6 +36,8 @@ try {
     ...options,
     // The emulators and the sandbox on threads of their own: the stack uses the machine's cores.
     services: 'threads',
+    // As Lambda does under a backlog: batches received while others run.
+    workerPollers: 2 * (options.worker?.concurrency ?? DEFAULT_WORKER_SETTINGS.concurrency),
     log: (line) => console.error(line),
     // One line per retry, reconciliation and deferral: "make the sandbox fail, and watch the worker retry".
     onWorkerEvent: printed === 'all' ? (event) => console.log(formatWorkerEvent(event)) : undefined,
