@@ -3,8 +3,8 @@
  * this machine, each phase in a process of its own. Prints a Markdown report, saves it with the raw figures
  * under bench/results/, and exits 1 when a target is missed.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { deployedFunctions } from './bundles.ts';
 import { scaleChart } from './chart.ts';
@@ -64,9 +64,26 @@ function options() {
   };
 }
 
+const DOCS_PAGE = new URL('../docs/performance.md', import.meta.url);
+const BEGIN = '<!-- bench:latest:begin (npm run bench writes what follows, up to the end marker) -->';
+const END = '<!-- bench:latest:end -->';
+
+/** A full run's figures replace the previous ones on docs/performance.md, between its two markers. */
+async function showInDocs(markdown: string): Promise<void> {
+  const page = await readFile(DOCS_PAGE, 'utf8');
+  const begin = page.indexOf(BEGIN);
+  const end = page.indexOf(END);
+  if (begin < 0 || end < begin) return console.error(`docs/performance.md has no ${BEGIN} ... ${END} section: figures not copied there`);
+  const section = markdown.trim();
+  await writeFile(DOCS_PAGE, `${page.slice(0, begin + BEGIN.length)}\n\n${section}\n\n![Orders per second, raw fetch loop and pipeline, by configuration](../bench/results/latest-scale.svg)\n\n${page.slice(end)}`);
+  console.error('copied the figures to docs/performance.md');
+}
+
 async function main(): Promise<number> {
   const opts = options();
   const started = Date.now();
+  // The machine's load (runnable processes, 1-minute average): on a shared machine the figures depend on it.
+  const loadAtStart = loadavg()[0] ?? 0;
   const functions = Object.fromEntries((await deployedFunctions()).map(({ name, memoryMb, scheduled }) => [name, { memoryMb, scheduled }]));
   const figures: BenchFigures = { latencyMs: opts.latencyMs, functions };
   const wants = (phase: Phase) => opts.phases.includes(phase);
@@ -119,7 +136,8 @@ async function main(): Promise<number> {
     `### Latest figures, ${new Date().toISOString().slice(0, 10)}`,
     '',
     `\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${cpu.length} x ${cpu[0]?.model.trim() ?? 'CPU'}, ` +
-      `Node ${process.version}; ${Math.round((Date.now() - started) / 1000)} s.`,
+      `Node ${process.version}; ${Math.round((Date.now() - started) / 1000)} s; machine load (1-minute load average) ${loadAtStart.toFixed(1)} at the start, ` +
+      `${(loadavg()[0] ?? 0).toFixed(1)} at the end, for ${cpu.length} cores: above ${cpu.length}, other processes took CPU from the run.`,
   ].join('\n');
   const markdown = `${header}\n\n${text}\n`;
   console.log(`\n${markdown}`);
@@ -132,6 +150,7 @@ async function main(): Promise<number> {
   await writeFile(new URL(`${name}.json`, dir), `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, options: opts, figures, checks }, null, 2)}\n`);
   await writeFile(new URL(`${name}.md`, dir), markdown);
   if (figures.scale) await writeFile(new URL(`${name}-scale.svg`, dir), scaleChart(figures.scale));
+  if (full) await showInDocs(markdown);
   console.error(`saved bench/results/${name}.json, ${name}.md${figures.scale ? `, ${name}-scale.svg` : ''}`);
   return checks.every((check) => check.pass) ? 0 : 1;
 }
