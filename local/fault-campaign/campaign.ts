@@ -12,7 +12,8 @@ import { CATALOG } from '../sandbox/catalog.ts';
 import { type LocalStack, startLocalStack } from '../stack.ts';
 import { injectWorkerCrashes } from '../worker-faults.ts';
 import { type EditedFileRequest, sendThroughEditedFiles } from './edited-files.ts';
-import { type Profile, profilePicker, seededRandom } from './profiles.ts';
+import { payLeftOrders } from './paid-later.ts';
+import { type Profile, profileName, profilePicker, seededRandom } from './profiles.ts';
 import { closedPort, injectRefusedConnections } from './refused-connections.ts';
 import { buildReport, type CampaignReport, type CampaignRequest } from './report.ts';
 import { campaignApprover, spendingFigures, writeCampaignPolicy } from './spending.ts';
@@ -31,6 +32,8 @@ export interface CampaignOptions {
   /** Share of SNS PublishBatch calls that fail (the SDK retries each up to 3 times). */
   publishFailureRate: number;
   timeLimitMs: number;
+  /** Pay orders left awaiting payment behind a 500 a moment later, as their owner would in hPanel (paid-later.ts). */
+  payLeftOrders?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -242,10 +245,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     if (published.type === 'order.awaiting_approval') approver.onEvent(published);
   });
   const started = Date.now();
+  let payer: ReturnType<typeof payLeftOrders> | undefined;
   try {
     stack.aws.faults.setFailureRate('sns.PublishBatch', options.publishFailureRate);
     const subscriptions = await subscriptionsToRenew(stack, options, Math.ceil(options.requests * 0.15));
     const sends = planSends(stack, options, random, seededRandom(options.seed + 3), subscriptions);
+    const leftPending = new Set(sends.flatMap(({ request }) => (profileName(request.profile) === 'error500AfterPendingOrder@card' ? [request.coupon] : [])));
+    payer = options.payLeftOrders ? payLeftOrders(stack, leftPending, seededRandom(options.seed + 4)) : undefined;
     // Their own random source: the producers' requests stay what the seed made them before this class.
     const fileRandom = seededRandom(options.seed + 2);
     const filePick = profilePicker(fileRandom, HOSTINGER_TIMEOUT_MS);
@@ -313,7 +319,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       const { Item } = await stack.clients.dynamodb.send(new GetItemCommand({ TableName: stack.resources.tableName, Key: { pk: { S: request.requestId } }, ConsistentRead: true }));
       ledgerStatus.set(request.requestId, Item ? JSON.stringify({ status: Item.status?.S, followUp: Item.followUp !== undefined, unpublished: Item.followUpUnpublished !== undefined, inFlight: Item.inFlight !== undefined }) : 'no record');
     }
+    payer?.stop();
     return buildReport({
+      ...(payer ? { paidLater: payer.paid() } : {}),
       ledgerStatus,
       requests,
       faultsStruck,
@@ -336,6 +344,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       }),
     });
   } finally {
+    payer?.stop();
     await watcher.stop();
     await stack.stop();
   }

@@ -74,6 +74,8 @@ export interface CampaignReport {
   durationMs: number;
   /** The spending policy on part of the traffic: budget overruns and purchases without approval must be 0. */
   spending?: SpendingFigures;
+  /** Orders left awaiting payment, paid later (paid-later.ts): their purchase credited to another request, or resolved as not bought. */
+  paidLater?: { paid: number; creditedElsewhere: number; resolvedNotBought: number };
 }
 
 export interface KindFigures {
@@ -130,6 +132,8 @@ export function buildReport(input: {
   /** What the sandbox provisioned, to count VMs and registrations per request. */
   virtualMachines?: VirtualMachineResource[];
   domains?: DomainResource[];
+  /** Coupons of the orders left awaiting payment that were paid later. */
+  paidLater?: ReadonlySet<string>;
 }): CampaignReport {
   const { requests, orders, outcomes } = input;
   const ordersByCoupon = new Map<string, SandboxOrderRecord[]>();
@@ -267,7 +271,22 @@ export function buildReport(input: {
     redriven: input.redriven,
     durationMs: input.durationMs,
     ...(input.spending ? { spending: input.spending } : {}),
+    ...(input.paidLater ? { paidLater: paidLaterFigures(input.paidLater, credits, finals, couponBySubscription) } : {}),
   };
+}
+
+function paidLaterFigures(
+  paidLater: ReadonlySet<string>,
+  credits: { request: CampaignRequest; subscriptionId: string }[],
+  finals: { request: CampaignRequest; resolution?: OrderResolved['resolution'] }[],
+  couponBySubscription: Map<string, string | undefined>,
+): NonNullable<CampaignReport['paidLater']> {
+  const creditedElsewhere = credits.filter(({ request, subscriptionId }) => {
+    const owner = couponBySubscription.get(subscriptionId);
+    return owner !== undefined && paidLater.has(owner) && owner !== request.coupon;
+  }).length;
+  const resolvedNotBought = finals.filter(({ request, resolution }) => paidLater.has(request.coupon) && resolution?.result === 'not_bought').length;
+  return { paid: paidLater.size, creditedElsewhere, resolvedNotBought };
 }
 
 /** The figures that must be zero, with their names, for printing and for exit codes. */
@@ -350,6 +369,12 @@ export function formatReport(report: CampaignReport): string {
         `    ${kind.padEnd(8)} ${String(figures.requests).padStart(5)}: ${entries(figures.outcomes)}; duplicates ${figures.duplicatePurchases}/${figures.duplicatesProvisioned}; ` +
         `unknowns ${figures.unknowns}, after follow-up ${figures.unknownsAfterSettlement}${figures.unknowns > 0 ? ` (${entries(figures.unknownsByProfile)})` : ''}; found by key ${figures.foundByKey}`,
     ),
+    ...(report.paidLater
+      ? [
+          `  paid later (known gap): ${report.paidLater.paid} orders left awaiting payment were paid in hPanel; ` +
+            `${report.paidLater.creditedElsewhere} credited to another request, ${report.paidLater.resolvedNotBought} of their own resolved as not bought`,
+        ]
+      : []),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
     ...report.stragglers.map((line) => `  without a final outcome: ${line}`),
     ...report.missing.map((line) => `  without an outcome: ${line}`),

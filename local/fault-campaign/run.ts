@@ -5,7 +5,9 @@ import { formatReport, violations } from './report.ts';
 const requests = Number(process.env.FAULTS_REQUESTS ?? FULL_CAMPAIGN.requests);
 const seed = Number(process.env.FAULTS_SEED ?? FULL_CAMPAIGN.seed);
 console.log(`fault campaign: ${requests} requests, seed ${seed}`);
-const report = await runCampaign({ ...FULL_CAMPAIGN, requests, seed, progress: (line) => console.log(`  ${line}`) });
+// A known gap, off by default: orders left awaiting payment paid later in hPanel (paid-later.ts).
+const payLeftOrders = process.env.FAULTS_PAY_LEFT_ORDERS === '1';
+const report = await runCampaign({ ...FULL_CAMPAIGN, requests, seed, payLeftOrders, progress: (line) => console.log(`  ${line}`) });
 console.log(formatReport(report));
 const broken = violations(report);
 if (broken.length > 0) {
