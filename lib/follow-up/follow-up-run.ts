@@ -45,15 +45,19 @@ async function followPayment(record: LedgerRecord, deps: FollowUpDependencies, n
   const { followUp, outcome } = record;
   if (!followUp || !outcome) return 'none';
   const subscriptionId = record.subscriptionId ?? outcome.order?.subscription_id ?? undefined;
-  const paid = subscriptionId !== undefined && (await deps.subscriptionIds()).has(subscriptionId);
+  // A renewal's subscription exists before it is paid: its payment shows as the expiry moving (its key).
+  const renewal = record.order?.kind === 'renewal' ? await deps.reconcile(record) : undefined;
+  const paid = renewal ? renewal.result === 'found' : subscriptionId !== undefined && (await deps.subscriptionIds()).has(subscriptionId);
   if (!paid && now.getTime() < followUp.until) return 'later';
   const orderId = outcome.order?.id;
   const final = buildOutcome({
     outcomeId: `final:${record.requestId}`,
     requestId: record.requestId,
+    kind: outcome.kind,
     status: paid ? 'succeeded' : 'failed',
     attempts: outcome.attempts,
     order: outcome.order,
+    ...(renewal?.result === 'found' && renewal.bought ? { bought: renewal.bought } : outcome.bought ? { bought: outcome.bought } : {}),
     error: paid
       ? null
       : {
@@ -61,7 +65,11 @@ async function followPayment(record: LedgerRecord, deps: FollowUpDependencies, n
             `the payment of order ${orderId ?? '(no id)'} was not completed by ${new Date(followUp.until).toISOString()}: ` +
             'check hPanel > Billing > Orders; if it is paid there later, the subscription is yours, and nothing else was bought for this request',
         },
-    ...(paid && subscriptionId ? { reconciliation: { result: 'found' as const, subscriptionId } } : {}),
+    ...(renewal?.result === 'found' && renewal.key
+      ? { reconciliation: { result: 'found' as const, key: renewal.key } }
+      : paid && subscriptionId
+        ? { reconciliation: { result: 'found' as const, subscriptionId } }
+        : {}),
     ...(outcome.totals ? { totals: outcome.totals } : {}),
     requestedAt: outcome.requestedAt,
     completedAt: now.toISOString(),

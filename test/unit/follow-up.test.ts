@@ -66,6 +66,20 @@ describe('runFollowUps', () => {
     return { deps, published, closed, counted, current: () => stored };
   }
 
+  it("a pending renewal is paid once its subscription's expiry moved (its key), not because the subscription exists", async () => {
+    const record: LedgerRecord = {
+      requestId: 'r1', status: 'pending', source: 'http', attempts: 1, outcome: pending, order: { kind: 'renewal', subscription_id: 'sub-1' },
+      followUp: { at: 0, until: 60_000, looks: 0 }, createdAt: 'x', updatedAt: 'y',
+    };
+    const unpaid = fixture(record, []);
+    expect(await runFollowUps(unpaid.deps)).toMatchObject({ paid: 0 });
+    expect(unpaid.current().status).toBe('pending');
+    const paid = fixture(record, []);
+    paid.deps.reconcile = async () => ({ result: 'found', key: 'renewal:sub-1' });
+    expect(await runFollowUps(paid.deps)).toMatchObject({ paid: 1 });
+    expect(paid.current()).toMatchObject({ status: 'succeeded' });
+  });
+
   it('records the final outcome before publishing it, and publishes it again after a failed publish', async () => {
     const record: LedgerRecord = {
       requestId: 'r1', status: 'pending', source: 'http', attempts: 1, outcome: pending, subscriptionId: 'sub-1',
