@@ -49,6 +49,10 @@ describe('links in the docs', () => {
     expect(brokenLinks(page)).toEqual([]);
   });
 
+  it('README.md stays a front door: at most 300 lines, reference material in docs/', () => {
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(300);
+  });
+
   it('README.md, the front door, links every page of docs/', () => {
     const linked = new Set(relativeLinks(readFileSync(join(ROOT, 'README.md'), 'utf8')).map((target) => target.split('#')[0]));
     expect(pages.filter((page) => page.startsWith('docs/') && !linked.has(page))).toEqual([]);
