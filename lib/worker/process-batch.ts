@@ -449,10 +449,14 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   });
   await Promise.race([processing, cutoff]);
   clearTimeout(timer);
+  // What the batch decides on: a message still running goes on in the background and may finish while the
+  // others are published; read later, its result would count as done and published, and it would be deleted
+  // with its outcome never sent. (Array.from: a message not finished is undefined, not a hole.)
+  const results = Array.from(settled);
 
-  const done = settled.flatMap((result) => (result?.kind === 'done' ? [result] : []));
+  const done = results.flatMap((result) => (result?.kind === 'done' ? [result] : []));
   const outcomes = done.map((result) => result.outcome);
-  const summaries = await completedRuns(settled, deps).catch((error: unknown) => {
+  const summaries = await completedRuns(results, deps).catch((error: unknown) => {
     // The run's entries are written again when its messages are redelivered: report them as failures.
     deps.log.error('could not record batch progress', { error: error as Error });
     return undefined;
@@ -475,7 +479,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   await Promise.all(
     records.map(async (record, index) => {
-      const result = settled[index];
+      const result = results[index];
       const summaryUnpublished =
         result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(runCompletedId(result.batchRun.run)));
       if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;

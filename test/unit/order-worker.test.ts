@@ -71,6 +71,30 @@ describe('processBatch', () => {
     expect(published.map((o) => ('requestId' in o ? o.requestId : '')).sort()).toEqual(['a', 'c']);
   });
 
+  it('reports a message that finishes only while the others are being published: its outcome was not among them', async () => {
+    const late = 'hostingercom-vps-kvm1-usd-1m';
+    let answerLate: (result: AttemptResult) => void = () => undefined;
+    const complete = vi.fn(async (_requestId: string) => undefined);
+    const d = deps((order) => (order.items[0]?.item_id === late ? new Promise<AttemptResult>((resolve) => (answerLate = resolve)) : Promise.resolve(succeeded)), {
+      ledger: { ...fakeLedger(), complete },
+    });
+    let finishedDuringPublish = false;
+    vi.mocked(d.publish).mockImplementation(async () => {
+      // Past the cutoff, the late message gets its answer and records its outcome while this publish is under way.
+      answerLate(succeeded);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      finishedDuringPublish = complete.mock.calls.some(([requestId]) => requestId === 'b');
+      return new Set<string>();
+    });
+    const end = Date.now() + 1500;
+    const response = await processBatch([record('a'), record('b', late)], { remainingMs: () => end - Date.now() }, d);
+    expect(finishedDuringPublish).toBe(true);
+    const published = vi.mocked(d.publish).mock.calls.flatMap(([documents]) => documents.map((o) => ('requestId' in o ? o.requestId : '')));
+    expect(published).toEqual(['a']);
+    // Deleted now, b would never have its outcome published: it is redelivered, and its next delivery publishes the recorded one.
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
+  });
+
   it('reports only the messages whose outcome could not be published', async () => {
     const d = deps(async () => succeeded);
     vi.mocked(d.publish).mockImplementation(async (outcomes) => new Set(outcomes.filter((o) => 'requestId' in o && o.requestId === 'b').map((o) => o.outcomeId)));
