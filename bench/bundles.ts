@@ -1,8 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { parse } from 'yaml';
+import { readServerlessYml } from '../local/deployment-template.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,7 +15,7 @@ const ESBUILD_KEYS = ['bundle', 'minify', 'platform', 'target', 'format', 'mainF
  * do not change the .mjs that Lambda loads.
  */
 async function serverlessEsbuild(): Promise<BuildOptions> {
-  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as { custom: { esbuild: Record<string, unknown> } };
+  const template = readServerlessYml<{ custom: { esbuild: Record<string, unknown> } }>();
   const configured = Object.fromEntries(ESBUILD_KEYS.filter((key) => key in template.custom.esbuild).map((key) => [key, template.custom.esbuild[key]])) as BuildOptions;
   return { ...configured, logLevel: 'warning' };
 }
@@ -61,10 +61,7 @@ export const awsClients = (bundled: Bundle): string[] => Object.keys(bundled.pac
  * two keys are read; CloudFormation tags (!Ref...) are left unresolved.
  */
 export async function deployedFunctions(): Promise<DeployedFunction[]> {
-  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as {
-    provider: { memorySize?: number };
-    functions: Record<string, ServerlessFunction>;
-  };
+  const template = readServerlessYml<{ provider: { memorySize?: number }; functions: Record<string, ServerlessFunction> }>();
   return Object.entries(template.functions).map(([name, fn]) => {
     // Lambda's default, should neither set one.
     const memoryMb = fn.memorySize ?? template.provider.memorySize ?? 128;
@@ -82,7 +79,7 @@ export async function deployedFunctions(): Promise<DeployedFunction[]> {
 
 /** The Lambda runtime serverless.yml deploys, e.g. 'nodejs24.x'. */
 export async function deployedRuntime(): Promise<string> {
-  const template = parse(await readFile(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as { provider: { runtime: string } };
+  const template = readServerlessYml<{ provider: { runtime: string } }>();
   return template.provider.runtime;
 }
 

@@ -14,7 +14,10 @@ interface Template {
 
 const SERVERLESS_YML = new URL('../serverless.yml', import.meta.url);
 
-export const readDeploymentTemplate = (file: URL | string = SERVERLESS_YML): Template => parse(readFileSync(file, 'utf8'), { logLevel: 'error' }) as Template;
+/** serverless.yml as data, CloudFormation tags unresolved: each reader types the part it reads. */
+export const readServerlessYml = <T>(file: URL | string = SERVERLESS_YML): T => parse(readFileSync(file, 'utf8'), { logLevel: 'error' }) as T;
+
+export const readDeploymentTemplate = (file?: URL | string): Template => readServerlessYml<Template>(file);
 
 /** The worker's event source mapping and function settings. */
 export interface WorkerSettings {
