@@ -1,3 +1,4 @@
+import { describeSpendingPolicy } from '../lib/platform/policy-file.ts';
 import { forgetRunningStack, writeRunningStack } from '../lib/cli/local-resources.ts';
 import { formatPublished } from '../lib/cli/outcome-lines.ts';
 import { ConfigError } from '../lib/platform/config.ts';
@@ -69,6 +70,7 @@ console.log(
     `  outcomes topic:    ${resources.topicArn}`,
     `  ledger table:      ${resources.tableName}`,
     `  token secret:      ${resources.secretId}`,
+    describeSpendingPolicy(process.env),
     ...(plans.length > 0 ? ['Batch plans (fire one now: curl -X POST <Order API>/_local/batches/<name>):'] : []),
     ...plans.map(({ name, plan }) => `  ${name.padEnd(20)} ${plan.schedule}${plan.enabled ? '' : ' (disabled)'}, ${plan.orders.length} order(s)`),
     `Order API: ${stack.apiUrl}`,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config.ts';
 import { parseSpendingPolicy, type SpendingPolicy } from '../policy/spending-policy.ts';
+import { formatCents } from '../policy/money.ts';
 
 export const SPENDING_POLICY_FILE = 'spending-policy.json';
 
@@ -29,4 +30,14 @@ export function loadSpendingPolicy(env: Record<string, string | undefined> = pro
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+}
+
+/** One line saying which policy the functions apply and its budgets, for the local stack's start-up. */
+export function describeSpendingPolicy(env: Record<string, string | undefined>, root = process.cwd()): string {
+  const path = env.SPENDING_POLICY_FILE?.trim() || join(root, SPENDING_POLICY_FILE);
+  const policy = loadSpendingPolicy(env, root);
+  const budgets = Object.entries(policy.currencies ?? {}).flatMap(([currency, limits]) =>
+    (['daily', 'monthly'] as const).flatMap((window) => (limits[window] === undefined ? [] : [`${currency} ${window} ${formatCents(limits[window], currency)}`])),
+  );
+  return `Spending policy: ${path} (${budgets.length > 0 ? `budgets: ${budgets.join(', ')}` : 'no budget'}; GET <Order API>/budget, docs/spending-policy.md)`;
 }

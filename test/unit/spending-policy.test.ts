@@ -162,3 +162,10 @@ describe('a quote', () => {
     expect(fits.policy.verdict).toBe('needs_approval');
   });
 });
+
+describe('the start-up line', () => {
+  it('names the policy file and its budgets', async () => {
+    const { describeSpendingPolicy } = await import('../../lib/platform/policy-file.ts');
+    expect(describeSpendingPolicy({})).toMatch(/^Spending policy: .*spending-policy\.json \(no budget;/);
+  });
+});
