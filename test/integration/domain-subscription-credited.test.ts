@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+
+/**
+ * A domain purchase whose answer was lost is settled by the portfolio: the domain is there, so it bought.
+ * The portfolio does not name the subscription the purchase started, so nothing records who bought that
+ * subscription; once the domain request is done it is no longer an unsettled rival either. A generic order
+ * on the same catalog item whose connection was reset before Hostinger read it (it bought nothing) then
+ * finds that subscription in its window, with no rival, and is credited with it: order.succeeded for a
+ * purchase it did not make. Seen in the fault campaign (600 requests: 2 of 2 misattributions, "took the
+ * order of … (…, domain)").
+ *
+ * Not fixed: a request settled by a key without a subscription id would have to stay a rival of its item's
+ * subscriptions made in its window (as an unknown does), or its subscription be found by other means.
+ * Kept as `it.fails` to document the gap.
+ */
+const ITEM = 'hostingercom-domain-com-usd-1y';
+const PAYPAL = 1327363;
+let t: TestStack;
+
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('a generic order on a domain item, while a domain purchase of that item is settled by the portfolio', () => {
+  it.fails('is not credited with the domain purchase', async () => {
+    t.stack.sandbox?.addFaults([
+      { fault: 'resetAfterCreate', match: { path: '/api/domains/' } },
+      { fault: 'reset', match: { coupon: 'DSC-G' } },
+    ]);
+    const domain = await fetch(`${t.stack.apiUrl}/domains`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: 'credited-elsewhere.com', item_id: ITEM, payment_method_id: PAYPAL }),
+    });
+    const domainId = ((await domain.json()) as { requestId: string }).requestId;
+    // The generic order goes out a moment later: its check comes after the domain request is done.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.sendMessage(JSON.stringify({ requestId: 'dsc-g', payment_method_id: PAYPAL, items: [{ item_id: ITEM, quantity: 1 }], coupons: ['DSC-G'] }));
+
+    await expect(t.waitForOutcome(domainId, 20_000)).resolves.toMatchObject({ type: 'order.succeeded' });
+    const generic = await t.waitForOutcome('dsc-g', 20_000);
+    // The generic order made nothing.
+    expect(t.stack.sandbox?.orders().filter((o) => o.coupons.includes('DSC-G'))).toHaveLength(0);
+    expect(generic.type).not.toBe('order.succeeded');
+  });
+});
