@@ -142,7 +142,7 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
         remove: ['claimToken', 'leaseUntil', ...(unresolved ? [] : ['inFlight', 'unsettledItem', 'unsettledSince'])],
       }),
 
-    complete: (requestId, claimToken, { outcome, subscriptionId, subscriptionSource, followUp }, now) =>
+    complete: (requestId, claimToken, { outcome, subscriptionId, subscriptionSource, followUp, keyedWindow }, now) =>
       updateClaimed(requestId, claimToken, {
         set: {
           status: outcome.status,
@@ -153,10 +153,11 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
           expiresAt: expiresAt(now),
           ...(subscriptionId ? { subscriptionId, subscriptionSource } : {}),
           ...(followUp ? followUpAttributes(followUp) : {}),
+          keyedWindow,
         },
         // An unknown outcome stays listed as unsettled: its order may exist (or appear later than expected),
-        // and must never be claimed by another request.
-        remove: ['claimToken', 'leaseUntil', 'lastError', 'inFlight', ...(outcome.status === 'unknown' ? [] : ['unsettledItem', 'unsettledSince'])],
+        // and must never be claimed by another request. So does a purchase found by its key, with no subscription id.
+        remove: ['claimToken', 'leaseUntil', 'lastError', 'inFlight', ...(outcome.status === 'unknown' || keyedWindow ? [] : ['unsettledItem', 'unsettledSince'])],
       }),
 
     async recordRejectedMessage(requestId, outcome, now) {

@@ -1,3 +1,4 @@
+import type { AttemptWindow } from '../reconciliation/verdict.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { Outcome } from '../order/outcome.ts';
@@ -60,6 +61,8 @@ export interface LedgerRecord {
   approval?: ApprovalDecision;
   /** While the outcome is followed up: a pending payment, or an unknown that evidence may still decide. */
   followUp?: FollowUp;
+  /** A purchase found by its key whose subscription is not known, and the window it was bought in (see Completion). */
+  keyedWindow?: AttemptWindow;
   /** The follow-up's document, recorded and not yet known to be published. */
   followUpUnpublished?: FollowUpDocument;
   /** What an unknown outcome turned out to be, once evidence decided it. */
@@ -107,6 +110,12 @@ export interface Completion {
   subscriptionSource?: 'answer' | 'reconciliation';
   /** The outcome is looked at again later: a payment still pending, or an unknown evidence may still decide. */
   followUp?: FollowUp;
+  /**
+   * A purchase found by its key (a VM's hostname, a domain in the portfolio) whose subscription is not known:
+   * the attempt stays listed as unsettled with its window, so a generic order of the same item never takes
+   * that subscription for its own.
+   */
+  keyedWindow?: AttemptWindow;
 }
 
 /** Requests with an attempt whose effect is not settled, by item: where reconciliation looks for rivals. */

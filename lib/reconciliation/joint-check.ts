@@ -43,6 +43,8 @@ function rivalSpan(record: LedgerRecord, deps: JointCheckDependencies): AttemptS
     const window = followUp?.window ?? { startedAt: Date.parse(record.createdAt), endedAt: Date.parse(record.outcome?.completedAt ?? record.updatedAt), answered: false };
     return spanOf(record.requestId, window, deps.settings);
   }
+  // Bought (found by its key) with no subscription named: it owns one purchase of the item in its window.
+  if (record.status === 'succeeded' && record.keyedWindow) return spanOf(record.requestId, record.keyedWindow, deps.settings);
   if (!inFlight || (record.status !== 'queued' && record.status !== 'submitting')) return undefined;
   const ended = inFlight.answeredAt ?? inFlight.endedAt;
   const window: AttemptWindow =

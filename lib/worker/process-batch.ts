@@ -359,6 +359,8 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     {
       outcome,
       ...(subscriptionId ? { subscriptionId, subscriptionSource: found && !byKey ? 'reconciliation' : 'answer' } : {}),
+      // Found by its key, its subscription unnamed: it stays a rival for generic orders of its item.
+      ...(byKey && !certain && order.kind !== 'renewal' && result.unresolved ? { keyedWindow: result.unresolved } : {}),
       // A pending payment may still complete, an unknown may still be decided: both are looked at again.
       ...(result.status === 'pending' || result.status === 'unknown'
         ? { followUp: startFollowUp(result.status, completedAt.getTime(), deps.followUp, result.unresolved) }

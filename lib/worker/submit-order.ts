@@ -90,7 +90,7 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
       hooks.progress?.({ kind: 'reconciled', attempt: attempts, verdict });
       // The reason goes to the log, not into the stored error, which a later delivery would extend again.
       if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason, retryAt: verdict.retryAt };
-      if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict };
+      if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict, unresolved };
       const error = lastError ?? lostAttemptError;
       if (verdict.result === 'inconclusive') {
         return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict, unresolved };
