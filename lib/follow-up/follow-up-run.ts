@@ -1,14 +1,14 @@
 import type { FollowUps } from '../ledger/follow-ups.ts';
 import type { LedgerRecord, RequestLedger } from '../ledger/request-ledger.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
+import { isOrderOutcome } from '../messaging/outcome-publisher.ts';
 import { buildOutcome } from '../order/outcome.ts';
 import { orderResolved, type Resolution } from '../order/resolution.ts';
-import type { ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { logger } from '../platform/logger.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { OrderMetrics } from '../platform/order-metrics.ts';
-import { isOrderOutcome } from '../messaging/outcome-publisher.ts';
-import { nextLook, type FollowUpSettings } from './follow-up-policy.ts';
+import type { ReconcileVerdict } from '../reconciliation/verdict.ts';
+import { type FollowUpSettings, nextLook } from './follow-up-policy.ts';
 
 export interface FollowUpDependencies {
   followUps: FollowUps;
@@ -87,7 +87,9 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
   let resolution: Resolution | undefined;
   if (verdict.result === 'found') {
     const subscriptionId = verdict.subscription?.id ?? verdict.subscriptionId;
-    const evidence = verdict.key ? `${verdict.key} shows the purchase, and only this request held that key` : `subscription ${subscriptionId} was made during the attempt and no other request can own it`;
+    const evidence = verdict.key
+      ? `${verdict.key} shows the purchase, and only this request held that key`
+      : `subscription ${subscriptionId} was made during the attempt and no other request can own it`;
     resolution = { result: 'bought', ...(subscriptionId ? { subscriptionId } : {}), evidence, at: now.toISOString() };
   } else if (verdict.result === 'absent' && over) {
     const days = Math.round((followUp.until - Date.parse(outcome.completedAt)) / 86_400_000);
@@ -97,7 +99,9 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
   const resolved = await deps.followUps.resolve(record.requestId, orderResolved(record.requestId, outcome.outcomeId, resolution), resolution, now);
   // Proven absent: its reservation is given back (a failure leaves it counted, the safe side).
   if (resolved && resolution.result === 'not_bought') {
-    await deps.releaseBudget?.(record.requestId, now).catch((error: unknown) => logger.error('could not release the budget of a request not bought', { requestId: record.requestId, error: error as Error }));
+    await deps
+      .releaseBudget?.(record.requestId, now)
+      .catch((error: unknown) => logger.error('could not release the budget of a request not bought', { requestId: record.requestId, error: error as Error }));
   }
   return resolved ? 'resolved' : 'none';
 }

@@ -2,7 +2,7 @@ import { type BillingReader, endpointMissing } from '../hostinger/billing-reader
 import type { ProvisioningReader } from '../hostinger/provisioning-reader.ts';
 import type { TokenSource } from '../hostinger/token-source.ts';
 import type { PurchaseKeyLedger } from '../ledger/purchase-key-ledger.ts';
-import { keyName, type Purchase, type PurchaseKey, purchaseKey } from '../order/kinds/purchase.ts';
+import { asOrder, keyName, type Purchase, type PurchaseKey, purchaseKey } from '../order/kinds/purchase.ts';
 import type { FieldErrors } from '../order/order-request.ts';
 import type { OutcomeStatus } from '../order/outcome.ts';
 import type { Deadline } from '../retry/retry-policy.ts';
@@ -123,6 +123,14 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
 
 /** Dispatches reconciliation by kind: the generic order's reconciler, or settlement by key. */
 export function reconcileByKind(generic: Reconcile, keyed: Pick<KeyedPurchases, 'reconcile'>): ReconcilePurchase {
-  return (requestId, purchase, window, deadline, notes, options) =>
-    purchase.kind === undefined ? generic(requestId, purchase, window, deadline, options) : keyed.reconcile(requestId, purchase, window, deadline, notes);
+  return async (requestId, purchase, window, deadline, notes, options) => {
+    if (purchase.kind === undefined) return generic(requestId, purchase, window, deadline, options);
+    const verdict = await keyed.reconcile(requestId, purchase, window, deadline, notes);
+    // A domain found in the portfolio names no subscription, yet its registration started one: the generic
+    // reconciliation attributes it to this request when it can tell (one unexplained candidate, no rival),
+    // so that no generic order of the same item can take it for its own.
+    if (verdict.result !== 'found' || purchase.kind !== 'domain' || verdict.subscriptionId !== undefined) return verdict;
+    const attribution = await generic(requestId, asOrder(purchase), window, deadline, options);
+    return attribution.result === 'found' && attribution.subscription ? { ...verdict, subscription: attribution.subscription } : verdict;
+  };
 }

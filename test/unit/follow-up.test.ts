@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runFollowUps, type FollowUpDependencies } from '../../lib/follow-up/follow-up-run.ts';
 import { nextLook, startFollowUp } from '../../lib/follow-up/follow-up-policy.ts';
+import { type FollowUpDependencies, runFollowUps } from '../../lib/follow-up/follow-up-run.ts';
 import type { FollowUp, FollowUps } from '../../lib/ledger/follow-ups.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import { buildOutcome } from '../../lib/order/outcome.ts';
@@ -68,8 +68,15 @@ describe('runFollowUps', () => {
 
   it("a pending renewal is paid once its subscription's expiry moved (its key), not because the subscription exists", async () => {
     const record: LedgerRecord = {
-      requestId: 'r1', status: 'pending', source: 'http', attempts: 1, outcome: pending, order: { kind: 'renewal', subscription_id: 'sub-1' },
-      followUp: { at: 0, until: 60_000, looks: 0 }, createdAt: 'x', updatedAt: 'y',
+      requestId: 'r1',
+      status: 'pending',
+      source: 'http',
+      attempts: 1,
+      outcome: pending,
+      order: { kind: 'renewal', subscription_id: 'sub-1' },
+      followUp: { at: 0, until: 60_000, looks: 0 },
+      createdAt: 'x',
+      updatedAt: 'y',
     };
     const unpaid = fixture(record, []);
     expect(await runFollowUps(unpaid.deps)).toMatchObject({ paid: 0 });
@@ -82,8 +89,15 @@ describe('runFollowUps', () => {
 
   it('records the final outcome before publishing it, and publishes it again after a failed publish', async () => {
     const record: LedgerRecord = {
-      requestId: 'r1', status: 'pending', source: 'http', attempts: 1, outcome: pending, subscriptionId: 'sub-1',
-      followUp: { at: 0, until: 60_000, looks: 0 }, createdAt: 'x', updatedAt: 'y',
+      requestId: 'r1',
+      status: 'pending',
+      source: 'http',
+      attempts: 1,
+      outcome: pending,
+      subscriptionId: 'sub-1',
+      followUp: { at: 0, until: 60_000, looks: 0 },
+      createdAt: 'x',
+      updatedAt: 'y',
     };
     const f = fixture(record, [true, false]);
     expect(await runFollowUps(f.deps)).toMatchObject({ paid: 1 });
@@ -99,8 +113,15 @@ describe('runFollowUps', () => {
 
   it('looks again later while the payment is pending and the deadline is ahead', async () => {
     const record: LedgerRecord = {
-      requestId: 'r1', status: 'pending', source: 'http', attempts: 1, outcome: pending, subscriptionId: 'sub-other',
-      followUp: { at: 0, until: 60_000, looks: 0 }, createdAt: 'x', updatedAt: 'y',
+      requestId: 'r1',
+      status: 'pending',
+      source: 'http',
+      attempts: 1,
+      outcome: pending,
+      subscriptionId: 'sub-other',
+      followUp: { at: 0, until: 60_000, looks: 0 },
+      createdAt: 'x',
+      updatedAt: 'y',
     };
     const f = fixture(record, []);
     await runFollowUps(f.deps);
@@ -114,7 +135,16 @@ describe('a request proven not bought', () => {
     const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r2', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
     const run = async (verdict: 'absent' | 'found') => {
       const released: string[] = [];
-      let stored: LedgerRecord = { requestId: 'r2', status: 'unknown', source: 'queue', attempts: 1, outcome: unknown, followUp: { at: 0, until: 1_000, looks: 3 }, createdAt: 'x', updatedAt: 'y' };
+      let stored: LedgerRecord = {
+        requestId: 'r2',
+        status: 'unknown',
+        source: 'queue',
+        attempts: 1,
+        outcome: unknown,
+        followUp: { at: 0, until: 1_000, looks: 3 },
+        createdAt: 'x',
+        updatedAt: 'y',
+      };
       const deps: FollowUpDependencies = {
         followUps: {
           due: async () => (stored.followUp ? ['r2'] : []),

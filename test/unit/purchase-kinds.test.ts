@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkAgainstAccount } from '../../lib/catalog/account-check.ts';
 import type { KeyBaseline, PurchaseKeyHold, PurchaseKeyLedger } from '../../lib/ledger/purchase-key-ledger.ts';
 import { asOrder, hostingerCall, keyName, type Purchase, parsePurchase, parsePurchaseMessage, priceLines, purchaseKey, redactPurchase } from '../../lib/order/kinds/purchase.ts';
 import { renewalMoved } from '../../lib/order/kinds/renewal.ts';
 import { requestHash } from '../../lib/order/request-identity.ts';
-import { createKeyedPurchases } from '../../lib/reconciliation/by-key.ts';
+import { createKeyedPurchases, reconcileByKind } from '../../lib/reconciliation/by-key.ts';
 import { baselineOf, settleByKey } from '../../lib/reconciliation/key-verdict.ts';
 import { parsePlan } from '../../lib/scheduled/plan.ts';
 import { runMessages } from '../../lib/scheduled/plan-run.ts';
@@ -216,5 +216,23 @@ describe('scheduled plans with every kind', () => {
     expect(() => parsePlan('mixed.yaml', bad)).toThrow(
       /mixed\.yaml:7: orders\.1\.setup\.data_center_id must be an integer\nmixed\.yaml:\d+: orders\.3\.kind must be one of order, vps, domain, renewal/,
     );
+  });
+});
+
+describe('reconcileByKind', () => {
+  const window = { startedAt: 0, endedAt: 0, answered: false };
+  const deadline = { remainingMs: () => 60_000 };
+  const subscription = { id: 'sub-domain', created_at: '2026-11-30T00:00:00Z' };
+  it("a domain found in the portfolio also gets its registration's subscription when the generic reconciliation can tell", async () => {
+    const generic = vi.fn(async () => ({ result: 'found' as const, subscription }));
+    const keyed = { reconcile: async () => ({ result: 'found' as const, key: 'domain:a-b.com', bought: { domain: { domain: 'a-b.com', status: 'active' } } }) };
+    const domain = parsed('domain', { domain: 'a-b.com', item_id: 'hostingercom-domain-com-usd-1y' });
+    expect(await reconcileByKind(generic, keyed)('r', domain, window, deadline)).toMatchObject({ result: 'found', key: 'domain:a-b.com', subscription });
+    expect(generic).toHaveBeenCalledWith('r', { items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 1 }] }, window, deadline, undefined);
+    // Nothing found by the key: the generic reconciliation is not asked.
+    generic.mockClear();
+    const absent = { reconcile: async () => ({ result: 'absent' as const, definitive: true }) };
+    expect(await reconcileByKind(generic, absent)('r', domain, window, deadline)).toEqual({ result: 'absent', definitive: true });
+    expect(generic).not.toHaveBeenCalled();
   });
 });
