@@ -1,6 +1,6 @@
 import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
 import type { LedgerRecord, RequestLedger } from '../ledger/request-ledger.ts';
-import type { EnqueueOrder } from '../messaging/order-queue.ts';
+import type { EnqueueOrders } from '../messaging/order-queue.ts';
 import type { ApprovalDecision } from '../order/approval.ts';
 import { logger } from '../platform/logger.ts';
 import type { SpendingPolicy } from '../policy/spending-policy.ts';
@@ -8,7 +8,7 @@ import type { SpendingPolicy } from '../policy/spending-policy.ts';
 export interface ApprovalDependencies {
   approvals: ApprovalLedger;
   ledger: Pick<RequestLedger, 'get' | 'markEnqueued'>;
-  enqueue: EnqueueOrder;
+  enqueue: EnqueueOrders;
   policy: Pick<SpendingPolicy, 'approval'>;
   now: () => Date;
 }
@@ -25,8 +25,10 @@ export type DecisionResult =
  */
 async function queueDecided(record: LedgerRecord, deps: ApprovalDependencies): Promise<void> {
   if (!record.order) return;
+  // A scheduled run's order goes back with its run, so the run's summary counts it when it ends.
+  const batchRun = record.approvalHold?.batchRun;
   try {
-    await deps.enqueue(record.requestId, record.order);
+    await deps.enqueue([{ requestId: record.requestId, ...record.order, ...(batchRun ? { batchRun } : {}) }]);
     await deps.ledger.markEnqueued(record.requestId, deps.now());
   } catch (error) {
     logger.warn('decided order not confirmed on the queue; the sweep of unqueued requests queues it', { requestId: record.requestId, error: error as Error });

@@ -7,7 +7,7 @@ import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbUnqueuedRequests } from '../ledger/dynamodb-unqueued-requests.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
-import { createSqsOrderQueue } from '../messaging/sqs-order-queue.ts';
+import { createSqsBatchEnqueuer, createSqsOrderQueue } from '../messaging/sqs-order-queue.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { ApprovalConfig, IntakeConfig, ReaderConfig, SweepConfig } from '../platform/config.ts';
 import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
@@ -73,7 +73,7 @@ export function createApprovalDependencies(config: ApprovalConfig): ApprovalDepe
   return {
     approvals: createDynamoDbApprovalLedger(table),
     ledger: createDynamoDbRequestLedger(table),
-    enqueue: createSqsOrderQueue({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
+    enqueue: createSqsBatchEnqueuer({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }),
     policy: config.spendingPolicy,
     now: () => new Date(),
   };
