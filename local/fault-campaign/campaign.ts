@@ -212,6 +212,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       RECONCILE_LATE_MS: '1200',
       // One clock for the worker and the sandbox here; created_at's whole seconds are allowed for separately.
       RECONCILE_CLOCK_SKEW_MS: '100',
+      // A check waits for rivals in flight this long (minutes when deployed): within the campaign's time limit.
+      RECONCILE_PATIENCE_SECONDS: '10',
       // Pending payments and unknowns are followed for seconds here, not days, so the campaign sees them end.
       FOLLOW_UP_FIRST_LOOK_SECONDS: '1',
       FOLLOW_UP_MAX_INTERVAL_SECONDS: '3',
