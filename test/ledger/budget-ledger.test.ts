@@ -1,34 +1,20 @@
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../lib/cli/local-resources.ts';
+import { describe, expect, it } from 'vitest';
 import { budgetKey, createDynamoDbBudgetLedger } from '../../lib/ledger/dynamodb-budget-ledger.ts';
 import { checkBudgets } from '../../lib/policy/evaluate.ts';
 import { parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
-import { startLocalAws, type LocalAws } from '../../local/aws/index.ts';
+import { useLedgerTable } from './support.ts';
 
-/** The budget ledger over the local DynamoDB (dynalite, over the wire): concurrent reservers never overspend. */
-let aws: LocalAws;
-let client: DynamoDBClient;
-const TABLE = 'budget-test';
-
-beforeAll(async () => {
-  aws = await startLocalAws();
-  client = new DynamoDBClient({ endpoint: aws.endpoint, region: aws.region, credentials: LOCAL_CREDENTIALS });
-  await client.send(
-    new CreateTableCommand({ TableName: TABLE, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }),
-  );
-});
-afterAll(async () => {
-  client?.destroy();
-  await aws?.close();
-});
+/** The budget ledger over DynamoDB (dynalite, over the wire): concurrent reservers never overspend. */
+const ledgerTable = useLedgerTable();
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('the DynamoDB budget ledger', () => {
   it('concurrent workers never reserve more than the budget, and refuse only what no longer fits (property)', async () => {
     const currency = 'USD';
+    const { client, tableName: TABLE } = await ledgerTable();
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 500, max: 5_000 }),
@@ -77,7 +63,7 @@ describe('the DynamoDB budget ledger', () => {
   }, 120_000);
 
   it('reserving is idempotent per request, and a repeat after settling does not double count', async () => {
-    const ledger = createDynamoDbBudgetLedger({ client, tableName: TABLE });
+    const ledger = createDynamoDbBudgetLedger(await ledgerTable());
     const policy = parseSpendingPolicy({ currencies: { ZZZ: { daily: 1000, monthly: 1500 } } });
     const check = (usage: Parameters<typeof checkBudgets>[2], totals: Record<string, number>) => checkBudgets(policy, totals, usage);
     const now = new Date();
