@@ -30,8 +30,12 @@ export const TARGETS = {
   throughputRatio: 0.9,
   /** Event-loop use at which a thread, not Hostinger's latency, sets the pace. */
   saturatedEventLoop: 0.9,
-  /** CPU of the functions' code and the SDK calls they make, per order (ms). */
-  ownCpuMsPerOrder: 1,
+  /**
+   * The functions' own CPU, in two parts (issue 15's 1 ms per order, restated; docs/performance.md says why): their
+   * code per order, and the SDK per AWS call they make (how many calls an order takes is priced by the cost target).
+   */
+  codeCpuMsPerOrder: 0.5,
+  sdkCpuMsPerCall: 0.4,
   /** Intake (the orders queue) to outcome above Hostinger's latency, one order at a time (ms). */
   idleOverheadMs: 30,
   /** The pipeline's cost per order against the same orders through Step Functions Standard. */
@@ -102,11 +106,12 @@ export function limitOf(load: Load): { by: 'emulator' | 'pipeline' | 'none'; thr
 }
 
 /** The functions' own CPU per order: their code, and the SDK's share of the calls this thread made that were theirs. */
-export function ownCpuPerOrder(profile: NonNullable<PipelineResult['cpuProfile']>): { code: number; sdk: number; sdkShare: number } {
+export function ownCpuPerOrder(profile: NonNullable<PipelineResult['cpuProfile']>): { code: number; sdk: number; sdkShare: number; callsPerOrder: number } {
   const perOrder = cpuPerOrder(profile);
   const all = total(profile.calls);
-  const sdkShare = all === 0 ? 0 : total(attribute(profile.calls).own) / all;
-  return { code: perOrder[FUNCTIONS_CODE] ?? 0, sdk: (perOrder[SDK] ?? 0) * sdkShare, sdkShare };
+  const own = total(attribute(profile.calls).own);
+  const sdkShare = all === 0 ? 0 : own / all;
+  return { code: perOrder[FUNCTIONS_CODE] ?? 0, sdk: (perOrder[SDK] ?? 0) * sdkShare, sdkShare, callsPerOrder: own / profile.orders };
 }
 
 /**
@@ -145,13 +150,21 @@ function throughputSection(result: PipelineResult, latencyMs: number, scale: rea
 
   const own = result.cpuProfile ? ownCpuPerOrder(result.cpuProfile) : undefined;
   if (own) {
-    const measured = own.code + own.sdk;
-    checks.push({
-      figure: `own CPU per order, ms: the functions' code ${fixed(own.code, 2)} + the SDK ${fixed(own.sdk, 2)} (${fixed(own.sdkShare * 100, 0)} % of this thread's AWS calls are theirs)`,
-      measured,
-      target: `<= ${TARGETS.ownCpuMsPerOrder}`,
-      pass: measured <= TARGETS.ownCpuMsPerOrder,
-    });
+    const perCall = own.callsPerOrder > 0 ? own.sdk / own.callsPerOrder : 0;
+    checks.push(
+      {
+        figure: `own CPU per order, ms: the functions' code ${fixed(own.code, 2)} + the SDK ${fixed(own.sdk, 2)} = ${fixed(own.code + own.sdk, 2)}; the code's part`,
+        measured: own.code,
+        target: `<= ${TARGETS.codeCpuMsPerOrder}`,
+        pass: own.code <= TARGETS.codeCpuMsPerOrder,
+      },
+      {
+        figure: `the SDK's CPU per AWS call the functions make, ms (${fixed(own.callsPerOrder, 2)} calls per order, ${fixed(own.sdkShare * 100, 0)} % of this thread's calls)`,
+        measured: perCall,
+        target: `<= ${TARGETS.sdkCpuMsPerCall}`,
+        pass: perCall <= TARGETS.sdkCpuMsPerCall,
+      },
+    );
   }
   if (idleLatencyMs) {
     const overhead = idleLatencyMs.median - latencyMs;
@@ -315,6 +328,7 @@ function scaleSection(cells: readonly PipelineResult[], enqueue?: EnqueueResult)
     String(worker.batchSize),
     String(worker.concurrency),
     String(worker.inflight),
+    int(pipeline.orders),
     fixed(raw.perSecond, 0),
     fixed(pipeline.perSecond, 0),
     fixed(pipeline.perSecond / raw.perSecond, 2),
@@ -328,14 +342,14 @@ function scaleSection(cells: readonly PipelineResult[], enqueue?: EnqueueResult)
     '#### 5. Scale',
     '',
     cells.length > 0
-      ? `${int(cells[0]?.pipeline.orders ?? 0)} orders a configuration, each on a fresh local stack; latency is the sandbox's. ` +
+      ? `${cells.map(({ pipeline }) => int(pipeline.orders)).join(', ')} orders (at least 20 batches a lane, 10 when quick), each configuration on a fresh local stack; latency is the sandbox's. ` +
         'Median and p99: intake to outcome, all orders sent at once (time queued included). Concurrency: concurrent worker invocations.'
       : 'No configuration measured.',
     '',
     table(
-      ['latency', 'batch size', 'concurrency', 'in flight', 'raw/s', 'pipeline/s', 'ratio', 'median', 'p99', 'worker calls/order', 'busy: pipeline / AWS / sandbox', 'saturated'],
+      ['latency', 'batch size', 'concurrency', 'in flight', 'orders', 'raw/s', 'pipeline/s', 'ratio', 'median', 'p99', 'worker calls/order', 'busy: pipeline / AWS / sandbox', 'saturated'],
       rows,
-      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
   ];
   if (enqueue) {

@@ -21,7 +21,8 @@ const USAGE = `npm run bench -- [options]
   --quick               a smaller run (about 2 minutes): fewer orders and import runs
   --latency <ms>        the sandbox's answer latency (default SANDBOX_LATENCY_MS or 100)
   --orders <n>          orders of the throughput run (default 2000; quick 500)
-  --scale-orders <n>    orders of each scale configuration (default 300; quick 100)
+  --scale-orders <n>    orders of each scale configuration, at least (default 300; quick 100); at least
+                        20 batches a lane (quick 10)
   --runs <n>            imports of each bundle for the load time (default 25; quick 10; at least 10)
   --only <phases>       comma-separated subset of ${PHASES.join(',')}
 Results: bench/results/latest.{json,md} and latest-scale.svg for a full run, partial.* otherwise.`;
@@ -61,6 +62,7 @@ function options() {
     scaleOrders: positive('scale-orders', values['scale-orders'], quick ? 100 : 300),
     runs: positive('runs', values.runs, quick ? 10 : 25, 10),
     enqueueOrders: quick ? 2000 : 10_000,
+    cyclesPerCell: quick ? 10 : 20,
   };
 }
 
@@ -110,14 +112,17 @@ async function main(): Promise<number> {
     cells.push({ batchSize: 10, concurrency: 5, latencyMs: opts.latencyMs * 10 });
     figures.scale = [];
     for (const { batchSize, concurrency, latencyMs } of cells) {
-      console.error(`scale: batch size ${batchSize}, concurrency ${concurrency}, latency ${latencyMs} ms, ${opts.scaleOrders} orders`);
+      // Enough orders for every lane to run a number of batches: the first send and the last outcome, which the
+      // pipeline's time includes and the raw loop's does not, then weigh little (WORKER_CONCURRENCY is 10).
+      const orders = Math.max(opts.scaleOrders, opts.cyclesPerCell * concurrency * Math.min(batchSize, 10));
+      console.error(`scale: batch size ${batchSize}, concurrency ${concurrency}, latency ${latencyMs} ms, ${orders} orders`);
       figures.scale.push(
         await runPhase<PipelineConfig, PipelineResult>('pipeline.ts', {
           label: `b${batchSize}c${concurrency}l${latencyMs}`,
           latencyMs,
           batchSize,
           concurrency,
-          orders: opts.scaleOrders,
+          orders,
           idleSamples: 0,
           intakeOrders: 0,
           profileOrders: 0,
