@@ -293,7 +293,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
           ? { status: 'rejected', attempts: claimed.attempts, error: { message: `this ${kindOf(order)} purchase cannot be made safely: its key is taken`, fieldErrors: prepared.rejected } }
           : await submitOrder(
               order,
-              { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError, settleOnly: settleFirst },
+              { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError, settleOnly: settleFirst, markedAt: claimedAt.getTime() },
               deadline,
               { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics, deps.log) },
               {

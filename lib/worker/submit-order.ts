@@ -69,7 +69,16 @@ export interface SubmitState {
   lastError?: OrderError;
   /** Settle `unresolved` and make no new attempt: if it bought nothing, the request goes back (`deferred`, nothing unsettled). */
   settleOnly?: boolean;
+  /** When the claim marked this delivery's first attempt (epoch ms); absent: now. */
+  markedAt?: number;
 }
+
+/**
+ * A mark older than this when the call starts is written again: reconciliation looks for rivals by when
+ * their attempt started, and work between the claim and the call (the spending checks, a slow ledger write
+ * retried by the SDK) must not make an attempt look older than it is.
+ */
+export const STALE_MARK_MS = 250;
 
 const lostAttemptError: OrderError = { message: 'an earlier attempt was interrupted before its answer was recorded' };
 
@@ -137,6 +146,7 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
       return { status: 'deferred', attempts, error: { message: error instanceof Error ? error.message : 'token unavailable' } };
     }
     freshToken = false;
+    if (marked && state.markedAt !== undefined && deps.now() - state.markedAt > STALE_MARK_MS) marked = false;
     if (!marked) await hooks.startAttempt(attempts, lastError);
     marked = false;
     const startedAt = deps.now();

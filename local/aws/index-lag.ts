@@ -1,25 +1,36 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
 /**
  * DynamoDB's global secondary indexes are eventually consistent: on AWS a Query on an index may not show a
  * write made a moment ago. dynalite updates its indexes with the write, so the router reproduces the lag on
- * the wire: it notes when each item was last written, and a Query on an index does not see items written
- * less than `lagMs` ago, as if the index had not caught up with them yet. A `Select: COUNT` query is sent
- * on for its items, and answered with the count of those the index shows. Local only.
+ * the wire: an item that enters an index (or moves to another key in it) is not seen by queries on that
+ * index for `lagMs`, as if the index had not caught up yet. An item that stays under the same key is seen
+ * all along (a lagging index shows its older version, with the same key). A `Select: COUNT` query is sent on
+ * for its items and answered with the count of those the index shows. Batch and transactional writes are not
+ * delayed. Local only.
  */
 export interface IndexLag {
   setLagMs(ms: number): void;
-  /** Told about every DynamoDB call that succeeded, with its request body. */
-  noteCall(call: string, requestBody: Buffer): void;
+  /**
+   * Called before a DynamoDB call is forwarded; for a write while a lag is set, reads the item and returns
+   * what to run once the write succeeded (before its reply goes back).
+   */
+  beforeCall(call: string, requestBody: Buffer): Promise<(() => Promise<void>) | undefined>;
   /** True when this call's reply must be filtered: a Query on an index while a lag is set. */
   applies(call: string, requestBody: Buffer): boolean;
   /** The Query as sent on to the emulator: a count is asked for the items, to filter them. */
   forwardedRequest(requestBody: Buffer): Buffer;
-  /** The Query's reply without the items written too recently for the index to show them. */
+  /** The Query's reply without the items that entered the index too recently. */
   filterReply(requestBody: Buffer, replyBody: Buffer): Buffer;
   /** Items hidden from index queries so far. */
   hidden(): number;
 }
 
 type Json = Record<string, unknown>;
+type Item = Record<string, AttributeValue>;
+/** Reads an item from the emulator directly (consistently), bypassing the router. */
+export type ReadItem = (table: string, key: Item) => Promise<Item | undefined>;
+
 const parse = (body: Buffer): Json | undefined => {
   try {
     return JSON.parse(body.toString('utf8')) as Json;
@@ -28,43 +39,53 @@ const parse = (body: Buffer): Json | undefined => {
   }
 };
 const WRITES = new Set(['dynamodb.PutItem', 'dynamodb.UpdateItem', 'dynamodb.DeleteItem']);
+const names = (schema: unknown) => ((schema ?? []) as Json[]).map((key) => String(key.AttributeName));
 
-export function createIndexLag(): IndexLag {
+interface TableSchema {
+  key: string[];
+  indexes: Map<string, string[]>;
+}
+
+export function createIndexLag(readItem: ReadItem): IndexLag {
   let lag = 0;
   let hiddenCount = 0;
-  const keySchemas = new Map<string, string[]>();
-  const writtenAt = new Map<string, number>();
-  /** An item's identity: its table and its key attributes, in the table's key order. */
-  const itemKey = (table: string, item: Json) => `${table}\u0000${JSON.stringify((keySchemas.get(table) ?? []).map((name) => item[name]))}`;
-  const written = (table: string, item: Json, at: number) => writtenAt.set(itemKey(table, item), at);
+  const tables = new Map<string, TableSchema>();
+  /** When an item becomes visible in an index, by table, index and item key. */
+  const visibleFrom = new Map<string, number>();
+  const keyOf = (schema: TableSchema, item: Json | Item) => JSON.stringify(schema.key.map((name) => item[name]));
+  const slot = (table: string, index: string, itemKey: string) => `${table}\u0000${index}\u0000${itemKey}`;
+  const indexKey = (attributes: string[], item: Item | undefined) =>
+    item && attributes.every((name) => item[name] !== undefined) ? JSON.stringify(attributes.map((name) => item[name])) : undefined;
 
   return {
     setLagMs: (ms) => {
       lag = Math.max(0, ms);
     },
-    noteCall(call, requestBody) {
+    async beforeCall(call, requestBody) {
       const body = parse(requestBody);
-      if (!body) return;
+      if (!body) return undefined;
       if (call === 'dynamodb.CreateTable') {
-        keySchemas.set(String(body.TableName), ((body.KeySchema ?? []) as Json[]).map((key) => String(key.AttributeName)));
-        return;
+        const indexes = ((body.GlobalSecondaryIndexes ?? []) as Json[]).map((index) => [String(index.IndexName), names(index.KeySchema)] as const);
+        tables.set(String(body.TableName), { key: names(body.KeySchema), indexes: new Map(indexes) });
+        return undefined;
       }
-      const now = Date.now();
-      if (WRITES.has(call)) written(String(body.TableName), ((call === 'dynamodb.PutItem' ? body.Item : body.Key) ?? {}) as Json, now);
-      if (call === 'dynamodb.BatchWriteItem') {
-        for (const [table, requests] of Object.entries((body.RequestItems ?? {}) as Record<string, Json[]>)) {
-          for (const request of requests) written(table, ((request.PutRequest as Json | undefined)?.Item ?? (request.DeleteRequest as Json | undefined)?.Key ?? {}) as Json, now);
+      const table = String(body.TableName);
+      const schema = tables.get(table);
+      if (lag === 0 || !WRITES.has(call) || !schema || schema.indexes.size === 0) return undefined;
+      const written = ((call === 'dynamodb.PutItem' ? body.Item : body.Key) ?? {}) as Item;
+      const key = Object.fromEntries(schema.key.map((name) => [name, written[name] as AttributeValue]));
+      const before = await readItem(table, key).catch(() => undefined);
+      // The lag runs from when the write reaches the table, not from when its bookkeeping is done.
+      const writtenAt = Date.now();
+      return async () => {
+        const after = await readItem(table, key).catch(() => undefined);
+        const until = writtenAt + lag;
+        for (const [index, attributes] of schema.indexes) {
+          const entered = indexKey(attributes, after);
+          if (entered !== undefined && entered !== indexKey(attributes, before)) visibleFrom.set(slot(table, index, keyOf(schema, key)), until);
         }
-      }
-      if (call === 'dynamodb.TransactWriteItems') {
-        for (const transactItem of (body.TransactItems ?? []) as Json[]) {
-          for (const operation of Object.values(transactItem) as Json[]) written(String(operation.TableName), (operation.Key ?? operation.Item ?? {}) as Json, now);
-        }
-      }
-      if (writtenAt.size > 50_000) {
-        const horizon = now - lag;
-        for (const [key, at] of writtenAt) if (at < horizon) writtenAt.delete(key);
-      }
+        if (visibleFrom.size > 50_000) for (const [entry, at] of visibleFrom) if (at < Date.now()) visibleFrom.delete(entry);
+      };
     },
     applies: (call, requestBody) => lag > 0 && call === 'dynamodb.Query' && typeof parse(requestBody)?.IndexName === 'string',
     forwardedRequest(requestBody) {
@@ -75,11 +96,12 @@ export function createIndexLag(): IndexLag {
     filterReply(requestBody, replyBody) {
       const query = parse(requestBody);
       const table = String(query?.TableName);
+      const schema = tables.get(table);
       const reply = parse(replyBody);
-      if (!reply || !Array.isArray(reply.Items)) return replyBody;
-      const horizon = Date.now() - lag;
+      if (!schema || !reply || !Array.isArray(reply.Items)) return replyBody;
+      const now = Date.now();
       const items = reply.Items as Json[];
-      const visible = items.filter((item) => (writtenAt.get(itemKey(table, item)) ?? 0) < horizon);
+      const visible = items.filter((item) => (visibleFrom.get(slot(table, String(query?.IndexName), keyOf(schema, item))) ?? 0) <= now);
       hiddenCount += items.length - visible.length;
       if (query?.Select === 'COUNT') {
         const { Items: _items, ...counted } = reply;

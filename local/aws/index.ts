@@ -1,3 +1,4 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDb } from './dynamodb.ts';
 import { startSqsAndSns } from './fauxqs.ts';
 import { createBillingMeter, type BilledUsage } from './billing-meter.ts';
@@ -66,7 +67,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const lostReplyRates = new Map<string, { rate: number; how: LostReply }>();
   const lostReplyPlans: { call: string; times: number; match?: string; how: LostReply }[] = [];
   const lostReplies = new Map<string, number>();
-  const indexLag = createIndexLag();
+  // The lagging index reads items straight from dynalite, not through the router (and its faults).
+  const dynalite = new DynamoDBClient({ endpoint: dynamodb.origin, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const indexLag = createIndexLag(async (table, key) => (await dynalite.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item);
   const billing = createBillingMeter();
   const loseReply = (call: string, body: Buffer): LostReply | undefined => {
     const plan = lostReplyPlans.find((candidate) => candidate.call === call && (candidate.match === undefined || body.includes(candidate.match)));
@@ -91,9 +94,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
     shouldFail: (call) => Math.random() < (failureRates.get(call) ?? 0),
     loseReply,
-    onSucceeded: (call, body) => {
-      if (call.startsWith('dynamodb.')) indexLag.noteCall(call, body);
-    },
+    beforeCall: async (call, body) => (call.startsWith('dynamodb.') ? indexLag.beforeCall(call, body) : undefined),
     rewriteReply: { applies: indexLag.applies, forwarded: indexLag.forwardedRequest, rewrite: indexLag.filterReply },
     meter: billing,
   }).catch(async (error: unknown) => {
@@ -121,7 +122,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
     dynamodb: { setIndexLag: (ms) => indexLag.setLagMs(ms), hiddenByIndexLag: () => indexLag.hidden() },
     close: () => {
-      closing ??= router.close().then(closeEmulators);
+      closing ??= router.close().then(() => dynalite.destroy()).then(closeEmulators);
       return closing;
     },
   };

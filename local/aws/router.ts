@@ -17,8 +17,11 @@ export interface RouterOptions {
    * connection is reset, or a 500 InternalFailure is answered instead. The SDK's retry then meets its own write.
    */
   loseReply?(call: string, body: Buffer): LostReply | undefined;
-  /** Told about each call the emulator answered with a 2xx, with its request body. */
-  onSucceeded?(call: string, body: Buffer): void;
+  /**
+   * Told about each call before it is forwarded; what it returns runs once the emulator answered it with a
+   * 2xx, before the reply goes back (the lagging index's bookkeeping).
+   */
+  beforeCall?(call: string, body: Buffer): Promise<(() => Promise<void>) | undefined>;
   /** Rewrites the replies of some calls (a lagging index); `applies` is asked before forwarding. */
   rewriteReply?: { applies(call: string, body: Buffer): boolean; forwarded(body: Buffer): Buffer; rewrite(body: Buffer, reply: Buffer): Buffer };
   /** Reads the replies of some calls without changing them (what they would be billed); may add to the request. */
@@ -66,7 +69,7 @@ async function readReply(reply: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startRouter({ port, upstreams, onCall, shouldFail, loseReply, onSucceeded, rewriteReply, meter }: RouterOptions): Promise<Router> {
+export async function startRouter({ port, upstreams, onCall, shouldFail, loseReply, beforeCall, rewriteReply, meter }: RouterOptions): Promise<Router> {
   const agent = new Agent({ keepAlive: true });
 
   const server = createServer(async (request, response) => {
@@ -88,6 +91,7 @@ export async function startRouter({ port, upstreams, onCall, shouldFail, loseRep
       return;
     }
 
+    const afterSuccess = await beforeCall?.(classified.call, body);
     const lost = loseReply?.(classified.call, body);
     const rewrite = rewriteReply?.applies(classified.call, body) ?? false;
     const metered = meter?.applies(classified.call, body) ?? false;
@@ -103,11 +107,12 @@ export async function startRouter({ port, upstreams, onCall, shouldFail, loseRep
     const upstreamUrl = new URL(request.url ?? '/', upstreams[classified.upstream]);
     const upstreamRequest = httpRequest(upstreamUrl, { method: request.method, headers, agent }, (upstreamResponse) => {
       const statusCode = upstreamResponse.statusCode ?? 502;
-      if (statusCode >= 200 && statusCode < 300) onSucceeded?.(classified.call, body);
-      if (lost || rewrite || metered) {
+      const succeeded = statusCode >= 200 && statusCode < 300;
+      if (lost || rewrite || metered || afterSuccess) {
         void readReply(upstreamResponse).then(
-          (reply) => {
+          async (reply) => {
             if (metered) meter?.noteReply(classified.call, statusCode, reply);
+            if (succeeded) await afterSuccess?.();
             // The call took effect; its reply never reaches the client.
             if (lost === 'reset') return request.socket.destroy();
             if (lost === 'error500') return sendInternalFailure(response, !request.headers['x-amz-target']);

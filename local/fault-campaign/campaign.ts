@@ -11,6 +11,7 @@ import { watchOutcomes } from '../outcome-watcher.ts';
 import { CATALOG } from '../sandbox/catalog.ts';
 import { type LocalStack, startLocalStack } from '../stack.ts';
 import { injectWorkerCrashes } from '../worker-faults.ts';
+import { INDEX_LAG_MS, SWEEP_INTERVAL_MS, awsFaultFunctionEnv, WITHOUT_KEY_SHARE, awsFaultFigures, injectAwsFaults, newIntakeAnswers, postOrder, type IntakeAnswers } from './aws-faults.ts';
 import { type EditedFileRequest, sendThroughEditedFiles } from './edited-files.ts';
 import { payLeftOrders } from './paid-later.ts';
 import { type Profile, profileName, profilePicker, seededRandom } from './profiles.ts';
@@ -34,6 +35,8 @@ export interface CampaignOptions {
   timeLimitMs: number;
   /** Pay orders left awaiting payment behind a 500 a moment later, as their owner would in hPanel (paid-later.ts). */
   payLeftOrders?: boolean;
+  /** How far the local DynamoDB's indexes lag behind the table (aws-faults.ts); 0: no lag. */
+  indexLagMs: number;
   progress?: (line: string) => void;
 }
 
@@ -46,6 +49,7 @@ export const FULL_CAMPAIGN: Omit<CampaignOptions, 'progress'> = {
   dropDeleteRate: 0.02,
   publishFailureRate: 0.3,
   timeLimitMs: 10 * 60_000,
+  indexLagMs: INDEX_LAG_MS,
 };
 
 const HOSTINGER_TIMEOUT_MS = 800;
@@ -121,8 +125,10 @@ function orderBody(profile: Profile, coupon: string, random: () => number) {
  * Plans every request: what it buys, its fault, how it arrives (HTTP or straight on the queue), and whether
  * it is sent twice. Kinds come from their own random source: the seed's orders stay what they were.
  */
-function planSends(stack: LocalStack, options: CampaignOptions, random: () => number, kindRandom: () => number, subscriptions: string[]): Send[] {
+function planSends(stack: LocalStack, options: CampaignOptions, random: () => number, kindRandom: () => number, subscriptions: string[], intake: IntakeAnswers): Send[] {
   const pick = profilePicker(random, HOSTINGER_TIMEOUT_MS);
+  // Which HTTP clients send no Idempotency-Key, from a random source of its own: the other draws stay as they were.
+  const keyRandom = seededRandom(options.seed + 5);
   let renewals = 0;
   return Array.from({ length: options.requests }, (_, index) => {
     const profile = pick();
@@ -156,19 +162,12 @@ function planSends(stack: LocalStack, options: CampaignOptions, random: () => nu
         },
       };
     }
+    // Without a key, a copy is another request (another purchase, by right): those are sent once.
+    const withoutKey = keyRandom() < WITHOUT_KEY_SHARE;
     return {
       request,
-      copies,
-      transmit: async () => {
-        const response = await fetch(`${stack.apiUrl}${ROUTE_OF[kind]}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': key },
-          body: JSON.stringify(hostingerBody),
-        });
-        const answer = (await response.json()) as { requestId?: string; message?: string };
-        if (response.status !== 202 || !answer.requestId) throw new Error(`POST ${ROUTE_OF[kind]} answered ${response.status}: ${answer.message}`);
-        return answer.requestId;
-      },
+      copies: withoutKey ? 'once' : copies,
+      transmit: () => postOrder(stack.apiUrl, ROUTE_OF[kind], hostingerBody, withoutKey ? undefined : key, intake),
     };
   });
 }
@@ -221,8 +220,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       UNKNOWN_FOLLOW_UP_SECONDS: String(FOLLOW_UP_SECONDS),
       // A budget and approvals on part of the traffic (spending.ts).
       SPENDING_POLICY_FILE: writeCampaignPolicy(),
+      ...awsFaultFunctionEnv(options.indexLagMs),
     },
     followUpIntervalMs: 500,
+    sweepIntervalMs: SWEEP_INTERVAL_MS,
     dropDeleteRate: options.dropDeleteRate,
     decorateWorker: (deps) =>
       injectWorkerCrashes(
@@ -251,7 +252,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   try {
     stack.aws.faults.setFailureRate('sns.PublishBatch', options.publishFailureRate);
     const subscriptions = await subscriptionsToRenew(stack, options, Math.ceil(options.requests * 0.15));
-    const sends = planSends(stack, options, random, seededRandom(options.seed + 3), subscriptions);
+    injectAwsFaults(stack, options.indexLagMs);
+    const intake = newIntakeAnswers();
+    const sends = planSends(stack, options, random, seededRandom(options.seed + 3), subscriptions, intake);
     const leftPending = new Set(sends.flatMap(({ request }) => (profileName(request.profile) === 'error500AfterPendingOrder@card' ? [request.coupon] : [])));
     payer = options.payLeftOrders ? payLeftOrders(stack, leftPending, seededRandom(options.seed + 4)) : undefined;
     // Their own random source: the producers' requests stay what the seed made them before this class.
@@ -300,7 +303,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         const final = finalOutcome(outcomes.get(request.requestId));
         return final?.status !== 'unknown' || resolutions.has(request.requestId) || Date.parse(final.completedAt) + (FOLLOW_UP_SECONDS + 5) * 1000 < Date.now();
       });
-      if (done === requests.length && depth === 0 && followedUp) break;
+      const acceptedDone = [...intake.accepted].every((requestId) => finalOutcome(outcomes.get(requestId)) !== undefined);
+      if (done === requests.length && acceptedDone && depth === 0 && followedUp) break;
       const deadLetters = await queueDepth(stack, stack.resources.deadLetterQueueUrl);
       if (deadLetters > 0) {
         redriven += await redriveDeadLetters({ client: stack.clients.sqs, deadLetterQueueUrl: stack.resources.deadLetterQueueUrl, queueUrl: stack.resources.queueUrl });
@@ -328,6 +332,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       requests,
       faultsStruck,
       editedFiles,
+      awsFaults: awsFaultFigures(stack, intake, (requestId) => finalOutcome(outcomes.get(requestId)) !== undefined),
       sends: transmissions,
       // The subscriptions bought to be renewed are the campaign's set-up, not its requests' purchases.
       orders: (stack.sandbox?.orders() ?? []).filter((order) => !order.coupons.includes(SETUP_COUPON)),

@@ -4,6 +4,7 @@ import type { OrderResolved } from '../../lib/order/resolution.ts';
 import { formatCents } from '../../lib/policy/money.ts';
 import type { DomainResource, SandboxOrderRecord, VirtualMachineResource } from '../sandbox/server.ts';
 import type { EditedFileFigures } from './edited-files.ts';
+import { LOST_REPLY_CALLS, type AwsFaultFigures } from './aws-faults.ts';
 import type { Profile } from './profiles.ts';
 import { profileName } from './profiles.ts';
 import type { SpendingFigures } from './spending.ts';
@@ -76,6 +77,8 @@ export interface CampaignReport {
   spending?: SpendingFigures;
   /** Orders left awaiting payment, paid later (paid-later.ts): their purchase credited to another request, or resolved as not bought. */
   paidLater?: { paid: number; creditedElsewhere: number; resolvedNotBought: number };
+  /** Our own AWS calls: replies lost after the call took effect, index lag, and what the intake answered. */
+  awsFaults?: AwsFaultFigures;
 }
 
 export interface KindFigures {
@@ -129,6 +132,7 @@ export function buildReport(input: {
   faultsStruck?: ReadonlySet<string>;
   editedFiles?: EditedFileFigures;
   spending?: SpendingFigures;
+  awsFaults?: AwsFaultFigures;
   /** What the sandbox provisioned, to count VMs and registrations per request. */
   virtualMachines?: VirtualMachineResource[];
   domains?: DomainResource[];
@@ -272,6 +276,7 @@ export function buildReport(input: {
     durationMs: input.durationMs,
     ...(input.spending ? { spending: input.spending } : {}),
     ...(input.paidLater ? { paidLater: paidLaterFigures(input.paidLater, credits, finals, couponBySubscription) } : {}),
+    ...(input.awsFaults ? { awsFaults: input.awsFaults } : {}),
   };
 }
 
@@ -299,6 +304,7 @@ export function violations(report: CampaignReport): string[] {
     ['successes misattributed', report.misattributedSuccesses],
     ['budget overruns', report.spending?.budgetOverruns ?? 0],
     ['held orders bought without approval', report.spending?.boughtWithoutApproval ?? 0],
+    ['requests answered 202 at the intake without a terminal outcome', report.awsFaults?.acceptedWithoutOutcome ?? 0],
     // A generic order provisions nothing: its duplicates are the duplicate purchases above.
     ...Object.entries(report.byKind)
       .filter(([kind]) => kind !== 'order')
@@ -324,6 +330,7 @@ export function formatReport(report: CampaignReport): string {
     line('requests with conflicting final outcomes', report.conflictingOutcomes, 'must be 0'),
     line('purchases reported as not bought', report.purchasesReportedAsNotBought, 'must be 0'),
     line('successes misattributed', report.misattributedSuccesses, 'must be 0'),
+    ...(report.awsFaults ? [line('REQUESTS ANSWERED 202 WITHOUT AN OUTCOME', report.awsFaults.acceptedWithoutOutcome, 'must be 0')] : []),
     line('identical purchases paired across requests', report.pairedAcrossRequests, 'each of them bought one'),
     line('outcome deliveries (repeats included)', report.outcomeDeliveries),
     line('unknowns (final)', `${report.unknowns} (${((100 * report.unknowns) / Math.max(1, report.requests)).toFixed(1)}%)`),
@@ -375,8 +382,19 @@ export function formatReport(report: CampaignReport): string {
             `${report.paidLater.creditedElsewhere} credited to another request, ${report.paidLater.resolvedNotBought} of their own resolved as not bought`,
         ]
       : []),
+    ...(report.awsFaults ? awsFaultLines(report.awsFaults) : []),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
     ...report.stragglers.map((line) => `  without a final outcome: ${line}`),
     ...report.missing.map((line) => `  without an outcome: ${line}`),
   ].join('\n');
+}
+
+/** Our own AWS calls' faults: each class with how often it was injected, and what the intake answered. */
+function awsFaultLines(figures: AwsFaultFigures): string[] {
+  return [
+    '  our own AWS calls (injected):',
+    ...Object.entries(LOST_REPLY_CALLS).map(([call, what]) => `    ${`reply lost after ${what}`.padEnd(90)} ${String(figures.lostReplies[call] ?? 0).padStart(4)}`),
+    `    ${'index lag (items an index query did not show yet)'.padEnd(90)} ${String(figures.hiddenByIndexLag).padStart(4)}`,
+    `    intake answers: 202 x${figures.intake.answered202} (${figures.intake.accepted} requests), 503 x${figures.intake.answered503} (looked up, then sent again if not recorded)`,
+  ];
 }

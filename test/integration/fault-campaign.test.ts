@@ -5,7 +5,9 @@ import { formatReport, violations } from '../../local/fault-campaign/report.ts';
 /** A smaller run of `npm run faults`: the same stack, faults and figures. */
 describe('fault-injection campaign (small)', () => {
   it('buys nothing twice and gives every request exactly one terminal outcome', async () => {
-    const report = await runCampaign({ ...FULL_CAMPAIGN, requests: 160, crashRate: 0.05, dropDeleteRate: 0.05, timeLimitMs: 100_000 });
+    // Index lag is left to `npm run faults` and test/integration/index-lag.test.ts: on this shared machine it
+    // makes the small run's timing too tight (see docs/guarantees.md).
+    const report = await runCampaign({ ...FULL_CAMPAIGN, requests: 160, crashRate: 0.05, dropDeleteRate: 0.05, timeLimitMs: 100_000, indexLagMs: 0 });
     console.log(formatReport(report));
     expect(violations(report)).toEqual([]);
     expect(report.duplicatePurchases).toBe(0);
@@ -20,6 +22,13 @@ describe('fault-injection campaign (small)', () => {
     expect(Object.values(report.answerFaults).reduce((sum, figures) => sum + figures.injected, 0)).toBeGreaterThan(0);
     expect(Object.values(report.outcomesByType).reduce((a, b) => a + b, 0)).toBe(report.requests);
     expect(report.ordersCreated).toBeLessThanOrEqual(report.requests);
+    // Our own AWS calls: replies lost after the call took effect (intake and worker), index lag; every
+    // request the intake answered 202 got its outcome.
+    expect(report.awsFaults?.lostReplies['dynamodb.UpdateItem']).toBeGreaterThan(0);
+    expect(report.awsFaults?.lostReplies['dynamodb.PutItem']).toBeGreaterThan(0);
+    expect(report.awsFaults?.lostReplies['sqs.SendMessage']).toBeGreaterThan(0);
+    expect(report.awsFaults?.intake.answered202).toBeGreaterThan(0);
+    expect(report.awsFaults?.acceptedWithoutOutcome).toBe(0);
     // Every kind is in the mix, none provisioned twice (violations() checks it too).
     for (const kind of ['vps', 'domain', 'renewal'] as const) {
       expect(report.byKind[kind].requests).toBeGreaterThan(0);

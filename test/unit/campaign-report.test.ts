@@ -36,6 +36,15 @@ describe('campaign report', () => {
     expect(r).toMatchObject({ requests: 2, ordersCreated: 2, outcomeDeliveries: 3, outcomesByType: { 'order.succeeded': 2 } });
   });
 
+  it('counts a request answered 202 at the intake without an outcome as a violation, and prints the AWS fault classes', () => {
+    const outcomes = new Map<string, Outcome[]>([['r1', [outcome('r1', 'succeeded')]]]);
+    const awsFaults = { lostReplies: { 'sqs.SendMessage': 2 }, hiddenByIndexLag: 3, intake: { answered202: 2, answered503: 1, accepted: 2 }, acceptedWithoutOutcome: 1 };
+    const r = buildReport({ requests: [request(1)], sends: 1, orders: [order('C1', 's1')], outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1, awsFaults });
+    expect(violations(r)).toEqual(['requests answered 202 at the intake without a terminal outcome: 1']);
+    expect(formatReport(r)).toMatch(/reply lost after SendMessage \(intake, sweep, producers\)\s+2/);
+    expect(formatReport(r)).toMatch(/index lag .*\s+3/);
+  });
+
   it('counts a second order for one request as a duplicate purchase', () => {
     const r = report([request(1)], [order('C1', 's1'), order('C1', 's2')], [outcome('r1', 'succeeded')]);
     expect(r.duplicatePurchases).toBe(1);

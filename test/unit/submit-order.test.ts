@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { PendingPayment } from '../../lib/reconciliation/pending-payment.ts';
 import type { ReconcileVerdict } from '../../lib/reconciliation/verdict.ts';
-import { submitOrder, type SubmitDependencies, type SubmitProgress, type SubmitState } from '../../lib/worker/submit-order.ts';
+import { STALE_MARK_MS, submitOrder, type SubmitDependencies, type SubmitProgress, type SubmitState } from '../../lib/worker/submit-order.ts';
 
 const order = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] };
 const completed = { id: 1, status: 'completed' as const };
@@ -123,6 +123,16 @@ describe('submitOrder: a fleet-wide pause after 429s', () => {
     expect(other.sleep).toHaveBeenCalledWith(3000);
     // After waiting, the attempt is marked again with its real start, for reconciliation.
     expect(other.startAttempt).toHaveBeenCalledWith(0, undefined);
+  });
+
+  it("marks the first attempt again when the claim's mark is stale by the time of the call, and not when it is fresh", async () => {
+    const fresh = setup([]);
+    await fresh.run({ attemptsSoFar: 0, markedAt: 1_000 - STALE_MARK_MS });
+    expect(fresh.startAttempt).not.toHaveBeenCalled();
+    // Time went by between the claim and the call (spending checks, retried ledger writes): the mark says when the call really started.
+    const stale = setup([]);
+    await stale.run({ attemptsSoFar: 0, markedAt: 1_000 - STALE_MARK_MS - 1 });
+    expect(stale.startAttempt).toHaveBeenCalledWith(0, undefined);
   });
 
   it('a pause longer than the time left defers instead of waiting', async () => {
