@@ -61,7 +61,10 @@ export async function decideOrder(input: { requestId: string; decision: 'approve
   const decision: ApprovalDecision = expired
     ? { decision: 'expired', at: now.toISOString() }
     : { decision: input.decision, by: input.caller, at: now.toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
-  const decided = await deps.approvals.decide(input.requestId, decision, now);
+  let decided = await deps.approvals.decide(input.requestId, decision, now);
+  // Our own write whose reply was lost (the SDK's retry then finds it decided): it is ours, and stands.
+  const mine = !decided.decided && decided.record?.approval && JSON.stringify(decided.record.approval) === JSON.stringify(decision);
+  if (mine && decided.record) decided = { decided: true, record: decided.record };
   if (!decided.decided) {
     const other = decided.record?.approval;
     return { kind: 'conflict', message: `order ${input.requestId} was decided meanwhile${other ? `: ${other.decision}` : ''}`, status: decided.record?.status ?? 'unknown', decision: other };

@@ -82,3 +82,17 @@ describe('deciding on a held order', () => {
     expect(queued.map((m) => m.requestId)).toEqual(['late', 'later']);
   });
 });
+
+describe('a decision whose reply was lost', () => {
+  it('is recognised as ours when the retried write finds it made, and the order is queued', async () => {
+    const { deps, queued, store } = fixture([held('a', '2026-12-01T12:00:00Z')]);
+    const decide = deps.approvals.decide;
+    // The write is applied, its reply lost: the retry finds the request decided (by this very decision).
+    deps.approvals.decide = async (requestId, decision, now) => {
+      await decide(requestId, decision, now);
+      return { decided: false, reason: 'not_awaiting', record: store.get(requestId) };
+    };
+    expect(await decideOrder({ requestId: 'a', decision: 'approved', caller: 'bob' }, deps)).toMatchObject({ kind: 'decided', replayed: false });
+    expect(queued.map((m) => m.requestId)).toEqual(['a']);
+  });
+});
