@@ -365,7 +365,7 @@ const SETUP_QUIET_MS = 3_000;
 async function subscriptionsToRenew(stack: LocalStack, options: CampaignOptions, count: number): Promise<string[]> {
   const { SecretString: token } = await stack.clients.secrets.send(new GetSecretValueCommand({ SecretId: stack.resources.secretId }));
   const random = seededRandom(options.seed + 4);
-  // In US dollars: the spending policy budgets euros, and does not price renewals yet (issue 13).
+  // In US dollars, outside the campaign's euro budget: the renewals' own budget figures stay the orders'.
   const usd = PRICE_IDS.filter((id) => id.includes('-usd-'));
   return mapConcurrently(Array.from({ length: count }), 8, async () => {
     const itemId = usd[Math.floor(random() * usd.length)];
