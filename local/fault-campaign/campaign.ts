@@ -208,7 +208,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       TOKEN_CACHE_SECONDS: '2',
       WORKER_RESERVE_MS: '500',
       RECONCILE_SETTLE_MS: '200',
-      RECONCILE_LATE_MS: '1200',
+      // Orders made late (gateway faults make them up to 800 ms after the answer) must fall in the window even
+      // when a loaded machine fires the sandbox's timers late: an order made past it could be credited elsewhere.
+      RECONCILE_LATE_MS: '2500',
       // One clock for the worker and the sandbox here; created_at's whole seconds are allowed for separately.
       RECONCILE_CLOCK_SKEW_MS: '100',
       // A check waits for rivals in flight this long (minutes when deployed): within the campaign's time limit.
