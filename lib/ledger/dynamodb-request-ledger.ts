@@ -137,7 +137,10 @@ export function createDynamoDbRequestLedger({ client, tableName }: LedgerTable):
 
     release: (requestId, claimToken, { attempts, lastError, unresolved, now }) =>
       updateClaimed(requestId, claimToken, {
-        set: { status: 'queued', attempts, lastError, settledBy: claimToken, updatedAt: now.toISOString(), inFlight: unresolved, unsettledSince: unresolved?.startedAt },
+        set: { status: 'queued', attempts, lastError, settledBy: claimToken, updatedAt: now.toISOString(), inFlight: unresolved },
+        // The mark keeps its place in the unsettled index (set right before the call): moving it now, when the
+        // attempt's order may exist, would hide it from rivals' lookups while the index catches up.
+        ...(unresolved ? { setIfMissing: { unsettledSince: unresolved.startedAt } } : {}),
         // Without an unresolved attempt the request is settled: off the unsettled index.
         remove: ['claimToken', 'leaseUntil', ...(unresolved ? [] : ['inFlight', 'unsettledItem', 'unsettledSince'])],
       }),
