@@ -11,6 +11,18 @@ import { createReconciler, type Reconcile } from './reconciler.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What every kind of reconciliation reads with, and how patient it is. */
+const readingWith = (config: Pick<WorkerConfig, 'reconcile' | 'timeoutMs' | 'reserveMs'>, reads: HostingerReads) => ({
+  log: logger,
+  billing: reads.billing,
+  token: reads.token,
+  settings: config.reconcile,
+  timeoutMs: config.timeoutMs,
+  reserveMs: config.reserveMs,
+  sleep,
+  now: Date.now,
+});
+
 /** Reconciliation against the account's records, as the worker and the follow-up both use it. */
 export function createAccountReconciler(
   config: Pick<WorkerConfig, 'reconcile' | 'timeoutMs' | 'reserveMs'>,
@@ -19,16 +31,9 @@ export function createAccountReconciler(
   reads: HostingerReads,
 ): Reconcile {
   return createReconciler({
-    log: logger,
-    billing: reads.billing,
+    ...readingWith(config, reads),
     catalog: reads.catalog,
     ledger: { ...createDynamoDbSubscriptionLedger(table), unsettledAttempts: requests.unsettledAttempts, get: requests.get },
-    token: reads.token,
-    settings: config.reconcile,
-    timeoutMs: config.timeoutMs,
-    reserveMs: config.reserveMs,
-    sleep,
-    now: Date.now,
   });
 }
 
@@ -43,16 +48,9 @@ export function createPurchaseReconciler(
   reads: HostingerReads,
 ): { keyed: KeyedPurchases; reconcile: ReconcilePurchase } {
   const keyed = createKeyedPurchases({
-    log: logger,
-    billing: reads.billing,
+    ...readingWith(config, reads),
     provisioning: createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }),
     keys: createDynamoDbPurchaseKeyLedger(table),
-    token: reads.token,
-    settings: config.reconcile,
-    timeoutMs: config.timeoutMs,
-    reserveMs: config.reserveMs,
-    sleep,
-    now: Date.now,
   });
   return { keyed, reconcile: reconcileByKind(createAccountReconciler(config, table, requests, reads), keyed) };
 }
