@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../lib/cli/local-resources.ts';
 import type { LedgerTable } from '../../lib/ledger/dynamodb-table.ts';
@@ -28,6 +28,10 @@ export function useLedgerTable(): () => Promise<LedgerTable> {
   return async () => {
     const tableName = `ledger-${++tables}`;
     await client.send(new CreateTableCommand({ TableName: tableName, ...ledgerTableOf(readDeploymentTemplate()) }));
+    // dynalite makes a table ACTIVE on a timer: on a busy machine a first write could still find it CREATING.
+    while ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE') {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     return { client, tableName };
   };
 }
