@@ -3,7 +3,8 @@
  * nothing deployed reaches the local stack or the CLI, and lib never reaches into functions/ or local/.
  * Run by test/architecture.test.ts (so by `npm test`), or by hand: npx depcruise functions lib local bin bench.
  */
-const PURE_ORDER_LOGIC = '^lib/(order/|policy/|reconciliation/(verdict|joint-attribution|key-verdict)[.]ts$|retry/retry-policy[.]ts$|worker/submit-order[.]ts$|hostinger/classify-attempt[.]ts$|follow-up/follow-up-policy[.]ts$)';
+const PURE_ORDER_LOGIC =
+  '^lib/(order/|policy/|reconciliation/(verdict|joint-attribution|key-verdict)[.]ts$|retry/retry-policy[.]ts$|worker/submit-order[.]ts$|hostinger/classify-attempt[.]ts$|follow-up/follow-up-policy[.]ts$)';
 const EDGES = '^(@aws-sdk/|@aws-lambda-powertools/|@middy/|(node:)?https?$)';
 const LOCAL_ONLY = '^(local/|lib/cli/)';
 

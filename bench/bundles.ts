@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { readServerlessYml } from '../local/deployment-template.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -54,7 +54,10 @@ const CLIENT_PREFIX = '@aws-sdk/client-';
 /** '@aws-sdk/client-secrets-manager' -> 'secretsmanager', the service's prefix in IAM actions. */
 const serviceOfClient = (pkg: string) => pkg.slice(CLIENT_PREFIX.length).replaceAll('-', '');
 
-export const awsClients = (bundled: Bundle): string[] => Object.keys(bundled.packages).filter((pkg) => pkg.startsWith(CLIENT_PREFIX)).sort();
+export const awsClients = (bundled: Bundle): string[] =>
+  Object.keys(bundled.packages)
+    .filter((pkg) => pkg.startsWith(CLIENT_PREFIX))
+    .sort();
 
 /**
  * The functions serverless.yml deploys: each handler's entry file, and the services its role allows. Only those

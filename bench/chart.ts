@@ -8,7 +8,7 @@ export function scaleChart(cells: readonly PipelineResult[]): string {
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const max = Math.max(1, ...cells.flatMap(({ raw, pipeline }) => [raw.perSecond, pipeline.perSecond]));
-  const step = Math.pow(10, Math.floor(Math.log10(max)));
+  const step = 10 ** Math.floor(Math.log10(max));
   const top = Math.ceil(max / step) * step;
   const y = (value: number) => margin.top + plotHeight - (value / top) * plotHeight;
   const group = plotWidth / Math.max(1, cells.length);

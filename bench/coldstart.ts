@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { awsClients, bundle, deployedFunctions, deployedRuntime, ROOT, unusedContent, type Bundle, type DeployedFunction } from './bundles.ts';
+import { awsClients, type Bundle, bundle, type DeployedFunction, deployedFunctions, deployedRuntime, ROOT, unusedContent } from './bundles.ts';
 import { QUIET_SDK_ENV, runChild } from './child.ts';
 import { median } from './stats.ts';
 
@@ -106,7 +106,13 @@ async function main(config: ColdStartConfig): Promise<ColdStartResult> {
           .slice(0, 4),
       };
     };
-    return { runs: config.runs, node: process.version, runtime: await deployedRuntime(), baseline: figures(baseline), functions: functions.map((bundled, i) => figures(bundled, deployed[i])) };
+    return {
+      runs: config.runs,
+      node: process.version,
+      runtime: await deployedRuntime(),
+      baseline: figures(baseline),
+      functions: functions.map((bundled, i) => figures(bundled, deployed[i])),
+    };
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }

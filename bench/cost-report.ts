@@ -1,5 +1,5 @@
 import { attribute, NOT_BY_THE_FUNCTIONS } from './aws-calls.ts';
-import { apiDestinationsCost, pipelineCost, PRICES, STEP_FUNCTIONS_STATES, stepFunctionsCost, totalPer1000, type CostLine, type UsagePerOrder } from './cost.ts';
+import { apiDestinationsCost, type CostLine, PRICES, pipelineCost, STEP_FUNCTIONS_STATES, stepFunctionsCost, totalPer1000, type UsagePerOrder } from './cost.ts';
 import type { Billed, PipelineResult } from './pipeline.ts';
 import { fixed, table } from './table.ts';
 
@@ -77,7 +77,10 @@ export function costFigures(result: PipelineResult, deployed: FunctionsDeployed)
       `billed duration is each local invocation's wall time rounded up to the ms (Hostinger's latency included, and any wait for this machine's CPU), ` +
       `memory serverless.yml's. The bench's own calls (${excluded.join(', ') || 'none'}) are left out; the SQS event source mapping's polls and deletes are in. ` +
       `Per-month fixed costs (the secret, $0.40; idle polling of the queue; the scheduled functions: ` +
-      `${Object.entries(deployed).filter(([, fn]) => fn.scheduled).map(([name]) => name).join(', ')}) are not per order.`,
+      `${Object.entries(deployed)
+        .filter(([, fn]) => fn.scheduled)
+        .map(([name]) => name)
+        .join(', ')}) are not per order.`,
     '',
     '**The pipeline, per 1,000 orders**',
     '',

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Session, type Profiler } from 'node:inspector/promises';
+import { type Profiler, Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';
 import { ROOT } from './bundles.ts';
 

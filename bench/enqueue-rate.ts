@@ -4,10 +4,11 @@
  * every line, records its progress file, and sends with SendMessageBatch, 10 orders a call, 8 calls in
  * flight by default). The worker is stopped, so nothing else uses the queue meanwhile.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { CliContext } from '../lib/cli/context.ts';
 import { runCli } from '../lib/cli/main.ts';
 import { startLocalStack } from '../local/stack.ts';
@@ -54,9 +55,7 @@ async function main(config: EnqueueConfig): Promise<EnqueueResult> {
     const seconds = (performance.now() - started) / 1000;
     if (exitCode !== 0) throw new Error(`hostinger-orders ${argv.join(' ')} exited ${exitCode}:\n${output}`);
     const calls = stack.aws.calls();
-    const { Attributes } = await stack.clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: stack.resources.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-    );
+    const { Attributes } = await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.resources.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
     return {
       ...config,
       command: `hostinger-orders submit orders.jsonl (${config.orders} lines)`,

@@ -20,9 +20,7 @@ export async function sendInBatches(client: SQSClient, queueUrl: string, bodies:
   await mapConcurrently(starts, parallelism, async (start) => {
     const chunk = bodies.slice(start, start + SQS_BATCH_LIMIT);
     const at = performance.now();
-    const { Failed } = await client.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((body, index) => ({ Id: String(index), MessageBody: body })) }),
-    );
+    const { Failed } = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((body, index) => ({ Id: String(index), MessageBody: body })) }));
     if (Failed && Failed.length > 0) throw new Error(`SendMessageBatch refused ${Failed.length} entries: ${Failed[0]?.Message ?? Failed[0]?.Code}`);
     sentAt.fill(at, start, start + chunk.length);
   });

@@ -3,17 +3,18 @@
  * concurrency, then orders through SQS -> worker -> ledger -> SNS, with the AWS calls made meanwhile.
  * Optionally also the latency of lone orders at idle, and the HTTP intake's AWS calls.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+
 import { performance } from 'node:perf_hooks';
-import { workerConfig } from '../lib/platform/config.ts';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ORDERS_PATH } from '../lib/hostinger/order-client.ts';
-import type { BilledUsage } from '../local/aws/billing-meter.ts';
-import { billedInvocations, resetBilledInvocations, type BilledInvocations } from '../local/lambda-context.ts';
-import { watchOutcomes } from '../local/outcome-watcher.ts';
-import { DEFAULT_WORKER_SETTINGS, startLocalStack, type LocalStack } from '../local/stack.ts';
+import { workerConfig } from '../lib/platform/config.ts';
 import { mapConcurrently } from '../lib/platform/map-concurrently.ts';
+import type { BilledUsage } from '../local/aws/billing-meter.ts';
+import { type BilledInvocations, billedInvocations, resetBilledInvocations } from '../local/lambda-context.ts';
+import { watchOutcomes } from '../local/outcome-watcher.ts';
+import { DEFAULT_WORKER_SETTINGS, type LocalStack, startLocalStack } from '../local/stack.ts';
 import { runChild } from './child.ts';
-import { profileCpu, type CpuShares } from './cpu-profile.ts';
+import { type CpuShares, profileCpu } from './cpu-profile.ts';
 import { BENCH_ORDER, orderMessage, reportProgress, sendInBatches } from './orders.ts';
 import { median, percentile } from './stats.ts';
 
@@ -188,7 +189,12 @@ async function throughput(stack: LocalStack, arrivals: Arrivals, ids: readonly s
   const billing = meterBilling(stack);
   const load = watchLoad(stack);
   const started = performance.now();
-  const sentAt = await sendInBatches(stack.clients.sqs, stack.resources.queueUrl, ids.map((id) => orderMessage(id)), 4);
+  const sentAt = await sendInBatches(
+    stack.clients.sqs,
+    stack.resources.queueUrl,
+    ids.map((id) => orderMessage(id)),
+    4,
+  );
   await waitForOutcomes(arrivals, ids, label);
   const calls = stack.aws.calls();
   const billed = billing();
@@ -302,7 +308,12 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     // Cold: the first orders, enough to fill every lane twice; every AWS call they cause is counted.
     const warmup = requestIds(config.label, 'warmup', Math.max(20, 2 * batchSize * concurrency));
     stack.aws.resetCalls();
-    await sendInBatches(stack.clients.sqs, stack.resources.queueUrl, warmup.map((id) => orderMessage(id)), 4);
+    await sendInBatches(
+      stack.clients.sqs,
+      stack.resources.queueUrl,
+      warmup.map((id) => orderMessage(id)),
+      4,
+    );
     await waitForOutcomes(arrivals, warmup, `${config.label} warm-up`);
     const coldCalls = { orders: warmup.length, calls: stack.aws.calls() };
 

@@ -1,9 +1,9 @@
-import { attribute, NOT_BY_THE_FUNCTIONS, perOrderByService, total, type Calls } from './aws-calls.ts';
+import { attribute, type Calls, NOT_BY_THE_FUNCTIONS, perOrderByService, total } from './aws-calls.ts';
 import type { ColdStartResult } from './coldstart.ts';
 import { costFigures, type FunctionsDeployed } from './cost-report.ts';
+import { FUNCTIONS_CODE, SDK } from './cpu-profile.ts';
 import type { EnqueueResult } from './enqueue-rate.ts';
 import type { Load, PipelineResult } from './pipeline.ts';
-import { FUNCTIONS_CODE, SDK } from './cpu-profile.ts';
 import { duration, fixed, table } from './table.ts';
 
 /** One figure held against its target. */
@@ -136,9 +136,10 @@ function throughputCheck(runs: readonly PipelineResult[]): Check[] {
 
 function throughputSection(result: PipelineResult, latencyMs: number, scale: readonly PipelineResult[]): { text: string; checks: Check[] } {
   const { worker, raw, pipeline, idleLatencyMs, pacedLatencyMs } = result;
-  const runs = [result, ...scale.filter(({ config, worker: shape }) => config.latencyMs === latencyMs && shape.batchSize === worker.batchSize && shape.inflight !== worker.inflight)].sort(
-    (a, b) => a.worker.inflight - b.worker.inflight,
-  );
+  const runs = [
+    result,
+    ...scale.filter(({ config, worker: shape }) => config.latencyMs === latencyMs && shape.batchSize === worker.batchSize && shape.inflight !== worker.inflight),
+  ].sort((a, b) => a.worker.inflight - b.worker.inflight);
   const checks = throughputCheck(runs);
   const held = runs.filter((run) => limitOf(run.pipeline).by !== 'emulator');
   const firstBound = runs.find((run) => limitOf(run.pipeline).by === 'emulator');
@@ -146,7 +147,7 @@ function throughputSection(result: PipelineResult, latencyMs: number, scale: rea
     ? `The emulator becomes the limit at ${firstBound.worker.inflight} calls in flight (${limitOf(firstBound.pipeline).thread} thread saturated: ${threadLoads(firstBound.pipeline)}); ` +
       `below that the pipeline is held to the target${held.length > 0 ? ` (${held.map((run) => run.worker.inflight).join(', ')} in flight)` : ', and no run was below it'}.`
     : `No emulator thread was saturated up to ${runs[runs.length - 1]?.worker.inflight} calls in flight.`;
-  if (held.length === 0) checks.push({ figure: 'a throughput run below the emulator\'s limit', measured: 'none', target: 'at least one', pass: false });
+  if (held.length === 0) checks.push({ figure: "a throughput run below the emulator's limit", measured: 'none', target: 'at least one', pass: false });
 
   const own = result.cpuProfile ? ownCpuPerOrder(result.cpuProfile) : undefined;
   if (own) {
@@ -176,7 +177,13 @@ function throughputSection(result: PipelineResult, latencyMs: number, scale: rea
     });
   }
   const latencyRows = [[`${int(pipeline.orders)} orders sent at once (time queued included)`, duration(pipeline.latencyMs.median), duration(pipeline.latencyMs.p99), '']];
-  if (idleLatencyMs) latencyRows.push([`one order at a time (${idleLatencyMs.samples} orders)`, duration(idleLatencyMs.median), duration(idleLatencyMs.p99), `${int(idleLatencyMs.median - latencyMs)} ms`]);
+  if (idleLatencyMs)
+    latencyRows.push([
+      `one order at a time (${idleLatencyMs.samples} orders)`,
+      duration(idleLatencyMs.median),
+      duration(idleLatencyMs.p99),
+      `${int(idleLatencyMs.median - latencyMs)} ms`,
+    ]);
   if (pacedLatencyMs)
     latencyRows.push([
       `under load: ${int(pacedLatencyMs.orders)} orders sent one by one at ${int(pacedLatencyMs.perSecond)}/s (half the throughput)`,
@@ -204,7 +211,7 @@ function throughputSection(result: PipelineResult, latencyMs: number, scale: rea
     '',
     limitLine,
     '',
-    table(['threads: event loop busy / CPU per order', ...(pipeline.threads.map((thread) => thread.name))], loadRows, ['l', ...pipeline.threads.map(() => 'r' as const)]),
+    table(['threads: event loop busy / CPU per order', ...pipeline.threads.map((thread) => thread.name)], loadRows, ['l', ...pipeline.threads.map(() => 'r' as const)]),
     '',
     "#### 2. The pipeline's own work per order",
     '',
@@ -253,7 +260,9 @@ function callsSection(result: PipelineResult): { text: string; checks: Check[] }
     '',
     `Counted by the local AWS endpoint. Steady state: the ${int(orders)} orders of the throughput run, after ${result.coldCalls.orders} warm-up orders; ` +
       `the intake: ${result.intake ? int(result.intake.orders) : 0} POST /orders with the worker stopped. Worker calls by service per order: ` +
-      `${Object.entries(services).map(([service, count]) => `${service} ${fixed(count, 2)}`).join(', ')}.`,
+      `${Object.entries(services)
+        .map(([service, count]) => `${service} ${fixed(count, 2)}`)
+        .join(', ')}.`,
     '',
     table(['function', 'calls per order', 'by call'], perOrderRows, ['l', 'r', 'l']),
     '',
@@ -286,7 +295,12 @@ function coldStartSection(result: ColdStartResult): { text: string; checks: Chec
   const runtimeMajor = /^nodejs(\d+)/.exec(result.runtime)?.[1];
   const nodeMajor = /^v(\d+)/.exec(result.node)?.[1];
   const checks: Check[] = [
-    { figure: `loaded by Node ${result.node}, the major of the Lambda runtime (${result.runtime})`, measured: nodeMajor ?? '?', target: runtimeMajor ?? '?', pass: nodeMajor === runtimeMajor },
+    {
+      figure: `loaded by Node ${result.node}, the major of the Lambda runtime (${result.runtime})`,
+      measured: nodeMajor ?? '?',
+      target: runtimeMajor ?? '?',
+      pass: nodeMajor === runtimeMajor,
+    },
   ];
   const parts = (figures: ColdStartResult['baseline']) => figures.largest.map(([pkg, bytes]) => `${pkg} ${fixed(bytes / 1000, 0)}`).join(', ');
   const rows = [[baseline.name, kb(baseline.bytes), '', fixed(baseline.loadMs.median, 1), '', '', baseline.clients.map(shortClient).join(', '), parts(baseline)]];
@@ -301,8 +315,22 @@ function coldStartSection(result: ColdStartResult): { text: string; checks: Chec
     const result = missed.length === 0 ? 'PASS' : `FAIL (${missed.join('; ')})`;
     rows.push([fn.name, kb(fn.bytes), ratioCell(sizeRatio), fixed(fn.loadMs.median, 1), ratioCell(loadRatio), result, fn.clients.map(shortClient).join(', '), parts(fn)]);
     checks.push(
-      { figure: `${fn.name} bundle size (bytes)`, baseline: baseline.bytes, measured: fn.bytes, ratio: sizeRatio, target: `<= ${TARGETS.bundleRatio}`, pass: sizeRatio <= TARGETS.bundleRatio },
-      { figure: `${fn.name} load time (ms)`, baseline: baseline.loadMs.median, measured: fn.loadMs.median, ratio: loadRatio, target: `<= ${TARGETS.loadTimeRatio}`, pass: loadRatio <= TARGETS.loadTimeRatio },
+      {
+        figure: `${fn.name} bundle size (bytes)`,
+        baseline: baseline.bytes,
+        measured: fn.bytes,
+        ratio: sizeRatio,
+        target: `<= ${TARGETS.bundleRatio}`,
+        pass: sizeRatio <= TARGETS.bundleRatio,
+      },
+      {
+        figure: `${fn.name} load time (ms)`,
+        baseline: baseline.loadMs.median,
+        measured: fn.loadMs.median,
+        ratio: loadRatio,
+        target: `<= ${TARGETS.loadTimeRatio}`,
+        pass: loadRatio <= TARGETS.loadTimeRatio,
+      },
       { figure: `${fn.name} bundles only what it uses`, measured: fn.unused.join(', ') || 'yes', target: 'nothing unused', pass: fn.unused.length === 0 },
     );
   }
@@ -347,7 +375,21 @@ function scaleSection(cells: readonly PipelineResult[], enqueue?: EnqueueResult)
       : 'No configuration measured.',
     '',
     table(
-      ['latency', 'batch size', 'concurrency', 'in flight', 'orders', 'raw/s', 'pipeline/s', 'ratio', 'median', 'p99', 'worker calls/order', 'busy: pipeline / AWS / sandbox', 'saturated'],
+      [
+        'latency',
+        'batch size',
+        'concurrency',
+        'in flight',
+        'orders',
+        'raw/s',
+        'pipeline/s',
+        'ratio',
+        'median',
+        'p99',
+        'worker calls/order',
+        'busy: pipeline / AWS / sandbox',
+        'saturated',
+      ],
       rows,
       ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
@@ -366,11 +408,17 @@ function scaleSection(cells: readonly PipelineResult[], enqueue?: EnqueueResult)
 /** The report as Markdown, and every check. */
 export function report(figures: BenchFigures): { text: string; checks: Check[] } {
   const sections: { text: string; checks: Check[] }[] = [];
-  if (figures.throughput) sections.push(costSection(figures.throughput, figures.functions), throughputSection(figures.throughput, figures.latencyMs, figures.scale ?? []), callsSection(figures.throughput));
+  if (figures.throughput)
+    sections.push(
+      costSection(figures.throughput, figures.functions),
+      throughputSection(figures.throughput, figures.latencyMs, figures.scale ?? []),
+      callsSection(figures.throughput),
+    );
   if (figures.coldStart) sections.push(coldStartSection(figures.coldStart));
   if (figures.scale || figures.enqueue) sections.push({ text: scaleSection(figures.scale ?? [], figures.enqueue), checks: [] });
   const checks = sections.flatMap((section) => section.checks);
   const failed = checks.filter((check) => !check.pass);
-  const summary = failed.length === 0 ? `All ${checks.length} targets met.` : `${failed.length} of ${checks.length} targets missed: ${failed.map((check) => check.figure).join('; ')}.`;
+  const summary =
+    failed.length === 0 ? `All ${checks.length} targets met.` : `${failed.length} of ${checks.length} targets missed: ${failed.map((check) => check.figure).join('; ')}.`;
   return { text: [...sections.map((section) => section.text), `**${summary}**`].join('\n\n'), checks };
 }

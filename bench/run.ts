@@ -12,7 +12,7 @@ import { runPhase } from './child.ts';
 import type { ColdStartConfig, ColdStartResult } from './coldstart.ts';
 import type { EnqueueConfig, EnqueueResult } from './enqueue-rate.ts';
 import type { PipelineConfig, PipelineResult } from './pipeline.ts';
-import { report, type BenchFigures } from './report.ts';
+import { type BenchFigures, report } from './report.ts';
 
 const PHASES = ['coldstart', 'throughput', 'scale', 'enqueue'] as const;
 type Phase = (typeof PHASES)[number];
@@ -77,7 +77,10 @@ async function showInDocs(markdown: string): Promise<void> {
   const end = page.indexOf(END);
   if (begin < 0 || end < begin) return console.error(`docs/performance.md has no ${BEGIN} ... ${END} section: figures not copied there`);
   const section = markdown.trim();
-  await writeFile(DOCS_PAGE, `${page.slice(0, begin + BEGIN.length)}\n\n${section}\n\n![Orders per second, raw fetch loop and pipeline, by configuration](../bench/results/latest-scale.svg)\n\n${page.slice(end)}`);
+  await writeFile(
+    DOCS_PAGE,
+    `${page.slice(0, begin + BEGIN.length)}\n\n${section}\n\n![Orders per second, raw fetch loop and pipeline, by configuration](../bench/results/latest-scale.svg)\n\n${page.slice(end)}`,
+  );
   console.error('copied the figures to docs/performance.md');
 }
 

@@ -9,7 +9,9 @@ import { parse } from 'yaml';
  */
 interface Template {
   params: { default: Record<string, unknown> };
-  resources: { Resources: { OrdersTable: { Properties: Required<Pick<CreateTableCommandInput, 'BillingMode' | 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>> } } };
+  resources: {
+    Resources: { OrdersTable: { Properties: Required<Pick<CreateTableCommandInput, 'BillingMode' | 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>> } };
+  };
 }
 
 const SERVERLESS_YML = new URL('../serverless.yml', import.meta.url);

@@ -1,7 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import type { Publishable } from '../lib/messaging/outcome-publisher.ts';
-import { startSqsEventSource, type SqsEventSource } from './sqs-event-source.ts';
-import { subscribeQueueToOutcomes, type LocalStack } from './stack.ts';
+import { type SqsEventSource, startSqsEventSource } from './sqs-event-source.ts';
+import { type LocalStack, subscribeQueueToOutcomes } from './stack.ts';
 
 /** Calls `onOutcome` for every document (order outcome or batch event) published to the stack's topic, through a queue subscribed to it. */
 export async function watchOutcomes(stack: LocalStack, queueName: string, onOutcome: (outcome: Publishable) => void): Promise<SqsEventSource> {

@@ -10,7 +10,6 @@ export interface PortRequest {
   explicit: boolean;
 }
 
-
 /** Whether 127.0.0.1:port can be listened on now; port 0 always can. */
 export async function canListen(port: number): Promise<'free' | 'in use' | 'not allowed'> {
   if (port === 0) return 'free';

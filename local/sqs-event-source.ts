@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { invokeWithTimeout } from './lambda-context.ts';
 import { chunks } from '../lib/platform/chunks.ts';
+import { invokeWithTimeout } from './lambda-context.ts';
 
 export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 

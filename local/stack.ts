@@ -8,24 +8,25 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import type { WorkerDependencies } from '../lib/worker/process-batch.ts';
-import type { WorkerObserver } from '../lib/worker/worker-events.ts';
+import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
+import { PURCHASE_ROUTES } from '../lib/intake/purchase-routes.ts';
 import { compilePlans } from '../lib/scheduled/plan-files.ts';
 import type { ScheduledPlan } from '../lib/scheduled/plan-schema.ts';
-import { LOCAL_CREDENTIALS, RESOURCE_NAMES } from '../lib/cli/local-resources.ts';
-import { startLocalAws, type LocalAws } from './aws/index.ts';
+import type { WorkerDependencies } from '../lib/worker/process-batch.ts';
+import type { WorkerObserver } from '../lib/worker/worker-events.ts';
 import { startLocalAwsOffThread } from './aws/aws-thread.ts';
+import { type LocalAws, startLocalAws } from './aws/index.ts';
+import { ledgerTableOf, readDeploymentTemplate, type WorkerSettings, workerSettingsOf } from './deployment-template.ts';
+import { type HttpLambda, startHttpApi } from './http-api.ts';
 import { startHostingerSandboxOffThread } from './sandbox/sandbox-thread.ts';
 import { CURRENT_THREAD, type ThreadLoad } from './threads/off-thread.ts';
-import { ledgerTableOf, readDeploymentTemplate, workerSettingsOf, type WorkerSettings } from './deployment-template.ts';
-import { startHttpApi, type HttpLambda } from './http-api.ts';
-import { PURCHASE_ROUTES } from '../lib/intake/purchase-routes.ts';
 
 /** The permission approving and denying need, as the local API checks it (`x-local-scopes`); jwtApproverScope deployed. */
 export const APPROVER_SCOPE = 'orders/approve';
-import { startHostingerSandbox, type HostingerSandbox } from './sandbox/server.ts';
+
 import { invokeWithTimeout } from './lambda-context.ts';
-import { startSqsEventSource, type SqsEventSource, type SqsLambda } from './sqs-event-source.ts';
+import { type HostingerSandbox, startHostingerSandbox } from './sandbox/server.ts';
+import { type SqsEventSource, type SqsLambda, startSqsEventSource } from './sqs-event-source.ts';
 
 export interface LocalStackOptions {
   /** Order API port; 0 picks a free one. */
@@ -287,7 +288,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         requiredScope: APPROVER_SCOPE,
       })),
       // Local only: fires a scheduled plan now, as its schedule would (not part of the deployed API).
-      { method: 'POST', path: '/_local/batches/{plan}', functionName: 'runBatch', handler: firePlanLocally(runPlan.handler, plans.map(({ name }) => name)), timeoutMs: 60_000 },
+      {
+        method: 'POST',
+        path: '/_local/batches/{plan}',
+        functionName: 'runBatch',
+        handler: firePlanLocally(
+          runPlan.handler,
+          plans.map(({ name }) => name),
+        ),
+        timeoutMs: 60_000,
+      },
     ],
   });
   const eventSource = startSqsEventSource({

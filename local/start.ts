@@ -1,10 +1,10 @@
-import { describeSpendingPolicy } from '../lib/platform/policy-file.ts';
 import { forgetRunningStack, writeRunningStack } from '../lib/cli/local-resources.ts';
 import { formatPublished } from '../lib/cli/outcome-lines.ts';
 import { ConfigError } from '../lib/platform/config.ts';
+import { describeSpendingPolicy } from '../lib/platform/policy-file.ts';
 import { watchOutcomes } from './outcome-watcher.ts';
 import { listenErrorPort, settlePorts } from './ports.ts';
-import { DEFAULT_WORKER_SETTINGS, startLocalStack, type LocalStack } from './stack.ts';
+import { DEFAULT_WORKER_SETTINGS, type LocalStack, startLocalStack } from './stack.ts';
 import { localStackOptionsFromEnv, portRequests, printedEvents } from './stack-env.ts';
 import { formatWorkerEvent } from './worker-event-lines.ts';
 

@@ -55,7 +55,10 @@ export function injectWorkerCrashes(deps: WorkerDependencies, crashAt: CrashDeci
     },
     publish: async (outcomes) => {
       const failed = await deps.publish(outcomes);
-      maybeCrash('afterPublish', outcomes.flatMap((outcome) => ('requestId' in outcome ? [outcome.requestId] : [])));
+      maybeCrash(
+        'afterPublish',
+        outcomes.flatMap((outcome) => ('requestId' in outcome ? [outcome.requestId] : [])),
+      );
       return failed;
     },
   };

@@ -2,8 +2,9 @@
 // TypeScript under lib/ bundled into one ES module by esbuild, npm packages left as imports (they are the
 // package's dependencies). `npm install` and `npm ci` run it (the `prepare` script), `npm run build:cli`
 // runs it by hand, and vitest runs it before the tests (globalSetup), so the bin tests run today's code.
-import { build } from 'esbuild';
+
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 /** The command line's entry point: the only place that names it. */
 const ENTRY = 'lib/cli/main.ts';

@@ -1,7 +1,7 @@
-import { cruise, type ICruiseResult } from 'dependency-cruiser';
-import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cruise, type ICruiseResult } from 'dependency-cruiser';
+import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import { describe, expect, it } from 'vitest';
 
 /** The import rules of .dependency-cruiser.cjs, over the real tree and over a fixture that breaks each of them. */

@@ -18,13 +18,17 @@ describe('Lambda bundles', () => {
     expect(functions.map((fn) => fn.name)).toEqual(expect.arrayContaining(['createOrder', 'getOrder', 'orderWorker', 'runBatch']));
   });
 
-  it.each(functions.map((fn) => [fn.name, fn] as const))('%s holds no local-only code', async (name, fn) => {
-    const bundled = await bundle(name, fn.entry, outDir);
-    // The inputs are read right: the entry point itself is among them.
-    expect(bundled.projectFiles).toContain(relative(ROOT, fn.entry));
-    expect(bundled.projectFiles.filter(isLocalOnly)).toEqual([]);
-    expect(Object.keys(bundled.packages).filter((pkg) => LOCAL_ONLY_PACKAGES.includes(pkg))).toEqual([]);
-  }, 60_000);
+  it.each(functions.map((fn) => [fn.name, fn] as const))(
+    '%s holds no local-only code',
+    async (name, fn) => {
+      const bundled = await bundle(name, fn.entry, outDir);
+      // The inputs are read right: the entry point itself is among them.
+      expect(bundled.projectFiles).toContain(relative(ROOT, fn.entry));
+      expect(bundled.projectFiles.filter(isLocalOnly)).toEqual([]);
+      expect(Object.keys(bundled.packages).filter((pkg) => LOCAL_ONLY_PACKAGES.includes(pkg))).toEqual([]);
+    },
+    60_000,
+  );
 
   it('would notice local-only code', () => {
     expect(['local/stack.ts', 'lib/cli/main.ts', 'test/support/local-stack.ts', 'bench/run.ts', 'lib/worker/wiring.ts'].filter(isLocalOnly)).toEqual([

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 
 /** Every relative link in README.md and docs/*.md leads somewhere: the file exists, and so does the #anchor. */
 const ROOT = resolve(import.meta.dirname, '..');
-const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** The text outside fenced code blocks, where headings and links are. */
 const prose = (markdown: string) => markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
@@ -28,7 +33,11 @@ function anchorsOf(markdown: string): Set<string> {
 
 /** Links to follow: [text](target) and ![alt](target), not to other sites. */
 const relativeLinks = (markdown: string) =>
-  [...prose(markdown).replace(/`[^`\n]*`/g, '').matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
+  [
+    ...prose(markdown)
+      .replace(/`[^`\n]*`/g, '')
+      .matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g),
+  ]
     .map((match) => match[1] ?? '')
     .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 
@@ -59,7 +68,8 @@ describe('links in the docs', () => {
   });
 
   it('reads anchors and links as GitHub does', () => {
-    const markdown = '# The proof: `npm run faults`\n## `POST /orders`\n## Faults\n## Faults\n```\n# not a heading [x](nowhere.md)\n```\n[a](docs/api.md#post-orders) [b](https://example.com) `[c](code.md)`';
+    const markdown =
+      '# The proof: `npm run faults`\n## `POST /orders`\n## Faults\n## Faults\n```\n# not a heading [x](nowhere.md)\n```\n[a](docs/api.md#post-orders) [b](https://example.com) `[c](code.md)`';
     expect([...anchorsOf(markdown)]).toEqual(['the-proof-npm-run-faults', 'post-orders', 'faults', 'faults-1']);
     expect(relativeLinks(markdown)).toEqual(['docs/api.md#post-orders']);
   });

@@ -9,7 +9,12 @@ beforeAll(async () => {
   dynamodb = await startDynamoDb();
   client = new DynamoDBClient({ endpoint: dynamodb.origin, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
   await client.send(
-    new CreateTableCommand({ TableName: 'parses', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }),
+    new CreateTableCommand({
+      TableName: 'parses',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
   );
 });
 afterAll(async () => {

@@ -15,8 +15,8 @@ import {
   GetSecretValueCommand,
   InvalidNextTokenException,
   ListSecretsCommand,
-  paginateListSecrets,
   PutSecretValueCommand,
+  paginateListSecrets,
   ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
@@ -26,14 +26,14 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
-  type Message,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLocalAws, type LocalAws } from '../local/aws/index.ts';
+import { type LocalAws, startLocalAws } from '../local/aws/index.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -65,9 +65,7 @@ async function createQueue(name: string, attributes?: Record<string, string>): P
 async function receive(queueUrl: string, count: number): Promise<Message[]> {
   const messages: Message[] = [];
   while (messages.length < count) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
-    );
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
     if (Messages.length === 0) break;
     messages.push(...Messages);
   }
@@ -125,9 +123,7 @@ describe('SQS', () => {
     const { url } = await createQueue('visibility', { VisibilityTimeout: '1' });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'again' }));
     const receiveWithCount = (waitTimeSeconds: number) =>
-      sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: waitTimeSeconds, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
-      );
+      sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: waitTimeSeconds, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
 
     const first = await receiveWithCount(0);
     expect(first.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe('1');
@@ -340,13 +336,9 @@ describe('Secrets Manager', () => {
     await expect(secretsManager.send(new GetSecretValueCommand({ SecretId: 'missing' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
 
     await secretsManager.send(new CreateSecretCommand({ Name: 'short-lived', SecretString: 'x' }));
-    await expect(secretsManager.send(new CreateSecretCommand({ Name: 'short-lived', SecretString: 'y' }))).rejects.toBeInstanceOf(
-      ResourceExistsException,
-    );
+    await expect(secretsManager.send(new CreateSecretCommand({ Name: 'short-lived', SecretString: 'y' }))).rejects.toBeInstanceOf(ResourceExistsException);
     await secretsManager.send(new DeleteSecretCommand({ SecretId: 'short-lived', ForceDeleteWithoutRecovery: true }));
-    await expect(secretsManager.send(new GetSecretValueCommand({ SecretId: 'short-lived' }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
-    );
+    await expect(secretsManager.send(new GetSecretValueCommand({ SecretId: 'short-lived' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('lists secrets with their metadata, never a value: filters, sort order, pages, planned deletions', async () => {
@@ -375,11 +367,32 @@ describe('Secrets Manager', () => {
 
     const byName = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], SortBy: 'name', SortOrder: 'desc' }));
     expect(mine(byName.SecretList)).toEqual([...names].sort().reverse());
-    const described = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'description', Values: ['token 1'] }, { Key: 'name', Values: [prefix] }] }));
+    const described = await secretsManager.send(
+      new ListSecretsCommand({
+        Filters: [
+          { Key: 'description', Values: ['token 1'] },
+          { Key: 'name', Values: [prefix] },
+        ],
+      }),
+    );
     expect(mine(described.SecretList)).toEqual([names[1]]);
-    const tagged = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'tag-value', Values: ['t2', 't0'] }, { Key: 'name', Values: [prefix] }] }));
+    const tagged = await secretsManager.send(
+      new ListSecretsCommand({
+        Filters: [
+          { Key: 'tag-value', Values: ['t2', 't0'] },
+          { Key: 'name', Values: [prefix] },
+        ],
+      }),
+    );
     expect(mine(tagged.SecretList)).toEqual([names[0], names[2]]);
-    const negated = await secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }, { Key: 'tag-value', Values: ['!t1'] }] }));
+    const negated = await secretsManager.send(
+      new ListSecretsCommand({
+        Filters: [
+          { Key: 'name', Values: [prefix] },
+          { Key: 'tag-value', Values: ['!t1'] },
+        ],
+      }),
+    );
     expect(mine(negated.SecretList)).toEqual([names[0], names[2]]);
 
     const pages: (string | undefined)[][] = [];

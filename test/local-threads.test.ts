@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalAwsOffThread } from '../local/aws/aws-thread.ts';
 import { startHostingerSandboxOffThread } from '../local/sandbox/sandbox-thread.ts';
 

@@ -1,8 +1,8 @@
 /** Every kind of sandbox answer, validated against the schema both Hostinger spec slices give it. */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHostingerSandbox, type FaultRule, type HostingerSandbox } from '../local/sandbox/server.ts';
-import { specResponseValidator, specValidator, type SpecFile } from './support/openapi.ts';
+import { type FaultRule, type HostingerSandbox, startHostingerSandbox } from '../local/sandbox/server.ts';
+import { type SpecFile, specResponseValidator, specValidator } from './support/openapi.ts';
 
 const SPEC_FILES: SpecFile[] = ['0.1.16', '1.42.5'];
 const TOKEN = 'contract-token';
@@ -67,15 +67,9 @@ const answers: [string, Check][] = [
         ),
     },
   ],
-  [
-    '200 awaiting_payment order (3-D Secure)',
-    { kind: 'schema', name: ORDER, body: () => jsonOf(postOrder({ ...kvm2Order, payment_method_id: 1327364 }), 200) },
-  ],
+  ['200 awaiting_payment order (3-D Secure)', { kind: 'schema', name: ORDER, body: () => jsonOf(postOrder({ ...kvm2Order, payment_method_id: 1327364 }), 200) }],
   ['202 payment_initiated order', { kind: 'schema', name: ORDER, body: () => faultedOrderBody({ fault: 'accepted' }, 202) }],
-  [
-    'catalog',
-    { kind: 'schema', name: 'Billing.V1.Catalog.CatalogItemCollection', body: () => jsonOf(get('/api/billing/v1/catalog'), 200) },
-  ],
+  ['catalog', { kind: 'schema', name: 'Billing.V1.Catalog.CatalogItemCollection', body: () => jsonOf(get('/api/billing/v1/catalog'), 200) }],
   [
     'payment methods',
     {
@@ -108,10 +102,7 @@ const answers: [string, Check][] = [
       body: () => jsonOf(postOrder({ payment_method_id: 'x', items: [{ item_id: 'nope', quantity: 0 }], coupons: 'y' }), 422),
     },
   ],
-  [
-    '422 expired payment method',
-    { kind: 'response', name: UNPROCESSABLE, body: () => jsonOf(postOrder({ ...kvm2Order, payment_method_id: 1327365 }), 422) },
-  ],
+  ['422 expired payment method', { kind: 'response', name: UNPROCESSABLE, body: () => jsonOf(postOrder({ ...kvm2Order, payment_method_id: 1327365 }), 422) }],
   ['500 before create', { kind: 'response', name: ERROR, body: () => faultedOrderBody({ fault: 'error500' }, 500) }],
   ['500 after create', { kind: 'response', name: ERROR, body: () => faultedOrderBody({ fault: 'error500AfterCreate' }, 500) }],
   // The spec names no body for 429 and 503; they are checked against its generic error response.
@@ -173,9 +164,9 @@ describe.each(SPEC_FILES)('the spec %s validator', (specFile) => {
   });
 
   it('compiles every component schema of the spec', () => {
-    const spec = JSON.parse(
-      readFileSync(new URL(`./fixtures/hostinger-api/billing-openapi-${specFile}.json`, import.meta.url), 'utf8'),
-    ) as { components: { schemas: Record<string, unknown>; responses: Record<string, unknown> } };
+    const spec = JSON.parse(readFileSync(new URL(`./fixtures/hostinger-api/billing-openapi-${specFile}.json`, import.meta.url), 'utf8')) as {
+      components: { schemas: Record<string, unknown>; responses: Record<string, unknown> };
+    };
     for (const name of Object.keys(spec.components.schemas)) expect(() => specValidator(specFile, name)).not.toThrow();
     for (const name of Object.keys(spec.components.responses)) expect(() => specResponseValidator(specFile, name)).not.toThrow();
   });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  faultTarget,
-  parseFaultRules,
-  ruleMatches,
-  takeFault,
-  type ActiveFaultRule,
-  type FaultTarget,
-} from '../local/sandbox/faults.ts';
+import { type ActiveFaultRule, type FaultTarget, faultTarget, parseFaultRules, ruleMatches, takeFault } from '../local/sandbox/faults.ts';
 
 const anyOrder: FaultTarget = { coupons: [], itemIds: ['hostingercom-vps-kvm2-usd-1m'], paymentMethodId: 1327362 };
 
@@ -20,9 +13,7 @@ describe('parseFaultRules', () => {
   it('accepts {rules: [...]}, a bare array and a single rule, defaulting times to 1', () => {
     expect(rules({ rules: [{ fault: 'error500' }] })).toEqual([{ fault: 'error500', times: 1 }]);
     expect(rules([{ fault: 'reset', times: 3 }])).toEqual([{ fault: 'reset', times: 3 }]);
-    expect(rules({ fault: 'rateLimit', retryAfterSeconds: 2, times: -1 })).toEqual([
-      { fault: 'rateLimit', retryAfterSeconds: 2, times: -1 },
-    ]);
+    expect(rules({ fault: 'rateLimit', retryAfterSeconds: 2, times: -1 })).toEqual([{ fault: 'rateLimit', retryAfterSeconds: 2, times: -1 }]);
   });
 
   it.each([
@@ -74,11 +65,7 @@ describe('takeFault', () => {
   });
 
   it('fires the first matching rule in the order added and counts it down', () => {
-    const active = rules([
-      { fault: 'reset', match: { coupon: 'BOOM' } },
-      { fault: 'error500', times: 2 },
-      { fault: 'rateLimit' },
-    ]);
+    const active = rules([{ fault: 'reset', match: { coupon: 'BOOM' } }, { fault: 'error500', times: 2 }, { fault: 'rateLimit' }]);
     const first = takeFault(active, anyOrder);
     expect(first.fired?.fault).toBe('error500');
     expect(first.remaining.map((rule) => [rule.fault, rule.times])).toEqual([

@@ -1,12 +1,12 @@
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  startHostingerSandbox,
   type CatalogItemResource,
   type HostingerSandbox,
   type OrderResource,
   type PaymentMethodResource,
   type SubscriptionResource,
+  startHostingerSandbox,
 } from '../local/sandbox/server.ts';
 
 const TOKEN = 'sandbox-test-token';
@@ -217,9 +217,7 @@ describe('POST /api/billing/v1/orders', () => {
   });
 
   it('defaults quantity to 1 and sums first-period prices, adding 21% VAT rounded to a cent', async () => {
-    const order = await orderOf(
-      await postOrder({ items: [{ item_id: KVM2_MONTH, quantity: 3 }, { item_id: DOMAIN_YEAR }], coupons: ['SAVE10'] }),
-    );
+    const order = await orderOf(await postOrder({ items: [{ item_id: KVM2_MONTH, quantity: 3 }, { item_id: DOMAIN_YEAR }], coupons: ['SAVE10'] }));
     expect(order.subtotal).toBe(899 * 3 + 999);
     expect(order.total).toBe(Math.round(3696 * 1.21)); // 4472.16 → 4472
     expect(recordOf(order.id)).toMatchObject({
@@ -268,51 +266,15 @@ describe('POST /api/billing/v1/orders', () => {
     ['a body that is not JSON', 'items=kvm2', { items: ['The items field is required.'] }],
     ['an empty items list', { items: [] }, { items: ['The items field is required.'] }],
     ['items that are not a list', { items: 'kvm2' }, { items: ['The items field must be an array.'] }],
-    [
-      'an unknown item',
-      { items: [{ item_id: 'hostingercom-vps-kvm9-usd-1m' }] },
-      { 'items.0.item_id': ['The selected items.0.item_id is invalid.'] },
-    ],
-    [
-      'a catalog item id instead of a price id',
-      { items: [{ item_id: 'hostingercom-vps-kvm2' }] },
-      { 'items.0.item_id': ['The selected items.0.item_id is invalid.'] },
-    ],
-    [
-      'an item without item_id',
-      { items: [{ item_id: KVM2_MONTH }, { quantity: 1 }] },
-      { 'items.1.item_id': ['The items.1.item_id field is required.'] },
-    ],
-    [
-      'a numeric item_id',
-      { items: [{ item_id: 42 }] },
-      { 'items.0.item_id': ['The items.0.item_id field must be a string.'] },
-    ],
-    [
-      'a zero quantity',
-      { items: [{ item_id: KVM2_MONTH, quantity: 0 }] },
-      { 'items.0.quantity': ['The items.0.quantity field must be at least 1.'] },
-    ],
-    [
-      'a quantity that is not an integer',
-      { items: [{ item_id: KVM2_MONTH, quantity: '2' }] },
-      { 'items.0.quantity': ['The items.0.quantity field must be an integer.'] },
-    ],
-    [
-      'a payment method id that is not an integer',
-      { ...kvm2Order, payment_method_id: 'card' },
-      { payment_method_id: ['The payment method id field must be an integer.'] },
-    ],
-    [
-      'an unknown payment method',
-      { ...kvm2Order, payment_method_id: 999 },
-      { payment_method_id: ['The selected payment method id is invalid.'] },
-    ],
-    [
-      'an expired payment method',
-      { ...kvm2Order, payment_method_id: 1327365 },
-      { payment_method_id: ['The selected payment method is expired.'] },
-    ],
+    ['an unknown item', { items: [{ item_id: 'hostingercom-vps-kvm9-usd-1m' }] }, { 'items.0.item_id': ['The selected items.0.item_id is invalid.'] }],
+    ['a catalog item id instead of a price id', { items: [{ item_id: 'hostingercom-vps-kvm2' }] }, { 'items.0.item_id': ['The selected items.0.item_id is invalid.'] }],
+    ['an item without item_id', { items: [{ item_id: KVM2_MONTH }, { quantity: 1 }] }, { 'items.1.item_id': ['The items.1.item_id field is required.'] }],
+    ['a numeric item_id', { items: [{ item_id: 42 }] }, { 'items.0.item_id': ['The items.0.item_id field must be a string.'] }],
+    ['a zero quantity', { items: [{ item_id: KVM2_MONTH, quantity: 0 }] }, { 'items.0.quantity': ['The items.0.quantity field must be at least 1.'] }],
+    ['a quantity that is not an integer', { items: [{ item_id: KVM2_MONTH, quantity: '2' }] }, { 'items.0.quantity': ['The items.0.quantity field must be an integer.'] }],
+    ['a payment method id that is not an integer', { ...kvm2Order, payment_method_id: 'card' }, { payment_method_id: ['The payment method id field must be an integer.'] }],
+    ['an unknown payment method', { ...kvm2Order, payment_method_id: 999 }, { payment_method_id: ['The selected payment method id is invalid.'] }],
+    ['an expired payment method', { ...kvm2Order, payment_method_id: 1327365 }, { payment_method_id: ['The selected payment method is expired.'] }],
     [
       'items in two currencies',
       { items: [{ item_id: KVM2_MONTH }, { item_id: 'hostingercom-domain-com-eur-1y' }] },
@@ -632,9 +594,7 @@ describe('routing', () => {
     const response = await get('/api/billing/v1/orders');
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
-    expect(((await response.json()) as { message: string }).message).toBe(
-      'The GET method is not supported for route api/billing/v1/orders. Supported methods: POST.',
-    );
+    expect(((await response.json()) as { message: string }).message).toBe('The GET method is not supported for route api/billing/v1/orders. Supported methods: POST.');
     expect((await control('PUT', 'faults')).headers.get('allow')).toBe('GET, POST, DELETE');
   });
 });

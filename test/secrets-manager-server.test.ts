@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSecretsManagerServer, type SecretsManagerServer } from '../local/aws/secrets-manager-server.ts';
+import { type SecretsManagerServer, startSecretsManagerServer } from '../local/aws/secrets-manager-server.ts';
 
 // Wire-level checks (status, headers, exact bodies) that the SDK hides; SDK behaviour is in local-aws.test.ts.
 let server: SecretsManagerServer;
@@ -82,11 +82,7 @@ describe('Secrets Manager server (AWS JSON 1.1)', () => {
     expectError(await call('GetSecretValue', { SecretId: 'scheduled' }), 400, 'InvalidRequestException');
     expectError(await call('CreateSecret', { Name: 'scheduled', SecretString: 'y' }), 400, 'InvalidRequestException');
     expect((await call('DescribeSecret', { SecretId: 'scheduled' })).json.DeletedDate).toEqual(expect.any(Number));
-    expectError(
-      await call('DeleteSecret', { SecretId: 'scheduled', RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true }),
-      400,
-      'InvalidParameterException',
-    );
+    expectError(await call('DeleteSecret', { SecretId: 'scheduled', RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true }), 400, 'InvalidParameterException');
   });
 
   it('lists secrets in the AWS wire shape: SecretList entries with epoch-second dates and SecretVersionsToStages, no values', async () => {

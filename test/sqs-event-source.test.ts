@@ -1,7 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalAws, type LocalAws } from '../local/aws/index.ts';
-import { startSqsEventSource, type SqsEventSource } from '../local/sqs-event-source.ts';
+import { type LocalAws, startLocalAws } from '../local/aws/index.ts';
+import { type SqsEventSource, startSqsEventSource } from '../local/sqs-event-source.ts';
 
 let aws: LocalAws | undefined;
 let source: SqsEventSource | undefined;

@@ -1,9 +1,20 @@
 import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
 
 /** Every route of the HTTP API. */
-const ROUTE_KEYS = ['GET /budget', 'GET /orders/{requestId}', 'POST /domains', 'POST /orders', 'POST /orders/{requestId}/approve', 'POST /orders/{requestId}/deny', 'POST /quotes', 'POST /renewals', 'POST /vps'];
+const ROUTE_KEYS = [
+  'GET /budget',
+  'GET /orders/{requestId}',
+  'POST /domains',
+  'POST /orders',
+  'POST /orders/{requestId}/approve',
+  'POST /orders/{requestId}/deny',
+  'POST /quotes',
+  'POST /renewals',
+  'POST /vps',
+];
+
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -176,7 +187,7 @@ describe('the packaged CloudFormation template', () => {
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
-  it('sets every function\'s log level from the logLevel parameter', () => {
+  it("sets every function's log level from the logLevel parameter", () => {
     for (const name of ['CreateOrder', 'GetOrder', 'OrderWorker']) expect(fn(name).Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
   });
 
@@ -273,7 +284,13 @@ describe('least privilege', () => {
         .flatMap(actionsOf)
         .filter((a) => !a.startsWith('logs:'))
         .sort();
-    expect(actions('CreateOrderIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'sqs:SendMessage']);
+    expect(actions('CreateOrderIamRoleLambdaExecution')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+    ]);
     expect(actions('SweepUnqueuedIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']);
     expect(actions('GetOrderIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem']);
     expect(actions('RunBatchIamRoleLambdaExecution')).toEqual(['dynamodb:PutItem', 'sns:Publish', 'sqs:SendMessage']);
@@ -296,7 +313,9 @@ describe('least privilege', () => {
 
   it('in every role, Secrets Manager, SQS, SNS and DynamoDB actions name the one secret, queue, topic and table, never `*`', () => {
     const table = { 'Fn::GetAtt': ['OrdersTable', 'Arn'] };
-    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex, APPROVAL_INDEX.name, LEDGER_TABLE.followUpIndex].map((name) => ({ 'Fn::Sub': `\${OrdersTable.Arn}/index/${name}` }));
+    const indexes = [LEDGER_TABLE.subscriptionIndex, LEDGER_TABLE.unsettledIndex, LEDGER_TABLE.unqueuedIndex, APPROVAL_INDEX.name, LEDGER_TABLE.followUpIndex].map((name) => ({
+      'Fn::Sub': `\${OrdersTable.Arn}/index/${name}`,
+    }));
     const allowed: Record<string, unknown[]> = {
       secretsmanager: [SECRET_ARN],
       sqs: [{ 'Fn::GetAtt': ['OrdersQueue', 'Arn'] }],
@@ -356,8 +375,7 @@ describe('encryption at rest and recovery', () => {
 describe('alarms', () => {
   type Alarm = Record<string, any> & { id: string; MetricName?: string; Dimensions?: { Name: string; Value: unknown }[] };
   const alarms = (template: Template): Alarm[] => ofType('AWS::CloudWatch::Alarm', template.Resources).map(([id, alarm]) => ({ ...alarm.Properties, id }));
-  const dimensions = (alarm: { Dimensions?: { Name: string; Value: unknown }[] }) =>
-    Object.fromEntries((alarm.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+  const dimensions = (alarm: { Dimensions?: { Name: string; Value: unknown }[] }) => Object.fromEntries((alarm.Dimensions ?? []).map((d) => [d.Name, d.Value]));
   const find = (template: Template, metric: string, match: Record<string, unknown> = {}) => {
     const found = alarms(template).filter((a) => a.MetricName === metric && Object.entries(match).every(([k, v]) => JSON.stringify(dimensions(a)[k]) === JSON.stringify(v)));
     expect(found, `one alarm on ${metric} ${JSON.stringify(match)}`).toHaveLength(1);
@@ -380,9 +398,18 @@ describe('alarms', () => {
     // The worker emits to the namespace and service its environment names.
     const variables = fn('OrderWorker').Properties.Environment.Variables;
     expect(variables).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'HostingerOrders', POWERTOOLS_SERVICE_NAME: 'hostinger-orders' });
-    for (const [type, threshold] of [['order.failed', 2], ['order.unknown', 0]] as const) {
+    for (const [type, threshold] of [
+      ['order.failed', 2],
+      ['order.unknown', 0],
+    ] as const) {
       const alarm = find(base.template, 'Outcomes', { type });
-      expect(alarm).toMatchObject({ Namespace: 'HostingerOrders', Statistic: 'Sum', Threshold: threshold, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+      expect(alarm).toMatchObject({
+        Namespace: 'HostingerOrders',
+        Statistic: 'Sum',
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
       // EMF metrics are only found under their exact dimension set: Powertools adds `service` to every metric.
       expect(dimensions(alarm)).toEqual({ service: 'hostinger-orders', type });
     }
@@ -409,7 +436,13 @@ describe('alarms', () => {
 
   it('fires when a spending budget is 80% used, on the dimension the worker emits the fullest budget with', () => {
     const alarm = find(base.template, 'BudgetUsedPercent');
-    expect(alarm).toMatchObject({ Namespace: 'HostingerOrders', Statistic: 'Maximum', Threshold: 80, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(alarm).toMatchObject({
+      Namespace: 'HostingerOrders',
+      Statistic: 'Maximum',
+      Threshold: 80,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
     expect(dimensions(alarm)).toEqual({ service: 'hostinger-orders' });
   });
 

@@ -1,7 +1,7 @@
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws, type LocalAws } from '../local/aws/index.ts';
 import { createSecretsManagerTokenSource } from '../lib/hostinger/secrets-manager-token-source.ts';
+import { type LocalAws, startLocalAws } from '../local/aws/index.ts';
 
 /** The token source against the local Secrets Manager, through the real SDK client. */
 let aws: LocalAws;

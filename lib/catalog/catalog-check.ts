@@ -51,7 +51,11 @@ export function checkAgainstCatalog(order: OrderRequest, prices: Map<string, Cat
     order.payment_method_id === undefined ? paymentMethods.find((candidate) => candidate.is_default) : paymentMethods.find((candidate) => candidate.id === order.payment_method_id);
   const field = 'payment_method_id';
   if (!method) {
-    errors[field] = [order.payment_method_id === undefined ? 'is missing and the account has no default payment method' : `is not a payment method of this account (${paymentMethods.map((m) => m.id).join(', ') || 'none'})`];
+    errors[field] = [
+      order.payment_method_id === undefined
+        ? 'is missing and the account has no default payment method'
+        : `is not a payment method of this account (${paymentMethods.map((m) => m.id).join(', ') || 'none'})`,
+    ];
   } else if (method.is_expired) {
     errors[field] = [`${method.id} has expired`];
   } else if (method.is_suspended) {

@@ -1,10 +1,10 @@
-import type { CatalogCache } from './catalog-cache.ts';
-import { checkAgainstCatalog } from './catalog-check.ts';
-import type { Log } from '../platform/log.ts';
-import type { FieldErrors } from '../order/order-request.ts';
 import { asOrder, type Purchase } from '../order/kinds/purchase.ts';
+import type { FieldErrors } from '../order/order-request.ts';
+import type { Log } from '../platform/log.ts';
 import { checkAgainstAccount } from './account-check.ts';
 import type { ReadAccountFacts } from './account-facts.ts';
+import type { CatalogCache } from './catalog-cache.ts';
+import { checkAgainstCatalog } from './catalog-check.ts';
 
 /** Refuses purchases the catalog or the account would refuse; resolves to field errors, or undefined to let it through. */
 export type CatalogGuard = (order: Purchase) => Promise<FieldErrors | undefined>;

@@ -1,11 +1,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { BillingReader } from '../hostinger/billing-reader.ts';
 import { createBillingReader } from '../hostinger/billing-reads.ts';
 import { createSecretsManagerTokenSource } from '../hostinger/secrets-manager-token-source.ts';
+import type { TokenSource } from '../hostinger/token-source.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { HostingerAccessConfig } from '../platform/config.ts';
-import { createCatalogCache, type CatalogCache } from './catalog-cache.ts';
-import type { BillingReader } from '../hostinger/billing-reader.ts';
-import type { TokenSource } from '../hostinger/token-source.ts';
+import { type CatalogCache, createCatalogCache } from './catalog-cache.ts';
 
 /** The token, the billing reads and the cached catalog, shared by catalog checks and reconciliation. */
 export interface HostingerReads {

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { integerIn, integerRange } from '../platform/integer.ts';
 import { usageError } from './context.ts';
 

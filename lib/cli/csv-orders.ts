@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { stripBom, validateOrder, type FileOrder, type LineError, type ParsedOrders } from './order-lines.ts';
+import { type FileOrder, type LineError, type ParsedOrders, stripBom, validateOrder } from './order-lines.ts';
 
 /**
  * CSV order files (RFC 4180: a header row, values with commas or quotes in double quotes). A row is one

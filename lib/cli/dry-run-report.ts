@@ -1,9 +1,9 @@
+import { checkBeforeBuying, type KindFacts, renewalPrice } from '../catalog/purchase-precheck.ts';
 import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
 import { asOrder, kindOf, purchaseOf } from '../order/kinds/purchase.ts';
 import { checkBudgets } from '../policy/evaluate.ts';
 import { quoteOrder } from '../policy/quote.ts';
 import { NO_LIMITS, type SpendingPolicy } from '../policy/spending-policy.ts';
-import { checkBeforeBuying, renewalPrice, type KindFacts } from '../catalog/purchase-precheck.ts';
 import { formatRangesBrief, type PlannedOrder } from './file-batch.ts';
 import { describeFieldErrors, formatLineError, type LineError } from './order-lines.ts';
 
@@ -72,7 +72,15 @@ export function buildDryRunReport(
     }
     for (const item of order.items) {
       const price = priceById.get(item.item_id) as CatalogPrice;
-      const row = items.get(item.item_id) ?? { itemId: item.item_id, name: price.itemName, period: periodOf(price), currency: price.currency, quantity: 0, unitPrice: price.firstPeriodPrice, subtotal: 0 };
+      const row = items.get(item.item_id) ?? {
+        itemId: item.item_id,
+        name: price.itemName,
+        period: periodOf(price),
+        currency: price.currency,
+        quantity: 0,
+        unitPrice: price.firstPeriodPrice,
+        subtotal: 0,
+      };
       row.quantity += item.quantity;
       row.subtotal += price.firstPeriodPrice * item.quantity;
       items.set(item.item_id, row);
@@ -115,7 +123,11 @@ export function formatDryRunReport(report: DryRunReport, file: string): string {
   if (report.warnings.length > 0) {
     out.push('warnings:');
     for (const { message, lines } of report.warnings) {
-      out.push(lines.length === 0 ? `  ${message}` : `  ${message} (${lines.length} order${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${formatRangesBrief(lines)})`);
+      out.push(
+        lines.length === 0
+          ? `  ${message}`
+          : `  ${message} (${lines.length} order${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${formatRangesBrief(lines)})`,
+      );
     }
     out.push('');
   }
@@ -124,7 +136,14 @@ export function formatDryRunReport(report: DryRunReport, file: string): string {
     return out.join('\n');
   }
   out.push(`would buy (${report.buyable} of ${report.orders} orders; first-period catalog prices, before VAT and coupons):`);
-  const rows = report.items.map((item) => [item.itemId, item.name, item.period, String(item.quantity), formatMoney(item.unitPrice, item.currency), formatMoney(item.subtotal, item.currency)]);
+  const rows = report.items.map((item) => [
+    item.itemId,
+    item.name,
+    item.period,
+    String(item.quantity),
+    formatMoney(item.unitPrice, item.currency),
+    formatMoney(item.subtotal, item.currency),
+  ]);
   const headings = ['item', 'name', 'period', 'quantity', 'unit price', 'subtotal'];
   const widths = headings.map((heading, column) => Math.max(heading.length, ...rows.map((row) => (row[column] ?? '').length)));
   const rightAligned = new Set([3, 4, 5]);

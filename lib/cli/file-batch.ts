@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { requestIdSchema } from '../order/order-request.ts';
 import type { PurchaseMessage } from '../order/kinds/purchase.ts';
+import { requestIdSchema } from '../order/order-request.ts';
 import type { FileOrder, LineError } from './order-lines.ts';
 
 /**
@@ -19,7 +19,9 @@ export const contentHash = (content: string | Buffer) => createHash('sha256').up
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

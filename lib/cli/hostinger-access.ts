@@ -1,12 +1,12 @@
-import type { KindFacts } from '../catalog/purchase-precheck.ts';
-import type { Purchase } from '../order/kinds/purchase.ts';
-import { readKindFacts } from './kind-facts.ts';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostingerReadError, type BillingReader, type CatalogPrice, type PaymentMethod } from '../hostinger/billing-reader.ts';
+import type { KindFacts } from '../catalog/purchase-precheck.ts';
+import { type BillingReader, type CatalogPrice, HostingerReadError, type PaymentMethod } from '../hostinger/billing-reader.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
 import { DEFAULT_HOSTINGER_API_URL } from '../platform/config.ts';
+import { type CliContext, errorMessage, UserError } from './context.ts';
 import { contentHash } from './file-batch.ts';
-import { UserError, errorMessage, type CliContext } from './context.ts';
+import { readKindFacts } from './kind-facts.ts';
 import { deployedClientSettings, localClientSettings, type Target } from './targets.ts';
 
 export interface ApiFlags {
@@ -32,7 +32,11 @@ export async function resolveHostingerApi(ctx: CliContext, target: Target, flags
   if (envToken) return { apiUrl, token: envToken };
 
   const secretId = target.kind === 'local' ? target.local.secretId : (flags.tokenSecret ?? ctx.env.HOSTINGER_TOKEN_SECRET_ID);
-  if (!secretId) throw new UserError('the Hostinger token, to check orders against the catalog: set HOSTINGER_API_TOKEN, or pass --token-secret with the name or ARN of the secret holding it (submit --no-catalog-check sends without the check)', 2);
+  if (!secretId)
+    throw new UserError(
+      'the Hostinger token, to check orders against the catalog: set HOSTINGER_API_TOKEN, or pass --token-secret with the name or ARN of the secret holding it (submit --no-catalog-check sends without the check)',
+      2,
+    );
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient(target.kind === 'local' ? localClientSettings(target.local) : deployedClientSettings(ctx.env, secretId));
   try {
@@ -66,7 +70,8 @@ export async function readCatalog(
     try {
       const cached = JSON.parse(readFileSync(path, 'utf8')) as CachedCatalog;
       const age = options.now() - cached.fetchedAt;
-      if (cached.apiUrl === options.apiUrl && age >= 0 && age < options.ttlSeconds * 1000 && Array.isArray(cached.prices)) return { prices: cached.prices, cachedAt: cached.fetchedAt };
+      if (cached.apiUrl === options.apiUrl && age >= 0 && age < options.ttlSeconds * 1000 && Array.isArray(cached.prices))
+        return { prices: cached.prices, cachedAt: cached.fetchedAt };
     } catch {
       // No cache, or an unreadable one: read the API.
     }

@@ -1,4 +1,4 @@
-import { lineLocator, stripBom, validateOrder, type FileOrder, type LineError, type ParsedOrders } from './order-lines.ts';
+import { type FileOrder, type LineError, lineLocator, type ParsedOrders, stripBom, validateOrder } from './order-lines.ts';
 
 /** V8's JSON.parse message, without the copy of the input some of them quote, and its position when it gives one. */
 function jsonProblem(error: unknown): { message: string; position?: number } {

@@ -1,4 +1,4 @@
-import { UserError, errorMessage, usageError, writeLine, type CliContext } from './context.ts';
+import { type CliContext, errorMessage, UserError, usageError, writeLine } from './context.ts';
 import { COMMAND_HELP, USAGE } from './usage.ts';
 
 /**

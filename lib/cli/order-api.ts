@@ -1,5 +1,5 @@
+import { type CliContext, errorMessage, UserError, usageError } from './context.ts';
 import { findRunningStack } from './local-resources.ts';
-import { UserError, errorMessage, usageError, type CliContext } from './context.ts';
 
 /**
  * Calls the order API over HTTP: the one `npm start` recorded (acting as `--as`, the local API's

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { UserError, errorMessage, usageError } from './context.ts';
+import { errorMessage, UserError, usageError } from './context.ts';
 import { parseCsvOrders } from './csv-orders.ts';
-import { parseJsonArray, parseJsonLines } from './json-orders.ts';
 import { contentHash } from './file-batch.ts';
+import { parseJsonArray, parseJsonLines } from './json-orders.ts';
 import type { ParsedOrders } from './order-lines.ts';
 
 /**

@@ -1,5 +1,5 @@
+import { type PurchaseMessage, parsePurchaseMessage } from '../order/kinds/purchase.ts';
 import type { FieldErrors } from '../order/order-request.ts';
-import { parsePurchaseMessage, type PurchaseMessage } from '../order/kinds/purchase.ts';
 
 /** The lines of an order file: validated order messages, each with the line it starts on, or errors naming the line. */
 /** One order of a file: a valid queue message (without the request id the batch gives it, unless the line has one). */
@@ -61,4 +61,3 @@ export function lineLocator(text: string): (offset: number) => number {
 }
 
 export const stripBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-

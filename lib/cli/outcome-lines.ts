@@ -1,5 +1,5 @@
-import type { Outcome } from '../order/outcome.ts';
 import type { Publishable } from '../messaging/outcome-publisher.ts';
+import type { Outcome } from '../order/outcome.ts';
 import { describeFieldErrors } from './order-lines.ts';
 
 /** Terminal lines for published documents: `npm start`, the demo and the CLI's `follow` print these. */
@@ -11,12 +11,20 @@ export function formatPublished(document: Publishable): string {
     case 'batch.enqueued':
       return `${document.type.padEnd(15)} run=${document.run} orders=${document.size}`;
     case 'batch.completed': {
-      const counts = Object.entries(document.counts).filter(([, n]) => n > 0).map(([status, n]) => `${status}=${n}`).join(' ');
-      const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ') || 'nothing bought';
+      const counts = Object.entries(document.counts)
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${status}=${n}`)
+        .join(' ');
+      const totals =
+        Object.entries(document.totals)
+          .map(([currency, cents]) => money(cents, currency))
+          .join(', ') || 'nothing bought';
       return `${document.type.padEnd(15)} run=${document.run} ${counts} total ${totals}`;
     }
     case 'order.awaiting_approval': {
-      const totals = Object.entries(document.totals).map(([currency, cents]) => money(cents, currency)).join(', ');
+      const totals = Object.entries(document.totals)
+        .map(([currency, cents]) => money(cents, currency))
+        .join(', ');
       return `${document.type.padEnd(15)} request=${document.requestId} total ${totals} until ${document.expiresAt}: ${document.reasons.join('; ')}`;
     }
     case 'order.resolved': {

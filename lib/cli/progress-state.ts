@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type Env, UserError } from './context.ts';
 import type { PlannedOrder } from './file-batch.ts';
-import { UserError, type Env } from './context.ts';
 
 /**
  * The progress file of a batch: its orders and which of them the queue confirmed, by request id (so by
@@ -36,13 +36,19 @@ function parseState(text: string, path: string): BatchState {
   try {
     state = JSON.parse(text) as BatchState;
   } catch (error) {
-    throw new UserError(`the progress file ${path} is damaged (${error instanceof Error ? error.message : String(error)}); move it away and continue the batch with --batch <name> (orders sent again are deduplicated by request id)`);
+    throw new UserError(
+      `the progress file ${path} is damaged (${error instanceof Error ? error.message : String(error)}); move it away and continue the batch with --batch <name> (orders sent again are deduplicated by request id)`,
+    );
   }
   if ((state as { version?: unknown }).version === 1) {
-    throw new UserError(`the progress file ${path} was written by an earlier version of the CLI, which named orders by line number; finish that batch with that version, or move the file away (its orders would get new request ids and be bought again)`);
+    throw new UserError(
+      `the progress file ${path} was written by an earlier version of the CLI, which named orders by line number; finish that batch with that version, or move the file away (its orders would get new request ids and be bought again)`,
+    );
   }
   if (state.version !== 2 || typeof state.batch !== 'string' || !Array.isArray(state.sent) || typeof state.requests !== 'object' || state.requests === null) {
-    throw new UserError(`the progress file ${path} is damaged (unexpected shape); move it away and continue the batch with --batch <name> (orders sent again are deduplicated by request id)`);
+    throw new UserError(
+      `the progress file ${path} is damaged (unexpected shape); move it away and continue the batch with --batch <name> (orders sent again are deduplicated by request id)`,
+    );
   }
   return state;
 }

@@ -1,6 +1,6 @@
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
-import type { PlannedOrder } from './file-batch.ts';
 import { chunks } from '../platform/chunks.ts';
+import type { PlannedOrder } from './file-batch.ts';
 
 /** One SendMessageBatch call (the SQS client's, or a fake in tests). */
 export type SendBatch = (input: SendMessageBatchCommandInput) => Promise<SendMessageBatchCommandOutput>;

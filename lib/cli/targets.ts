@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, RESOURCE_NAMES as LOCAL_RESOURCE_NAMES, findRunningStack } from './local-resources.ts';
-import { usageError, writeLine, type CliContext, type Env, type LocalEndpoints } from './context.ts';
+import { type CliContext, type Env, type LocalEndpoints, usageError, writeLine } from './context.ts';
+import { findRunningStack, LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, RESOURCE_NAMES as LOCAL_RESOURCE_NAMES } from './local-resources.ts';
 
 /** Where commands go: the local stack (`npm start`, the default) or deployed AWS resources. */
 

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { createHostingerReads } from '../catalog/wiring.ts';
+import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
 import { createDynamoDbFollowUps } from '../ledger/dynamodb-follow-ups.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
@@ -10,10 +11,9 @@ import type { FollowUpConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
 import { powertoolsOrderMetrics } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
-import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
-import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
 import { budgetCurrencies } from '../policy/spending-policy.ts';
-import { runFollowUps, type FollowUpDependencies, type FollowUpReport } from './follow-up-run.ts';
+import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
+import { type FollowUpDependencies, type FollowUpReport, runFollowUps } from './follow-up-run.ts';
 
 /** The follow-up's real dependencies, from its configuration; `deadline` is the invocation's. */
 export function createFollowUpDependencies(config: FollowUpConfig) {

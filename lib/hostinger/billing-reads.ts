@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
+import { type BillingReader, HostingerReadError, paymentMethodSchema, subscriptionSchema } from './billing-reader.ts';
 import { requestJson } from './http-transport.ts';
 import { apiUrl } from './order-client.ts';
-import { HostingerReadError, paymentMethodSchema, subscriptionSchema, type BillingReader } from './billing-reader.ts';
 
 /** The catalog as GET /api/billing/v1/catalog answers it. */
 const catalogSchema = z.array(

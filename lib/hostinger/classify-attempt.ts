@@ -1,7 +1,7 @@
-import { errorBodySchema, orderResourceSchema } from './order-resource.ts';
-import type { FieldErrors } from '../order/order-request.ts';
 import type { OrderError } from '../order/order-error.ts';
+import type { FieldErrors } from '../order/order-request.ts';
 import type { HttpAnswer, TransportFailure } from './http-answer.ts';
+import { errorBodySchema, orderResourceSchema } from './order-resource.ts';
 import type { AttemptResult } from './place-order.ts';
 
 const PENDING_STATUSES = new Set(['pending', 'processing', 'awaiting_payment', 'payment_initiated']);

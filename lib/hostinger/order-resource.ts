@@ -1,17 +1,7 @@
 import * as z from 'zod/mini';
 
 /** Hostinger's Billing.V1.Order.OrderResource, as far as this project relies on it. */
-export const ORDER_STATUSES = [
-  'completed',
-  'pending',
-  'processing',
-  'failed',
-  'refunded',
-  'cancelled',
-  'awaiting_payment',
-  'payment_initiated',
-  'fraud_refund',
-] as const;
+export const ORDER_STATUSES = ['completed', 'pending', 'processing', 'failed', 'refunded', 'cancelled', 'awaiting_payment', 'payment_initiated', 'fraud_refund'] as const;
 
 const nullableString = z.nullish(z.string());
 const nullableInt = z.nullish(z.int());

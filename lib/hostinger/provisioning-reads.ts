@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { nameOf, tldOf } from '../order/kinds/domain.ts';
 import { readJson } from './billing-reads.ts';
-import { portfolioDomainSchema, virtualMachineSchema, type ProvisioningReader } from './provisioning-reader.ts';
+import { type ProvisioningReader, portfolioDomainSchema, virtualMachineSchema } from './provisioning-reader.ts';
 
 const idSchema = z.looseObject({ id: z.int() });
 const availabilitySchema = z.array(z.looseObject({ domain: z.nullish(z.string()), is_available: z.boolean(), restriction: z.nullish(z.string()) }));

@@ -1,6 +1,6 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { TokenUnavailableError, type TokenSource } from './token-source.ts';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type TokenSource, TokenUnavailableError } from './token-source.ts';
 
 /**
  * Reads the token from Secrets Manager through Powertools, which caches it per container for `cacheSeconds`.
@@ -8,11 +8,7 @@ import { TokenUnavailableError, type TokenSource } from './token-source.ts';
  * Concurrent callers share one read in flight: Powertools caches only finished reads, so the ten messages
  * of a cold container's first batch would otherwise read the secret ten times.
  */
-export function createSecretsManagerTokenSource(options: {
-  client: SecretsManagerClient;
-  secretId: string;
-  cacheSeconds: number;
-}): TokenSource {
+export function createSecretsManagerTokenSource(options: { client: SecretsManagerClient; secretId: string; cacheSeconds: number }): TokenSource {
   const provider = new SecretsProvider({ awsSdkV3Client: options.client });
   let inFlight: { fresh: boolean; read: Promise<string> } | undefined;
   const read = async (fresh: boolean): Promise<string> => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
-import { logger } from '../platform/logger.ts';
 import type { RequestLedger, RequestStatus } from '../ledger/request-ledger.ts';
-import type { FieldErrors } from '../order/order-request.ts';
-import { parsePurchase, type PurchaseKind } from '../order/kinds/purchase.ts';
 import type { EnqueueOrder } from '../messaging/order-queue.ts';
+import { type PurchaseKind, parsePurchase } from '../order/kinds/purchase.ts';
+import type { FieldErrors } from '../order/order-request.ts';
 import { isValidIdempotencyKey, newRequestId, requestHash, requestIdForIdempotencyKey } from '../order/request-identity.ts';
+import { logger } from '../platform/logger.ts';
 
 export type IntakeResult =
   | { kind: 'accepted'; requestId: string; status: RequestStatus; duplicate: boolean }

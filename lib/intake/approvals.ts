@@ -40,7 +40,10 @@ async function queueDecided(record: LedgerRecord, deps: ApprovalDependencies): P
  * so (denying one's own is always allowed). A decision after the wait ended records it as expired instead.
  * Repeating the same decision is harmless: it answers as before and queues the order again if needed.
  */
-export async function decideOrder(input: { requestId: string; decision: 'approved' | 'denied'; caller: string; reason?: string }, deps: ApprovalDependencies): Promise<DecisionResult> {
+export async function decideOrder(
+  input: { requestId: string; decision: 'approved' | 'denied'; caller: string; reason?: string },
+  deps: ApprovalDependencies,
+): Promise<DecisionResult> {
   const record = await deps.ledger.get(input.requestId);
   if (!record) return { kind: 'missing' };
   if (record.status !== 'awaiting_approval') {
@@ -67,7 +70,12 @@ export async function decideOrder(input: { requestId: string; decision: 'approve
   if (mine && decided.record) decided = { decided: true, record: decided.record };
   if (!decided.decided) {
     const other = decided.record?.approval;
-    return { kind: 'conflict', message: `order ${input.requestId} was decided meanwhile${other ? `: ${other.decision}` : ''}`, status: decided.record?.status ?? 'unknown', decision: other };
+    return {
+      kind: 'conflict',
+      message: `order ${input.requestId} was decided meanwhile${other ? `: ${other.decision}` : ''}`,
+      status: decided.record?.status ?? 'unknown',
+      decision: other,
+    };
   }
   await queueDecided(decided.record, deps);
   logger.info('order decided', { requestId: input.requestId, decision: decision.decision, by: decision.by });

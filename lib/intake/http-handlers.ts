@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { bodyTooLarge, errorResponse, json, MAX_BODY_BYTES } from './http-response.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
-import { logger } from '../platform/logger.ts';
-import { acceptOrder, type IntakeDependencies } from './accept-order.ts';
+import type { PurchaseKind } from '../order/kinds/purchase.ts';
 import { requestIdSchema } from '../order/order-request.ts';
 import { orderView } from '../order/order-view.ts';
+import { logger } from '../platform/logger.ts';
+import { acceptOrder, type IntakeDependencies } from './accept-order.ts';
+import { type ApprovalDependencies, decideOrder } from './approvals.ts';
 import { callerOf } from './caller.ts';
-import { decideOrder, type ApprovalDependencies } from './approvals.ts';
-import type { PurchaseKind } from '../order/kinds/purchase.ts';
+import { bodyTooLarge, errorResponse, json, MAX_BODY_BYTES } from './http-response.ts';
 import { PURCHASE_ROUTES } from './purchase-routes.ts';
 
 type Response = APIGatewayProxyStructuredResultV2;

@@ -8,8 +8,7 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 });
 
 /** Every 4xx and 5xx this API answers has this one shape: a message, and field errors when there are some. */
-export const errorResponse = (statusCode: number, message: string, errors?: FieldErrors) =>
-  json(statusCode, errors ? { message, errors } : { message });
+export const errorResponse = (statusCode: number, message: string, errors?: FieldErrors) => json(statusCode, errors ? { message, errors } : { message });
 
 /** Order requests are small; anything larger is refused before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;

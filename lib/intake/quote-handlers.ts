@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
+import type { Subscription } from '../hostinger/billing-reader.ts';
 import type { BudgetLedger } from '../ledger/budget-ledger.ts';
 import { asOrder, kindIn, parsePurchase, priceLines } from '../order/kinds/purchase.ts';
-import type { Subscription } from '../hostinger/billing-reader.ts';
-import { priceRenewals } from '../policy/pricing.ts';
 import { logger } from '../platform/logger.ts';
-import { budgetStandings, type BudgetUsage } from '../policy/evaluate.ts';
+import { type BudgetUsage, budgetStandings } from '../policy/evaluate.ts';
+import { priceRenewals } from '../policy/pricing.ts';
 import { quoteOrder } from '../policy/quote.ts';
 import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import { callerOf } from './caller.ts';
@@ -53,7 +53,7 @@ export async function quoteHandler(event: APIGatewayProxyEventV2, deps: QuoteDep
   const renewed = priceRenewals(renewals, subscriptions);
   const usage = await deps.budgets.usage(budgetCurrencies(deps.policy), deps.now());
   const quote = quoteOrder({ order: asOrder(purchase), kind: kind.kind, prices, paymentMethods, policy: deps.policy, usage, renewals: renewed.lines });
-  for (const unpriced of renewed.unpriced) quote.errors[unpriced] = ['has no renewal price in the account\'s subscriptions'];
+  for (const unpriced of renewed.unpriced) quote.errors[unpriced] = ["has no renewal price in the account's subscriptions"];
   return json(200, quote);
 }
 

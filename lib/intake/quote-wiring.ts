@@ -4,7 +4,7 @@ import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts'
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { QuoteConfig } from '../platform/config.ts';
 import { httpFunction } from '../platform/middy-stack.ts';
-import { budgetHandler, quoteHandler, type BudgetViewDependencies, type QuoteDependencies } from './quote-handlers.ts';
+import { type BudgetViewDependencies, budgetHandler, type QuoteDependencies, quoteHandler } from './quote-handlers.ts';
 
 export const createBudgetViewDependencies = (config: Pick<QuoteConfig, 'tableName' | 'spendingPolicy'>): BudgetViewDependencies => ({
   budgets: createDynamoDbBudgetLedger({ client: new DynamoDBClient(awsClientOptions), tableName: config.tableName }),

@@ -1,22 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createAccountFactsReader } from '../catalog/account-facts.ts';
 import { createCatalogGuard } from '../catalog/catalog-guard.ts';
 import { createHostingerReads } from '../catalog/wiring.ts';
-import { createAccountFactsReader } from '../catalog/account-facts.ts';
 import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbUnqueuedRequests } from '../ledger/dynamodb-unqueued-requests.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
 import { createSqsBatchEnqueuer, createSqsOrderQueue } from '../messaging/sqs-order-queue.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { ApprovalConfig, IntakeConfig, ReaderConfig, SweepConfig } from '../platform/config.ts';
-import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
-import { expireApprovals, type ApprovalDependencies } from './approvals.ts';
 import { logger } from '../platform/logger.ts';
 import { httpFunction, lambdaFunction } from '../platform/middy-stack.ts';
 import type { IntakeDependencies } from './accept-order.ts';
+import { type ApprovalDependencies, expireApprovals } from './approvals.ts';
 import { createOrderHandler, decideOrderHandler, getOrderHandler } from './http-handlers.ts';
-import { sweepUnqueued, type SweepDependencies } from './sweep-unqueued.ts';
+import { type SweepDependencies, sweepUnqueued } from './sweep-unqueued.ts';
 
 /** Catalog checks, and account checks of VPS hostnames, domains and renewed subscriptions. */
 function intakeGuard(config: NonNullable<IntakeConfig['catalogChecks']>) {

@@ -16,7 +16,13 @@ export interface BudgetLedger {
    * Reserves `totals` (cents per currency) for a request if `check` finds no violation in the spending
    * so far plus this order, counting it for `owner` too. Idempotent per request: a repeat returns `already`.
    */
-  reserve(requestId: string, totals: Record<string, number>, check: (usage: BudgetUsage, totals: Record<string, number>) => Violation[], now: Date, owner?: string): Promise<ReserveResult>;
+  reserve(
+    requestId: string,
+    totals: Record<string, number>,
+    check: (usage: BudgetUsage, totals: Record<string, number>) => Violation[],
+    now: Date,
+    owner?: string,
+  ): Promise<ReserveResult>;
   /** Ends a request's reservations: `release` gives the amount back (nothing bought), `keep` makes it final. Idempotent. */
   settle(requestId: string, currencies: string[], how: 'release' | 'keep', now: Date): Promise<void>;
   /** Whether a request holds a reservation in any of these currencies (an earlier delivery reserved it). */

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, GetItemCommand, QueryCommand, UpdateIt
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ApprovalLedger } from './approval-ledger.ts';
 import { expressions, when } from './dynamodb-expression.ts';
-import { UNQUEUED, fromItem, keyOf, type LedgerTable } from './dynamodb-table.ts';
+import { fromItem, keyOf, type LedgerTable, UNQUEUED } from './dynamodb-table.ts';
 import { LeaseLostError, type LedgerRecord } from './request-ledger.ts';
 
 /** The sparse index of parked requests by expiry: partition `awaitingApproval` (always `awaiting`), sort `approvalExpiresAt` (epoch ms). */

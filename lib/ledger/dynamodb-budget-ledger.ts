@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { EMPTY_BUDGET, settled, usageOf, withHold, type BudgetState } from '../policy/budget-window.ts';
+import { type BudgetState, EMPTY_BUDGET, settled, usageOf, withHold } from '../policy/budget-window.ts';
 import type { BudgetUsage, Violation } from '../policy/evaluate.ts';
 import { BudgetContentionError, type BudgetLedger } from './budget-ledger.ts';
 

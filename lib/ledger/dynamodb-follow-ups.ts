@@ -1,6 +1,6 @@
 import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { expressions, when, type Condition, type Update } from './dynamodb-expression.ts';
+import { type Condition, expressions, type Update, when } from './dynamodb-expression.ts';
 import { conditional, keyOf, LEDGER_TABLE, type LedgerTable } from './dynamodb-table.ts';
 import type { FollowUp, FollowUps } from './follow-ups.ts';
 

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } fr
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RunEntry } from '../scheduled/run-events.ts';
 import { expressions, when } from './dynamodb-expression.ts';
-import { conditional, expiresAt, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { conditional, expiresAt, keyOf, type LedgerTable, toItem } from './dynamodb-table.ts';
 import type { PlanRunLedger } from './plan-run-ledger.ts';
 
 /** A run's item; the `batch#` prefix predates the word "plan" and stays, so existing runs are still found. */

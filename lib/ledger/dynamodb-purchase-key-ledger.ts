@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { expressions, when } from './dynamodb-expression.ts';
-import { conditional, expiresAt, fromItem, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { conditional, expiresAt, fromItem, keyOf, type LedgerTable, toItem } from './dynamodb-table.ts';
 import type { PurchaseKeyHold, PurchaseKeyLedger } from './purchase-key-ledger.ts';
 
 const pkOf = (key: string) => `purchase-key#${key}`;

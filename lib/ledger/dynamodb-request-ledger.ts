@@ -1,11 +1,11 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type ReturnValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type ReturnValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { OUTCOME_STATUSES } from '../order/outcome.ts';
-import { followUpAttributes } from './dynamodb-follow-ups.ts';
-import { expressions, when, type Condition, type Update } from './dynamodb-expression.ts';
-import { LEDGER_TABLE, UNQUEUED, conditional, expiresAt, fromItem, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
 import { redactPurchase, unsettledItemsOf } from '../order/kinds/purchase.ts';
-import { LeaseLostError, type ClaimRequest, type ClaimResult, type CreateResult, type LedgerRecord, type NewIntakeRequest, type RequestLedger } from './request-ledger.ts';
+import { OUTCOME_STATUSES } from '../order/outcome.ts';
+import { type Condition, expressions, type Update, when } from './dynamodb-expression.ts';
+import { followUpAttributes } from './dynamodb-follow-ups.ts';
+import { conditional, expiresAt, fromItem, keyOf, LEDGER_TABLE, type LedgerTable, toItem, UNQUEUED } from './dynamodb-table.ts';
+import { type ClaimRequest, type ClaimResult, type CreateResult, LeaseLostError, type LedgerRecord, type NewIntakeRequest, type RequestLedger } from './request-ledger.ts';
 
 const TERMINAL = new Set<string>(OUTCOME_STATUSES);
 

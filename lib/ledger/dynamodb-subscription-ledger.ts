@@ -1,8 +1,8 @@
-import { BatchGetItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, BatchGetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { chunks } from '../platform/chunks.ts';
 import { expressions, when } from './dynamodb-expression.ts';
-import { LEDGER_TABLE, conditional, expiresAt, keyOf, toItem, type LedgerTable } from './dynamodb-table.ts';
+import { conditional, expiresAt, keyOf, LEDGER_TABLE, type LedgerTable, toItem } from './dynamodb-table.ts';
 import type { SubscriptionLedger } from './subscription-ledger.ts';
 
 const BATCH_GET_LIMIT = 100;

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { expressions, when } from './dynamodb-expression.ts';
-import { LEDGER_TABLE, UNQUEUED, type LedgerTable } from './dynamodb-table.ts';
+import { LEDGER_TABLE, type LedgerTable, UNQUEUED } from './dynamodb-table.ts';
 import type { UnqueuedRequests } from './unqueued-requests.ts';
 
 /** Unqueued requests from the ledger table's sparse index: only records awaiting their message carry `unqueued`. */

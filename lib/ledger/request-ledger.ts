@@ -1,9 +1,9 @@
-import type { AttemptWindow } from '../reconciliation/verdict.ts';
+import type { ApprovalDecision, ApprovalHold } from '../order/approval.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 import type { OrderError } from '../order/order-error.ts';
 import type { Outcome } from '../order/outcome.ts';
-import type { ApprovalDecision, ApprovalHold } from '../order/approval.ts';
 import type { Resolution } from '../order/resolution.ts';
+import type { AttemptWindow } from '../reconciliation/verdict.ts';
 import type { FollowUp, FollowUpDocument } from './follow-ups.ts';
 
 /** Where a request stands. `queued`, `submitting` and `awaiting_approval` are in flight; the rest are terminal. */
@@ -94,9 +94,7 @@ export type CreateResult = { created: true } | { created: false; existing: Ledge
  * `finished`: it already has an outcome; `busy`: another worker holds a live lease;
  * `conflict`: the id is taken by a different order.
  */
-export type ClaimResult =
-  | { claimed: true; record: LedgerRecord }
-  | { claimed: false; reason: 'finished' | 'busy' | 'conflict'; existing: LedgerRecord };
+export type ClaimResult = { claimed: true; record: LedgerRecord } | { claimed: false; reason: 'finished' | 'busy' | 'conflict'; existing: LedgerRecord };
 
 export interface ClaimRequest extends NewRequest {
   claimToken: string;

@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { messageRequestId, readQueueMessage } from './queue-message.ts';
 
 export interface RedriveOptions {
@@ -41,7 +41,10 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<numbe
           // A moved message gets a new message id: its request id travels with it.
           MessageAttributes: {
             ...message.MessageAttributes,
-            requestId: { DataType: 'String', StringValue: messageRequestId(readQueueMessage(message.Body ?? ''), message.MessageAttributes?.requestId?.StringValue, message.MessageId ?? '') },
+            requestId: {
+              DataType: 'String',
+              StringValue: messageRequestId(readQueueMessage(message.Body ?? ''), message.MessageAttributes?.requestId?.StringValue, message.MessageId ?? ''),
+            },
           },
         })),
       }),

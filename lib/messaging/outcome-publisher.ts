@@ -1,7 +1,7 @@
-import type { BatchCompleted, BatchEnqueued } from '../scheduled/run-events.ts';
-import { OUTCOME_STATUSES, type Outcome } from '../order/outcome.ts';
 import type { AwaitingApproval } from '../order/approval.ts';
+import { OUTCOME_STATUSES, type Outcome } from '../order/outcome.ts';
 import type { OrderResolved } from '../order/resolution.ts';
+import type { BatchCompleted, BatchEnqueued } from '../scheduled/run-events.ts';
 
 /** Everything published on the outcomes topic: order outcomes, the interim order.awaiting_approval, the follow-up order.resolved, and batch events. */
 export type Publishable = Outcome | AwaitingApproval | OrderResolved | BatchEnqueued | BatchCompleted;

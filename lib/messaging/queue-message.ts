@@ -1,5 +1,5 @@
-import { requestIdSchema, type FieldErrors } from '../order/order-request.ts';
-import { parsePurchaseMessage, type PurchaseMessage } from '../order/kinds/purchase.ts';
+import { type PurchaseMessage, parsePurchaseMessage } from '../order/kinds/purchase.ts';
+import { type FieldErrors, requestIdSchema } from '../order/order-request.ts';
 
 export type ReadMessage = { ok: true; message: PurchaseMessage } | { ok: false; errors: FieldErrors; requestId?: string };
 

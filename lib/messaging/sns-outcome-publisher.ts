@@ -1,4 +1,4 @@
-import { PublishBatchCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import { type MessageAttributeValue, PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { chunks } from '../platform/chunks.ts';
 import type { Publishable, PublishOutcomes } from './outcome-publisher.ts';
 

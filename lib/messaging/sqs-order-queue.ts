@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { PurchaseMessage } from '../order/kinds/purchase.ts';
 import { chunks } from '../platform/chunks.ts';
+import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { EnqueueOrder, EnqueueOrders } from './order-queue.ts';
 
 export function createSqsOrderQueue(options: { client: SQSClient; queueUrl: string }): EnqueueOrder {

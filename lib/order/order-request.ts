@@ -21,14 +21,11 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 // zod/mini rather than classic zod: the same schemas, tree-shaken, for a bundle hundreds of KB smaller.
 const boundedString = (maxLength: number, pattern: RegExp, allowed: string) =>
-  z.string({ error: 'must be a string' }).check(
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(maxLength, `must be at most ${maxLength} characters`),
-    z.regex(pattern, `may contain only ${allowed}`),
-  );
+  z
+    .string({ error: 'must be a string' })
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(maxLength, `must be at most ${maxLength} characters`), z.regex(pattern, `may contain only ${allowed}`));
 
-const boundedInt = (min: number, max: number, tooSmall: string, tooLarge: string) =>
-  z.int({ error: 'must be an integer' }).check(z.gte(min, tooSmall), z.lte(max, tooLarge));
+const boundedInt = (min: number, max: number, tooSmall: string, tooLarge: string) => z.int({ error: 'must be an integer' }).check(z.gte(min, tooSmall), z.lte(max, tooLarge));
 
 const itemId = boundedString(ORDER_LIMITS.maxItemIdLength, ITEM_ID_PATTERN, 'letters, digits, ".", "_" and "-"');
 const coupon = boundedString(ORDER_LIMITS.maxCouponLength, COUPON_PATTERN, 'letters, digits, spaces, ".", "_" and "-"');

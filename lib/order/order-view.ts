@@ -23,7 +23,9 @@ export function orderView(record: LedgerRecord) {
     /** The order's total per currency at catalog prices (cents), once a spending policy priced it. */
     totals: record.outcome?.totals ?? record.approvalHold?.event.totals ?? null,
     /** While it waits for approval: why, and until when; once decided: who decided and when. */
-    approval: record.approval ?? (record.approvalHold ? { decision: 'awaiting' as const, reasons: record.approvalHold.event.reasons, expiresAt: record.approvalHold.event.expiresAt } : null),
+    approval:
+      record.approval ??
+      (record.approvalHold ? { decision: 'awaiting' as const, reasons: record.approvalHold.event.reasons, expiresAt: record.approvalHold.event.expiresAt } : null),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     completedAt: record.outcome?.completedAt ?? null,

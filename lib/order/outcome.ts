@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { orderResourceSchema } from '../hostinger/order-resource.ts';
-import { orderErrorSchema } from './order-error.ts';
 import { approvalDecisionSchema } from './approval.ts';
 import { boughtSchema } from './kinds/bought.ts';
 import { PURCHASE_KINDS, type PurchaseKind } from './kinds/purchase.ts';
+import { orderErrorSchema } from './order-error.ts';
 
 /** The published outcome document: the contract with subscribers, versioned. */
 export const OUTCOME_VERSION = 1;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { redactPurchase, type Purchase } from './kinds/purchase.ts';
+import { type Purchase, redactPurchase } from './kinds/purchase.ts';
 
 /** JSON with object keys sorted, so equal orders hash equally whatever order their fields came in. */
 function canonicalJson(value: unknown): string {

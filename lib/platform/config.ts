@@ -1,10 +1,10 @@
+import type { FollowUpSettings } from '../follow-up/follow-up-policy.ts';
+import type { SpendingPolicy } from '../policy/spending-policy.ts';
 import { DEFAULT_NEVER_PENDING_PAYMENT_KINDS } from '../reconciliation/pending-payment.ts';
 import type { ReconcilerSettings } from '../reconciliation/reconciler.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
-import type { FollowUpSettings } from '../follow-up/follow-up-policy.ts';
-import type { SpendingPolicy } from '../policy/spending-policy.ts';
-import { loadSpendingPolicy } from './policy-file.ts';
 import { integerIn, integerRange } from './integer.ts';
+import { loadSpendingPolicy } from './policy-file.ts';
 
 /** Configuration comes from environment variables; a missing or malformed one fails the cold start loudly. */
 type Env = Record<string, string | undefined>;
@@ -68,8 +68,12 @@ function kindList(env: Env, name: string, fallback: readonly string[]): readonly
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   if (raw.toLowerCase() === 'none') return [];
-  const kinds = raw.split(',').map((kind) => kind.trim()).filter((kind) => kind !== '');
-  if (kinds.some((kind) => !/^[a-z0-9_-]+$/i.test(kind))) throw new ConfigError(`environment variable ${name} must be payment-method kinds separated by commas (or none), got "${raw}"`);
+  const kinds = raw
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter((kind) => kind !== '');
+  if (kinds.some((kind) => !/^[a-z0-9_-]+$/i.test(kind)))
+    throw new ConfigError(`environment variable ${name} must be payment-method kinds separated by commas (or none), got "${raw}"`);
   return kinds;
 }
 
@@ -110,7 +114,10 @@ function followUpSettings(env: Env): FollowUpSettings {
 }
 
 /** The follow-up reads the account and reconciles as the worker does, and publishes on the same topic. */
-export type FollowUpConfig = Pick<WorkerConfig, 'tableName' | 'topicArn' | 'reconcile' | 'catalogCacheMs' | 'followUp' | keyof HostingerAccessConfig | 'reserveMs' | 'spendingPolicy'>;
+export type FollowUpConfig = Pick<
+  WorkerConfig,
+  'tableName' | 'topicArn' | 'reconcile' | 'catalogCacheMs' | 'followUp' | keyof HostingerAccessConfig | 'reserveMs' | 'spendingPolicy'
+>;
 
 export function followUpConfig(env: Env = process.env): FollowUpConfig {
   return {

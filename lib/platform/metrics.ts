@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { retryCause, type OrderMetrics } from './order-metrics.ts';
+import { type OrderMetrics, retryCause } from './order-metrics.ts';
 
 /**
  * CloudWatch metrics in embedded metric format (Powertools Metrics), namespace `HostingerOrders`

@@ -22,6 +22,8 @@ export function httpFunction(handler: HttpHandler) {
     .use(injectLambdaContext(logger))
     .use(publishMetrics(metrics))
     .use(httpHeaderNormalizer())
-    .use(httpErrorHandler({ logger: (error: unknown) => logger.error('unhandled error', { error: error as Error }), fallbackMessage: JSON.stringify({ message: 'internal error' }) }))
+    .use(
+      httpErrorHandler({ logger: (error: unknown) => logger.error('unhandled error', { error: error as Error }), fallbackMessage: JSON.stringify({ message: 'internal error' }) }),
+    )
     .handler(handler);
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from './config.ts';
-import { parseSpendingPolicy, type SpendingPolicy } from '../policy/spending-policy.ts';
 import { formatCents } from '../policy/money.ts';
+import { parseSpendingPolicy, type SpendingPolicy } from '../policy/spending-policy.ts';
+import { ConfigError } from './config.ts';
 
 export const SPENDING_POLICY_FILE = 'spending-policy.json';
 
@@ -17,7 +17,9 @@ export function loadSpendingPolicy(env: Record<string, string | undefined> = pro
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`the spending policy ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); set SPENDING_POLICY_FILE or package ${SPENDING_POLICY_FILE}`);
+    throw new ConfigError(
+      `the spending policy ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); set SPENDING_POLICY_FILE or package ${SPENDING_POLICY_FILE}`,
+    );
   }
   let document: unknown;
   try {

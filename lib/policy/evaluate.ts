@@ -57,10 +57,7 @@ export function evaluateOrder(policy: SpendingPolicy, kind: string, lines: Price
   const violations: Violation[] = [];
   const approvalReasons: string[] = [];
   const kindPolicy = policy.kinds?.[kind];
-  const scopes = [
-    { prefix: '', rules: policy },
-    ...(kindPolicy ? [{ prefix: `kinds.${kind}.`, rules: kindPolicy }] : []),
-  ];
+  const scopes = [{ prefix: '', rules: policy }, ...(kindPolicy ? [{ prefix: `kinds.${kind}.`, rules: kindPolicy }] : [])];
 
   for (const { prefix, rules } of scopes) {
     for (const line of lines) {

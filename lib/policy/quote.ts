@@ -1,7 +1,7 @@
 import { checkAgainstCatalog } from '../catalog/catalog-check.ts';
 import type { CatalogPrice, PaymentMethod } from '../hostinger/billing-reader.ts';
 import type { FieldErrors, OrderRequest } from '../order/order-request.ts';
-import { budgetStandings, checkBudgets, evaluateOrder, type BudgetStanding, type BudgetUsage, type PricedLine, type Violation } from './evaluate.ts';
+import { type BudgetStanding, type BudgetUsage, budgetStandings, checkBudgets, evaluateOrder, type PricedLine, type Violation } from './evaluate.ts';
 import { priceItems } from './pricing.ts';
 import type { SpendingPolicy } from './spending-policy.ts';
 
@@ -49,22 +49,31 @@ export function quoteOrder(input: {
   return {
     items: [
       ...order.items.flatMap((item) => {
-      const price = prices.get(item.item_id);
-      if (!price) return [];
-      return [
-        {
-          itemId: item.item_id,
-          name: price.itemName,
-          ...(price.category ? { category: price.category } : {}),
-          period: periodOf(price),
-          currency: price.currency,
-          quantity: item.quantity,
-          unitPrice: price.firstPeriodPrice,
-          subtotal: price.firstPeriodPrice * item.quantity,
-        },
-      ];
+        const price = prices.get(item.item_id);
+        if (!price) return [];
+        return [
+          {
+            itemId: item.item_id,
+            name: price.itemName,
+            ...(price.category ? { category: price.category } : {}),
+            period: periodOf(price),
+            currency: price.currency,
+            quantity: item.quantity,
+            unitPrice: price.firstPeriodPrice,
+            subtotal: price.firstPeriodPrice * item.quantity,
+          },
+        ];
       }),
-      ...renewals.map((line) => ({ itemId: line.itemId, name: line.itemId, category: 'RENEWAL', period: 'renewal', currency: line.currency, quantity: 1, unitPrice: line.unitCents, subtotal: line.unitCents })),
+      ...renewals.map((line) => ({
+        itemId: line.itemId,
+        name: line.itemId,
+        category: 'RENEWAL',
+        period: 'renewal',
+        currency: line.currency,
+        quantity: 1,
+        unitPrice: line.unitCents,
+        subtotal: line.unitCents,
+      })),
     ],
     totals: verdict.totals,
     paymentMethod: method ? { id: method.id, name: method.name, type: method.payment_method, isDefault: method.is_default === true } : null,

@@ -10,7 +10,9 @@ import * as z from 'zod/mini';
 const cents = z.int({ error: 'must be a whole number of cents' }).check(z.gte(0, 'must be at least 0'));
 const currencyCode = z.string().check(z.regex(/^[A-Z]{3}$/, 'must be a currency code such as USD'));
 /** A price id (`hostingercom-vps-kvm2-usd-1m`), a glob over price ids (`hostingercom-vps-*`), or `category:VPS`. */
-const itemPattern = z.string().check(z.regex(/^(category:[A-Za-z0-9_-]+|[A-Za-z0-9*][A-Za-z0-9._*-]*)$/, 'must be a price id, a glob such as hostingercom-vps-*, or category:NAME'));
+const itemPattern = z
+  .string()
+  .check(z.regex(/^(category:[A-Za-z0-9_-]+|[A-Za-z0-9*][A-Za-z0-9._*-]*)$/, 'must be a price id, a glob such as hostingercom-vps-*, or category:NAME'));
 
 /** Limits that apply to one order, whatever else was bought. */
 const orderLimits = {

@@ -1,8 +1,8 @@
 import type { Subscription } from '../hostinger/billing-reader.ts';
 import type { LedgerRecord, RequestLedger, UnsettledAttempts } from '../ledger/request-ledger.ts';
 import type { AttributionReader, SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
-import { jointVerdict, type AttemptSpan, type UnexplainedPurchase } from './joint-attribution.ts';
-import { CREATED_AT_RESOLUTION_MS, mayFinishLate, type AttemptWindow, type ReconcileVerdict } from './verdict.ts';
+import { type AttemptSpan, jointVerdict, type UnexplainedPurchase } from './joint-attribution.ts';
+import { type AttemptWindow, CREATED_AT_RESOLUTION_MS, mayFinishLate, type ReconcileVerdict } from './verdict.ts';
 
 export interface JointSettings {
   clockSkewMs: number;
@@ -95,7 +95,9 @@ export async function settleJointly(
   // A purchase attributed to anyone is explained; a member that took one by reconciliation is settled.
   const settled = new Set(attributed.values());
   const members = spans.filter((span) => !settled.has(span.requestId));
-  const purchases: UnexplainedPurchase[] = inReach.filter((subscription) => !attributed.has(subscription.id)).map((subscription) => ({ id: subscription.id, createdAt: Date.parse(subscription.created_at) }));
+  const purchases: UnexplainedPurchase[] = inReach
+    .filter((subscription) => !attributed.has(subscription.id))
+    .map((subscription) => ({ id: subscription.id, createdAt: Date.parse(subscription.created_at) }));
 
   const verdict = jointVerdict(requestId, members, purchases, { sharedAccount: settings.sharedAccount });
   if (verdict.result === 'absent') return { result: 'absent' };
@@ -111,7 +113,9 @@ export async function settleJointly(
     const subscription = inReach.find((candidate) => candidate.id === verdict.purchaseId);
     if (subscription && (await deps.ledger.claimSubscription(subscription.id, requestId, new Date(deps.now())))) return { result: 'found', subscription };
     // Another member took it between our reads and our write: look again at once.
-    return options.finalLook ? { result: 'inconclusive', candidates: purchases.length } : { result: 'deferred', reason: 'another request took the purchase paired with this one; looking again', retryAt: deps.now() + 1_000 };
+    return options.finalLook
+      ? { result: 'inconclusive', candidates: purchases.length }
+      : { result: 'deferred', reason: 'another request took the purchase paired with this one; looking again', retryAt: deps.now() + 1_000 };
   }
   const waited = deps.now() - window.endedAt;
   if (options.finalLook || waited >= settings.patienceMs) return { result: 'inconclusive', candidates: purchases.length };

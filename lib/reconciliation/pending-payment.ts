@@ -35,7 +35,8 @@ export function createPendingPaymentCheck(deps: { paymentMethods: () => Promise<
       if (endpointMissing(error)) return { result: 'settled' };
       return { result: 'deferred', reason: `the account's payment methods could not be read now (${error instanceof Error ? error.message : String(error)})` };
     }
-    const method = order.payment_method_id === undefined ? methods.find((candidate) => candidate.is_default) : methods.find((candidate) => candidate.id === order.payment_method_id);
+    const method =
+      order.payment_method_id === undefined ? methods.find((candidate) => candidate.is_default) : methods.find((candidate) => candidate.id === order.payment_method_id);
     if (method?.payment_method !== undefined && deps.neverPendingKinds.includes(method.payment_method)) return { result: 'settled' };
     const named = method ? `payment method ${method.id} (${method.payment_method ?? 'of no stated kind'})` : `payment method ${order.payment_method_id ?? '(the default)'}`;
     return { result: 'mayBePending', reason: `an order awaiting payment on ${named} may exist: check hPanel > Billing > Orders before ordering again` };

@@ -1,21 +1,21 @@
 import type { CatalogCache } from '../catalog/catalog-cache.ts';
-import { endpointMissing, type BillingReader, type CatalogPrice, type Subscription } from '../hostinger/billing-reader.ts';
-import type { Log } from '../platform/log.ts';
+import { type BillingReader, type CatalogPrice, endpointMissing, type Subscription } from '../hostinger/billing-reader.ts';
+import type { TokenSource } from '../hostinger/token-source.ts';
 import type { OrderRequest } from '../order/order-request.ts';
+import type { Log } from '../platform/log.ts';
+import type { Deadline } from '../retry/retry-policy.ts';
+import { type JointCheckDependencies, settleJointly } from './joint-check.ts';
 import {
+  type AttemptWindow,
   CREATED_AT_RESOLUTION_MS,
   candidateSubscriptions,
-  mayFinishLate,
   matchesKey,
-  reconcileAttempt,
-  subscriptionKeyFor,
-  type AttemptWindow,
+  mayFinishLate,
   type ReconcileVerdict,
+  reconcileAttempt,
   type SubscriptionKey,
+  subscriptionKeyFor,
 } from './verdict.ts';
-import type { Deadline } from '../retry/retry-policy.ts';
-import type { TokenSource } from '../hostinger/token-source.ts';
-import { settleJointly, type JointCheckDependencies } from './joint-check.ts';
 
 export interface ReconcilerSettings {
   /** How far our clock and Hostinger's may disagree. */

@@ -1,6 +1,6 @@
-import type { Bought } from '../order/kinds/bought.ts';
 import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts';
 import type { SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
+import type { Bought } from '../order/kinds/bought.ts';
 
 /**
  * An attempt whose effect is unknown. `answered`: a 5xx came back (`httpStatus`); otherwise the answer was
@@ -47,7 +47,10 @@ export function subscriptionKeyFor(price: CatalogPrice | undefined): Subscriptio
 
 /** Whether a subscription is of the item, currency and period an order's item makes. */
 export const matchesKey = (subscription: Subscription, key: SubscriptionKey): boolean =>
-  subscription.name === key.name && subscription.currency_code === key.currency && subscription.billing_period === key.period && subscription.billing_period_unit === key.periodUnit;
+  subscription.name === key.name &&
+  subscription.currency_code === key.currency &&
+  subscription.billing_period === key.period &&
+  subscription.billing_period_unit === key.periodUnit;
 
 /** `created_at` has whole seconds: a subscription made at 12:00:00.900 reads 12:00:00. */
 export const CREATED_AT_RESOLUTION_MS = 1000;

@@ -1,12 +1,12 @@
+import type { HostingerReads } from '../catalog/wiring.ts';
 import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import { createDynamoDbPurchaseKeyLedger } from '../ledger/dynamodb-purchase-key-ledger.ts';
-import { createKeyedPurchases, reconcileByKind, type KeyedPurchases, type ReconcilePurchase } from './by-key.ts';
-import type { HostingerReads } from '../catalog/wiring.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import type { LedgerTable } from '../ledger/dynamodb-table.ts';
 import type { RequestLedger } from '../ledger/request-ledger.ts';
 import type { WorkerConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
+import { createKeyedPurchases, type KeyedPurchases, type ReconcilePurchase, reconcileByKind } from './by-key.ts';
 import { createReconciler, type Reconcile } from './reconciler.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ThrottleGate } from './throttle-gate.ts';
 
 const GATE_KEY = { pk: { S: 'throttle#hostinger' } };

@@ -13,12 +13,7 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 }
 
 /** The wait before the next attempt: the server's Retry-After when it gave one, else backoff. */
-export function delayBeforeRetry(
-  attempt: number,
-  policy: RetryPolicy,
-  retryAfterMs: number | undefined,
-  random: () => number = Math.random,
-): number {
+export function delayBeforeRetry(attempt: number, policy: RetryPolicy, retryAfterMs: number | undefined, random: () => number = Math.random): number {
   return retryAfterMs ?? backoffDelay(attempt, policy, random);
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { scheduledPlanSchema, PLAN_NAME_PATTERN, PlanError, type ScheduledPlan } from './plan-schema.ts';
+import { PLAN_NAME_PATTERN, PlanError, type ScheduledPlan, scheduledPlanSchema } from './plan-schema.ts';
 
 /** Where plans compiled when packaging (`serverless-batches.cjs`) are found, relative to the package root. */
 export const COMPILED_PLANS_FOLDER = '.batches-compiled';

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PlanError, parsePlan, planNameOf } from './plan.ts';
 import type { ScheduledPlan } from './plan-schema.ts';
-import { parsePlan, planNameOf, PlanError } from './plan.ts';
 
 const PLAN_FILE = /\.(ya?ml|json)$/i;
 

@@ -1,9 +1,9 @@
-import type { BatchEnqueued } from './run-events.ts';
-import { PLAN_NAME_PATTERN, type ScheduledPlan } from './plan-schema.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
-import type { PurchaseMessage } from '../order/kinds/purchase.ts';
 import type { EnqueueOrders } from '../messaging/order-queue.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
+import type { PurchaseMessage } from '../order/kinds/purchase.ts';
+import { PLAN_NAME_PATTERN, type ScheduledPlan } from './plan-schema.ts';
+import type { BatchEnqueued } from './run-events.ts';
 
 /** What the schedule passes: the plan's name and the time the firing was scheduled for. */
 export interface PlanFiring {

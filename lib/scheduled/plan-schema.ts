@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { orderFields } from '../order/order-request.ts';
 import { purchaseEntrySchema } from '../order/kinds/purchase.ts';
+import { orderFields } from '../order/order-request.ts';
 
 /** A scheduled plan: a reviewed file under batches/ that buys a set of orders on a schedule. */
 export const PLAN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -28,9 +28,9 @@ export function scheduleProblem(expression: string): string | undefined {
 
 export const scheduledPlanSchema = z.strictObject({
   description: z.optional(z.string()),
-  schedule: z.string({ error: 'is required: a rate(...) or cron(...) expression' }).check(
-    z.refine((expression) => scheduleProblem(expression) === undefined, { error: (issue) => scheduleProblem(String(issue.input)) ?? 'is invalid' }),
-  ),
+  schedule: z
+    .string({ error: 'is required: a rate(...) or cron(...) expression' })
+    .check(z.refine((expression) => scheduleProblem(expression) === undefined, { error: (issue) => scheduleProblem(String(issue.input)) ?? 'is invalid' })),
   /** A disabled plan is deployed as a disabled rule: it can still be fired by hand. */
   enabled: z._default(z.boolean(), true),
   /** The payment method of orders that name none (else the account's default is used). */

@@ -1,5 +1,5 @@
-import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
-import { scheduledPlanSchema, PLAN_NAME_PATTERN, PlanError, type ScheduledPlan } from './plan-schema.ts';
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { PLAN_NAME_PATTERN, PlanError, type ScheduledPlan, scheduledPlanSchema } from './plan-schema.ts';
 
 export { PlanError };
 

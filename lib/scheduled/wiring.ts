@@ -1,7 +1,7 @@
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { join } from 'node:path';
 import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
 import { createSqsBatchEnqueuer } from '../messaging/sqs-order-queue.ts';
@@ -10,7 +10,7 @@ import type { PlanRunConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { COMPILED_PLANS_FOLDER, loadCompiledPlan } from './compiled-plans.ts';
-import { runPlan, type PlanFiring, type PlanRunDependencies } from './plan-run.ts';
+import { type PlanFiring, type PlanRunDependencies, runPlan } from './plan-run.ts';
 
 /** A plan run's real dependencies, from its configuration. */
 export function createPlanRunDependencies(config: PlanRunConfig): PlanRunDependencies {

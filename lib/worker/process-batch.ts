@@ -1,32 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { startFollowUp, type FollowUpSettings } from '../follow-up/follow-up-policy.ts';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { runCompletedId, runEntryOf, summarizeRun, type BatchCompleted } from '../scheduled/run-events.ts';
 import type { CatalogGuard } from '../catalog/catalog-guard.ts';
-import type { ClaimResult, InFlightAttempt, RequestLedger } from '../ledger/request-ledger.ts';
-import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
-import type { Log } from '../platform/log.ts';
-import type { OrderError } from '../order/order-error.ts';
-import type { OrderMetrics } from '../platform/order-metrics.ts';
-import { mapConcurrently } from '../platform/map-concurrently.ts';
-import type { PlanRunRef, FieldErrors } from '../order/order-request.ts';
-import { asOrder, kindOf, lostItsSecret, purchaseOf } from '../order/kinds/purchase.ts';
-import type { KeyedPurchases, ReconcilePurchase } from '../reconciliation/by-key.ts';
-import { notesFrom, noting } from './attempt-notes.ts';
-import { buildOutcome, withoutBillingAddress, type Outcome } from '../order/outcome.ts';
-import type { ReturnMessage } from '../messaging/message-visibility.ts';
-import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
-import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
-import { messageRequestId, readQueueMessage, type ReadMessage } from '../messaging/queue-message.ts';
-import type { AttemptWindow } from '../reconciliation/verdict.ts';
-import type { PendingPaymentCheck } from '../reconciliation/pending-payment.ts';
-import { requestHash } from '../order/request-identity.ts';
-import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
-import type { WorkerObserver } from './worker-events.ts';
-import { submitOrder, type Reconciled, type SubmissionResult, type SubmitDependencies } from './submit-order.ts';
+import { type FollowUpSettings, startFollowUp } from '../follow-up/follow-up-policy.ts';
 import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
-import { awaitingApproval, type AwaitingApproval } from '../order/approval.ts';
+import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
+import type { ClaimResult, InFlightAttempt, RequestLedger } from '../ledger/request-ledger.ts';
+import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
+import type { ReturnMessage } from '../messaging/message-visibility.ts';
+import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
+import { messageRequestId, type ReadMessage, readQueueMessage } from '../messaging/queue-message.ts';
+import { type AwaitingApproval, awaitingApproval } from '../order/approval.ts';
+import { asOrder, kindOf, lostItsSecret, purchaseOf } from '../order/kinds/purchase.ts';
+import type { OrderError } from '../order/order-error.ts';
+import type { FieldErrors, PlanRunRef } from '../order/order-request.ts';
+import { buildOutcome, type Outcome, withoutBillingAddress } from '../order/outcome.ts';
+import { requestHash } from '../order/request-identity.ts';
+import type { Log } from '../platform/log.ts';
+import { mapConcurrently } from '../platform/map-concurrently.ts';
+import type { OrderMetrics } from '../platform/order-metrics.ts';
+import type { KeyedPurchases, ReconcilePurchase } from '../reconciliation/by-key.ts';
+import type { PendingPaymentCheck } from '../reconciliation/pending-payment.ts';
+import type { AttemptWindow } from '../reconciliation/verdict.ts';
+import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
+import { type BatchCompleted, runCompletedId, runEntryOf, summarizeRun } from '../scheduled/run-events.ts';
+import { notesFrom, noting } from './attempt-notes.ts';
 import type { SpendDecision, SpendGuard } from './spend-guard.ts';
+import { type Reconciled, type SubmissionResult, type SubmitDependencies, submitOrder } from './submit-order.ts';
+import type { WorkerObserver } from './worker-events.ts';
 
 export interface WorkerDependencies {
   log: Log;
@@ -77,7 +77,13 @@ async function returnEarly(record: SQSRecord, retryAt: number, deps: WorkerDepen
 }
 
 /** Logs and measures each Hostinger attempt of one request, with its request id and attempt number. */
-function observedAttempts(placeOrder: SubmitDependencies['placeOrder'], requestId: string, attemptsBefore: number, metrics: OrderMetrics, log: Log): SubmitDependencies['placeOrder'] {
+function observedAttempts(
+  placeOrder: SubmitDependencies['placeOrder'],
+  requestId: string,
+  attemptsBefore: number,
+  metrics: OrderMetrics,
+  log: Log,
+): SubmitDependencies['placeOrder'] {
   let attempt = attemptsBefore;
   return async (order, token) => {
     attempt += 1;
@@ -109,14 +115,14 @@ type MessageResult =
 
 const SECRET_LOST: OrderError = {
   message:
-    'the VM\'s root password is not kept by the pipeline, and this order was queued again without it (after an approval, or because its ' +
+    "the VM's root password is not kept by the pipeline, and this order was queued again without it (after an approval, or because its " +
     'message could not be queued): nothing was bought; send it again, or without setup.password and set the password in hPanel',
   code: 'password_not_kept',
 };
 
 const SECRET_NOT_HELD: OrderError = {
   message:
-    'this order needs approval, and an order that waits is queued again from the ledger, which does not keep the VM\'s root password: ' +
+    "this order needs approval, and an order that waits is queued again from the ledger, which does not keep the VM's root password: " +
     'nothing was bought; send it without setup.password (set the password in hPanel), or with a public_key',
   code: 'password_not_kept',
 };
@@ -210,7 +216,9 @@ function unclaimed(
   switch (claim.reason) {
     case 'finished':
       // Already decided (a redelivery, or a duplicate): publish the recorded outcome again, never buy again.
-      return claim.existing.outcome ? { kind: 'done', outcome: claim.existing.outcome, fresh: false, batchRun } : { kind: 'retry', reason: 'finished without an outcome', requestId };
+      return claim.existing.outcome
+        ? { kind: 'done', outcome: claim.existing.outcome, fresh: false, batchRun }
+        : { kind: 'retry', reason: 'finished without an outcome', requestId };
     case 'busy':
       // Waiting for a decision: the event is published again, and the message is done; a decision queues it anew.
       if (claim.existing.status === 'awaiting_approval' && claim.existing.approvalHold) return { kind: 'done', outcome: claim.existing.approvalHold.event, fresh: false };
@@ -290,16 +298,27 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       : spend?.kind === 'rejected' && !settleFirst
         ? { status: 'rejected', attempts: 0, error: spend.error }
         : prepared && 'rejected' in prepared
-          ? { status: 'rejected', attempts: claimed.attempts, error: { message: `this ${kindOf(order)} purchase cannot be made safely: its key is taken`, fieldErrors: prepared.rejected } }
+          ? {
+              status: 'rejected',
+              attempts: claimed.attempts,
+              error: { message: `this ${kindOf(order)} purchase cannot be made safely: its key is taken`, fieldErrors: prepared.rejected },
+            }
           : await submitOrder(
               order,
-              { attemptsSoFar: claimed.attempts, unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs), lastError: claimed.lastError, settleOnly: settleFirst, markedAt: claimedAt.getTime() },
+              {
+                attemptsSoFar: claimed.attempts,
+                unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs),
+                lastError: claimed.lastError,
+                settleOnly: settleFirst,
+                markedAt: claimedAt.getTime(),
+              },
               deadline,
               { ...deps.submit, placeOrder: observedAttempts(noting(deps.submit.placeOrder, requestId, notes), requestId, claimed.attempts, deps.metrics, deps.log) },
               {
                 startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
                 // On the message's last allowed delivery the check decides now: a deferral would send it to the DLQ.
-                reconcile: (window) => deps.reconcile(requestId, order, window, deadline, notes, { finalLook: Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount }),
+                reconcile: (window) =>
+                  deps.reconcile(requestId, order, window, deadline, notes, { finalLook: Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount }),
                 attemptEnded: (window) =>
                   ledger
                     .markAttemptEnded(requestId, claimToken, {
@@ -330,7 +349,14 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       now: now(),
     });
     const reason = result.reason ?? result.error.message;
-    deps.log.info('order deferred to a later delivery', { requestId, attempt: result.attempts, correlationId: result.error.correlationId, error: result.error, reason, retryAt: result.retryAt });
+    deps.log.info('order deferred to a later delivery', {
+      requestId,
+      attempt: result.attempts,
+      correlationId: result.error.correlationId,
+      error: result.error,
+      reason,
+      retryAt: result.retryAt,
+    });
     deps.observe?.({ kind: 'deferred', requestId, attempt: result.attempts, reason });
     return { kind: 'retry', reason, requestId, retryAt: result.retryAt };
   }
@@ -362,9 +388,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
       // Found by its key, its subscription unnamed: it stays a rival for generic orders of its item.
       ...(byKey && !certain && order.kind !== 'renewal' && result.unresolved ? { keyedWindow: result.unresolved } : {}),
       // A pending payment may still complete, an unknown may still be decided: both are looked at again.
-      ...(result.status === 'pending' || result.status === 'unknown'
-        ? { followUp: startFollowUp(result.status, completedAt.getTime(), deps.followUp, result.unresolved) }
-        : {}),
+      ...(result.status === 'pending' || result.status === 'unknown' ? { followUp: startFollowUp(result.status, completedAt.getTime(), deps.followUp, result.unresolved) } : {}),
     },
     completedAt,
   );
@@ -425,11 +449,13 @@ async function completedRuns(results: (MessageResult | undefined)[], deps: Worke
   return [...summaries.values()];
 }
 
-const retryOnError = (record: SQSRecord, log: Log) => (error: unknown): MessageResult => {
-  const requestId = requestIdOfRecord(record);
-  log.error('order message failed; it will be delivered again', { messageId: record.messageId, requestId, error: error as Error });
-  return { kind: 'retry', reason: error instanceof Error ? error.message : String(error), requestId };
-};
+const retryOnError =
+  (record: SQSRecord, log: Log) =>
+  (error: unknown): MessageResult => {
+    const requestId = requestIdOfRecord(record);
+    log.error('order message failed; it will be delivered again', { messageId: record.messageId, requestId, error: error as Error });
+    return { kind: 'retry', reason: error instanceof Error ? error.message : String(error), requestId };
+  };
 
 /**
  * Processes one SQS batch: messages concurrently, then every outcome in as few SNS PublishBatch calls as
@@ -482,8 +508,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   await Promise.all(
     records.map(async (record, index) => {
       const result = results[index];
-      const summaryUnpublished =
-        result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(runCompletedId(result.batchRun.run)));
+      const summaryUnpublished = result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(runCompletedId(result.batchRun.run)));
       if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;
       failures.push({ itemIdentifier: record.messageId });
       if (result?.kind === 'retry' && result.retryAt !== undefined) await returnEarly(record, result.retryAt, deps);

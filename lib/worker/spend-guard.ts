@@ -1,9 +1,9 @@
-import type { BudgetLedger } from '../ledger/budget-ledger.ts';
 import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts';
-import { kindOf, priceLines, type Purchase } from '../order/kinds/purchase.ts';
-import type { OrderError } from '../order/order-error.ts';
+import type { BudgetLedger } from '../ledger/budget-ledger.ts';
 import type { ApprovalDecision } from '../order/approval.ts';
-import { budgetStandings, checkBudgets, evaluateOrder, type BudgetStanding, type Violation } from '../policy/evaluate.ts';
+import { kindOf, type Purchase, priceLines } from '../order/kinds/purchase.ts';
+import type { OrderError } from '../order/order-error.ts';
+import { type BudgetStanding, budgetStandings, checkBudgets, evaluateOrder, type Violation } from '../policy/evaluate.ts';
 import { priceItems, priceRenewals } from '../policy/pricing.ts';
 import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import type { TerminalStatus } from './submit-order.ts';
@@ -57,7 +57,10 @@ export function createSpendGuard(deps: {
       const { items, renewals } = priceLines(purchase);
       let priced;
       try {
-        const [prices, subscriptions] = await Promise.all([deps.prices(), renewals.length > 0 ? (deps.subscriptions ?? (() => Promise.reject(new Error('no subscriptions to price renewals'))))() : []]);
+        const [prices, subscriptions] = await Promise.all([
+          deps.prices(),
+          renewals.length > 0 ? (deps.subscriptions ?? (() => Promise.reject(new Error('no subscriptions to price renewals'))))() : [],
+        ]);
         const bought = priceItems(items, prices);
         const renewed = priceRenewals(renewals, subscriptions);
         priced = { lines: [...bought.lines, ...renewed.lines], unpriced: [...bought.unpriced, ...renewed.unpriced] };
@@ -67,13 +70,20 @@ export function createSpendGuard(deps: {
       }
       const { lines, unpriced } = priced;
       if (unpriced.length > 0) {
-        return { kind: 'rejected', error: { message: `the spending policy cannot price ${unpriced.join(', ')}: not in the Hostinger catalog or the account's subscriptions`, code: 'spending_policy' } };
+        return {
+          kind: 'rejected',
+          error: { message: `the spending policy cannot price ${unpriced.join(', ')}: not in the Hostinger catalog or the account's subscriptions`, code: 'spending_policy' },
+        };
       }
       const verdict = evaluateOrder(policy, kind, lines);
       const { totals } = verdict;
       if (verdict.violations.length > 0) return { kind: 'rejected', error: policyError(verdict.violations), totals };
       if (approval?.decision === 'denied') {
-        return { kind: 'rejected', error: { message: `denied by ${approval.by ?? 'an approver'} at ${approval.at}${approval.reason ? `: ${approval.reason}` : ''}`, code: 'approval_denied' }, totals };
+        return {
+          kind: 'rejected',
+          error: { message: `denied by ${approval.by ?? 'an approver'} at ${approval.at}${approval.reason ? `: ${approval.reason}` : ''}`, code: 'approval_denied' },
+          totals,
+        };
       }
       if (approval?.decision === 'expired') {
         return { kind: 'rejected', error: { message: `no approval within ${policy.approval.expiryHours} hours (expired at ${approval.at})`, code: 'approval_expired' }, totals };

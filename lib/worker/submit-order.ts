@@ -1,13 +1,13 @@
-import type { Purchase } from '../order/kinds/purchase.ts';
-import type { PurchaseEffect } from '../order/kinds/bought.ts';
 import type { OrderResource } from '../hostinger/order-resource.ts';
-import { errorCause, type OrderError } from '../order/order-error.ts';
 import type { AttemptContext, PurchaseAttempt } from '../hostinger/place-order.ts';
+import type { TokenSource } from '../hostinger/token-source.ts';
+import type { PurchaseEffect } from '../order/kinds/bought.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
+import { errorCause, type OrderError } from '../order/order-error.ts';
 import type { PendingPayment } from '../reconciliation/pending-payment.ts';
 import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
-import { attemptFits, delayBeforeRetry, type Deadline, type RetryPolicy } from '../retry/retry-policy.ts';
+import { attemptFits, type Deadline, delayBeforeRetry, type RetryPolicy } from '../retry/retry-policy.ts';
 import type { ThrottleGate } from '../retry/throttle-gate.ts';
-import type { TokenSource } from '../hostinger/token-source.ts';
 
 export type TerminalStatus = 'succeeded' | 'pending' | 'rejected' | 'failed' | 'unknown';
 
@@ -57,9 +57,7 @@ export interface SubmitHooks {
  * Between attempts: an attempt about to be retried (its number, the previous one's cause, the wait before it),
  * or an unknown attempt checked against the account.
  */
-export type SubmitProgress =
-  | { kind: 'retry'; attempt: number; cause: string; delayMs: number }
-  | { kind: 'reconciled'; attempt: number; verdict: ReconcileVerdict };
+export type SubmitProgress = { kind: 'retry'; attempt: number; cause: string; delayMs: number } | { kind: 'reconciled'; attempt: number; verdict: ReconcileVerdict };
 
 export interface SubmitState {
   /** Attempts answered in earlier deliveries: the attempt budget holds across redeliveries. */
@@ -98,19 +96,38 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
       const verdict = await hooks.reconcile(unresolved);
       hooks.progress?.({ kind: 'reconciled', attempt: attempts, verdict });
       // The reason goes to the log, not into the stored error, which a later delivery would extend again.
-      if (verdict.result === 'deferred') return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason, retryAt: verdict.retryAt };
+      if (verdict.result === 'deferred')
+        return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason, retryAt: verdict.retryAt };
       if (verdict.result === 'found') return { status: 'succeeded', attempts, reconciled: verdict, unresolved };
       const error = lastError ?? lostAttemptError;
       if (verdict.result === 'inconclusive') {
-        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` }, reconciled: verdict, unresolved };
+        return {
+          status: 'unknown',
+          attempts,
+          error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` },
+          reconciled: verdict,
+          unresolved,
+        };
       }
       // No subscription shows an order (or there is no list to look in). A lost answer is not retried unless asked.
       if (!unresolved.answered && verdict.result === 'unavailable') {
-        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` }, reconciled: verdict, unresolved };
+        return {
+          status: 'unknown',
+          attempts,
+          error: { ...error, message: `${error.message}; ${verdict.reason}: check the Hostinger panel before ordering again` },
+          reconciled: verdict,
+          unresolved,
+        };
       }
       // Settled by a key, absent is certain: trying again cannot buy twice.
       if (!unresolved.answered && !deps.retryAmbiguous && !(verdict.result === 'absent' && verdict.definitive)) {
-        return { status: 'unknown', attempts, error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` }, reconciled: verdict, unresolved };
+        return {
+          status: 'unknown',
+          attempts,
+          error: { ...error, message: `${error.message}; no matching subscription was found, but the order may still exist: check the Hostinger panel before ordering again` },
+          reconciled: verdict,
+          unresolved,
+        };
       }
       // An order awaiting payment has no subscription yet: its absence counts only for a method that settles at once.
       const payment = await hooks.pendingPayment();

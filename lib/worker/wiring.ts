@@ -2,26 +2,26 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { awsClientOptions } from '../platform/aws-client-options.ts';
-import type { WorkerConfig } from '../platform/config.ts';
+import { createCatalogGuard } from '../catalog/catalog-guard.ts';
+import { createHostingerReads } from '../catalog/wiring.ts';
+import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import { createPurchaseClient } from '../hostinger/purchase-client.ts';
+import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
+import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
 import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
-import { createPurchaseClient } from '../hostinger/purchase-client.ts';
-import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
+import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
+import { createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
+import { awsClientOptions } from '../platform/aws-client-options.ts';
+import type { WorkerConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
 import { powertoolsOrderMetrics, recordBudgetUsage } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
-import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
-import { createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
-import { processBatch, type WorkerDependencies } from './process-batch.ts';
-import { createCatalogGuard } from '../catalog/catalog-guard.ts';
-import { createHostingerReads } from '../catalog/wiring.ts';
-import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { createPendingPaymentCheck } from '../reconciliation/pending-payment.ts';
+import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
-import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
-import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
+import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createSpendGuard } from './spend-guard.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -40,7 +40,11 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     ledger: { ...requests, ...createDynamoDbPlanRunLedger(table), ...subscriptions },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
     submit: {
-      placeOrder: createPurchaseClient({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs, reads: { billing: reads.billing, provisioning: createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }) } }),
+      placeOrder: createPurchaseClient({
+        baseUrl: config.hostingerApiUrl,
+        timeoutMs: config.timeoutMs,
+        reads: { billing: reads.billing, provisioning: createProvisioningReader({ baseUrl: config.hostingerApiUrl, timeoutMs: config.timeoutMs }) },
+      }),
       token,
       policy: config.policy,
       timeoutMs: config.timeoutMs,

@@ -1,4 +1,4 @@
-import { buildApp, type BuildAppOptions } from 'fauxqs';
+import { type BuildAppOptions, buildApp } from 'fauxqs';
 import type { Upstream } from './upstream.ts';
 
 type FauxqsStores = NonNullable<BuildAppOptions['stores']>;

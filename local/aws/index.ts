@@ -1,9 +1,9 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type BilledUsage, createBillingMeter } from './billing-meter.ts';
 import { startDynamoDb } from './dynamodb.ts';
 import { startSqsAndSns } from './fauxqs.ts';
-import { createBillingMeter, type BilledUsage } from './billing-meter.ts';
 import { createIndexLag } from './index-lag.ts';
-import { startRouter, type LostReply } from './router.ts';
+import { type LostReply, startRouter } from './router.ts';
 import { startSecretsManagerServer } from './secrets-manager-server.ts';
 
 export interface LocalAwsOptions {
@@ -52,11 +52,7 @@ export interface LocalAws {
 /** Starts local, wire-compatible SQS, SNS, DynamoDB and Secrets Manager behind a single endpoint. */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const region = options.region ?? 'us-east-1';
-  const [sqsAndSns, dynamodb, secretsmanager] = await Promise.all([
-    startSqsAndSns(region),
-    startDynamoDb(),
-    startSecretsManagerServer(region),
-  ]);
+  const [sqsAndSns, dynamodb, secretsmanager] = await Promise.all([startSqsAndSns(region), startDynamoDb(), startSecretsManagerServer(region)]);
   const emulators = [sqsAndSns, dynamodb, secretsmanager];
   const closeEmulators = async (): Promise<void> => {
     await Promise.all(emulators.map((emulator) => emulator.close()));
@@ -122,7 +118,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
     dynamodb: { setIndexLag: (ms) => indexLag.setLagMs(ms), hiddenByIndexLag: () => indexLag.hidden() },
     close: () => {
-      closing ??= router.close().then(() => dynalite.destroy()).then(closeEmulators);
+      closing ??= router
+        .close()
+        .then(() => dynalite.destroy())
+        .then(closeEmulators);
       return closing;
     },
   };

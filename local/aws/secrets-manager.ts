@@ -67,10 +67,7 @@ function requiredString(input: Input, member: string): string {
   const value = optionalString(input, member);
   if (!value) {
     const field = member[0]!.toLowerCase() + member.slice(1);
-    throw new SecretsManagerError(
-      'ValidationException',
-      `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
-    );
+    throw new SecretsManagerError('ValidationException', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
   }
   return value;
 }
@@ -79,10 +76,7 @@ function secretValueFrom(input: Input): SecretValue | undefined {
   const secretString = optionalString(input, 'SecretString');
   const secretBinary = optionalString(input, 'SecretBinary');
   if (secretString !== undefined && secretBinary !== undefined) {
-    throw new SecretsManagerError(
-      'InvalidParameterException',
-      "You can't specify both a binary secret value and a string secret value in the same secret.",
-    );
+    throw new SecretsManagerError('InvalidParameterException', "You can't specify both a binary secret value and a string secret value in the same secret.");
   }
   if (secretString !== undefined) return { SecretString: secretString };
   if (secretBinary !== undefined) return { SecretBinary: secretBinary };
@@ -92,8 +86,7 @@ function secretValueFrom(input: Input): SecretValue | undefined {
 function tagsFrom(input: Input): Tag[] {
   const tags = input.Tags;
   if (tags === undefined) return [];
-  const valid = (tag: unknown): tag is Tag =>
-    tag !== null && typeof tag === 'object' && typeof (tag as Tag).Key === 'string' && typeof (tag as Tag).Value === 'string';
+  const valid = (tag: unknown): tag is Tag => tag !== null && typeof tag === 'object' && typeof (tag as Tag).Key === 'string' && typeof (tag as Tag).Value === 'string';
   if (!Array.isArray(tags) || !tags.every(valid)) throw new SecretsManagerError('InvalidParameterException', 'Invalid type for parameter Tags.');
   return tags.map(({ Key, Value }) => ({ Key, Value }));
 }
@@ -203,10 +196,7 @@ export class SecretsManager {
     const name = requiredString(input, 'Name');
     const existing = this.secretsByName.get(name);
     if (existing?.deletedDate !== undefined) {
-      throw new SecretsManagerError(
-        'InvalidRequestException',
-        "You can't create this secret because a secret with this name is already scheduled for deletion.",
-      );
+      throw new SecretsManagerError('InvalidRequestException', "You can't create this secret because a secret with this name is already scheduled for deletion.");
     }
     if (existing) {
       throw new SecretsManagerError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
@@ -251,10 +241,7 @@ export class SecretsManager {
     const versionId = versionIdFrom(input);
     const existing = secret.versions.get(versionId);
     if (existing && !sameValue(existing.value, value)) {
-      throw new SecretsManagerError(
-        'ResourceExistsException',
-        "You can't modify an existing version, you can only create a new version.",
-      );
+      throw new SecretsManagerError('ResourceExistsException', "You can't modify an existing version, you can only create a new version.");
     }
     // A retried request (same token, same value) is answered without creating a version.
     const version = existing ?? this.addVersion(secret, value, versionId, versionStagesFrom(input));
@@ -287,7 +274,13 @@ export class SecretsManager {
     const filters = listFiltersFrom(input);
     const includeDeleted = input.IncludePlannedDeletion === true;
     const sortKey = (secret: Secret): string | number =>
-      sortBy === 'name' ? secret.name : sortBy === 'last-changed-date' ? secret.lastChangedDate : sortBy === 'last-accessed-date' ? (secret.lastAccessedDate ?? 0) : secret.createdDate;
+      sortBy === 'name'
+        ? secret.name
+        : sortBy === 'last-changed-date'
+          ? secret.lastChangedDate
+          : sortBy === 'last-accessed-date'
+            ? (secret.lastAccessedDate ?? 0)
+            : secret.createdDate;
     const listed = [...this.secretsByName.values()]
       .filter((secret) => includeDeleted || secret.deletedDate === undefined)
       .filter((secret) => filters.every(({ key, values }) => matchesFilter(secret, key, values)))
@@ -318,9 +311,7 @@ export class SecretsManager {
 
   /** A secret's metadata as ListSecrets gives it (DescribeSecret names the stages map VersionIdsToStages). */
   private listEntry(secret: Secret): Output {
-    const versionsToStages = Object.fromEntries(
-      [...secret.versions.values()].filter((version) => version.stages.size > 0).map((version) => [version.id, [...version.stages]]),
-    );
+    const versionsToStages = Object.fromEntries([...secret.versions.values()].filter((version) => version.stages.size > 0).map((version) => [version.id, [...version.stages]]));
     return {
       ARN: secret.arn,
       Name: secret.name,
@@ -339,10 +330,7 @@ export class SecretsManager {
     const force = input.ForceDeleteWithoutRecovery === true;
     const recoveryWindowDays = input.RecoveryWindowInDays;
     if (force && recoveryWindowDays !== undefined) {
-      throw new SecretsManagerError(
-        'InvalidParameterException',
-        "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
-      );
+      throw new SecretsManagerError('InvalidParameterException', "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
     }
     if (force) {
       this.secretsByName.delete(secret.name);
@@ -356,8 +344,7 @@ export class SecretsManager {
   /** SecretId may be the secret's name or its full ARN. */
   private findSecret(input: Input): Secret {
     const secretId = requiredString(input, 'SecretId');
-    const secret =
-      this.secretsByName.get(secretId) ?? [...this.secretsByName.values()].find((candidate) => candidate.arn === secretId);
+    const secret = this.secretsByName.get(secretId) ?? [...this.secretsByName.values()].find((candidate) => candidate.arn === secretId);
     if (!secret) {
       throw new SecretsManagerError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     }
@@ -367,10 +354,7 @@ export class SecretsManager {
   private findLiveSecret(input: Input): Secret {
     const secret = this.findSecret(input);
     if (secret.deletedDate !== undefined) {
-      throw new SecretsManagerError(
-        'InvalidRequestException',
-        "You can't perform this operation on the secret because it was marked for deletion.",
-      );
+      throw new SecretsManagerError('InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.");
     }
     return secret;
   }
@@ -379,18 +363,12 @@ export class SecretsManager {
     if (versionId !== undefined) {
       const version = secret.versions.get(versionId);
       if (version && (versionStage === undefined || version.stages.has(versionStage))) return version;
-      throw new SecretsManagerError(
-        'ResourceNotFoundException',
-        `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`,
-      );
+      throw new SecretsManagerError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
     }
     const stage = versionStage ?? CURRENT;
     const version = this.versionWithStage(secret, stage);
     if (!version) {
-      throw new SecretsManagerError(
-        'ResourceNotFoundException',
-        `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
-      );
+      throw new SecretsManagerError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
     }
     return version;
   }

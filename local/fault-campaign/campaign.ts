@@ -11,7 +11,17 @@ import { watchOutcomes } from '../outcome-watcher.ts';
 import { CATALOG } from '../sandbox/catalog.ts';
 import { type LocalStack, startLocalStack } from '../stack.ts';
 import { injectWorkerCrashes } from '../worker-faults.ts';
-import { INDEX_LAG_MS, SWEEP_INTERVAL_MS, awsFaultFunctionEnv, WITHOUT_KEY_SHARE, awsFaultFigures, injectAwsFaults, newIntakeAnswers, postOrder, type IntakeAnswers } from './aws-faults.ts';
+import {
+  awsFaultFigures,
+  awsFaultFunctionEnv,
+  INDEX_LAG_MS,
+  type IntakeAnswers,
+  injectAwsFaults,
+  newIntakeAnswers,
+  postOrder,
+  SWEEP_INTERVAL_MS,
+  WITHOUT_KEY_SHARE,
+} from './aws-faults.ts';
 import { type EditedFileRequest, sendThroughEditedFiles } from './edited-files.ts';
 import { payLeftOrders } from './paid-later.ts';
 import { type Profile, profileName, profilePicker, seededRandom } from './profiles.ts';
@@ -325,7 +335,17 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const ledgerStatus = new Map<string, string>();
     for (const request of requests.filter((candidate) => finalOutcome(outcomes.get(candidate.requestId)) === undefined)) {
       const { Item } = await stack.clients.dynamodb.send(new GetItemCommand({ TableName: stack.resources.tableName, Key: { pk: { S: request.requestId } }, ConsistentRead: true }));
-      ledgerStatus.set(request.requestId, Item ? JSON.stringify({ status: Item.status?.S, followUp: Item.followUp !== undefined, unpublished: Item.followUpUnpublished !== undefined, inFlight: Item.inFlight !== undefined }) : 'no record');
+      ledgerStatus.set(
+        request.requestId,
+        Item
+          ? JSON.stringify({
+              status: Item.status?.S,
+              followUp: Item.followUp !== undefined,
+              unpublished: Item.followUpUnpublished !== undefined,
+              inFlight: Item.inFlight !== undefined,
+            })
+          : 'no record',
+      );
     }
     payer?.stop();
     return buildReport({

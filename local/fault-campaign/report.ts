@@ -3,8 +3,8 @@ import type { Outcome } from '../../lib/order/outcome.ts';
 import type { OrderResolved } from '../../lib/order/resolution.ts';
 import { formatCents } from '../../lib/policy/money.ts';
 import type { DomainResource, SandboxOrderRecord, VirtualMachineResource } from '../sandbox/server.ts';
+import { type AwsFaultFigures, LOST_REPLY_CALLS } from './aws-faults.ts';
 import type { EditedFileFigures } from './edited-files.ts';
-import { LOST_REPLY_CALLS, type AwsFaultFigures } from './aws-faults.ts';
 import type { Profile } from './profiles.ts';
 import { profileName } from './profiles.ts';
 import type { SpendingFigures } from './spending.ts';
@@ -185,7 +185,10 @@ export function buildReport(input: {
     withoutOutcome: requests.length - finals.length,
     stragglers: requests
       .filter((request) => !finals.some((final) => final.request === request))
-      .map((request) => `${request.requestId} (${profileName(request.profile)}${request.via ? `, ${request.via}` : ''}): received ${(outcomes.get(request.requestId) ?? []).map((o) => o.type).join(', ') || 'nothing'}; ledger ${input.ledgerStatus?.get(request.requestId) ?? 'not read'}`),
+      .map(
+        (request) =>
+          `${request.requestId} (${profileName(request.profile)}${request.via ? `, ${request.via}` : ''}): received ${(outcomes.get(request.requestId) ?? []).map((o) => o.type).join(', ') || 'nothing'}; ledger ${input.ledgerStatus?.get(request.requestId) ?? 'not read'}`,
+      ),
     conflictingOutcomes: finals.filter(({ distinct }) => distinct > 1).length,
     purchasesReportedAsNotBought: finals.filter(
       ({ outcome, bought, resolution }) => bought.length > 0 && (outcome.status === 'rejected' || outcome.status === 'failed' || resolution?.result === 'not_bought'),

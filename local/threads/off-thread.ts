@@ -4,7 +4,7 @@
  * waits (Atomics.wait) for the thread's reply. The service's work never waits on the caller's thread, so the
  * wait is short and cannot deadlock.
  */
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ThreadData, ThreadReply, ThreadRequest } from './thread-host.ts';
 

@@ -36,7 +36,8 @@ function method(service: Service, path: string): (...args: unknown[]) => unknown
 }
 
 /** The service's data properties (its URL, port...), copied to the caller once. */
-const dataOf = (service: Service) => Object.fromEntries(Object.entries(service).filter(([, value]) => typeof value !== 'function' && (typeof value !== 'object' || value === null)));
+const dataOf = (service: Service) =>
+  Object.fromEntries(Object.entries(service).filter(([, value]) => typeof value !== 'function' && (typeof value !== 'object' || value === null)));
 
 const data = workerData as ThreadData;
 const signal = new Int32Array(data.signal);
@@ -56,7 +57,11 @@ data.requests.on('message', (request: ThreadRequest) => {
   try {
     const target = request.path in threadMethods ? (threadMethods[request.path] as () => unknown) : method(service, request.path);
     const value = target(...request.args);
-    if (request.async) Promise.resolve(value).then((settled) => answer({ id: request.id, value: settled }), (error: unknown) => answer({ id: request.id, error: String(error) }));
+    if (request.async)
+      Promise.resolve(value).then(
+        (settled) => answer({ id: request.id, value: settled }),
+        (error: unknown) => answer({ id: request.id, error: String(error) }),
+      );
     else answer({ id: request.id, value });
   } catch (error) {
     answer({ id: request.id, error: error instanceof Error ? error.message : String(error) });

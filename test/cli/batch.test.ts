@@ -2,21 +2,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assignRequestIds, batchNameProblem, formatRanges, formatRangesBrief, newBatchName, orderHash, type PlannedOrder } from '../../lib/cli/file-batch.ts';
 import { UserError } from '../../lib/cli/context.ts';
+import { assignRequestIds, batchNameProblem, formatRanges, formatRangesBrief, newBatchName, orderHash, type PlannedOrder } from '../../lib/cli/file-batch.ts';
+import { writeRunningStack } from '../../lib/cli/local-resources.ts';
 import type { FileOrder } from '../../lib/cli/order-lines.ts';
 import {
   BatchMembers,
-  ProgressRecorder,
-  batchStatePath,
   batchesOfFile,
+  batchStatePath,
   newBatchState,
+  ProgressRecorder,
   planResume,
   readBatchState,
   requestIdsOf,
   writeBatchState,
 } from '../../lib/cli/progress-state.ts';
-import { writeRunningStack } from '../../lib/cli/local-resources.ts';
 import { localEndpoints, regionOf } from '../../lib/cli/targets.ts';
 
 const order = (line: number, requestId?: string): FileOrder => ({
@@ -61,7 +61,7 @@ describe('request ids', () => {
     expect(assignRequestIds(orders, 'orders-3f2a9c')).toEqual(first);
   });
 
-  it('follow the order, not its line: inserting, deleting and moving lines keeps every other order\'s id', () => {
+  it("follow the order, not its line: inserting, deleting and moving lines keeps every other order's id", () => {
     const before = idsByLine([order(1), other(2), other(3, 'hostingercom-vps-kvm1-eur-1m')]);
     const after = idsByLine([other(1, 'hostingercom-hosting-premium-usd-12m'), other(2, 'hostingercom-vps-kvm1-eur-1m'), order(3)]);
     expect(after[3]).toBe(before[1]);
@@ -83,9 +83,28 @@ describe('request ids', () => {
     expect(orderHash({ items: [{ item_id: 'x', quantity: 2 }], payment_method_id: 7, coupons: ['A'] })).not.toBe(a);
     expect(orderHash({ items: [{ item_id: 'x', quantity: 1 }], payment_method_id: 7, coupons: ['B'] })).not.toBe(a);
     // The rows of a CSV group moved: the same order.
-    const two = orderHash({ items: [{ item_id: 'x', quantity: 1 }, { item_id: 'y', quantity: 2 }] });
-    expect(orderHash({ items: [{ item_id: 'y', quantity: 2 }, { item_id: 'x', quantity: 1 }] })).toBe(two);
-    expect(orderHash({ items: [{ item_id: 'y', quantity: 1 }, { item_id: 'x', quantity: 2 }] })).not.toBe(two);
+    const two = orderHash({
+      items: [
+        { item_id: 'x', quantity: 1 },
+        { item_id: 'y', quantity: 2 },
+      ],
+    });
+    expect(
+      orderHash({
+        items: [
+          { item_id: 'y', quantity: 2 },
+          { item_id: 'x', quantity: 1 },
+        ],
+      }),
+    ).toBe(two);
+    expect(
+      orderHash({
+        items: [
+          { item_id: 'y', quantity: 1 },
+          { item_id: 'x', quantity: 2 },
+        ],
+      }),
+    ).not.toBe(two);
   });
 
   it('refuses two lines with one request id', () => {
@@ -188,7 +207,7 @@ describe('batch members', () => {
 describe('targets', () => {
   it('the local endpoint is the one npm start recorded, in this folder; else LOCAL_AWS_PORT or 4566; overrides win', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cli-target-'));
-        expect(localEndpoints({}, root)).toMatchObject({
+    expect(localEndpoints({}, root)).toMatchObject({
       awsEndpoint: 'http://127.0.0.1:4566',
       queueUrl: 'http://127.0.0.1:4566/000000000000/hostinger-orders',
       deadLetterQueueUrl: 'http://127.0.0.1:4566/000000000000/hostinger-orders-dlq',

@@ -38,12 +38,17 @@ describe('bin/hostinger-orders.mjs', () => {
   });
 
   it('names the file and line of each malformed line, sends nothing and exits 1', async () => {
-    writeFileSync(join(dir, 'orders.csv'), ['item_id,quantity', 'hostingercom-vps-kvm2-usd-1m,1', 'hostingercom-vps-kvm2-usd-1m,0', '"hostingercom-domain-com-usd-1y,1', ''].join('\n'));
+    writeFileSync(
+      join(dir, 'orders.csv'),
+      ['item_id,quantity', 'hostingercom-vps-kvm2-usd-1m,1', 'hostingercom-vps-kvm2-usd-1m,0', '"hostingercom-domain-com-usd-1y,1', ''].join('\n'),
+    );
     const result = await bin(['submit', 'orders.csv'], dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     // The unclosed quote hides none of the other problems.
-    expect(result.stderr).toBe('orders.csv:3: items.0.quantity must be at least 1\norders.csv:4: invalid CSV: a quoted value is never closed (a missing double quote)\norders.csv: 2 lines with problems; nothing was sent\n');
+    expect(result.stderr).toBe(
+      'orders.csv:3: items.0.quantity must be at least 1\norders.csv:4: invalid CSV: a quoted value is never closed (a missing double quote)\norders.csv: 2 lines with problems; nothing was sent\n',
+    );
     writeFileSync(join(dir, 'orders.csv'), ['item_id,quantity', 'hostingercom-vps-kvm2-usd-1m,1', 'hostingercom-vps-kvm2-usd-1m,0'].join('\n'));
     expect((await bin(['submit', 'orders.csv'], dir)).stderr).toBe('orders.csv:3: items.0.quantity must be at least 1\norders.csv: 1 line with problems; nothing was sent\n');
   });

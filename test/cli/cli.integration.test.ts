@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEndpoints } from '../../lib/cli/context.ts';
-import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 import { capture, cli, endpointsOf } from './support.ts';
 
 /**
@@ -124,12 +124,27 @@ describe('an interrupted submit', () => {
 
   it('without the progress file, every line sent again in the same batch (--batch) is deduplicated by the ledger: nothing new is bought', async () => {
     const before = t.outcomes.length;
-    const batch = readdirSync(join(dir, '.hostinger-orders', 'batches')).find((name) => name.startsWith('interrupted-'))?.replace(/\.json$/, '') ?? '';
+    const batch =
+      readdirSync(join(dir, '.hostinger-orders', 'batches'))
+        .find((name) => name.startsWith('interrupted-'))
+        ?.replace(/\.json$/, '') ?? '';
     const run = await cli(['submit', 'interrupted.jsonl', '--batch', batch, '--state-dir', join(dir, 'fresh-state')], { cwd: dir, local });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/sent +50\n/);
     // Each request re-publishes its recorded outcome rather than buying.
-    await waitUntil(() => (new Set(t.outcomes.slice(before).filter((o) => o.requestId.startsWith('interrupted-')).map((o) => o.requestId)).size === 50 ? true : undefined), 40_000, 'the re-published outcomes');
+    await waitUntil(
+      () =>
+        new Set(
+          t.outcomes
+            .slice(before)
+            .filter((o) => o.requestId.startsWith('interrupted-'))
+            .map((o) => o.requestId),
+        ).size === 50
+          ? true
+          : undefined,
+      40_000,
+      'the re-published outcomes',
+    );
     expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
   }, 60_000);
 });
@@ -137,7 +152,13 @@ describe('an interrupted submit', () => {
 describe('dry run against the sandbox', () => {
   const jsonl = [
     { payment_method_id: 1327363, items: [{ item_id: KVM2, quantity: 2 }] },
-    { payment_method_id: 1327363, items: [{ item_id: KVM1_EUR, quantity: 1 }, { item_id: DOMAIN, quantity: 1 }] },
+    {
+      payment_method_id: 1327363,
+      items: [
+        { item_id: KVM1_EUR, quantity: 1 },
+        { item_id: DOMAIN, quantity: 1 },
+      ],
+    },
     { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1mo', quantity: 1 }] },
     { payment_method_id: 1327365, items: [{ item_id: DOMAIN, quantity: 1 }] },
   ]
@@ -161,7 +182,7 @@ describe('dry run against the sandbox', () => {
     expect(sandbox.orders().length).toBe(ordersBefore);
   });
 
-  it('reads the token from the local stack\'s secret when none is given, and warns about cards', async () => {
+  it("reads the token from the local stack's secret when none is given, and warns about cards", async () => {
     writeFileSync(join(dir, 'fine.json'), JSON.stringify([{ items: [{ item_id: DOMAIN }] }], null, 2));
     const run = await cli(['submit', 'fine.json', '--dry-run', '--api-url', t.stack.sandbox?.url ?? ''], { cwd: dir, local });
     expect(run.stderr).toBe(`local stack: ${local.awsEndpoint} (given)\n`);
@@ -177,7 +198,10 @@ describe('dry run against the sandbox', () => {
     const first = await cli(['submit', 'partly.jsonl'], { cwd: dir, local });
     expect(first.code).toBe(0);
     const batch = /^batch (\S+) /m.exec(first.stdout)?.[1];
-    writeFileSync(join(dir, 'partly.jsonl'), [{ items: [{ item_id: KVM2, quantity: 2 }] }, { items: [{ item_id: DOMAIN }], coupons: ['CLI-PARTLY'] }].map((o) => JSON.stringify(o)).join('\n'));
+    writeFileSync(
+      join(dir, 'partly.jsonl'),
+      [{ items: [{ item_id: KVM2, quantity: 2 }] }, { items: [{ item_id: DOMAIN }], coupons: ['CLI-PARTLY'] }].map((o) => JSON.stringify(o)).join('\n'),
+    );
     const run = await cli(['submit', 'partly.jsonl', '--dry-run'], { cwd: dir, local });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`dry run of partly.jsonl: 1 order, batch ${batch} (1 of its orders, sent before, left out); nothing is sent`);
@@ -265,7 +289,9 @@ describe('submit checks the catalog before sending', () => {
     await t.waitForOutcome(requestIdOnLine('checked', 1));
     const status = await cli(['status', '--batch', 'checked'], { cwd: dir, local });
     expect(status.stdout).toMatch(
-      new RegExp(`line 2  ${unknown}  rejected +attempts=0 error=the order does not match the Hostinger catalog or the account: items\\.0\\.item_id is not in the Hostinger catalog; nearest: hostingercom-vps-kvm2-usd-1m`),
+      new RegExp(
+        `line 2  ${unknown}  rejected +attempts=0 error=the order does not match the Hostinger catalog or the account: items\\.0\\.item_id is not in the Hostinger catalog; nearest: hostingercom-vps-kvm2-usd-1m`,
+      ),
     );
     expect(sandboxOrdersWith('CLI-CHECKED')).toHaveLength(1);
   });
@@ -279,7 +305,12 @@ describe('follow', () => {
 
     writeFileSync(
       join(dir, 'follow.jsonl'),
-      [{ requestId: 'follow-ok', items: [{ item_id: DOMAIN }] }, { requestId: 'follow-expired', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] }].map((o) => JSON.stringify(o)).join('\n'),
+      [
+        { requestId: 'follow-ok', items: [{ item_id: DOMAIN }] },
+        { requestId: 'follow-expired', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
     );
     // The expired card reaches the pipeline (which rejects it) only past the CLI's own check.
     expect((await cli(['submit', 'follow.jsonl', '--no-catalog-check'], { cwd: dir, local })).code).toBe(0);
@@ -303,7 +334,12 @@ describe('follow --batch', () => {
 
     writeFileSync(
       join(dir, 'early.jsonl'),
-      [{ items: [{ item_id: DOMAIN }], coupons: ['CLI-EARLY'] }, { requestId: 'follow-early-own', items: [{ item_id: DOMAIN }], coupons: ['CLI-EARLY'] }].map((o) => JSON.stringify(o)).join('\n'),
+      [
+        { items: [{ item_id: DOMAIN }], coupons: ['CLI-EARLY'] },
+        { requestId: 'follow-early-own', items: [{ item_id: DOMAIN }], coupons: ['CLI-EARLY'] },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
     );
     expect((await cli(['submit', 'early.jsonl', '--batch', 'follow-early'], { cwd: dir, local })).code).toBe(0);
     const derived = requestIdOnLine('follow-early', 1);
@@ -320,7 +356,15 @@ describe('follow --batch', () => {
   });
 
   it('run after submit, first shows the outcomes already out, then follows', async () => {
-    writeFileSync(join(dir, 'late.jsonl'), [{ items: [{ item_id: DOMAIN }], coupons: ['CLI-LATE'] }, { requestId: 'follow-late-own', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] }].map((o) => JSON.stringify(o)).join('\n'));
+    writeFileSync(
+      join(dir, 'late.jsonl'),
+      [
+        { items: [{ item_id: DOMAIN }], coupons: ['CLI-LATE'] },
+        { requestId: 'follow-late-own', payment_method_id: 1327365, items: [{ item_id: DOMAIN }] },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    );
     const submitted = await cli(['submit', 'late.jsonl', '--batch', 'follow-late', '--no-catalog-check'], { cwd: dir, local });
     expect(submitted.code).toBe(0);
     expect(submitted.stdout).toContain('npx hostinger-orders follow --batch follow-late');
@@ -345,7 +389,10 @@ describe('follow --batch', () => {
 describe('redrive', () => {
   it('moves a dead-lettered order back to the queue, where it is bought', async () => {
     await t.stack.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: local.deadLetterQueueUrl, MessageBody: JSON.stringify({ requestId: 'cli-redriven', items: [{ item_id: KVM2 }], coupons: ['CLI-REDRIVE'] }) }),
+      new SendMessageCommand({
+        QueueUrl: local.deadLetterQueueUrl,
+        MessageBody: JSON.stringify({ requestId: 'cli-redriven', items: [{ item_id: KVM2 }], coupons: ['CLI-REDRIVE'] }),
+      }),
     );
     const run = await cli(['redrive'], { cwd: dir, local });
     expect(run.code).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEndpoints } from '../../lib/cli/context.ts';
-import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 import { cli, endpointsOf } from './support.ts';
 
 /**
@@ -105,27 +105,31 @@ describe('a file edited between runs, continued', () => {
     };
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat({ max: KINDS - 1 }), { minLength: 1, maxLength: 6 }), fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), async (initial, rounds) => {
-        run += 1;
-        const coupon = (kind: number) => `PROP-${run}-K${kind}`;
-        const file = `property-${run}.jsonl`;
-        const most = new Map<number, number>();
-        let lines = initial;
-        let batch = '';
-        for (let round = 0; round <= rounds.length; round++) {
-          if (round > 0) for (const change of rounds[round - 1] ?? []) lines = apply(lines, change);
-          for (let kind = 0; kind < KINDS; kind++) most.set(kind, Math.max(most.get(kind) ?? 0, lines.filter((k) => k === kind).length));
-          if (lines.length === 0) continue; // an empty file sends nothing (and is refused)
-          writeFileSync(join(dir, file), lines.map((kind) => line(coupon(kind))).join('\n'));
-          const named = batchOf((await submit(file)).stdout);
-          // The first run names the batch; every later one continues it.
-          if (batch === '') batch = named;
-          else expect(named).toBe(batch);
-        }
-        const expected = [...most.values()].reduce((sum, n) => sum + n, 0);
-        await settle(batch, expected);
-        for (let kind = 0; kind < KINDS; kind++) expect(boughtWith(coupon(kind)), `kind ${kind} after ${JSON.stringify({ initial, rounds })}`).toBe(most.get(kind));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat({ max: KINDS - 1 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+        async (initial, rounds) => {
+          run += 1;
+          const coupon = (kind: number) => `PROP-${run}-K${kind}`;
+          const file = `property-${run}.jsonl`;
+          const most = new Map<number, number>();
+          let lines = initial;
+          let batch = '';
+          for (let round = 0; round <= rounds.length; round++) {
+            if (round > 0) for (const change of rounds[round - 1] ?? []) lines = apply(lines, change);
+            for (let kind = 0; kind < KINDS; kind++) most.set(kind, Math.max(most.get(kind) ?? 0, lines.filter((k) => k === kind).length));
+            if (lines.length === 0) continue; // an empty file sends nothing (and is refused)
+            writeFileSync(join(dir, file), lines.map((kind) => line(coupon(kind))).join('\n'));
+            const named = batchOf((await submit(file)).stdout);
+            // The first run names the batch; every later one continues it.
+            if (batch === '') batch = named;
+            else expect(named).toBe(batch);
+          }
+          const expected = [...most.values()].reduce((sum, n) => sum + n, 0);
+          await settle(batch, expected);
+          for (let kind = 0; kind < KINDS; kind++) expect(boughtWith(coupon(kind)), `kind ${kind} after ${JSON.stringify({ initial, rounds })}`).toBe(most.get(kind));
+        },
+      ),
       { numRuns: 12, seed: Number(process.env.EDITS_SEED ?? 20261130) },
     );
   }, 300_000);

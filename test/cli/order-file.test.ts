@@ -33,7 +33,18 @@ describe('JSONL', () => {
   });
 
   it('names the line of bad JSON, and of every invalid order', () => {
-    const lines = [order(), order(), order(), order(), order(), order(), '{"items": [{"item_id": "x",}]}', order(), '{"items": [{"item_id": "x", "quantity": 0}], "colour": "red"}', '[1]'];
+    const lines = [
+      order(),
+      order(),
+      order(),
+      order(),
+      order(),
+      order(),
+      '{"items": [{"item_id": "x",}]}',
+      order(),
+      '{"items": [{"item_id": "x", "quantity": 0}], "colour": "red"}',
+      '[1]',
+    ];
     const parsed = parseJsonLines(lines.join('\n'));
     expect(parsed.errors.map((e) => formatLineError('orders.jsonl', e))).toEqual([
       expect.stringMatching(/^orders\.jsonl:7: invalid JSON: /),
@@ -81,13 +92,9 @@ describe('JSON', () => {
 
 describe('CSV', () => {
   it('reads one order per row, with quoted commas, coupons split on ";" and numbers converted', () => {
-    const text = [
-      'item_id,quantity,payment_method_id,coupons,requestId',
-      `${KVM2},2,1327362,"WELCOME; SPRING 10",`,
-      `"${DOMAIN}",,,,fleet-7`,
-      '',
-      `${KVM2}, 3 ,,,"my-id,7"`,
-    ].join('\r\n');
+    const text = ['item_id,quantity,payment_method_id,coupons,requestId', `${KVM2},2,1327362,"WELCOME; SPRING 10",`, `"${DOMAIN}",,,,fleet-7`, '', `${KVM2}, 3 ,,,"my-id,7"`].join(
+      '\r\n',
+    );
     const parsed = parseCsvOrders(text);
     // The quoted comma stays inside its value (which the schema then refuses), and moves no column.
     expect(parsed.errors).toEqual([{ line: 5, message: expect.stringMatching(/^requestId may contain only/) }]);
@@ -156,7 +163,16 @@ describe('CSV', () => {
     ]);
     const fine = parseCsvOrders(['item_id,quantity,payment_method_id,group', `${KVM2},1,1327362,a`, `${DOMAIN},1,,b`, `${DOMAIN},2,,a`].join('\n'));
     expect(fine.orders).toEqual([
-      { line: 2, message: { payment_method_id: 1327362, items: [{ item_id: KVM2, quantity: 1 }, { item_id: DOMAIN, quantity: 2 }] } },
+      {
+        line: 2,
+        message: {
+          payment_method_id: 1327362,
+          items: [
+            { item_id: KVM2, quantity: 1 },
+            { item_id: DOMAIN, quantity: 2 },
+          ],
+        },
+      },
       { line: 3, message: { items: [{ item_id: DOMAIN, quantity: 1 }] } },
     ]);
   });

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { assignRequestIds } from '../../lib/cli/file-batch.ts';
 import { buildDryRunReport, formatDryRunReport, formatMoney } from '../../lib/cli/dry-run-report.ts';
+import { assignRequestIds } from '../../lib/cli/file-batch.ts';
 import { readCatalog } from '../../lib/cli/hostinger-access.ts';
 import type { FileOrder } from '../../lib/cli/order-lines.ts';
 import { createProgressReporter, renderProgressBar, renderProgressLine } from '../../lib/cli/progress-bar.ts';
@@ -38,7 +38,14 @@ const order = (line: number, items: [string, number][], paymentMethodId?: number
 describe('dry-run report', () => {
   const orders = [
     order(2, [['hostingercom-vps-kvm2-usd-1m', 2]], 1327363),
-    order(3, [['hostingercom-vps-kvm2-eur-1m', 1], ['hostingercom-domain-com-usd-1y', 3]], 1327363),
+    order(
+      3,
+      [
+        ['hostingercom-vps-kvm2-eur-1m', 1],
+        ['hostingercom-domain-com-usd-1y', 3],
+      ],
+      1327363,
+    ),
     order(4, [['hostingercom-vps-kvm2-usd-1m', 1]]), // the default method: a card
     order(5, [['hostingercom-vps-kvm-usd-1m', 1]], 1327363), // mistyped
     order(6, [['hostingercom-vps-kvm2-usd-1m', 1]], 1327365), // expired
@@ -116,7 +123,14 @@ describe('progress', () => {
 
   it('redraws in place on a terminal, and prints periodic lines elsewhere', () => {
     let clock = 0;
-    const tty = { text: '', isTTY: true, columns: 80, write(s: string) { this.text += s; } };
+    const tty = {
+      text: '',
+      isTTY: true,
+      columns: 80,
+      write(s: string) {
+        this.text += s;
+      },
+    };
     const bar = createProgressReporter(tty, 100, () => clock, { redrawMs: 100 });
     bar.update(10);
     clock = 50;
@@ -130,7 +144,12 @@ describe('progress', () => {
       expect.stringMatching(/^\[#{40}\] 100\/100 100% 500\/s\x1b\[K\n$/),
     ]);
 
-    const log = { text: '', write(s: string) { this.text += s; } };
+    const log = {
+      text: '',
+      write(s: string) {
+        this.text += s;
+      },
+    };
     const lines = createProgressReporter(log, 100, () => clock, { lineEveryMs: 1000 });
     lines.update(10);
     clock = 700;
@@ -141,7 +160,7 @@ describe('progress', () => {
 });
 
 describe('follow', () => {
-  it('reads order outcomes and batch events, and keeps a batch\'s requests', async () => {
+  it("reads order outcomes and batch events, and keeps a batch's requests", async () => {
     const { publishedFilter, readPublished } = await import('../../lib/cli/commands/follow.ts');
     const outcome = {
       version: 1,
@@ -173,7 +192,7 @@ describe('follow', () => {
     expect(publishedFilter(members(['b-1:8', 'own-id']))(parsed)).toBe(false);
   });
 
-  it('shows the outcomes a batch already has, in the batch\'s order and of the chosen types', async () => {
+  it("shows the outcomes a batch already has, in the batch's order and of the chosen types", async () => {
     const { outcomesAlreadyOut } = await import('../../lib/cli/commands/follow.ts');
     const outcome = (requestId: string, type: 'order.succeeded' | 'order.failed') => ({ outcomeId: `o-${requestId}`, requestId, type });
     const records = new Map([
@@ -189,7 +208,10 @@ describe('follow', () => {
     expect((await outcomesAlreadyOut(read, ['a', 'b', 'c', 'd'], [])).map((o) => o.requestId)).toEqual(['a', 'b']);
     expect((await outcomesAlreadyOut(read, ['a', 'b', 'c'], ['order.succeeded'])).map((o) => o.requestId)).toEqual(['b']);
     expect(await outcomesAlreadyOut(read, [], [])).toEqual([]);
-    expect(asked).toEqual([['a', 'b', 'c', 'd'], ['a', 'b', 'c']]);
+    expect(asked).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['a', 'b', 'c'],
+    ]);
   });
 });
 
@@ -215,13 +237,24 @@ describe('dry-run report with a spending policy', () => {
   it('uses the quote: orders the policy refuses are problems, held ones and a file over a budget are warnings', async () => {
     const { parseSpendingPolicy } = await import('../../lib/policy/spending-policy.ts');
     const policy = parseSpendingPolicy({ currencies: { USD: { maxOrderTotal: 2000, approvalAbove: 1000, daily: 3000 } } });
-    const { planned } = assignRequestIds([order(2, [['hostingercom-vps-kvm2-usd-1m', 3]], 1327363), order(3, [['hostingercom-domain-com-usd-1y', 2]], 1327363), order(4, [['hostingercom-vps-kvm2-usd-1m', 1]], 1327363), order(5, [['hostingercom-domain-com-usd-1y', 2]], 1327363)], 'p');
+    const { planned } = assignRequestIds(
+      [
+        order(2, [['hostingercom-vps-kvm2-usd-1m', 3]], 1327363),
+        order(3, [['hostingercom-domain-com-usd-1y', 2]], 1327363),
+        order(4, [['hostingercom-vps-kvm2-usd-1m', 1]], 1327363),
+        order(5, [['hostingercom-domain-com-usd-1y', 2]], 1327363),
+      ],
+      'p',
+    );
     const report = buildDryRunReport(planned, [], CATALOG, METHODS, {}, policy);
     expect(report.problems).toEqual([{ line: 2, message: expect.stringContaining('refused by the spending policy: currencies.USD.maxOrderTotal: the order costs 26.97 USD') }]);
     expect(report.buyable).toBe(3);
     expect(report.warnings).toEqual([
       { message: 'would wait for approval (currencies.USD.approvalAbove)', lines: [3, 5] },
-      { message: 'together these orders cost 48.95 USD, more than the currencies.USD.daily budget of 30.00 USD even with nothing else spent: the last ones would be rejected', lines: [] },
+      {
+        message: 'together these orders cost 48.95 USD, more than the currencies.USD.daily budget of 30.00 USD even with nothing else spent: the last ones would be rejected',
+        lines: [],
+      },
     ]);
     expect(formatDryRunReport(report, 'f.json')).toContain('  together these orders cost 48.95 USD');
   });

@@ -1,7 +1,7 @@
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { assignRequestIds } from '../../lib/cli/file-batch.ts';
-import { isTransient, sendOrders, type SendBatch } from '../../lib/cli/sqs-sender.ts';
+import { isTransient, type SendBatch, sendOrders } from '../../lib/cli/sqs-sender.ts';
 
 /** Orders on lines 2… whose request ids say their line (b-1:2, …), for readable expectations. */
 const orders = (count: number) =>
@@ -36,7 +36,15 @@ describe('sendOrders', () => {
   it('sends 10 orders a call, each body the order message with its request id, tagged with the batch', async () => {
     const queue = fakeQueue();
     const settled: number[] = [];
-    const result = await sendOrders({ sendBatch: queue.sendBatch, queueUrl: 'q', batch: 'b-1', orders: orders(25), concurrency: 3, onSettled: ({ sent }) => settled.push(...sent), retryDelaysMs: [] });
+    const result = await sendOrders({
+      sendBatch: queue.sendBatch,
+      queueUrl: 'q',
+      batch: 'b-1',
+      orders: orders(25),
+      concurrency: 3,
+      onSettled: ({ sent }) => settled.push(...sent),
+      retryDelaysMs: [],
+    });
     expect(result).toEqual({ sent: Array.from({ length: 25 }, (_, i) => i + 2), failed: [], unsent: [], interrupted: false });
     expect(queue.calls.map((c) => c.Entries?.length)).toEqual([10, 10, 5]);
     expect(queue.calls[0]?.Entries?.[0]?.MessageAttributes).toEqual({ batch: { DataType: 'String', StringValue: 'b-1' } });
@@ -44,7 +52,7 @@ describe('sendOrders', () => {
     expect(settled.sort((a, b) => a - b)).toEqual(result.sent);
   });
 
-  it('retries entries SQS answers as Failed, and reports the ones that keep failing or are the sender\'s fault', async () => {
+  it("retries entries SQS answers as Failed, and reports the ones that keep failing or are the sender's fault", async () => {
     const queue = fakeQueue((input, call) => {
       const entries = input.Entries ?? [];
       const body = (id: string | undefined) => JSON.parse(entries[Number(id)]?.MessageBody ?? '{}').requestId as string;

@@ -36,7 +36,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as the bin would, with captured output and an environment of its own. */
-export function cli(argv: string[], options: { cwd: string; env?: Env; local?: Partial<LocalEndpoints>; signal?: AbortSignal; stdout?: Captured; stderr?: Captured }): Promise<CliRun> & { stdout: Captured; stderr: Captured } {
+export function cli(
+  argv: string[],
+  options: { cwd: string; env?: Env; local?: Partial<LocalEndpoints>; signal?: AbortSignal; stdout?: Captured; stderr?: Captured },
+): Promise<CliRun> & { stdout: Captured; stderr: Captured } {
   const stdout = options.stdout ?? capture();
   const stderr = options.stderr ?? capture();
   const ctx: CliContext = {

@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAnswer } from '../../lib/hostinger/classify-attempt.ts';
-import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import { ORDER_STATUSES } from '../../lib/hostinger/order-resource.ts';
+import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import { DANGEROUS_KEYS, fuzzOptions, hostileString, hostileValue, STACK_TRACE, toJsonText } from '../support/fuzz.ts';
 
 /**
@@ -51,14 +51,26 @@ const errorBody = fc.record(
   { requiredKeys: [] },
 );
 
-const HTML = ['<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>', '<!DOCTYPE html><html><body>Just a moment...</body></html>', '<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>'];
+const HTML = [
+  '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
+  '<!DOCTYPE html><html><body>Just a moment...</body></html>',
+  '<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>',
+];
 
 const cut = (text: string, at: number) => text.slice(0, at % Math.max(1, text.length));
 const body: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: orderResource.map(toJsonText) },
   { weight: 3, arbitrary: brokenOrderResource.map(toJsonText) },
   { weight: 3, arbitrary: errorBody.map(toJsonText) },
-  { weight: 2, arbitrary: fc.tuple(fc.oneof(orderResource, errorBody).map((v) => JSON.stringify(v)), fc.nat()).map(([text, at]) => cut(text, at)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.oneof(orderResource, errorBody).map((v) => JSON.stringify(v)),
+        fc.nat(),
+      )
+      .map(([text, at]) => cut(text, at)),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...HTML, '', ' ', '\n', 'null', '[]', '{}', '"completed"', 'OK') },
   { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },

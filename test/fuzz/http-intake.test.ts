@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { httpFunction } from '../../lib/platform/middy-stack.ts';
 import { createOrderHandler, getOrderHandler } from '../../lib/intake/http-handlers.ts';
 import { MAX_BODY_BYTES } from '../../lib/intake/http-response.ts';
 import type { LedgerRecord, RequestLedger } from '../../lib/ledger/request-ledger.ts';
-import { lambdaContext } from '../../local/lambda-context.ts';
-import type { OrderRequest } from '../../lib/order/order-request.ts';
 import type { Purchase } from '../../lib/order/kinds/purchase.ts';
+import type { OrderRequest } from '../../lib/order/order-request.ts';
+import { httpFunction } from '../../lib/platform/middy-stack.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import {
   bodyText,
   expectNoPollution,
@@ -42,7 +42,17 @@ function fakeIntake(failures: { create?: Error; enqueue?: Error } = {}) {
       const existing = records.get(request.requestId);
       if (existing) return { created: false, existing };
       const at = request.now.toISOString();
-      records.set(request.requestId, { requestId: request.requestId, status: 'queued', source: request.source, order: request.order, requestHash: request.requestHash, attempts: 0, createToken: request.createToken, createdAt: at, updatedAt: at });
+      records.set(request.requestId, {
+        requestId: request.requestId,
+        status: 'queued',
+        source: request.source,
+        order: request.order,
+        requestHash: request.requestHash,
+        attempts: 0,
+        createToken: request.createToken,
+        createdAt: at,
+        updatedAt: at,
+      });
       return { created: true };
     },
     async markEnqueued(requestId) {
@@ -278,7 +288,10 @@ describe('GET /orders/{requestId} under fuzzing', () => {
         const looked: string[] = [];
         const ledger = { get: async (id: string) => (looked.push(id), undefined) } as unknown as RequestLedger;
         const handler = httpFunction((e) => getOrderHandler(e, ledger));
-        const response = (await handler(event({ headers: {}, pathParameters: requestId === null ? undefined : { requestId } }), lambdaContext('getOrder', 10_000))) as APIGatewayProxyStructuredResultV2;
+        const response = (await handler(
+          event({ headers: {}, pathParameters: requestId === null ? undefined : { requestId } }),
+          lambdaContext('getOrder', 10_000),
+        )) as APIGatewayProxyStructuredResultV2;
         expect(response.statusCode).toBe(404);
         expect(Object.keys(JSON.parse(response.body ?? ''))).toEqual(['message']);
         expect(looked).toEqual(isValidRequestId(requestId) ? [requestId] : []);

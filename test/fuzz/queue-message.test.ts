@@ -44,7 +44,12 @@ const messageBody: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: orderMessage.map(toJsonText) },
   { weight: 3, arbitrary: orderMessage.map((message) => JSON.stringify(envelope(toJsonText(message)))) },
   { weight: 1, arbitrary: fc.tuple(orderMessage, fc.nat()).map(([message, at]) => JSON.stringify(envelope(cut(toJsonText(message), at)))) },
-  { weight: 1, arbitrary: fc.tuple(orderMessage, fc.oneof(hostileValue, fc.constantFrom('notification', 'SubscriptionConfirmation', null))).map(([m, type]) => JSON.stringify(envelope(toJsonText(m), type))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(orderMessage, fc.oneof(hostileValue, fc.constantFrom('notification', 'SubscriptionConfirmation', null)))
+      .map(([m, type]) => JSON.stringify(envelope(toJsonText(m), type))),
+  },
   { weight: 1, arbitrary: orderMessage.map((message) => JSON.stringify(envelope(message))) },
   { weight: 2, arbitrary: fc.tuple(orderMessage, fc.nat()).map(([message, at]) => cut(toJsonText(message), at)) },
   { weight: 1, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },

@@ -1,9 +1,9 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 
 /** Approvals end to end on the local stack: held orders, separate permission, who decided, redelivery, expiry. */
 const POLICY = { currencies: { EUR: { approvalAbove: 1_000 } } };
@@ -25,7 +25,11 @@ afterAll(async () => {
 const held = (coupon: string) => ({ payment_method_id: 1327362, items: [{ item_id: KVM2_EUR, quantity: 2 }], coupons: [coupon] });
 const boughtWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
-  const response = await fetch(`${t.stack.apiUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${t.stack.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
 const waitForApprovalEvent = (requestId: string) => waitUntil(() => t.approvalEvents.find((e) => e.requestId === requestId), 15_000, `order.awaiting_approval for ${requestId}`);
@@ -35,9 +39,18 @@ describe('orders above the approval threshold', () => {
     const posted = await t.postOrder(held('APPROVE-1'), { 'x-local-caller': ALICE });
     const requestId = posted.json.requestId as string;
     const event = await waitForApprovalEvent(requestId);
-    expect(event).toMatchObject({ type: 'order.awaiting_approval', totals: { EUR: 1698 }, reasons: ['currencies.EUR.approvalAbove: the order costs 16.98 EUR, more than 10.00 EUR'], owner: ALICE });
+    expect(event).toMatchObject({
+      type: 'order.awaiting_approval',
+      totals: { EUR: 1698 },
+      reasons: ['currencies.EUR.approvalAbove: the order costs 16.98 EUR, more than 10.00 EUR'],
+      owner: ALICE,
+    });
     expect(Date.parse(event.expiresAt) - Date.parse(event.at)).toBe(24 * 3_600_000);
-    expect((await call('GET', `/orders/${requestId}`, { 'x-local-caller': ALICE })).json).toMatchObject({ status: 'awaiting_approval', totals: { EUR: 1698 }, approval: { decision: 'awaiting' } });
+    expect((await call('GET', `/orders/${requestId}`, { 'x-local-caller': ALICE })).json).toMatchObject({
+      status: 'awaiting_approval',
+      totals: { EUR: 1698 },
+      approval: { decision: 'awaiting' },
+    });
     // Another caller does not see it; nobody approves their own order; approving needs the permission.
     expect((await call('GET', `/orders/${requestId}`, { 'x-local-caller': BOB })).status).toBe(404);
     expect((await call('POST', `/orders/${requestId}/approve`, { 'x-local-caller': ALICE, ...APPROVER })).status).toBe(403);
@@ -76,7 +89,12 @@ describe('orders above the approval threshold', () => {
     // Denying one's own order is allowed.
     expect((await call('POST', `/orders/${requestId}/deny`, { 'x-local-caller': ALICE, ...APPROVER })).status).toBe(200);
     const outcome = await t.waitForOutcome(requestId);
-    expect(outcome).toMatchObject({ status: 'rejected', attempts: 0, error: { code: 'approval_denied', message: expect.stringContaining(`denied by ${ALICE}`) }, approval: { decision: 'denied' } });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      attempts: 0,
+      error: { code: 'approval_denied', message: expect.stringContaining(`denied by ${ALICE}`) },
+      approval: { decision: 'denied' },
+    });
     expect(boughtWith('DENY-1')).toHaveLength(0);
   });
 
@@ -86,7 +104,12 @@ describe('orders above the approval threshold', () => {
     await waitForApprovalEvent(requestId);
     // As if the 24 hours had passed: the wait's end moved to the past.
     await t.stack.clients.dynamodb.send(
-      new UpdateItemCommand({ TableName: t.stack.resources.tableName, Key: { pk: { S: requestId } }, UpdateExpression: 'SET approvalExpiresAt = :past', ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1000) } } }),
+      new UpdateItemCommand({
+        TableName: t.stack.resources.tableName,
+        Key: { pk: { S: requestId } },
+        UpdateExpression: 'SET approvalExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1000) } },
+      }),
     );
     const outcome = await t.waitForOutcome(requestId);
     expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'approval_expired' }, approval: { decision: 'expired' } });

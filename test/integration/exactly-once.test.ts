@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectWorkerCrashes, type CrashPoint } from '../../local/worker-faults.ts';
+import { type CrashPoint, injectWorkerCrashes } from '../../local/worker-faults.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /** Never pay twice, never lose an order: redelivery, crashes and lost answers against the local stack. */

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHostingerSandbox, type HostingerSandbox } from '../../local/sandbox/server.ts';
+import { type HostingerSandbox, startHostingerSandbox } from '../../local/sandbox/server.ts';
 import { localStackOptionsFromEnv } from '../../local/stack-env.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 

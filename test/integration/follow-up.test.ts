@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 
 const KVM2 = 'hostingercom-vps-kvm2-usd-1m';
 /** The sandbox's card that needs 3-D Secure: its orders wait for payment until someone pays in hPanel. */
@@ -32,12 +32,21 @@ describe('pending payments are followed to the end', () => {
     expect(paid.status).toBe(200);
 
     const final = await waitUntil(() => outcomesOf(requestId).find((outcome) => outcome.type !== 'order.pending'), 10_000, 'the final outcome');
-    expect(final).toMatchObject({ type: 'order.succeeded', requestId, outcomeId: `final:${requestId}`, reconciliation: { result: 'found', subscriptionId: interim.order?.subscription_id } });
+    expect(final).toMatchObject({
+      type: 'order.succeeded',
+      requestId,
+      outcomeId: `final:${requestId}`,
+      reconciliation: { result: 'found', subscriptionId: interim.order?.subscription_id },
+    });
     expect((await t.getOrder(requestId)).json).toMatchObject({ status: 'succeeded', outcomeId: `final:${requestId}` });
     expect(t.stack.sandbox?.orders().filter((o) => o.coupons.includes('F-PAID'))).toHaveLength(1);
     // Exactly one final outcome, however many runs looked.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(outcomesOf(requestId).filter((outcome) => outcome.type !== 'order.pending').map((outcome) => outcome.outcomeId)).toEqual([`final:${requestId}`]);
+    expect(
+      outcomesOf(requestId)
+        .filter((outcome) => outcome.type !== 'order.pending')
+        .map((outcome) => outcome.outcomeId),
+    ).toEqual([`final:${requestId}`]);
   });
 
   it('ends failed at the deadline, saying what to check, when the payment never completes', async () => {

@@ -36,7 +36,7 @@ describe('POST /orders answers as documented', () => {
 
   it.each([
     ['70 KB', 70 * 1024],
-    ['10 MB and one byte, over API Gateway\'s own limit', 10 * 1024 * 1024 + 1],
+    ["10 MB and one byte, over API Gateway's own limit", 10 * 1024 * 1024 + 1],
   ])('a body of %s: 413 with the documented message', async (_, bytes) => {
     const answer = await post('/orders', { headers: { 'content-type': 'application/json' }, body: `{"pad":"${'x'.repeat(bytes - 10)}"}` });
     expect(answer).toEqual({ status: 413, type: 'application/json', text: '{"message":"request body is larger than 65536 bytes"}' });

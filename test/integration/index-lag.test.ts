@@ -20,8 +20,7 @@ beforeAll(async () => {
   t = await startTestStack({
     worker: { functionTimeoutSeconds: 8 },
     functionEnv: { RECONCILE_INDEX_LAG_MS: String(LAG_MS) },
-    decorateWorker: (deps) =>
-      injectWorkerCrashes(deps, (point, requestIds) => point === 'afterCall' && requestIds.some((requestId) => crashAfterCall.delete(requestId))),
+    decorateWorker: (deps) => injectWorkerCrashes(deps, (point, requestIds) => point === 'afterCall' && requestIds.some((requestId) => crashAfterCall.delete(requestId))),
   });
   t.stack.aws.dynamodb.setIndexLag(LAG_MS);
 });
@@ -35,7 +34,7 @@ function ownerOf(outcome: Outcome): string | undefined {
   return t.stack.sandbox?.orders().find((o) => o.order.subscription_id === subscriptionId)?.coupons[0];
 }
 
-it("a lost answer does not take the order of a request whose answer is not in the index yet", async () => {
+it('a lost answer does not take the order of a request whose answer is not in the index yet', async () => {
   const item = 'hostingercom-vps-kvm2-usd-1m';
   // R is answered and recorded at once; A, a second later, loses its answer after the order was made.
   t.stack.sandbox?.addFaults([{ fault: 'resetAfterCreate', match: { coupon: 'I-A' } }]);

@@ -2,7 +2,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeQueueToOutcomes } from '../../local/stack.ts';
-import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 
 const KVM2 = 'hostingercom-vps-kvm2-usd-1m';
 const DOMAIN = 'hostingercom-domain-com-usd-1y';
@@ -89,7 +89,7 @@ describe('HTTP intake to outcome', () => {
   it('a 429 slows every worker down: other orders wait for the Retry-After too', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'rateLimit', retryAfterSeconds: 2, match: { coupon: 'T-429' } }]);
     const limited = await t.postOrder(order('T-429'));
-    await waitUntil(() => (t.stack.sandbox?.requestCount() ?? 0) > 0 && ordersWithCoupon('T-429').length === 0 ? true : undefined, 5000, 'the 429');
+    await waitUntil(() => ((t.stack.sandbox?.requestCount() ?? 0) > 0 && ordersWithCoupon('T-429').length === 0 ? true : undefined), 5000, 'the 429');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const sentAt = Date.now();
     const other = await t.postOrder(order('T-AFTER-429'));
@@ -188,7 +188,12 @@ describe('HTTP API contract', () => {
 describe('SQS intake', () => {
   it('takes a producer message with its own request id, plain or in an SNS envelope', async () => {
     await t.sendMessage(JSON.stringify({ requestId: 'producer-plain-1', ...order('T-SQS-PLAIN') }));
-    const envelope = { Type: 'Notification', MessageId: 'x', TopicArn: 'arn:aws:sns:us-east-1:000000000000:orders', Message: JSON.stringify({ requestId: 'producer-sns-1', ...order('T-SQS-SNS') }) };
+    const envelope = {
+      Type: 'Notification',
+      MessageId: 'x',
+      TopicArn: 'arn:aws:sns:us-east-1:000000000000:orders',
+      Message: JSON.stringify({ requestId: 'producer-sns-1', ...order('T-SQS-SNS') }),
+    };
     await t.sendMessage(JSON.stringify(envelope));
     await expect(t.waitForOutcome('producer-plain-1')).resolves.toMatchObject({ type: 'order.succeeded' });
     await expect(t.waitForOutcome('producer-sns-1')).resolves.toMatchObject({ type: 'order.succeeded' });
@@ -210,7 +215,7 @@ describe('SQS intake', () => {
     expect((await t.getOrder('producer-invalid-1')).json).toMatchObject({ status: 'rejected', attempts: 0 });
   });
 
-  it('a message that reuses another order\'s request id is rejected under its own message id', async () => {
+  it("a message that reuses another order's request id is rejected under its own message id", async () => {
     await t.sendMessage(JSON.stringify({ requestId: 'producer-taken-1', ...order('T-TAKEN') }));
     await t.waitForOutcome('producer-taken-1');
     const messageId = await t.sendMessage(JSON.stringify({ requestId: 'producer-taken-1', ...order('T-TAKEN-OTHER') }));

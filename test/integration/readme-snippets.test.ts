@@ -63,10 +63,7 @@ beforeAll(async () => {
   t = await startTestStack();
   const sandbox = t.stack.resources.hostingerApiUrl;
   substitute = (text) =>
-    text
-      .replaceAll('http://127.0.0.1:4566', t.stack.resources.awsEndpoint)
-      .replaceAll('http://127.0.0.1:3000', t.stack.apiUrl)
-      .replaceAll('http://127.0.0.1:34153', sandbox);
+    text.replaceAll('http://127.0.0.1:4566', t.stack.resources.awsEndpoint).replaceAll('http://127.0.0.1:3000', t.stack.apiUrl).replaceAll('http://127.0.0.1:34153', sandbox);
 });
 afterAll(async () => {
   await t?.stop();
@@ -104,15 +101,20 @@ describe.skipIf(CLIS.length === 0).each(CLIS)('the README with AWS CLI v%s (%s)'
     expect(JSON.parse(outputs.get('send-message') ?? '')).toHaveProperty('MessageId');
     expect(JSON.parse(outputs.get('curl') ?? '')).toMatchObject({ requestId: 'my-order-1', status: 'succeeded' });
     expect(JSON.parse(outputs.get('list-queues') ?? '').QueueUrls).toEqual(expect.arrayContaining([t.stack.resources.queueUrl, t.stack.resources.deadLetterQueueUrl]));
-    expect(JSON.parse(outputs.get('list-secrets') ?? '').SecretList).toEqual([expect.objectContaining({ Name: 'hostinger-orders/hostinger-api-token', ARN: t.stack.resources.secretId })]);
+    expect(JSON.parse(outputs.get('list-secrets') ?? '').SecretList).toEqual([
+      expect.objectContaining({ Name: 'hostinger-orders/hostinger-api-token', ARN: t.stack.resources.secretId }),
+    ]);
     const { Item } = JSON.parse(outputs.get('get-item') ?? '') as { Item: Record<string, { S?: string }> };
     expect(Item).toMatchObject({ pk: { S: 'my-order-1' }, requestId: { S: 'my-order-1' }, status: { S: 'succeeded' }, source: { S: 'queue' } });
     // Each AWS CLI command starts a Python interpreter: seconds each on a busy machine.
   }, 120_000);
 
-  it("reads the sandbox token from the secret and calls the sandbox with curl (docs/sandbox.md)", async () => {
+  it('reads the sandbox token from the secret and calls the sandbox with curl (docs/sandbox.md)', async () => {
     const stdout = await shell(substitute(snippet('docs/sandbox.md', 'sandbox-curl')), path);
-    const [catalog, paymentMethods] = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: unknown }[]);
+    const [catalog, paymentMethods] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: unknown }[]);
     expect(catalog?.length).toBeGreaterThan(0);
     expect(paymentMethods?.map((method) => method.id)).toContain(1327362);
   }, 60_000);
@@ -121,7 +123,12 @@ describe.skipIf(CLIS.length === 0).each(CLIS)('the README with AWS CLI v%s (%s)'
 describe('the same calls through the AWS SDK v3 clients', () => {
   it('send a message, list queues and secrets, and get the ledger item by its request id', async () => {
     const { sqs, dynamodb, secrets } = t.stack.clients;
-    await sqs.send(new SendMessageCommand({ QueueUrl: t.stack.resources.queueUrl, MessageBody: JSON.stringify({ requestId: 'my-order-2', items: [{ item_id: 'hostingercom-domain-com-usd-1y' }] }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: t.stack.resources.queueUrl,
+        MessageBody: JSON.stringify({ requestId: 'my-order-2', items: [{ item_id: 'hostingercom-domain-com-usd-1y' }] }),
+      }),
+    );
     await t.waitForOutcome('my-order-2');
     expect((await sqs.send(new ListQueuesCommand({}))).QueueUrls).toContain(t.stack.resources.queueUrl);
     expect((await secrets.send(new ListSecretsCommand({}))).SecretList?.map((secret) => secret.Name)).toContain('hostinger-orders/hostinger-api-token');

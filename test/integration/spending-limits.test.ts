@@ -1,13 +1,13 @@
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
-import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetKey } from '../../lib/ledger/dynamodb-budget-ledger.ts';
 import { chunks } from '../../lib/platform/chunks.ts';
 import { CATALOG } from '../../local/sandbox/catalog.ts';
-import { startTestStack, waitUntil, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 
 /** The spending policy end to end: the local stack's worker (5 concurrent invocations) against a small budget. */
 const DAILY_USD = 5_000;
@@ -43,7 +43,9 @@ describe('spending limits in the worker', () => {
           await resetBudget();
           const coupon = `BUDGET-${run}`;
           const requestIds = orders.map((_, index) => `budget-${run}-${index}`);
-          const bodies = orders.map((order, index) => JSON.stringify({ requestId: requestIds[index], payment_method_id: 1327362, items: [{ item_id: order.itemId, quantity: order.quantity }], coupons: [coupon] }));
+          const bodies = orders.map((order, index) =>
+            JSON.stringify({ requestId: requestIds[index], payment_method_id: 1327362, items: [{ item_id: order.itemId, quantity: order.quantity }], coupons: [coupon] }),
+          );
           await Promise.all(chunks(bodies, 10).map((chunk) => t.sendMessages(chunk)));
           const outcomes = await Promise.all(requestIds.map((id) => t.waitForOutcome(id, 60_000)));
           const cost = (index: number) => (PRICES[orders[index]!.itemId] ?? 0) * orders[index]!.quantity;
@@ -74,7 +76,11 @@ describe('spending limits in the worker', () => {
   it('an order Hostinger refuses gives its reservation back; a quantity over the limit is rejected before Hostinger', async () => {
     await resetBudget();
     // Two currencies in one order: Hostinger answers 422, nothing is bought.
-    const refused = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }], coupons: ['BUDGET-FAIL'] });
+    const refused = await t.postOrder({
+      payment_method_id: 1327362,
+      items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }, { item_id: 'hostingercom-vps-kvm2-eur-1m' }],
+      coupons: ['BUDGET-FAIL'],
+    });
     expect(await t.waitForOutcome(refused.json.requestId as string, 30_000)).toMatchObject({ status: 'rejected', attempts: 1, error: { httpStatus: 422 } });
     // Were the refused order's 26.97 USD still reserved, this 26.97 USD order would not fit in 50.00 USD.
     const next = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 3 }], coupons: ['BUDGET-AFTER-FAIL'] });
@@ -103,7 +109,18 @@ describe('POST /quotes and GET /budget', () => {
     expect(quote.status).toBe(200);
     const kvm2 = CATALOG.flatMap((item) => item.prices).find((price) => price.id === 'hostingercom-vps-kvm2-usd-1m');
     expect(quote.json).toMatchObject({
-      items: [{ itemId: 'hostingercom-vps-kvm2-usd-1m', name: 'KVM 2', category: 'VPS', period: '1 month', currency: 'USD', quantity: 2, unitPrice: kvm2?.first_period_price, subtotal: 2 * (kvm2?.first_period_price ?? 0) }],
+      items: [
+        {
+          itemId: 'hostingercom-vps-kvm2-usd-1m',
+          name: 'KVM 2',
+          category: 'VPS',
+          period: '1 month',
+          currency: 'USD',
+          quantity: 2,
+          unitPrice: kvm2?.first_period_price,
+          subtotal: 2 * (kvm2?.first_period_price ?? 0),
+        },
+      ],
       totals: { USD: 1798 },
       paymentMethod: { isDefault: true },
       errors: {},
@@ -114,7 +131,9 @@ describe('POST /quotes and GET /budget', () => {
     expect(over.json).toMatchObject({ totals: { USD: 3596 }, policy: { verdict: 'rejected', violations: [expect.objectContaining({ limit: 'currencies.USD.maxOrderTotal' })] } });
     expect((over.json.warnings as string[]).join()).toContain('3-D Secure');
     const overBudget = await post('/quotes', { items: [{ item_id: 'hostingercom-domain-com-usd-1y', quantity: 5 }] });
-    expect(overBudget.json).toMatchObject({ policy: { verdict: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ limit: 'currencies.USD.daily', amountCents: 649 + 4995 })]) } });
+    expect(overBudget.json).toMatchObject({
+      policy: { verdict: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ limit: 'currencies.USD.daily', amountCents: 649 + 4995 })]) },
+    });
     expect((await post('/quotes', { items: [] })).status).toBe(400);
     // Other kinds of purchase, named by `kind` as on the queue: a VPS at its catalog price, a renewal at its subscription's renewal price.
     const vps = await post('/quotes', { kind: 'vps', item_id: 'hostingercom-vps-kvm2-usd-1m', setup: { template_id: 1130, data_center_id: 17 } });
@@ -127,7 +146,10 @@ describe('POST /quotes and GET /budget', () => {
     expect((t.stack.sandbox?.requestCount() ?? 0) - before).toBe(0);
 
     const budget = await fetch(`${t.stack.apiUrl}/budget`);
-    expect(await budget.json()).toMatchObject({ caller: expect.stringMatching(/^arn:aws:iam::/), budgets: [{ currency: 'USD', window: 'daily', limit: 5000, used: 649, left: 4351, usedPercent: 13, usedByCaller: 649 }] });
+    expect(await budget.json()).toMatchObject({
+      caller: expect.stringMatching(/^arn:aws:iam::/),
+      budgets: [{ currency: 'USD', window: 'daily', limit: 5000, used: 649, left: 4351, usedPercent: 13, usedByCaller: 649 }],
+    });
     const asBob = await fetch(`${t.stack.apiUrl}/budget`, { headers: { 'x-local-caller': 'arn:aws:iam::000000000000:user/bob' } });
     // The budget is the account's; what each caller's own orders used of it is theirs.
     expect(await asBob.json()).toMatchObject({ caller: 'arn:aws:iam::000000000000:user/bob', budgets: [{ used: 649, usedByCaller: 0 }] });

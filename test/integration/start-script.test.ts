@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
@@ -137,7 +137,10 @@ describe('npm start with its ports taken', { timeout: 120_000 }, () => {
     const port = await hold(0);
     const run = start({ PORT: '0', LOCAL_AWS_PORT: '0', [variable]: String(port) });
     expect(await run.exited).toBe(1);
-    const lines = run.output().split('\n').filter((line) => line.startsWith('npm start:'));
+    const lines = run
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('npm start:'));
     expect(lines).toEqual([
       `npm start: port ${port} (${variable}=${port}) for ${role} is already in use, perhaps by another local stack; set ${variable} to a free port, or to 0 for any free port`,
     ]);
@@ -179,7 +182,10 @@ describe('npm start, watching the worker retry', { timeout: 120_000 }, () => {
   it('prints one line per check of the account and per retry, with the attempt, cause and delay, before the outcome', async () => {
     const run = start(fast);
     const requestId = await failTwiceAndOrder(run);
-    const lines = run.output().split('\n').filter((line) => line.includes(`request=${requestId} `));
+    const lines = run
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`request=${requestId} `));
     expect(lines.map((line) => line.replace(/delay=\d+ms/, 'delay=<n>ms').replace(/ order=.*/, ''))).toEqual([
       `reconcile request=${requestId} attempt=1 result=absent`,
       `retry     request=${requestId} attempt=2 cause=500 delay=<n>ms`,

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHostingerSandbox, type HostingerSandbox } from '../../local/sandbox/server.ts';
+import { type HostingerSandbox, startHostingerSandbox } from '../../local/sandbox/server.ts';
 import { subscribeQueueToOutcomes } from '../../local/stack.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
@@ -168,7 +168,14 @@ describe('the Hostinger token never leaks', () => {
       const bodies: string[] = [];
       for (;;) {
         const { Messages = [] } = await t.stack.clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, MessageAttributeNames: ['All'], AttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            VisibilityTimeout: 60,
+            MessageAttributeNames: ['All'],
+            AttributeNames: ['All'],
+          }),
         );
         if (Messages.length === 0) return bodies;
         bodies.push(...Messages.map((m) => JSON.stringify(m)));

@@ -19,7 +19,11 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vps-password-'));
   // VPS purchases in EUR above 1.00 wait for approval; the sweep runs every second.
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ currencies: { EUR: { approvalAbove: 100 } } }));
-  t = await startTestStack({ functionEnv: { SPENDING_POLICY_FILE: join(dir, 'policy.json'), SWEEP_QUEUED_AFTER_SECONDS: '1' }, sweepIntervalMs: 1000, approvalExpiryIntervalMs: 200 });
+  t = await startTestStack({
+    functionEnv: { SPENDING_POLICY_FILE: join(dir, 'policy.json'), SWEEP_QUEUED_AFTER_SECONDS: '1' },
+    sweepIntervalMs: 1000,
+    approvalExpiryIntervalMs: 200,
+  });
 });
 afterAll(async () => {
   await t?.stop();

@@ -5,7 +5,7 @@ import { createDynamoDbApprovalLedger } from '../../lib/ledger/dynamodb-approval
 import { createDynamoDbRequestLedger } from '../../lib/ledger/dynamodb-request-ledger.ts';
 import type { LedgerTable } from '../../lib/ledger/dynamodb-table.ts';
 import { LeaseLostError } from '../../lib/ledger/request-ledger.ts';
-import { awaitingApproval, type ApprovalHold } from '../../lib/order/approval.ts';
+import { type ApprovalHold, awaitingApproval } from '../../lib/order/approval.ts';
 import { order, useLedgerTable } from './support.ts';
 
 const newTable = useLedgerTable();
@@ -13,7 +13,14 @@ const T0 = new Date('2026-11-30T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 const holdOf = (requestId: string, expiresAt: Date): ApprovalHold => ({
-  event: awaitingApproval({ requestId, totals: { USD: 120_000 }, reasons: ['order total above 1,000.00 USD'], expiresAt: expiresAt.toISOString(), requestedAt: T0.toISOString(), at: T0.toISOString() }),
+  event: awaitingApproval({
+    requestId,
+    totals: { USD: 120_000 },
+    reasons: ['order total above 1,000.00 USD'],
+    expiresAt: expiresAt.toISOString(),
+    requestedAt: T0.toISOString(),
+    at: T0.toISOString(),
+  }),
 });
 
 async function rawItem({ client, tableName }: LedgerTable, pk: string) {

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDynamoDbRequestLedger } from '../../lib/ledger/dynamodb-request-ledger.ts';
 import type { LedgerTable } from '../../lib/ledger/dynamodb-table.ts';
-import { LeaseLostError, type ClaimRequest } from '../../lib/ledger/request-ledger.ts';
+import { type ClaimRequest, LeaseLostError } from '../../lib/ledger/request-ledger.ts';
 import { order, outcomeOf, useLedgerTable } from './support.ts';
 
 const newTable = useLedgerTable();
@@ -73,7 +73,15 @@ describe('DynamoDB request ledger', () => {
       const claim = await ledger.claim(claimOf('r1', 'k1'));
       expect(claim).toMatchObject({
         claimed: true,
-        record: { requestId: 'r1', status: 'submitting', source: 'queue', attempts: 0, claimToken: 'k1', leaseUntil: T0.getTime() + 30_000, inFlight: { startedAt: T0.getTime(), claimToken: 'k1' } },
+        record: {
+          requestId: 'r1',
+          status: 'submitting',
+          source: 'queue',
+          attempts: 0,
+          claimToken: 'k1',
+          leaseUntil: T0.getTime() + 30_000,
+          inFlight: { startedAt: T0.getTime(), claimToken: 'k1' },
+        },
       });
       expect(await rawItem(table, 'r1')).toMatchObject({ unsettledItem: 'hostingercom-vps-kvm2-usd-1m', unsettledSince: T0.getTime() });
     });
@@ -209,7 +217,10 @@ describe('DynamoDB request ledger', () => {
       const { ledger } = await setup();
       await ledger.claim(claimOf('r1', 'k1'));
       await ledger.recordDeliveryFailure('r1', 'secrets down', 5, at(1_000));
-      expect(await ledger.get('r1')).toMatchObject({ deliveryFailure: { reason: 'secrets down', receiveCount: 5, at: at(1_000).toISOString() }, updatedAt: at(1_000).toISOString() });
+      expect(await ledger.get('r1')).toMatchObject({
+        deliveryFailure: { reason: 'secrets down', receiveCount: 5, at: at(1_000).toISOString() },
+        updatedAt: at(1_000).toISOString(),
+      });
       await ledger.recordDeliveryFailure('nobody', 'secrets down', 5, at(1_000));
       expect(await ledger.get('nobody')).toBeUndefined();
     });

@@ -36,7 +36,8 @@ export function useLedgerTable(): () => Promise<LedgerTable> {
   };
 }
 
-export const order = (...itemIds: string[]): OrderRequest => ({ items: (itemIds.length > 0 ? itemIds : ['hostingercom-vps-kvm2-usd-1m']).map((item_id) => ({ item_id, quantity: 1 })) }) as OrderRequest;
+export const order = (...itemIds: string[]): OrderRequest =>
+  ({ items: (itemIds.length > 0 ? itemIds : ['hostingercom-vps-kvm2-usd-1m']).map((item_id) => ({ item_id, quantity: 1 })) }) as OrderRequest;
 
 export const outcomeOf = (requestId: string, status: Outcome['status'], fields: Partial<Outcome> = {}): Outcome => ({
   version: 1,

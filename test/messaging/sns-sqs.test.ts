@@ -1,10 +1,10 @@
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../lib/cli/local-resources.ts';
-import type { OrderMessage } from '../../lib/order/order-request.ts';
 import { createSnsOutcomePublisher } from '../../lib/messaging/sns-outcome-publisher.ts';
 import { createSqsBatchEnqueuer, createSqsOrderQueue } from '../../lib/messaging/sqs-order-queue.ts';
+import type { OrderMessage } from '../../lib/order/order-request.ts';
 import type { BatchEnqueued } from '../../lib/scheduled/run-events.ts';
 import { startSqsAndSns } from '../../local/aws/fauxqs.ts';
 import { outcomeOf } from '../ledger/support.ts';

@@ -133,26 +133,42 @@ const withKey = (target: Record<string, any>, key: string, value: unknown) => {
   return target;
 };
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(anyKey, hostileValue).map(([key, value]): Mutation => (order) => withKey(order, key, value)),
-  fc.tuple(fc.nat(), anyKey, hostileValue).map(([index, key, value]): Mutation => (order) => {
-    const items = order.items as unknown[];
-    const item = items[index % items.length];
-    if (isObject(item)) withKey(item, key, value);
-    return order;
-  }),
-  fc.tuple(fc.nat(), hostileValue).map(([index, value]): Mutation => (order) => {
-    const items = order.items as unknown[];
-    items[index % items.length] = value;
-    return order;
-  }),
-  fc.tuple(fc.nat(), hostileValue).map(([index, value]): Mutation => (order) => {
-    order.coupons = [...(Array.isArray(order.coupons) ? order.coupons : []), value].slice(index % 12);
-    return order;
-  }),
-  fc.constantFrom('payment_method_id', 'items', 'coupons').map((key): Mutation => (order) => {
-    delete order[key];
-    return order;
-  }),
+  fc.tuple(anyKey, hostileValue).map(
+    ([key, value]): Mutation =>
+      (order) =>
+        withKey(order, key, value),
+  ),
+  fc.tuple(fc.nat(), anyKey, hostileValue).map(
+    ([index, key, value]): Mutation =>
+      (order) => {
+        const items = order.items as unknown[];
+        const item = items[index % items.length];
+        if (isObject(item)) withKey(item, key, value);
+        return order;
+      },
+  ),
+  fc.tuple(fc.nat(), hostileValue).map(
+    ([index, value]): Mutation =>
+      (order) => {
+        const items = order.items as unknown[];
+        items[index % items.length] = value;
+        return order;
+      },
+  ),
+  fc.tuple(fc.nat(), hostileValue).map(
+    ([index, value]): Mutation =>
+      (order) => {
+        order.coupons = [...(Array.isArray(order.coupons) ? order.coupons : []), value].slice(index % 12);
+        return order;
+      },
+  ),
+  fc.constantFrom('payment_method_id', 'items', 'coupons').map(
+    (key): Mutation =>
+      (order) => {
+        delete order[key];
+        return order;
+      },
+  ),
   fc.constantFrom<Mutation>(
     (order) => [order],
     (order) => ({ order }),
@@ -166,36 +182,62 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 const BAD_CHARS = ['/', ' ', '+', '@', ':', '~', '\n', '\t', '\u0000', 'é', '٣', 'ｈ', '\u200b', '"', '\\', '%', '*'];
 const withCharAt = (text: string, char: string, at: number) => text.slice(0, at % (text.length + 1)) + char + text.slice(at % (text.length + 1));
 const nearMiss: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.nat(), fc.constantFrom(...BAD_CHARS), fc.nat()).map(([index, char, at]): Mutation => (order) => {
-    const item = order.items[index % order.items.length];
-    if (isObject(item) && typeof item.item_id === 'string') item.item_id = withCharAt(item.item_id, char, at);
-    return order;
-  }),
-  fc.tuple(coupon(), fc.constantFrom(...BAD_CHARS.filter((c) => c !== ' ')), fc.nat()).map(([code, char, at]): Mutation => (order) => ({ ...order, coupons: [withCharAt(code, char, at)] })),
+  fc.tuple(fc.nat(), fc.constantFrom(...BAD_CHARS), fc.nat()).map(
+    ([index, char, at]): Mutation =>
+      (order) => {
+        const item = order.items[index % order.items.length];
+        if (isObject(item) && typeof item.item_id === 'string') item.item_id = withCharAt(item.item_id, char, at);
+        return order;
+      },
+  ),
+  fc.tuple(coupon(), fc.constantFrom(...BAD_CHARS.filter((c) => c !== ' ')), fc.nat()).map(
+    ([code, char, at]): Mutation =>
+      (order) => ({ ...order, coupons: [withCharAt(code, char, at)] }),
+  ),
   fc.tuple(fc.nat(), fc.constantFrom(LIMITS.maxItemId, LIMITS.maxItemId + 1)).chain(([index, length]) =>
-    fc.stringMatching(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{${length - 1}}$`)).map((id): Mutation => (order) => {
-      const item = order.items[index % order.items.length];
-      if (isObject(item)) item.item_id = id;
-      return order;
-    }),
+    fc.stringMatching(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{${length - 1}}$`)).map(
+      (id): Mutation =>
+        (order) => {
+          const item = order.items[index % order.items.length];
+          if (isObject(item)) item.item_id = id;
+          return order;
+        },
+    ),
   ),
   fc.constantFrom(LIMITS.maxCoupon, LIMITS.maxCoupon + 1).chain((length) =>
-    fc.stringMatching(new RegExp(`^[A-Za-z0-9][A-Za-z0-9 ._-]{${length - 1}}$`)).map((code): Mutation => (order) => ({ ...order, coupons: [code] })),
+    fc.stringMatching(new RegExp(`^[A-Za-z0-9][A-Za-z0-9 ._-]{${length - 1}}$`)).map(
+      (code): Mutation =>
+        (order) => ({ ...order, coupons: [code] }),
+    ),
   ),
-  fc.constantFrom(LIMITS.maxItems - 1, LIMITS.maxItems, LIMITS.maxItems + 1).map((count): Mutation => (order) => ({ ...order, items: Array.from({ length: count }, (_, i) => order.items[i % order.items.length]) })),
-  fc.constantFrom(LIMITS.maxCoupons, LIMITS.maxCoupons + 1).map((count): Mutation => (order) => ({ ...order, coupons: Array.from({ length: count }, (_, i) => `C${i}`) })),
-  fc.tuple(fc.nat(), fc.constantFrom(0, 1, LIMITS.maxQuantity, LIMITS.maxQuantity + 1, -1, 1.5)).map(([index, quantity]): Mutation => (order) => {
-    const item = order.items[index % order.items.length];
-    if (isObject(item)) item.quantity = quantity;
-    return order;
-  }),
-  fc.constantFrom(0, 1, LIMITS.maxPaymentMethodId, LIMITS.maxPaymentMethodId + 1, -1, 1.5).map((id): Mutation => (order) => ({ ...order, payment_method_id: id })),
+  fc.constantFrom(LIMITS.maxItems - 1, LIMITS.maxItems, LIMITS.maxItems + 1).map(
+    (count): Mutation =>
+      (order) => ({ ...order, items: Array.from({ length: count }, (_, i) => order.items[i % order.items.length]) }),
+  ),
+  fc.constantFrom(LIMITS.maxCoupons, LIMITS.maxCoupons + 1).map(
+    (count): Mutation =>
+      (order) => ({ ...order, coupons: Array.from({ length: count }, (_, i) => `C${i}`) }),
+  ),
+  fc.tuple(fc.nat(), fc.constantFrom(0, 1, LIMITS.maxQuantity, LIMITS.maxQuantity + 1, -1, 1.5)).map(
+    ([index, quantity]): Mutation =>
+      (order) => {
+        const item = order.items[index % order.items.length];
+        if (isObject(item)) item.quantity = quantity;
+        return order;
+      },
+  ),
+  fc.constantFrom(0, 1, LIMITS.maxPaymentMethodId, LIMITS.maxPaymentMethodId + 1, -1, 1.5).map(
+    (id): Mutation =>
+      (order) => ({ ...order, payment_method_id: id }),
+  ),
 );
 
 /** A valid order with one to three hostile changes: mostly invalid, sometimes still valid. */
 export const mutatedOrder: fc.Arbitrary<unknown> = fc
   .tuple(validOrder, fc.array(fc.oneof(mutation, nearMiss), { minLength: 1, maxLength: 3 }))
-  .map(([order, mutations]) => mutations.reduce<unknown>((value, mutate) => (isObject(value) && Array.isArray(value.items) && value.items.length > 0 ? mutate(value) : value), structuredClone(order)));
+  .map(([order, mutations]) =>
+    mutations.reduce<unknown>((value, mutate) => (isObject(value) && Array.isArray(value.items) && value.items.length > 0 ? mutate(value) : value), structuredClone(order)),
+  );
 
 /** Request body texts: valid, mutated, truncated, random, huge; JSON and not. */
 export const bodyText: fc.Arbitrary<string> = fc.oneof(
@@ -204,7 +246,21 @@ export const bodyText: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(fc.oneof(validOrder, mutatedOrder).map(toJsonText), fc.nat()).map(([text, cut]) => text.slice(0, cut % Math.max(1, text.length))) },
   { weight: 1, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', '\n', 'null', '[]', '{}', '"order"', '{"items":', '{"__proto__":{"polluted":true},"items":[{"item_id":"a"}]}', '{"constructor":{"prototype":{"polluted":true}},"items":[{"item_id":"a"}]}') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      '\n',
+      'null',
+      '[]',
+      '{}',
+      '"order"',
+      '{"items":',
+      '{"__proto__":{"polluted":true},"items":[{"item_id":"a"}]}',
+      '{"constructor":{"prototype":{"polluted":true}},"items":[{"item_id":"a"}]}',
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((depth) => `{"items":${'['.repeat(depth)}${']'.repeat(depth)}}`) },
   // Around the 64 KB limit: padding is JSON whitespace, or multi-byte characters in a string.
   { weight: 1, arbitrary: fc.tuple(validOrder, fc.integer({ min: -3, max: 3 })).map(([order, delta]) => padTo(toJsonText(order), 64 * 1024 + delta)) },

@@ -1,11 +1,11 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type AwaitingApproval, awaitingApprovalSchema } from '../../lib/order/approval.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
 import { outcomeSchema } from '../../lib/order/outcome.ts';
-import { awaitingApprovalSchema, type AwaitingApproval } from '../../lib/order/approval.ts';
-import { orderResolvedSchema, type OrderResolved } from '../../lib/order/resolution.ts';
-import { batchCompletedSchema, batchEnqueuedSchema, type BatchCompleted, type BatchEnqueued } from '../../lib/scheduled/run-events.ts';
+import { type OrderResolved, orderResolvedSchema } from '../../lib/order/resolution.ts';
+import { type BatchCompleted, type BatchEnqueued, batchCompletedSchema, batchEnqueuedSchema } from '../../lib/scheduled/run-events.ts';
 import { watchOutcomes } from '../../local/outcome-watcher.ts';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
 /** Settings that keep integration tests fast: quick retries, short timeouts. */
 export const FAST_FUNCTION_ENV = {
@@ -97,9 +97,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
       return sent.MessageId ?? '';
     },
     async sendMessages(bodies) {
-      const sent = await sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: stack.resources.queueUrl, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })) }),
-      );
+      const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.resources.queueUrl, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })) }));
       return (sent.Successful ?? []).sort((a, b) => Number(a.Id) - Number(b.Id)).map((entry) => entry.MessageId ?? '');
     },
     async stop() {

@@ -30,9 +30,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function specDirectory(): URL {
   const override = process.env.HOSTINGER_SPEC_DIR;
-  return override
-    ? pathToFileURL(override.endsWith('/') ? override : `${override}/`)
-    : new URL('../fixtures/hostinger-api/', import.meta.url);
+  return override ? pathToFileURL(override.endsWith('/') ? override : `${override}/`) : new URL('../fixtures/hostinger-api/', import.meta.url);
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -122,9 +120,7 @@ function validatorAt(specFile: SpecFile, pointer: string[]): SpecValidator {
   if (!validate) throw new Error(`spec ${specFile} has nothing at ${ref}`);
   return (data) => {
     const valid = validate(data) === true;
-    const errors = (validate.errors ?? [])
-      .map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword} ${JSON.stringify(error.params)}`)
-      .join('\n');
+    const errors = (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword} ${JSON.stringify(error.params)}`).join('\n');
     return { valid, errors };
   };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decideOrder, expireApprovals, type ApprovalDependencies } from '../../lib/intake/approvals.ts';
+import { type ApprovalDependencies, decideOrder, expireApprovals } from '../../lib/intake/approvals.ts';
 import type { ApprovalLedger } from '../../lib/ledger/approval-ledger.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
+import { type ApprovalDecision, awaitingApproval } from '../../lib/order/approval.ts';
 import type { PurchaseMessage } from '../../lib/order/kinds/purchase.ts';
-import { awaitingApproval, type ApprovalDecision } from '../../lib/order/approval.ts';
 
 /** Deciding on held orders, with the ledger and the queue faked: who may, until when, and what is queued. */
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -35,7 +35,8 @@ function fixture(records: LedgerRecord[], allowSelfApproval = false) {
       store.set(requestId, decided);
       return { decided: true, record: decided };
     },
-    expired: async (now) => [...store.values()].filter((r) => r.status === 'awaiting_approval' && Date.parse(r.approvalHold?.event.expiresAt ?? '') <= now.getTime()).map((r) => r.requestId),
+    expired: async (now) =>
+      [...store.values()].filter((r) => r.status === 'awaiting_approval' && Date.parse(r.approvalHold?.event.expiresAt ?? '') <= now.getTime()).map((r) => r.requestId),
   };
   const deps: ApprovalDependencies = {
     approvals,
@@ -66,7 +67,9 @@ describe('deciding on a held order', () => {
   });
 
   it('lets the owner approve when the policy allows it, and anyone deny', async () => {
-    expect(await decideOrder({ requestId: 'a', decision: 'approved', caller: 'alice' }, fixture([held('a', '2026-12-01T12:00:00Z')], true).deps)).toMatchObject({ kind: 'decided' });
+    expect(await decideOrder({ requestId: 'a', decision: 'approved', caller: 'alice' }, fixture([held('a', '2026-12-01T12:00:00Z')], true).deps)).toMatchObject({
+      kind: 'decided',
+    });
     expect(await decideOrder({ requestId: 'a', decision: 'denied', caller: 'alice' }, fixture([held('a', '2026-12-01T12:00:00Z')]).deps)).toMatchObject({ kind: 'decided' });
   });
 

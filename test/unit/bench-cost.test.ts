@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pipelineCost, PRICES, STEP_FUNCTIONS_STATES, stepFunctionsCost, totalPer1000, type UsagePerOrder } from '../../bench/cost.ts';
+import { PRICES, pipelineCost, STEP_FUNCTIONS_STATES, stepFunctionsCost, totalPer1000, type UsagePerOrder } from '../../bench/cost.ts';
 
 const USAGE: UsagePerOrder = {
   functions: [

@@ -34,7 +34,10 @@ describe('the billing meter of the local AWS endpoint', () => {
     const meter = createBillingMeter();
     meter.noteRequest('dynamodb.CreateTable', json(TABLE));
     meter.noteRequest('dynamodb.PutItem', json({ TableName: 'ledger', Item: { pk: { S: 'a' }, unqueued: { S: '1' } } }));
-    meter.noteRequest('dynamodb.UpdateItem', json({ TableName: 'ledger', UpdateExpression: 'SET #s = :s REMOVE #u, followUpOpen', ExpressionAttributeNames: { '#s': 'status', '#u': 'unqueued' } }));
+    meter.noteRequest(
+      'dynamodb.UpdateItem',
+      json({ TableName: 'ledger', UpdateExpression: 'SET #s = :s REMOVE #u, followUpOpen', ExpressionAttributeNames: { '#s': 'status', '#u': 'unqueued' } }),
+    );
     meter.noteRequest('dynamodb.UpdateItem', json({ TableName: 'ledger', UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' } }));
     expect(meter.usage().dynamodb.indexWriteUnits).toBe(3);
     meter.reset();

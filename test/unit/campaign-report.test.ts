@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, formatReport, violations, type CampaignRequest } from '../../local/fault-campaign/report.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
-import { orderResolved, type OrderResolved } from '../../lib/order/resolution.ts';
+import { type OrderResolved, orderResolved } from '../../lib/order/resolution.ts';
+import { buildReport, type CampaignRequest, formatReport, violations } from '../../local/fault-campaign/report.ts';
 import type { SandboxOrderRecord } from '../../local/sandbox/server.ts';
 
 /** Each campaign figure, computed from a crafted record, so a wrong count fails here. */
@@ -68,7 +68,7 @@ describe('campaign report', () => {
     expect(r.purchasesReportedAsNotBought).toBe(1);
   });
 
-  it('counts reconciled successes that took another request\'s subscription, and 500-after-create catches', () => {
+  it("counts reconciled successes that took another request's subscription, and 500-after-create catches", () => {
     const after500 = { kind: 'fault', rule: { fault: 'error500AfterCreate' } } as const;
     const r = report(
       [request(1, after500), request(2, after500), request(3)],
@@ -91,21 +91,28 @@ describe('campaign report', () => {
     const r = report(
       [request(1), request(2)],
       [order('C1', 's1'), order('C2', 's2')],
-      [outcome('r1', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }), outcome('r2', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's1' } })],
+      [
+        outcome('r1', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }),
+        outcome('r2', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's1' } }),
+      ],
     );
     expect(r).toMatchObject({ misattributedSuccesses: 0, pairedAcrossRequests: 2 });
     // The same subscription credited to both is a misattribution, whoever bought.
     const twice = report(
       [request(1), request(2)],
       [order('C1', 's1'), order('C2', 's2')],
-      [outcome('r1', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }), outcome('r2', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } })],
+      [
+        outcome('r1', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }),
+        outcome('r2', 'succeeded', { reconciliation: { result: 'found', subscriptionId: 's2' } }),
+      ],
     );
     expect(twice.misattributedSuccesses).toBe(1);
   });
 
   it('takes an interim order.pending and its final outcome as one request ending once, and counts how pending payments ended', () => {
     const pending = (requestId: string) => outcome(requestId, 'pending', { outcomeId: `${requestId}-interim` });
-    const awaiting = (coupon: string, subscriptionId: string) => ({ ...order(coupon, subscriptionId), order: { id: 2, subscription_id: subscriptionId, status: 'awaiting_payment' } }) as unknown as SandboxOrderRecord;
+    const awaiting = (coupon: string, subscriptionId: string) =>
+      ({ ...order(coupon, subscriptionId), order: { id: 2, subscription_id: subscriptionId, status: 'awaiting_payment' } }) as unknown as SandboxOrderRecord;
     const r = report(
       [request(1), request(2), request(3)],
       [order('C1', 's1'), awaiting('C2', 's2'), awaiting('C3', 's3')],
@@ -155,9 +162,20 @@ describe('campaign report', () => {
       ['r3', [outcome('r3', 'unknown')]],
     ]);
     const figures = { files: 1, runs: 3, inserted: 2, deleted: 1, moved: 1, readded: 1, sentPerRun: [1, 2, 0] };
-    const r = buildReport({ requests: [request(1), viaFile(2), viaFile(3)], sends: 1, orders: [order('C1', 's1'), order('C2', 's2')], outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1, editedFiles: figures });
+    const r = buildReport({
+      requests: [request(1), viaFile(2), viaFile(3)],
+      sends: 1,
+      orders: [order('C1', 's1'), order('C2', 's2')],
+      outcomes,
+      crashesByPoint: {},
+      redriven: 0,
+      durationMs: 1,
+      editedFiles: figures,
+    });
     expect(r.editedFiles).toEqual({ ...figures, requests: 2, outcomes: { succeeded: 1, unknown: 1 } });
-    expect(formatReport(r)).toContain('file edited between CLI runs: 1 files, 3 submit runs (sent 1/2/0 per run), 2 lines inserted, 1 deleted, 1 moved, 1 put back; 2 requests: succeeded=1, unknown=1');
+    expect(formatReport(r)).toContain(
+      'file edited between CLI runs: 1 files, 3 submit runs (sent 1/2/0 per run), 2 lines inserted, 1 deleted, 1 moved, 1 put back; 2 requests: succeeded=1, unknown=1',
+    );
     expect(report([request(1)], [order('C1', 's1')], [outcome('r1', 'succeeded')]).editedFiles).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@ import { expressions, when } from '../../lib/ledger/dynamodb-expression.ts';
 describe('DynamoDB expressions', () => {
   it('turns a condition’s values into placeholders and aliases #names', () => {
     const e = expressions();
-    expect(e.condition(when`attribute_not_exists(pk) OR (requestHash = ${'h1'} AND #status = ${'queued'})`)).toBe('attribute_not_exists(pk) OR (requestHash = :v0 AND #status = :v1)');
+    expect(e.condition(when`attribute_not_exists(pk) OR (requestHash = ${'h1'} AND #status = ${'queued'})`)).toBe(
+      'attribute_not_exists(pk) OR (requestHash = :v0 AND #status = :v1)',
+    );
     expect(e.attributes()).toEqual({ ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':v0': { S: 'h1' }, ':v1': { S: 'queued' } } });
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jointVerdict, pairPurchases, type AttemptSpan, type UnexplainedPurchase } from '../../lib/reconciliation/joint-attribution.ts';
+import { type AttemptSpan, jointVerdict, pairPurchases, type UnexplainedPurchase } from '../../lib/reconciliation/joint-attribution.ts';
 
 const span = (requestId: string, from: number, to: number, open = false): AttemptSpan => ({ requestId, from, to, open });
 const purchase = (id: string, createdAt: number): UnexplainedPurchase => ({ id, createdAt });
@@ -71,7 +71,12 @@ describe('joint attribution of a burst of identical purchases', () => {
 
   it('pairs by windows: a purchase outside an attempt window is not given to it', () => {
     const pairs = pairPurchases([span('early', 0, 10), span('late', 0, 100)], [purchase('p', 50), purchase('q', 5)]);
-    expect(pairs).toEqual(new Map([['early', 'q'], ['late', 'p']]));
+    expect(pairs).toEqual(
+      new Map([
+        ['early', 'q'],
+        ['late', 'p'],
+      ]),
+    );
   });
 
   // Random bursts: each attempt buys (at a time inside its window) or not; nothing is bought elsewhere.

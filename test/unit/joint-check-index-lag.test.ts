@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BillingReader } from '../../lib/hostinger/billing-reader.ts';
 import type { CatalogCache } from '../../lib/catalog/catalog-cache.ts';
+import type { BillingReader } from '../../lib/hostinger/billing-reader.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import { createReconciler } from '../../lib/reconciliation/reconciler.ts';
 import { collectingLog } from '../support/log.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../../lib/hostinger/billing-reader.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
-import { settleJointly, type JointCheckDependencies } from '../../lib/reconciliation/joint-check.ts';
+import { type JointCheckDependencies, settleJointly } from '../../lib/reconciliation/joint-check.ts';
 
 const settings = { clockSkewMs: 0, lateMs: 0, indexLagMs: 0, patienceMs: 60_000, sharedAccount: false };
 const subscription = (id: string, at: number): Subscription => ({ id, created_at: new Date(at).toISOString() });
@@ -24,7 +24,15 @@ function deps(rivals: LedgerRecord[], now = 20_000): JointCheckDependencies & { 
   };
 }
 
-const rival = (requestId: string, fields: Partial<LedgerRecord>): LedgerRecord => ({ requestId, status: 'queued', source: 'queue', attempts: 1, createdAt: '', updatedAt: '', ...fields });
+const rival = (requestId: string, fields: Partial<LedgerRecord>): LedgerRecord => ({
+  requestId,
+  status: 'queued',
+  source: 'queue',
+  attempts: 1,
+  createdAt: '',
+  updatedAt: '',
+  ...fields,
+});
 const window = { startedAt: 10_000, endedAt: 11_000, answered: false };
 
 describe('settleJointly', () => {

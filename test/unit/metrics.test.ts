@@ -2,9 +2,9 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildOutcome } from '../../lib/order/outcome.ts';
 import { metrics, powertoolsOrderMetrics, publishMetrics } from '../../lib/platform/metrics.ts';
 import { retryCause } from '../../lib/platform/order-metrics.ts';
-import { buildOutcome } from '../../lib/order/outcome.ts';
 
 /** The EMF documents written to stdout, parsed. */
 function captureEmf() {

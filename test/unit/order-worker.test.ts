@@ -3,8 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { InFlightAttempt, LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { OrderMetrics } from '../../lib/platform/order-metrics.ts';
-import { collectingLog } from '../support/log.ts';
 import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
+import { collectingLog } from '../support/log.ts';
 
 /** The batch phase of the worker, with its edges faked: which messages are reported, what is published. */
 const record = (requestId: string, itemId = 'hostingercom-vps-kvm2-usd-1m'): SQSRecord =>
@@ -126,6 +126,8 @@ describe('processBatch: a gateway 5xx whose check is deferred', () => {
     const markedRecord: LedgerRecord = { requestId: 'g', status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '', inFlight };
     const second = deps(async () => succeeded, { reconcile, ledger: { ...fakeLedger(), claim: async () => ({ claimed: true, record: markedRecord }) } });
     await processBatch([record('g')], { remainingMs: () => 60_000 }, second);
-    expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything(), expect.anything(), { finalLook: false });
+    expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything(), expect.anything(), {
+      finalLook: false,
+    });
   });
 });

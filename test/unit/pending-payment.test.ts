@@ -5,7 +5,10 @@ import { createPendingPaymentCheck, DEFAULT_NEVER_PENDING_PAYMENT_KINDS } from '
 const card: PaymentMethod = { id: 1327362, payment_method: 'card', is_default: true };
 const paypal: PaymentMethod = { id: 1327363, payment_method: 'paypal', is_default: false };
 const transfer: PaymentMethod = { id: 1327366, payment_method: 'bank_transfer', is_default: false };
-const kvm2 = (paymentMethodId?: number) => ({ ...(paymentMethodId ? { payment_method_id: paymentMethodId } : {}), items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] });
+const kvm2 = (paymentMethodId?: number) => ({
+  ...(paymentMethodId ? { payment_method_id: paymentMethodId } : {}),
+  items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }],
+});
 
 const checkWith = (methods: () => Promise<PaymentMethod[]>, neverPendingKinds = DEFAULT_NEVER_PENDING_PAYMENT_KINDS) =>
   createPendingPaymentCheck({ paymentMethods: methods, neverPendingKinds });
@@ -25,7 +28,12 @@ describe('createPendingPaymentCheck: can an order paid this way exist without a 
 
   it('an order without payment_method_id is paid with the default method', async () => {
     await expect(checkWith(async () => [card, paypal])(kvm2())).resolves.toMatchObject({ result: 'mayBePending', reason: expect.stringContaining('1327362 (card)') });
-    await expect(checkWith(async () => [{ ...card, is_default: false }, { ...paypal, is_default: true }])(kvm2())).resolves.toEqual({ result: 'settled' });
+    await expect(
+      checkWith(async () => [
+        { ...card, is_default: false },
+        { ...paypal, is_default: true },
+      ])(kvm2()),
+    ).resolves.toEqual({ result: 'settled' });
   });
 
   it('a kind not known to settle at once, or a method not in the list, may be pending', async () => {

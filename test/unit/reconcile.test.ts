@@ -32,6 +32,9 @@ describe('reconcileAttempt', () => {
     await expect(reconcileAttempt('me', [candidate], { ledger: ledger([]), rivalsFor: other, now: () => new Date() })).resolves.toEqual({ result: 'inconclusive', candidates: 1 });
     const none = async () => ['me'];
     await expect(reconcileAttempt('me', [candidate], { ledger: ledger([], ['sub-1']), rivalsFor: none, now: () => new Date() })).resolves.toEqual({ result: 'absent' });
-    await expect(reconcileAttempt('me', [candidate], { ledger: ledger([], [], false), rivalsFor: none, now: () => new Date() })).resolves.toEqual({ result: 'inconclusive', candidates: 1 });
+    await expect(reconcileAttempt('me', [candidate], { ledger: ledger([], [], false), rivalsFor: none, now: () => new Date() })).resolves.toEqual({
+      result: 'inconclusive',
+      candidates: 1,
+    });
   });
 });

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { collectingLog } from '../support/log.ts';
-import { HostingerReadError, type BillingReader } from '../../lib/hostinger/billing-reader.ts';
 import type { CatalogCache } from '../../lib/catalog/catalog-cache.ts';
+import { type BillingReader, HostingerReadError } from '../../lib/hostinger/billing-reader.ts';
 import { createReconciler } from '../../lib/reconciliation/reconciler.ts';
+import { collectingLog } from '../support/log.ts';
 
 /** What the reconciler answers when it cannot read the account: "no evidence, ever" only for a missing endpoint. */
 function reconcilerWith(subscriptions: () => Promise<never>, token: () => Promise<string> = async () => 't') {
   const billing = { subscriptions } as unknown as BillingReader;
   const catalog = { prices: async () => new Map(), paymentMethods: async () => [] } as CatalogCache;
-  const ledger = { subscriptionsBoughtByAnswer: async () => new Set<string>(), claimSubscription: async () => true, unsettledAttempts: async () => [], attributions: async () => new Map<string, string>(), get: async () => undefined };
+  const ledger = {
+    subscriptionsBoughtByAnswer: async () => new Set<string>(),
+    claimSubscription: async () => true,
+    unsettledAttempts: async () => [],
+    attributions: async () => new Map<string, string>(),
+    get: async () => undefined,
+  };
   return createReconciler({
     log: collectingLog(),
     billing,
@@ -100,7 +106,10 @@ describe('createReconciler: work Hostinger may finish after answering', () => {
 
   it('hands the message back for that long when the invocation cannot wait', async () => {
     const { reconcile } = lateReconciler([made], 60_000);
-    await expect(reconcile('r', order, { startedAt: 19_000, endedAt: 20_000, answered: true, httpStatus: 502 }, plenty)).resolves.toMatchObject({ result: 'deferred', retryAt: 83_000 });
+    await expect(reconcile('r', order, { startedAt: 19_000, endedAt: 20_000, answered: true, httpStatus: 502 }, plenty)).resolves.toMatchObject({
+      result: 'deferred',
+      retryAt: 83_000,
+    });
   });
 
   it.each([500, 503, 501])('after a %i from Hostinger itself it looks after RECONCILE_SETTLE_MS only: the application is done with the request', async (httpStatus) => {

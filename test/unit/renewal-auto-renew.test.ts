@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { purchaseKey, type Purchase } from '../../lib/order/kinds/purchase.ts';
+import { type Purchase, purchaseKey } from '../../lib/order/kinds/purchase.ts';
 import { baselineOf, settleByKey } from '../../lib/reconciliation/key-verdict.ts';
 
 /**

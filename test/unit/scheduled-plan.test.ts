@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadAllPlans } from '../../lib/scheduled/plan-files.ts';
-import { scheduleProblem } from '../../lib/scheduled/plan-schema.ts';
 import { parsePlan, planNameOf } from '../../lib/scheduled/plan.ts';
+import { loadAllPlans } from '../../lib/scheduled/plan-files.ts';
 import { runMessages } from '../../lib/scheduled/plan-run.ts';
+import { scheduleProblem } from '../../lib/scheduled/plan-schema.ts';
 
 const good = `schedule: rate(1 day)
 payment_method_id: 1327363
@@ -88,7 +88,11 @@ describe('compiled plans', () => {
 
 describe('plan orders follow the order request rules', () => {
   it.each([
-    ['a coupon with characters orders refuse', good.replace("items: [{ item_id: hostingercom-domain-com-usd-1y }]", "items: [{ item_id: hostingercom-domain-com-usd-1y }]\n    coupons: ['SAVE!10']"), /coupons\.0 may contain only/],
+    [
+      'a coupon with characters orders refuse',
+      good.replace('items: [{ item_id: hostingercom-domain-com-usd-1y }]', "items: [{ item_id: hostingercom-domain-com-usd-1y }]\n    coupons: ['SAVE!10']"),
+      /coupons\.0 may contain only/,
+    ],
     ['a payment method id beyond 2^31-1', good.replace('payment_method_id: 1327362', 'payment_method_id: 3000000000'), /orders\.1\.payment_method_id is too large/],
   ])('refuses %s, which the queue would reject', (_name, text, message) => {
     expect(() => parsePlan('a.yaml', text)).toThrow(message);

@@ -56,7 +56,10 @@ describe('the spend guard', () => {
       error: { code: 'spending_policy', fieldErrors: { 'currencies.USD.daily': [expect.stringContaining('26.97 USD on top of 30.00 USD')] } },
     });
     expect(budgets.reserved).toEqual(['a']);
-    expect(await guard.beforeFirstAttempt({ requestId: 'c', purchase: order(3), approval: { ...approval, decision: 'denied' }, resumed: false, now })).toMatchObject({ kind: 'rejected', error: { code: 'approval_denied' } });
+    expect(await guard.beforeFirstAttempt({ requestId: 'c', purchase: order(3), approval: { ...approval, decision: 'denied' }, resumed: false, now })).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'approval_denied' },
+    });
   });
 
   it('lets a resumed request whose earlier delivery reserved its budget go on (it may have been sent)', async () => {
@@ -73,9 +76,12 @@ describe('the spend guard', () => {
 });
 
 describe('renewals', () => {
-  it('are priced at their subscription\'s renewal price, and one without a price is refused', async () => {
+  it("are priced at their subscription's renewal price, and one without a price is refused", async () => {
     const policy = parseSpendingPolicy({ currencies: { USD: { maxOrderTotal: 1000 } }, kinds: { renewal: { requireApproval: true } } });
-    const subscriptions = async () => [{ id: 'sub-1', currency_code: 'USD', renewal_price: 1500, created_at: '' }, { id: 'sub-2', created_at: '' }];
+    const subscriptions = async () => [
+      { id: 'sub-1', currency_code: 'USD', renewal_price: 1500, created_at: '' },
+      { id: 'sub-2', created_at: '' },
+    ];
     const guard = createSpendGuard({ policy, prices: async () => new Map(), subscriptions, budgets: fakeBudgets() });
     const renewal = (id: string) => ({ kind: 'renewal' as const, subscription_id: id }) as never;
     expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: renewal('sub-1'), resumed: false, now })).toMatchObject({
@@ -83,6 +89,9 @@ describe('renewals', () => {
       totals: { USD: 1500 },
       error: { fieldErrors: { 'currencies.USD.maxOrderTotal': [expect.any(String)] } },
     });
-    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: renewal('sub-2'), resumed: false, now })).toMatchObject({ kind: 'rejected', error: { message: expect.stringContaining('renewal:sub-2') } });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: renewal('sub-2'), resumed: false, now })).toMatchObject({
+      kind: 'rejected',
+      error: { message: expect.stringContaining('renewal:sub-2') },
+    });
   });
 });

@@ -76,7 +76,9 @@ function redelivery(policy: unknown, inFlight: InFlightAttempt, reconciled: Awai
 const deadline = { remainingMs: () => 60_000 };
 const lostAnswer: InFlightAttempt = { startedAt: Date.now() - 30_000, claimToken: 'earlier delivery', endedAt: Date.now() - 28_000 };
 const answered500: InFlightAttempt = { startedAt: Date.now() - 30_000, claimToken: 'earlier delivery', answeredAt: Date.now() - 29_000, answeredStatus: 500 };
-const found = { result: 'found' as const, subscription: { id: 'bought-by-the-earlier-attempt', name: 'KVM 2', created_at: new Date().toISOString() } } as Awaited<ReturnType<WorkerDependencies['reconcile']>>;
+const found = { result: 'found' as const, subscription: { id: 'bought-by-the-earlier-attempt', name: 'KVM 2', created_at: new Date().toISOString() } } as Awaited<
+  ReturnType<WorkerDependencies['reconcile']>
+>;
 // The operator stopped VPS purchases (or lowered the approval threshold) after the earlier delivery sent the order.
 const denyVps = { items: { deny: ['hostingercom-vps-*'] } };
 const approveAll = { currencies: { USD: { approvalAbove: 0 } } };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_BUDGET, hourKey, settled, usageOf, withHold } from '../../lib/policy/budget-window.ts';
 import { budgetStandings, checkBudgets, evaluateOrder, matchesItem, type PricedLine } from '../../lib/policy/evaluate.ts';
 import { priceItems } from '../../lib/policy/pricing.ts';
-import { NO_LIMITS, budgetCurrencies, parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
+import { budgetCurrencies, NO_LIMITS, parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
 
 const kvm2 = (quantity = 1): PricedLine => ({ itemId: 'hostingercom-vps-kvm2-usd-1m', quantity, currency: 'USD', unitCents: 899, category: 'VPS' });
 const domain = (quantity = 1): PricedLine => ({ itemId: 'hostingercom-domain-com-usd-1y', quantity, currency: 'USD', unitCents: 1099, category: 'DOMAIN' });
@@ -58,7 +58,10 @@ describe('evaluating an order', () => {
   });
 
   it('asks for approval above the threshold, and per kind', () => {
-    const policy = parseSpendingPolicy({ currencies: { USD: { approvalAbove: 1000 } }, kinds: { renewal: { requireApproval: true, currencies: { USD: { maxOrderTotal: 500 } } } } });
+    const policy = parseSpendingPolicy({
+      currencies: { USD: { approvalAbove: 1000 } },
+      kinds: { renewal: { requireApproval: true, currencies: { USD: { maxOrderTotal: 500 } } } },
+    });
     expect(evaluateOrder(policy, 'order', [kvm2()]).approvalReasons).toEqual([]);
     expect(evaluateOrder(policy, 'order', [domain()]).approvalReasons).toEqual(['currencies.USD.approvalAbove: the order costs 10.99 USD, more than 10.00 USD']);
     const renewal = evaluateOrder(policy, 'renewal', [kvm2()]);
@@ -122,9 +125,20 @@ describe('budgets', () => {
 describe('pricing from the catalog', () => {
   it('uses first-period prices and lists what the catalog lacks', () => {
     const prices = new Map([
-      ['hostingercom-vps-kvm2-usd-1m', { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', category: 'VPS', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' }],
+      [
+        'hostingercom-vps-kvm2-usd-1m',
+        { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', category: 'VPS', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' },
+      ],
     ]);
-    expect(priceItems([{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }, { item_id: 'nope', quantity: 1 }], prices)).toEqual({ lines: [kvm2(2)], unpriced: ['nope'] });
+    expect(
+      priceItems(
+        [
+          { item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 },
+          { item_id: 'nope', quantity: 1 },
+        ],
+        prices,
+      ),
+    ).toEqual({ lines: [kvm2(2)], unpriced: ['nope'] });
   });
 });
 
@@ -147,10 +161,22 @@ describe('the policy file', () => {
 describe('a quote', () => {
   it('says an order over the approval threshold needs approval, and shows the payment method that would be charged', async () => {
     const { quoteOrder } = await import('../../lib/policy/quote.ts');
-    const prices = new Map([['hostingercom-vps-kvm2-usd-1m', { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' }]]);
+    const prices = new Map([
+      [
+        'hostingercom-vps-kvm2-usd-1m',
+        { id: 'hostingercom-vps-kvm2-usd-1m', itemName: 'KVM 2', currency: 'USD', price: 1799, firstPeriodPrice: 899, period: 1, periodUnit: 'month' },
+      ],
+    ]);
     const methods = [{ id: 7, name: 'Visa', payment_method: 'card', is_default: true }];
     const policy = parseSpendingPolicy({ currencies: { USD: { approvalAbove: 1000, monthly: 10_000 } } });
-    const quote = quoteOrder({ order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }] }, kind: 'order', prices, paymentMethods: methods, policy, usage: { USD: { daily: 0, monthly: 9_000 } } });
+    const quote = quoteOrder({
+      order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 2 }] },
+      kind: 'order',
+      prices,
+      paymentMethods: methods,
+      policy,
+      usage: { USD: { daily: 0, monthly: 9_000 } },
+    });
     expect(quote).toMatchObject({
       totals: { USD: 1798 },
       paymentMethod: { id: 7, type: 'card', isDefault: true },

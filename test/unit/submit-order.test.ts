@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { PendingPayment } from '../../lib/reconciliation/pending-payment.ts';
 import type { ReconcileVerdict } from '../../lib/reconciliation/verdict.ts';
-import { STALE_MARK_MS, submitOrder, type SubmitDependencies, type SubmitProgress, type SubmitState } from '../../lib/worker/submit-order.ts';
+import { STALE_MARK_MS, type SubmitDependencies, type SubmitProgress, type SubmitState, submitOrder } from '../../lib/worker/submit-order.ts';
 
 const order = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] };
 const completed = { id: 1, status: 'completed' as const };

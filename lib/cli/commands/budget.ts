@@ -1,7 +1,7 @@
 import { parseCommandArgs } from '../args.ts';
-import { UserError, usageError, writeLine, type CliContext } from '../context.ts';
-import { orderApi } from '../order-api.ts';
+import { type CliContext, UserError, usageError, writeLine } from '../context.ts';
 import { formatMoney } from '../dry-run-report.ts';
+import { orderApi } from '../order-api.ts';
 
 export const BUDGET_OPTIONS = { 'api-url': { type: 'string' }, as: { type: 'string' }, json: { type: 'boolean' } } as const;
 

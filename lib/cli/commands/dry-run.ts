@@ -1,11 +1,11 @@
-import type { PlannedOrder } from '../file-batch.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { purchaseOf } from '../../order/kinds/purchase.ts';
-import { UserError, errorMessage, writeLine, type CliContext } from '../context.ts';
-import { SPENDING_POLICY_FILE, loadSpendingPolicy } from '../../platform/policy-file.ts';
+import { loadSpendingPolicy, SPENDING_POLICY_FILE } from '../../platform/policy-file.ts';
 import type { SpendingPolicy } from '../../policy/spending-policy.ts';
+import { type CliContext, errorMessage, UserError, writeLine } from '../context.ts';
 import { buildDryRunReport, formatDryRunReport } from '../dry-run-report.ts';
+import type { PlannedOrder } from '../file-batch.ts';
 import { describeFacts, readAccountFacts } from '../hostinger-access.ts';
 import type { LineError } from '../order-lines.ts';
 import type { Target } from '../targets.ts';
@@ -41,15 +41,18 @@ function cliSpendingPolicy(ctx: CliContext): { policy?: SpendingPolicy; descript
  */
 export async function dryRun(ctx: CliContext, input: DryRunInput): Promise<number> {
   const purchases = input.planned.map((planned) => purchaseOf(planned.message));
-  const facts = await readAccountFacts(ctx, input.target, { apiUrl: input.apiUrl, tokenSecret: input.tokenSecret, stateDir: input.stateDir, refreshCatalog: input.refreshCatalog, purchases });
+  const facts = await readAccountFacts(ctx, input.target, {
+    apiUrl: input.apiUrl,
+    tokenSecret: input.tokenSecret,
+    stateDir: input.stateDir,
+    refreshCatalog: input.refreshCatalog,
+    purchases,
+  });
   const policy = cliSpendingPolicy(ctx);
   const report = buildDryRunReport(input.planned, input.errors, facts.prices, facts.paymentMethods, facts.kinds, policy.policy);
   const out = ctx.stdout;
   writeLine(out, `dry run of ${input.name}: ${report.orders} order${report.orders === 1 ? '' : 's'}, ${input.batch}; nothing is sent`);
-  writeLine(
-    out,
-    `Hostinger API ${facts.apiUrl}: ${describeFacts(facts, ctx.now())}`,
-  );
+  writeLine(out, `Hostinger API ${facts.apiUrl}: ${describeFacts(facts, ctx.now())}`);
   writeLine(out, policy.description);
   writeLine(out);
   writeLine(out, formatDryRunReport(report, input.name));

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { batchCompletedSchema, batchEnqueuedSchema } from '../../scheduled/run-events.ts';
-import { OUTCOME_STATUSES, outcomeSchema, type Outcome } from '../../order/outcome.ts';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { LedgerRecord } from '../../ledger/request-ledger.ts';
 import type { Publishable } from '../../messaging/outcome-publisher.ts';
 import { awaitingApprovalSchema } from '../../order/approval.ts';
+import { OUTCOME_STATUSES, type Outcome, outcomeSchema } from '../../order/outcome.ts';
+import { batchCompletedSchema, batchEnqueuedSchema } from '../../scheduled/run-events.ts';
 import { parseCommandArgs } from '../args.ts';
+import { type CliContext, errorMessage, UserError, usageError, writeLine } from '../context.ts';
 import { batchNameProblem } from '../file-batch.ts';
-import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
-import { BatchMembers, stateDirectory } from '../progress-state.ts';
 import { getLedgerRecords } from '../ledger-records.ts';
+import { BatchMembers, stateDirectory } from '../progress-state.ts';
 import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
 
 export const FOLLOW_OPTIONS = {
@@ -54,11 +54,7 @@ export function publishedFilter(members: Pick<BatchMembers, 'has'> | undefined):
  * The outcomes a batch's requests already have in the ledger, in the batch's order and of the chosen types:
  * `follow` run after `submit` shows what already happened before what happens next.
  */
-export async function outcomesAlreadyOut(
-  read: (requestIds: string[]) => Promise<Map<string, LedgerRecord>>,
-  requestIds: string[],
-  types: string[],
-): Promise<Outcome[]> {
+export async function outcomesAlreadyOut(read: (requestIds: string[]) => Promise<Map<string, LedgerRecord>>, requestIds: string[], types: string[]): Promise<Outcome[]> {
   if (requestIds.length === 0) return [];
   const records = await read(requestIds);
   return requestIds.flatMap((id) => {
@@ -71,7 +67,9 @@ export async function outcomesAlreadyOut(
 function queuePolicy(queueArn: string, topicArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }],
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } },
+    ],
   });
 }
 
@@ -132,7 +130,12 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
       const hint = target.kind === 'local' ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : '';
       throw new UserError(`could not subscribe to ${topicArn}: ${errorMessage(error)}${hint}`);
     }
-    const what = [types.length > 0 ? types.join(', ') : values.batch !== undefined ? 'the outcomes' : 'all outcomes and batch events', values.batch !== undefined ? `of batch ${values.batch}` : ''].filter(Boolean).join(' ');
+    const what = [
+      types.length > 0 ? types.join(', ') : values.batch !== undefined ? 'the outcomes' : 'all outcomes and batch events',
+      values.batch !== undefined ? `of batch ${values.batch}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     const seen = new Set<string>();
     // Subscribed first, then the ledger read: an outcome published in between is in both, and printed once.
     if (members && values.batch !== undefined) {
@@ -144,7 +147,10 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
         try {
           const requestIds = members.all();
           const already = await outcomesAlreadyOut((ids) => getLedgerRecords(dynamo, tableName, ids), requestIds, types);
-          writeLine(ctx.stderr, `batch ${values.batch}: ${already.length} of ${requestIds.length} request${requestIds.length === 1 ? '' : 's'} already ${already.length === 1 ? 'has an outcome' : 'have outcomes'}${types.length > 0 ? ` of the chosen types` : ''}${already.length > 0 ? ':' : ''}`);
+          writeLine(
+            ctx.stderr,
+            `batch ${values.batch}: ${already.length} of ${requestIds.length} request${requestIds.length === 1 ? '' : 's'} already ${already.length === 1 ? 'has an outcome' : 'have outcomes'}${types.length > 0 ? ` of the chosen types` : ''}${already.length > 0 ? ':' : ''}`,
+          );
           for (const outcome of already) {
             seen.add(outcome.outcomeId);
             writeLine(ctx.stdout, formatPublished(outcome));
@@ -161,10 +167,9 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
     while (!ctx.signal.aborted) {
       let messages: Message[];
       try {
-        ({ Messages: messages = [] } = await sqs.send(
-          new sqsModule.ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }),
-          { abortSignal: ctx.signal },
-        ));
+        ({ Messages: messages = [] } = await sqs.send(new sqsModule.ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }), {
+          abortSignal: ctx.signal,
+        }));
       } catch (error) {
         if (ctx.signal.aborted) break;
         throw new UserError(`could not receive outcomes: ${errorMessage(error)}`);
@@ -191,9 +196,12 @@ export async function followCommand(ctx: CliContext, args: string[]): Promise<nu
   } finally {
     const cleanup: string[] = [];
     if (subscriptionArn && subscriptionArn !== 'pending confirmation') {
-      await sns.send(new snsModule.UnsubscribeCommand({ SubscriptionArn: subscriptionArn })).catch((error: unknown) => cleanup.push(`unsubscribe ${subscriptionArn}: ${errorMessage(error)}`));
+      await sns
+        .send(new snsModule.UnsubscribeCommand({ SubscriptionArn: subscriptionArn }))
+        .catch((error: unknown) => cleanup.push(`unsubscribe ${subscriptionArn}: ${errorMessage(error)}`));
     }
-    if (queueUrl) await sqs.send(new sqsModule.DeleteQueueCommand({ QueueUrl: queueUrl })).catch((error: unknown) => cleanup.push(`delete queue ${queueUrl}: ${errorMessage(error)}`));
+    if (queueUrl)
+      await sqs.send(new sqsModule.DeleteQueueCommand({ QueueUrl: queueUrl })).catch((error: unknown) => cleanup.push(`delete queue ${queueUrl}: ${errorMessage(error)}`));
     if (cleanup.length > 0) writeLine(ctx.stderr, `could not clean up, remove by hand: ${cleanup.join('; ')}`);
     else if (queueUrl) writeLine(ctx.stderr, 'stopped; the temporary queue and its subscription are removed');
     sqs.destroy();

@@ -1,5 +1,5 @@
 import { integerOption, parseCommandArgs } from '../args.ts';
-import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
+import { type CliContext, errorMessage, UserError, usageError, writeLine } from '../context.ts';
 import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
 
 export const REDRIVE_OPTIONS = {

@@ -1,13 +1,13 @@
-import { orderView, type OrderView } from '../../order/order-view.ts';
 import type { FieldErrors } from '../../order/order-request.ts';
+import { type OrderView, orderView } from '../../order/order-view.ts';
 import { parseCommandArgs } from '../args.ts';
-import { describeFieldErrors } from '../order-lines.ts';
+import { type CliContext, errorMessage, UserError, usageError, writeLine } from '../context.ts';
 import { assignRequestIds, batchNameProblem } from '../file-batch.ts';
+import { getLedgerRecords } from '../ledger-records.ts';
 import { readOrderFile } from '../order-file.ts';
-import { UserError, errorMessage, usageError, writeLine, type CliContext } from '../context.ts';
+import { describeFieldErrors } from '../order-lines.ts';
 import { readBatchState, requestIdsOf, stateDirectory } from '../progress-state.ts';
 import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride } from '../targets.ts';
-import { getLedgerRecords } from '../ledger-records.ts';
 
 export const STATUS_OPTIONS = {
   batch: { type: 'string' },
@@ -71,7 +71,9 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
       sentIds = new Set(state.sent);
       lineOf = new Map(Object.entries(state.requests));
     } else {
-      throw new UserError(`no progress file for batch ${values.batch} in ${stateDir}: pass --state-dir <the .hostinger-orders folder submit wrote it in>, or --file <the order file> to look up the request ids its orders have in batch ${values.batch}`);
+      throw new UserError(
+        `no progress file for batch ${values.batch} in ${stateDir}: pass --state-dir <the .hostinger-orders folder submit wrote it in>, or --file <the order file> to look up the request ids its orders have in batch ${values.batch}`,
+      );
     }
   } else {
     requestIds = [positionals[0] as string];

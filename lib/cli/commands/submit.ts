@@ -1,15 +1,15 @@
 import { relative } from 'node:path';
 import { integerOption, parseCommandArgs } from '../args.ts';
-import { assignRequestIds, batchNameProblem, formatRanges, newBatchName, type PlannedOrder } from '../file-batch.ts';
-import { UserError, usageError, writeLine, type CliContext } from '../context.ts';
-import { readOrderFile } from '../order-file.ts';
+import { type CliContext, UserError, usageError, writeLine } from '../context.ts';
 import { buildDryRunReport } from '../dry-run-report.ts';
-import { describeFacts, readAccountFacts, type ApiFlags } from '../hostinger-access.ts';
+import { assignRequestIds, batchNameProblem, formatRanges, newBatchName, type PlannedOrder } from '../file-batch.ts';
+import { type ApiFlags, describeFacts, readAccountFacts } from '../hostinger-access.ts';
+import { readOrderFile } from '../order-file.ts';
 import { formatLineError, type LineError } from '../order-lines.ts';
 import { createProgressReporter } from '../progress-bar.ts';
-import { ProgressRecorder, findBatchesOfFile, type BatchState, newBatchState, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
-import { sendOrders, type SendResult } from '../sqs-sender.ts';
-import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, warnAboutEndpointOverride, type Target } from '../targets.ts';
+import { type BatchState, findBatchesOfFile, newBatchState, ProgressRecorder, planResume, readBatchState, stateDirectory, writeBatchState } from '../progress-state.ts';
+import { type SendResult, sendOrders } from '../sqs-sender.ts';
+import { announceTarget, deployedClientSettings, localClientSettings, parseTarget, type Target, warnAboutEndpointOverride } from '../targets.ts';
 
 const MAX_ERRORS_SHOWN = 50;
 
@@ -70,7 +70,12 @@ function printErrors(ctx: CliContext, name: string, errors: LineError[]): void {
  * With invalid lines in the file, the valid ones' catalog problems too, so that one run lists every
  * problem; only when the Hostinger API can be read (the run stops at the invalid lines anyway).
  */
-async function catalogProblemsIfReachable(ctx: CliContext, target: Target, orders: PlannedOrder[], options: ApiFlags & { stateDir: string; refreshCatalog: boolean }): Promise<LineError[]> {
+async function catalogProblemsIfReachable(
+  ctx: CliContext,
+  target: Target,
+  orders: PlannedOrder[],
+  options: ApiFlags & { stateDir: string; refreshCatalog: boolean },
+): Promise<LineError[]> {
   if (orders.length === 0) return [];
   try {
     const facts = await readAccountFacts(ctx, target, options);
@@ -104,7 +109,13 @@ function nextSteps(ctx: CliContext, target: Target, batch: string, stateDir: str
  * unknown item id is refused here, with its line and field, not by the pipeline after it was sent.
  * Returns true (after printing every problem) when something would be refused.
  */
-async function checkCatalog(ctx: CliContext, target: Target, name: string, orders: PlannedOrder[], options: ApiFlags & { stateDir: string; refreshCatalog: boolean }): Promise<boolean> {
+async function checkCatalog(
+  ctx: CliContext,
+  target: Target,
+  name: string,
+  orders: PlannedOrder[],
+  options: ApiFlags & { stateDir: string; refreshCatalog: boolean },
+): Promise<boolean> {
   const facts = await readAccountFacts(ctx, target, options);
   const { problems } = buildDryRunReport(orders, [], facts.prices, facts.paymentMethods);
   if (problems.length === 0) {
@@ -113,14 +124,18 @@ async function checkCatalog(ctx: CliContext, target: Target, name: string, order
   }
   printErrors(ctx, name, problems);
   const lines = new Set(problems.map((problem) => problem.line)).size;
-  writeLine(ctx.stderr, `${name}: ${lines} line${lines === 1 ? '' : 's'} that the Hostinger catalog or the account (${facts.apiUrl}) would refuse; nothing was sent (--no-catalog-check sends without this check)`);
+  writeLine(
+    ctx.stderr,
+    `${name}: ${lines} line${lines === 1 ? '' : 's'} that the Hostinger catalog or the account (${facts.apiUrl}) would refuse; nothing was sent (--no-catalog-check sends without this check)`,
+  );
   return true;
 }
 
 /** `submit <file>`: validates every line, then sends (or, with --dry-run, checks against the catalog). */
 export async function submitCommand(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('submit', args, SUBMIT_OPTIONS);
-  if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'submit needs a file: hostinger-orders submit <file>' : `submit takes one file, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw usageError(positionals.length === 0 ? 'submit needs a file: hostinger-orders submit <file>' : `submit takes one file, got ${positionals.length}`);
   const target = parseTarget(ctx, values.target);
   const concurrency = integerOption(values.concurrency, 'concurrency', 8, 1, 100);
   if (values.batch !== undefined) {
@@ -137,7 +152,8 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
 
   if (values['dry-run']) {
     announceTarget(ctx, target);
-    const batch = previous || values.batch !== undefined ? `batch ${loaded.batch}${skipped.length > 0 ? ` (${skipped.length} of its orders, sent before, left out)` : ''}` : 'a new batch';
+    const batch =
+      previous || values.batch !== undefined ? `batch ${loaded.batch}${skipped.length > 0 ? ` (${skipped.length} of its orders, sent before, left out)` : ''}` : 'a new batch';
     const { dryRun } = await import('./dry-run.ts');
     return dryRun(ctx, { ...loaded, planned: toSend, batch, target, ...apiOptions });
   }
@@ -161,7 +177,8 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   }
 
   if (loaded.continued) {
-    const changed = loaded.continued.contentHash !== loaded.hash ? `; the file changed since, and orders are known by content, so orders sent then are skipped wherever their lines are now` : '';
+    const changed =
+      loaded.continued.contentHash !== loaded.hash ? `; the file changed since, and orders are known by content, so orders sent then are skipped wherever their lines are now` : '';
     writeLine(ctx.stderr, `continuing batch ${loaded.batch}, in which ${loaded.name} was sent before${changed} (--new-batch buys the file's orders again as a new batch)`);
   } else if (previous && previous.file !== loaded.path) {
     writeLine(ctx.stderr, `note: batch ${loaded.batch} was sent from ${previous.file}; orders of ${loaded.name} identical to orders sent then are skipped`);
@@ -214,15 +231,26 @@ export async function submitCommand(ctx: CliContext, args: string[]): Promise<nu
   }
 
   const seconds = (ctx.now() - started) / 1000;
-  if (result.fatal) writeLine(ctx.stderr, `stopped: ${result.fatal}${target.kind === 'local' && /ECONNREFUSED/.test(result.fatal) ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : ''}`);
+  if (result.fatal)
+    writeLine(
+      ctx.stderr,
+      `stopped: ${result.fatal}${target.kind === 'local' && /ECONNREFUSED/.test(result.fatal) ? ` (is npm start running? the local AWS endpoint is ${target.local.awsEndpoint})` : ''}`,
+    );
   const out = ctx.stdout;
   const ordersCount = loaded.planned.length;
   writeLine(out, `batch ${loaded.batch} (${loaded.name}): ${ordersCount} order${ordersCount === 1 ? '' : 's'}, request ids ${requestIdRange(loaded.batch, loaded.planned)}`);
   writeLine(out, `  sent      ${String(result.sent.length).padStart(6)}${toSend.length === 0 ? '   nothing left to send' : ''}`);
-  writeLine(out, `  skipped   ${String(skipped.length).padStart(6)}${skipped.length > 0 ? `   lines already sent earlier, skipped (lines ${formatRanges(skipped.map((order) => order.line))})` : ''}`);
+  writeLine(
+    out,
+    `  skipped   ${String(skipped.length).padStart(6)}${skipped.length > 0 ? `   lines already sent earlier, skipped (lines ${formatRanges(skipped.map((order) => order.line))})` : ''}`,
+  );
   const firstReason = result.failed[0]?.reason;
-  writeLine(out, `  failed    ${String(result.failed.length).padStart(6)}${result.failed.length > 0 ? `   lines ${formatRanges(result.failed.map((f) => f.line))}: ${firstReason}` : ''}`);
-  if (result.unsent.length > 0) writeLine(out, `  not sent  ${String(result.unsent.length).padStart(6)}   lines ${formatRanges(result.unsent)}${result.interrupted ? ' (interrupted)' : ''}`);
+  writeLine(
+    out,
+    `  failed    ${String(result.failed.length).padStart(6)}${result.failed.length > 0 ? `   lines ${formatRanges(result.failed.map((f) => f.line))}: ${firstReason}` : ''}`,
+  );
+  if (result.unsent.length > 0)
+    writeLine(out, `  not sent  ${String(result.unsent.length).padStart(6)}   lines ${formatRanges(result.unsent)}${result.interrupted ? ' (interrupted)' : ''}`);
   writeLine(out, `  duration  ${seconds.toFixed(1).padStart(6)} s${result.sent.length > 0 && seconds > 0 ? `   ${Math.round(result.sent.length / seconds)} orders/s` : ''}`);
   writeLine(out, `progress file: ${progressPath}`);
 
