@@ -1,10 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
-import type { OrderMetrics } from '../../lib/platform/order-metrics.ts';
-import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
-import { collectingLog } from '../support/log.ts';
+import { processBatch } from '../../lib/worker/process-batch.ts';
+import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 
 /**
  * A VPS whose answer was lost and whose VM was then found by its hostname bought that VM's subscription as
@@ -19,44 +17,17 @@ const message = {
   attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
   messageAttributes: {},
 } as unknown as SQSRecord;
-const metrics: OrderMetrics = { batch: () => undefined, attempt: () => undefined, outcome: () => undefined };
 
 describe('a VPS settled by its hostname', () => {
   it("records the VM's subscription as bought by this request, where reconciliation of other requests reads it", async () => {
     const recordAnswer = vi.fn(async () => true);
     const claimed: LedgerRecord = { requestId: 'v', status: 'submitting', source: 'queue', attempts: 0, createdAt: new Date().toISOString(), updatedAt: '' };
-    const deps: WorkerDependencies = {
-      log: collectingLog(),
-      ledger: {
-        claim: async () => ({ claimed: true, record: claimed }),
-        complete: async () => undefined,
-        release: async () => undefined,
-        startNextAttempt: async () => undefined,
-        markAttemptEnded: async () => undefined,
-        recordDeliveryFailure: async () => undefined,
-        recordRunEntry: async () => undefined,
-        recordAnswer,
-      } as unknown as WorkerDependencies['ledger'],
-      submit: {
-        placeOrder: (async (): Promise<AttemptResult> => ({ kind: 'ambiguous', error: { code: 'ECONNRESET', message: 'reset' } })) as WorkerDependencies['submit']['placeOrder'],
-        token: async () => 'token',
-        policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
-        timeoutMs: 100,
-        reserveMs: 1000,
-        retryAmbiguous: false,
-        sleep: async () => undefined,
-        now: Date.now,
-      },
+    const deps = workerDeps(async () => ({ kind: 'ambiguous', error: { code: 'ECONNRESET', message: 'reset' } }), {
+      ledger: fakeWorkerLedger({ claim: async () => ({ claimed: true, record: claimed }), recordAnswer }),
       keyed: { prepare: async () => ({ ready: true }), release: async () => undefined },
       reconcile: async () => ({ result: 'found', key: 'vps:vps-host', subscriptionId: 'vm-subscription', bought: { vm: { id: 1, hostname: 'vps-host' } } }) as never,
-      pendingPayment: async () => ({ result: 'settled' }),
-      followUp: { firstLookMs: 30_000, maxIntervalMs: 3_600_000, pendingForMs: 86_400_000, unknownForMs: 86_400_000 },
-      publish: async () => new Set<string>(),
       concurrency: 1,
-      maxReceiveCount: 5,
-      metrics,
-      now: () => new Date(),
-    };
+    });
     await processBatch([message], { remainingMs: () => 60_000 }, deps);
     expect(recordAnswer).toHaveBeenCalledWith('vm-subscription', 'v', expect.any(Date));
   });

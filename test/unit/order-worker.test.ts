@@ -2,9 +2,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { InFlightAttempt, LedgerRecord } from '../../lib/ledger/request-ledger.ts';
-import type { OrderMetrics } from '../../lib/platform/order-metrics.ts';
-import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
-import { collectingLog } from '../support/log.ts';
+import { processBatch } from '../../lib/worker/process-batch.ts';
+import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 
 /** The batch phase of the worker, with its edges faked: which messages are reported, what is published. */
 const record = (requestId: string, itemId = 'hostingercom-vps-kvm2-usd-1m'): SQSRecord =>
@@ -15,53 +14,12 @@ const record = (requestId: string, itemId = 'hostingercom-vps-kvm2-usd-1m'): SQS
     messageAttributes: {},
   }) as unknown as SQSRecord;
 
-function fakeLedger(): WorkerDependencies['ledger'] {
-  const claimed = (requestId: string): LedgerRecord => ({ requestId, status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '' });
-  return {
-    claim: async (request: { requestId: string }) => ({ claimed: true, record: claimed(request.requestId) }),
-    complete: async () => undefined,
-    release: async () => undefined,
-    startNextAttempt: async () => undefined,
-    markAttemptEnded: async () => undefined,
-    recordDeliveryFailure: vi.fn(async () => undefined),
-    recordRunEntry: async () => undefined,
-  } as unknown as WorkerDependencies['ledger'];
-}
-
-const metrics: OrderMetrics = { batch: () => undefined, attempt: () => undefined, outcome: () => undefined };
-
-function deps(placeOrder: (order: { items: { item_id: string }[] }) => Promise<AttemptResult>, overrides: Partial<WorkerDependencies> = {}): WorkerDependencies {
-  return {
-    log: collectingLog(),
-    ledger: fakeLedger(),
-    submit: {
-      placeOrder: placeOrder as WorkerDependencies['submit']['placeOrder'],
-      token: async () => 'token',
-      policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
-      timeoutMs: 100,
-      reserveMs: 1000,
-      retryAmbiguous: false,
-      sleep: async () => undefined,
-      now: Date.now,
-    },
-    reconcile: async () => ({ result: 'absent' }),
-    pendingPayment: async () => ({ result: 'settled' }),
-    followUp: { firstLookMs: 30_000, maxIntervalMs: 3_600_000, pendingForMs: 86_400_000, unknownForMs: 86_400_000 },
-    publish: vi.fn(async () => new Set<string>()),
-    concurrency: 10,
-    maxReceiveCount: 5,
-    metrics,
-    now: () => new Date(),
-    ...overrides,
-  };
-}
-
 const succeeded: AttemptResult = { kind: 'succeeded', order: { id: 1, status: 'completed' } };
 
 describe('processBatch', () => {
   it('reports a message still running near the end of the invocation, and publishes the finished ones', async () => {
     const hanging = 'hostingercom-vps-kvm1-usd-1m';
-    const d = deps((order) => (order.items[0]?.item_id === hanging ? new Promise<AttemptResult>(() => undefined) : Promise.resolve(succeeded)));
+    const d = workerDeps((order) => (order.items[0]?.item_id === hanging ? new Promise<AttemptResult>(() => undefined) : Promise.resolve(succeeded)));
     const end = Date.now() + 1500;
     const started = Date.now();
     const response = await processBatch([record('a'), record('b', hanging), record('c')], { remainingMs: () => end - Date.now() }, d);
@@ -75,8 +33,8 @@ describe('processBatch', () => {
     const late = 'hostingercom-vps-kvm1-usd-1m';
     let answerLate: (result: AttemptResult) => void = () => undefined;
     const complete = vi.fn(async (_requestId: string) => undefined);
-    const d = deps((order) => (order.items[0]?.item_id === late ? new Promise<AttemptResult>((resolve) => (answerLate = resolve)) : Promise.resolve(succeeded)), {
-      ledger: { ...fakeLedger(), complete },
+    const d = workerDeps((order) => (order.items[0]?.item_id === late ? new Promise<AttemptResult>((resolve) => (answerLate = resolve)) : Promise.resolve(succeeded)), {
+      ledger: { ...fakeWorkerLedger(), complete },
     });
     let finishedDuringPublish = false;
     vi.mocked(d.publish).mockImplementation(async () => {
@@ -96,14 +54,14 @@ describe('processBatch', () => {
   });
 
   it('reports only the messages whose outcome could not be published', async () => {
-    const d = deps(async () => succeeded);
+    const d = workerDeps(async () => succeeded);
     vi.mocked(d.publish).mockImplementation(async (outcomes) => new Set(outcomes.filter((o) => 'requestId' in o && o.requestId === 'b').map((o) => o.outcomeId)));
     const response = await processBatch([record('a'), record('b')], { remainingMs: () => 60_000 }, d);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
   });
 
   it('on the last allowed delivery writes why the message failed, before it goes to the dead-letter queue', async () => {
-    const d = deps(async () => succeeded, { submit: { ...deps(async () => succeeded).submit, token: async () => Promise.reject(new Error('secrets down')) } });
+    const d = workerDeps(async () => succeeded, { submit: { ...workerDeps(async () => succeeded).submit, token: async () => Promise.reject(new Error('secrets down')) } });
     const last = { ...record('a'), attributes: { ...record('a').attributes, ApproximateReceiveCount: '5' } } as SQSRecord;
     const response = await processBatch([last], { remainingMs: () => 60_000 }, d);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-a' }]);
@@ -116,7 +74,7 @@ describe('processBatch: a gateway 5xx whose check is deferred', () => {
     const release = vi.fn(async () => undefined);
     const reconcile = vi.fn(async () => ({ result: 'deferred' as const, reason: 'no time to check' }));
     const gateway: AttemptResult = { kind: 'retryable', error: { httpStatus: 504, message: 'HTTP 504' } };
-    const first = deps(async () => gateway, { reconcile, ledger: { ...fakeLedger(), release } });
+    const first = workerDeps(async () => gateway, { reconcile, ledger: { ...fakeWorkerLedger(), release } });
     await processBatch([record('g')], { remainingMs: () => 60_000 }, first);
     const stored = (release.mock.calls[0] as unknown as [string, string, { unresolved: InFlightAttempt }])[2].unresolved;
     expect(stored).toMatchObject({ answeredStatus: 504 });
@@ -124,7 +82,7 @@ describe('processBatch: a gateway 5xx whose check is deferred', () => {
     // The next delivery finds that mark in flight and reconciles a window that still knows it was a 504.
     const inFlight = { ...stored, claimToken: 'an earlier delivery' };
     const markedRecord: LedgerRecord = { requestId: 'g', status: 'submitting', source: 'queue', attempts: 0, createdAt: '', updatedAt: '', inFlight };
-    const second = deps(async () => succeeded, { reconcile, ledger: { ...fakeLedger(), claim: async () => ({ claimed: true, record: markedRecord }) } });
+    const second = workerDeps(async () => succeeded, { reconcile, ledger: { ...fakeWorkerLedger(), claim: async () => ({ claimed: true, record: markedRecord }) } });
     await processBatch([record('g')], { remainingMs: () => 60_000 }, second);
     expect(reconcile).toHaveBeenLastCalledWith('g', expect.anything(), expect.objectContaining({ answered: true, httpStatus: 504 }), expect.anything(), expect.anything(), {
       finalLook: false,

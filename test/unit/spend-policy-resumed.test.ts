@@ -5,11 +5,10 @@ import type { ApprovalLedger } from '../../lib/ledger/approval-ledger.ts';
 import type { BudgetLedger } from '../../lib/ledger/budget-ledger.ts';
 import type { InFlightAttempt, LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
-import type { OrderMetrics } from '../../lib/platform/order-metrics.ts';
 import { parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
 import { processBatch, type WorkerDependencies } from '../../lib/worker/process-batch.ts';
 import { createSpendGuard } from '../../lib/worker/spend-guard.ts';
-import { collectingLog } from '../support/log.ts';
+import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 
 /**
  * The spending policy is applied before a request's first attempt, and again on a redelivery that finds an
@@ -21,7 +20,6 @@ import { collectingLog } from '../support/log.ts';
 const ITEM = 'hostingercom-vps-kvm2-usd-1m';
 const price = { id: ITEM, itemName: 'KVM 2', currency: 'USD', price: 899, firstPeriodPrice: 699, period: 1, periodUnit: 'month' };
 const noBudgets = {} as BudgetLedger;
-const metrics: OrderMetrics = { batch: () => undefined, attempt: () => undefined, outcome: () => undefined };
 const message = {
   messageId: 'm-r',
   body: JSON.stringify({ requestId: 'r', items: [{ item_id: ITEM }] }),
@@ -37,39 +35,14 @@ function redelivery(policy: unknown, inFlight: InFlightAttempt, reconciled: Awai
   const park = vi.fn(async () => undefined);
   const placeOrder = vi.fn(async (): Promise<AttemptResult> => ({ kind: 'succeeded', order: { id: 2, status: 'completed', subscription_id: 'second' } }));
   const reconcile = vi.fn(async () => reconciled);
-  const deps: WorkerDependencies = {
-    log: collectingLog(),
-    ledger: {
-      claim: async () => ({ claimed: true, record: claimed }),
-      complete,
-      release,
-      startNextAttempt: async () => undefined,
-      markAttemptEnded: async () => undefined,
-      recordDeliveryFailure: async () => undefined,
-      recordRunEntry: async () => undefined,
-      recordAnswer: async () => true,
-    } as unknown as WorkerDependencies['ledger'],
-    submit: {
-      placeOrder: placeOrder as WorkerDependencies['submit']['placeOrder'],
-      token: async () => 'token',
-      policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
-      timeoutMs: 100,
-      reserveMs: 1000,
-      retryAmbiguous: false,
-      sleep: async () => undefined,
-      now: Date.now,
-    },
+  const deps = workerDeps(placeOrder, {
+    ledger: fakeWorkerLedger({ claim: async () => ({ claimed: true, record: claimed }), complete, release }),
     reconcile,
-    pendingPayment: async () => ({ result: 'settled' }),
-    followUp: { firstLookMs: 30_000, maxIntervalMs: 3_600_000, pendingForMs: 86_400_000, unknownForMs: 86_400_000 },
     publish: async () => new Set<string>(),
     concurrency: 1,
-    maxReceiveCount: 5,
-    metrics,
     spendGuard: createSpendGuard({ policy: parseSpendingPolicy(policy), prices: async () => new Map([[ITEM, price]]), budgets: noBudgets }),
     approvals: { park } as unknown as ApprovalLedger,
-    now: () => new Date(),
-  };
+  });
   return { deps, complete, release, park, placeOrder, reconcile };
 }
 
