@@ -12,6 +12,7 @@ import { logger } from '../platform/logger.ts';
 import { powertoolsOrderMetrics } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { budgetCurrencies } from '../policy/spending-policy.ts';
+import { unknownAttemptWindow } from '../reconciliation/attempt-window.ts';
 import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { type FollowUpDependencies, type FollowUpReport, runFollowUps } from './follow-up-run.ts';
 
@@ -27,11 +28,9 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
     requests,
     subscriptionIds: async () => new Set((await reads.billing.subscriptions(await reads.token())).map((subscription) => subscription.id)),
     reconcile: (record) => {
-      const { order, followUp, outcome } = record;
+      const { order } = record;
       if (!order) return Promise.resolve({ result: 'absent' as const });
-      // Without the attempt's own window, the whole time from the request to its outcome: wider, never less safe.
-      const window = followUp?.window ?? { startedAt: Date.parse(record.createdAt), endedAt: Date.parse(outcome?.completedAt ?? record.updatedAt), answered: false };
-      return reconcile(record.requestId, order, window, { remainingMs: () => context.getRemainingTimeInMillis() });
+      return reconcile(record.requestId, order, unknownAttemptWindow(record), { remainingMs: () => context.getRemainingTimeInMillis() });
     },
     publish: createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn }),
     releaseBudget: (requestId, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), 'release', now),

@@ -1,6 +1,7 @@
 import type { Subscription } from '../hostinger/billing-reader.ts';
 import type { LedgerRecord, RequestLedger, UnsettledAttempts } from '../ledger/request-ledger.ts';
 import type { AttributionReader, SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
+import { unknownAttemptWindow, windowOfMark } from './attempt-window.ts';
 import { type AttemptSpan, jointVerdict, type UnexplainedPurchase } from './joint-attribution.ts';
 import { type AttemptWindow, CREATED_AT_RESOLUTION_MS, mayFinishLate, type ReconcileVerdict } from './verdict.ts';
 
@@ -38,19 +39,13 @@ export function spanOf(requestId: string, window: AttemptWindow, settings: Pick<
  * and whether an answer may still come for it. Undefined when it is settled and so owns nothing unexplained.
  */
 function rivalSpan(record: LedgerRecord, deps: JointCheckDependencies): AttemptSpan | undefined {
-  const { inFlight, followUp } = record;
-  if (record.status === 'unknown' && !record.resolution) {
-    const window = followUp?.window ?? { startedAt: Date.parse(record.createdAt), endedAt: Date.parse(record.outcome?.completedAt ?? record.updatedAt), answered: false };
-    return spanOf(record.requestId, window, deps.settings);
-  }
+  const { inFlight } = record;
+  if (record.status === 'unknown' && !record.resolution) return spanOf(record.requestId, unknownAttemptWindow(record), deps.settings);
   // Bought (found by its key) with no subscription named: it owns one purchase of the item in its window.
   if (record.status === 'succeeded' && record.keyedWindow) return spanOf(record.requestId, record.keyedWindow, deps.settings);
   if (!inFlight || (record.status !== 'queued' && record.status !== 'submitting')) return undefined;
+  const window = windowOfMark(inFlight, deps.timeoutMs);
   const ended = inFlight.answeredAt ?? inFlight.endedAt;
-  const window: AttemptWindow =
-    inFlight.answeredAt !== undefined
-      ? { startedAt: inFlight.startedAt, endedAt: inFlight.answeredAt, answered: true, httpStatus: inFlight.answeredStatus }
-      : { startedAt: inFlight.startedAt, endedAt: ended ?? inFlight.startedAt + deps.timeoutMs, answered: false };
   // Still in flight: held by a live claim and no end recorded. Its own answer may yet say what it bought.
   const open = record.status === 'submitting' && ended === undefined && (record.leaseUntil ?? 0) > deps.now();
   return spanOf(record.requestId, window, deps.settings, open);

@@ -4,7 +4,7 @@ import type { CatalogGuard } from '../catalog/catalog-guard.ts';
 import { type FollowUpSettings, startFollowUp } from '../follow-up/follow-up-policy.ts';
 import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
-import type { ClaimResult, InFlightAttempt, RequestLedger } from '../ledger/request-ledger.ts';
+import type { ClaimResult, RequestLedger } from '../ledger/request-ledger.ts';
 import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 import type { ReturnMessage } from '../messaging/message-visibility.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
@@ -18,9 +18,9 @@ import { requestHash } from '../order/request-identity.ts';
 import type { Log } from '../platform/log.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { OrderMetrics } from '../platform/order-metrics.ts';
+import { windowOfMark } from '../reconciliation/attempt-window.ts';
 import type { KeyedPurchases, ReconcilePurchase } from '../reconciliation/by-key.ts';
 import type { PendingPaymentCheck } from '../reconciliation/pending-payment.ts';
-import type { AttemptWindow } from '../reconciliation/verdict.ts';
 import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
 import { type BatchCompleted, runCompletedId, runEntryOf, summarizeRun } from '../scheduled/run-events.ts';
 import { notesFrom, noting } from './attempt-notes.ts';
@@ -129,13 +129,6 @@ const SECRET_NOT_HELD: OrderError = {
 
 /** An outcome, not the interim order.awaiting_approval. */
 const isFinal = (document: Outcome | AwaitingApproval): document is Outcome => document.type !== 'order.awaiting_approval';
-
-/** The window of an attempt a previous delivery left unsettled. */
-function windowOf(inFlight: InFlightAttempt, timeoutMs: number): AttemptWindow {
-  return inFlight.answeredAt !== undefined
-    ? { startedAt: inFlight.startedAt, endedAt: inFlight.answeredAt, answered: true, httpStatus: inFlight.answeredStatus }
-    : { startedAt: inFlight.startedAt, endedAt: inFlight.endedAt ?? inFlight.startedAt + timeoutMs, answered: false };
-}
 
 /** The request a message is about (see messageRequestId). */
 const requestIdOfRecord = (record: SQSRecord, read: ReadMessage = readQueueMessage(record.body)) =>
@@ -307,7 +300,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
               order,
               {
                 attemptsSoFar: claimed.attempts,
-                unresolved: earlier && windowOf(earlier, deps.submit.timeoutMs),
+                unresolved: earlier && windowOfMark(earlier, deps.submit.timeoutMs),
                 lastError: claimed.lastError,
                 settleOnly: settleFirst,
                 markedAt: claimedAt.getTime(),
