@@ -7,7 +7,7 @@ import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
 import type { ClaimResult, RequestLedger } from '../ledger/request-ledger.ts';
 import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 import type { ReturnMessage } from '../messaging/message-visibility.ts';
-import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
+import { isOrderOutcome, type PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { messageRequestId, type ReadMessage, readQueueMessage } from '../messaging/queue-message.ts';
 import { type AwaitingApproval, awaitingApproval } from '../order/approval.ts';
 import { asOrder, kindOf, lostItsSecret, purchaseOf } from '../order/kinds/purchase.ts';
@@ -126,9 +126,6 @@ const SECRET_NOT_HELD: OrderError = {
     'nothing was bought; send it without setup.password (set the password in hPanel), or with a public_key',
   code: 'password_not_kept',
 };
-
-/** An outcome, not the interim order.awaiting_approval. */
-const isFinal = (document: Outcome | AwaitingApproval): document is Outcome => document.type !== 'order.awaiting_approval';
 
 /** The request a message is about (see messageRequestId). */
 const requestIdOfRecord = (record: SQSRecord, read: ReadMessage = readQueueMessage(record.body)) =>
@@ -431,7 +428,7 @@ async function completedRuns(results: (MessageResult | undefined)[], deps: Worke
   const summaries = new Map<string, BatchCompleted>();
   await Promise.all(
     results.map(async (result) => {
-      if (result?.kind !== 'done' || !result.batchRun || !isFinal(result.outcome)) return;
+      if (result?.kind !== 'done' || !result.batchRun || !isOrderOutcome(result.outcome)) return;
       const { run } = result.batchRun;
       const progress = await deps.ledger.recordRunEntry(run, result.outcome.requestId, runEntryOf(result.outcome));
       if (progress && !progress.summaryPublished && progress.entries.length >= progress.size) {
@@ -489,11 +486,11 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
   for (const { outcome, fresh } of done) {
     const published = !unpublished.has(outcome.outcomeId);
     // Counted once per request: a repeat (redelivery, duplicate) publishes again but is not a new outcome.
-    if (published && fresh && isFinal(outcome)) deps.metrics.outcome(outcome);
+    if (published && fresh && isOrderOutcome(outcome)) deps.metrics.outcome(outcome);
     deps.log.info(published ? 'order outcome published' : 'order outcome not published; message will be redelivered', {
       requestId: outcome.requestId,
       outcome: outcome.type,
-      ...(isFinal(outcome) ? { attempt: outcome.attempts, correlationId: outcome.error?.correlationId } : {}),
+      ...(isOrderOutcome(outcome) ? { attempt: outcome.attempts, correlationId: outcome.error?.correlationId } : {}),
     });
   }
 
