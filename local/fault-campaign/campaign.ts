@@ -26,7 +26,7 @@ import { type EditedFileRequest, sendThroughEditedFiles } from './edited-files.t
 import { payLeftOrders } from './paid-later.ts';
 import { type Profile, profileName, profilePicker, seededRandom } from './profiles.ts';
 import { closedPort, injectRefusedConnections } from './refused-connections.ts';
-import { buildReport, type CampaignReport, type CampaignRequest } from './report.ts';
+import { buildReport, type CampaignReport, type CampaignRequest, finalOutcomes } from './report.ts';
 import { campaignApprover, spendingFigures, writeCampaignPolicy } from './spending.ts';
 
 export interface CampaignOptions {
@@ -65,8 +65,6 @@ export const FULL_CAMPAIGN: Omit<CampaignOptions, 'progress'> = {
 const HOSTINGER_TIMEOUT_MS = 800;
 /** How long pending payments and unknown outcomes are followed up here (days when deployed). */
 const FOLLOW_UP_SECONDS = 15;
-/** A request's final outcome: the first one that is not the interim order.pending. */
-const finalOutcome = (received: Outcome[] | undefined) => received?.find((outcome) => outcome.status !== 'pending');
 /** Requests sent by the CLI from files edited between runs, besides options.requests (as a share of it). */
 const EDITED_FILE_SHARE = 0.1;
 const PRICE_IDS = CATALOG.flatMap((item) => item.prices.map((price) => price.id));
@@ -308,14 +306,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     let redriven = 0;
     let lastLog = 0;
     while (Date.now() - started < options.timeLimitMs) {
-      const done = requests.filter((request) => finalOutcome(outcomes.get(request.requestId)) !== undefined).length;
+      const done = requests.filter((request) => finalOutcomes(outcomes.get(request.requestId))[0] !== undefined).length;
       const depth = await queueDepth(stack, stack.resources.queueUrl);
       // Unknowns are followed up for FOLLOW_UP_SECONDS: wait until each is resolved or its follow-up is over.
       const followedUp = requests.every((request) => {
-        const final = finalOutcome(outcomes.get(request.requestId));
+        const final = finalOutcomes(outcomes.get(request.requestId))[0];
         return final?.status !== 'unknown' || resolutions.has(request.requestId) || Date.parse(final.completedAt) + (FOLLOW_UP_SECONDS + 5) * 1000 < Date.now();
       });
-      const acceptedDone = [...intake.accepted].every((requestId) => finalOutcome(outcomes.get(requestId)) !== undefined);
+      const acceptedDone = [...intake.accepted].every((requestId) => finalOutcomes(outcomes.get(requestId))[0] !== undefined);
       if (done === requests.length && acceptedDone && depth === 0 && followedUp) break;
       const deadLetters = await queueDepth(stack, stack.resources.deadLetterQueueUrl);
       if (deadLetters > 0) {
@@ -333,7 +331,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const faultsStruck = new Set([...refused, ...requests.flatMap((request) => (request.profile.kind === 'fault' && !unstruck.has(request.coupon) ? [request.coupon] : []))]);
     // Where the ledger has the requests that got no final outcome, to say why.
     const ledgerStatus = new Map<string, string>();
-    for (const request of requests.filter((candidate) => finalOutcome(outcomes.get(candidate.requestId)) === undefined)) {
+    for (const request of requests.filter((candidate) => finalOutcomes(outcomes.get(candidate.requestId))[0] === undefined)) {
       const { Item } = await stack.clients.dynamodb.send(new GetItemCommand({ TableName: stack.resources.tableName, Key: { pk: { S: request.requestId } }, ConsistentRead: true }));
       ledgerStatus.set(
         request.requestId,
@@ -354,7 +352,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       requests,
       faultsStruck,
       editedFiles,
-      awsFaults: awsFaultFigures(stack, intake, (requestId) => finalOutcome(outcomes.get(requestId)) !== undefined),
+      awsFaults: awsFaultFigures(stack, intake, (requestId) => finalOutcomes(outcomes.get(requestId))[0] !== undefined),
       sends: transmissions,
       // The subscriptions bought to be renewed are the campaign's set-up, not its requests' purchases.
       orders: (stack.sandbox?.orders() ?? []).filter((order) => !order.coupons.includes(SETUP_COUPON)),
@@ -368,7 +366,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       spending: spendingFigures({
         requests,
         orders: stack.sandbox?.orders() ?? [],
-        finals: new Map(requests.map((request) => [request.requestId, finalOutcome(outcomes.get(request.requestId))])),
+        finals: new Map(requests.map((request) => [request.requestId, finalOutcomes(outcomes.get(request.requestId))[0]])),
         decisions: approver.decisions,
       }),
     });

@@ -115,6 +115,9 @@ export const ANSWER_FAULT_CLASSES: Record<string, string> = {
 
 const count = <T>(items: T[], key: (item: T) => string) => items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
 
+/** A request's final outcomes, in arrival order: all but the interim order.pending. */
+export const finalOutcomes = (received: Outcome[] = []) => received.filter((outcome) => outcome.status !== 'pending');
+
 /** The campaign's figures, from the sandbox's own record of orders and the outcomes received from SNS. */
 export function buildReport(input: {
   requests: CampaignRequest[];
@@ -152,7 +155,7 @@ export function buildReport(input: {
   const resolutions = input.resolutions ?? new Map<string, OrderResolved>();
   const finals = requests.flatMap((request) => {
     const received = outcomes.get(request.requestId) ?? [];
-    const final = received.filter((outcome) => outcome.status !== 'pending');
+    const final = finalOutcomes(received);
     return final[0]
       ? [
           {
