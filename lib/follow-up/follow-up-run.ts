@@ -1,4 +1,4 @@
-import type { FollowUps } from '../ledger/follow-ups.ts';
+import type { FollowUpDocument, FollowUps } from '../ledger/follow-ups.ts';
 import type { LedgerRecord, RequestLedger } from '../ledger/request-ledger.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { isOrderOutcome } from '../messaging/outcome-publisher.ts';
@@ -18,8 +18,8 @@ export interface FollowUpDependencies {
   /** Looks for the purchase an unknown request may have made, as the worker's reconciliation does. */
   reconcile: (record: LedgerRecord) => Promise<ReconcileVerdict>;
   publish: PublishOutcomes;
-  /** Gives back the budget a request reserved, once it is proven not bought (the spending policy). */
-  releaseBudget?: (requestId: string, now: Date) => Promise<void>;
+  /** Ends the budget reservation of a resolved unknown: given back when not bought, kept when bought (idempotent). */
+  settleBudget?: (requestId: string, how: 'release' | 'keep', now: Date) => Promise<void>;
   /** Final outcomes the follow-up decides count like the worker's (the failed and unknown alarms watch them). */
   metrics: Pick<OrderMetrics, 'outcome'>;
   settings: FollowUpSettings;
@@ -97,13 +97,21 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
   }
   if (!resolution) return over ? 'none' : 'later';
   const resolved = await deps.followUps.resolve(record.requestId, orderResolved(record.requestId, outcome.outcomeId, resolution), resolution, now);
-  // Proven absent: its reservation is given back (a failure leaves it counted, the safe side).
-  if (resolved && resolution.result === 'not_bought') {
-    await deps
-      .releaseBudget?.(record.requestId, now)
-      .catch((error: unknown) => logger.error('could not release the budget of a request not bought', { requestId: record.requestId, error: error as Error }));
-  }
   return resolved ? 'resolved' : 'none';
+}
+
+/**
+ * An unknown's reservation stays counted until it is resolved: given back once proven not bought, kept once
+ * bought. Done with every publication of the resolution (settling is idempotent), so a resolution recorded
+ * by a write whose reply was lost, or by a run that died before settling, still settles it; a failure leaves
+ * it counted, the safe side.
+ */
+async function settleBudgetOf(document: FollowUpDocument, deps: FollowUpDependencies, now: Date): Promise<void> {
+  if (document.type !== 'order.resolved' || !deps.settleBudget) return;
+  const how = document.resolution.result === 'not_bought' ? 'release' : 'keep';
+  await deps
+    .settleBudget(document.requestId, how, now)
+    .catch((error: unknown) => logger.error('could not settle the budget of a resolved request', { requestId: document.requestId, how, error: error as Error }));
 }
 
 /**
@@ -131,6 +139,7 @@ export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUp
       }
       const document = record?.followUpUnpublished;
       if (document) {
+        await settleBudgetOf(document, deps, now);
         const unpublished = await deps.publish([document]);
         if (unpublished.has(document.outcomeId)) return;
         logger.info('follow-up published', { requestId, outcome: document.type });

@@ -40,7 +40,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
         return reconcile(record.requestId, order, unknownAttemptWindow(record), { remainingMs: () => context.getRemainingTimeInMillis() });
       },
       publish,
-      releaseBudget: (requestId, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), 'release', now),
+      settleBudget: (requestId, how, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), how, now),
       metrics: powertoolsOrderMetrics,
       settings: config.followUp,
       limit: 200,

@@ -23,7 +23,11 @@ export interface SpendGuard {
    * it and may have sent it; if that one reserved its budget, it did get this far and the order proceeds.
    */
   beforeFirstAttempt(input: { requestId: string; purchase: Purchase; owner?: string; approval?: ApprovalDecision; resumed: boolean; now: Date }): Promise<SpendDecision>;
-  /** Ends a request's reservation: given back when nothing was bought (rejected, failed), kept otherwise. */
+  /**
+   * Ends a request's reservation: given back when nothing was bought (rejected, failed), kept when it was or
+   * may be (succeeded, pending). An unknown one stays reserved: the follow-up keeps or gives it back once it
+   * is resolved (see follow-up-run.ts).
+   */
   settle(requestId: string, status: TerminalStatus, now: Date): Promise<void>;
 }
 
@@ -101,7 +105,7 @@ export function createSpendGuard(deps: {
     },
 
     async settle(requestId, status, now) {
-      if (budgeted.length === 0) return;
+      if (budgeted.length === 0 || status === 'unknown') return;
       await budgets.settle(requestId, budgeted, status === 'rejected' || status === 'failed' ? 'release' : 'keep', now);
     },
   };

@@ -133,7 +133,7 @@ describe('runFollowUps', () => {
 describe('a request proven not bought', () => {
   it('gives its budget reservation back; one found bought keeps it', async () => {
     const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r2', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
-    const run = async (verdict: 'absent' | 'found') => {
+    const run = async (verdict: 'absent' | 'found', resolveReply: 'answered' | 'lost' = 'answered') => {
       const released: string[] = [];
       let stored: LedgerRecord = {
         requestId: 'r2',
@@ -151,7 +151,8 @@ describe('a request proven not bought', () => {
           settle: async () => false,
           resolve: async (_id, document) => {
             stored = { ...stored, followUpUnpublished: document };
-            return true;
+            // A lost reply: the SDK's retry fails the condition on the write it made.
+            return resolveReply === 'answered';
           },
           postpone: async () => undefined,
           close: async () => {
@@ -163,17 +164,19 @@ describe('a request proven not bought', () => {
         reconcile: async () => (verdict === 'found' ? { result: 'found', subscriptionId: 'sub-9' } : { result: 'absent' }) as never,
         publish: async () => new Set(),
         metrics: { outcome: () => undefined },
-        releaseBudget: async (requestId) => {
-          released.push(requestId);
+        settleBudget: async (requestId, how) => {
+          released.push(`${requestId}:${how}`);
         },
         settings,
         limit: 10,
         now: () => new Date(5_000),
       };
-      expect(await runFollowUps(deps)).toMatchObject({ resolved: 1 });
+      expect(await runFollowUps(deps)).toMatchObject({ resolved: resolveReply === 'answered' ? 1 : 0 });
       return released;
     };
-    expect(await run('absent')).toEqual(['r2']);
-    expect(await run('found')).toEqual([]);
+    expect(await run('absent')).toEqual(['r2:release']);
+    expect(await run('found')).toEqual(['r2:keep']);
+    // The resolution recorded by a write whose reply was lost still gives the budget back.
+    expect(await run('absent', 'lost')).toEqual(['r2:release']);
   });
 });
