@@ -37,6 +37,15 @@ const policyError = (violations: Violation[]): OrderError => ({
   fieldErrors: Object.fromEntries(violations.map((violation) => [violation.limit, [violation.message]])),
 });
 
+/** Why a decided order is never bought: it was denied, or nobody decided in time. */
+function approvalRefusal(approval: ApprovalDecision | undefined, policy: SpendingPolicy): OrderError | undefined {
+  if (approval?.decision === 'denied') {
+    return { message: `denied by ${approval.by ?? 'an approver'} at ${approval.at}${approval.reason ? `: ${approval.reason}` : ''}`, code: 'approval_denied' };
+  }
+  if (approval?.decision === 'expired') return { message: `no approval within ${policy.approval.expiryHours} hours (expired at ${approval.at})`, code: 'approval_expired' };
+  return undefined;
+}
+
 const isUnlimited = (policy: SpendingPolicy) =>
   policy.currencies === undefined && policy.maxQuantityPerItem === undefined && policy.items === undefined && policy.kinds === undefined;
 
@@ -55,7 +64,9 @@ export function createSpendGuard(deps: {
   return {
     policy,
     async beforeFirstAttempt({ requestId, purchase, owner, approval, resumed, now }) {
-      if (isUnlimited(policy)) return { kind: 'proceed' };
+      // A denial or an expiry stands whatever the policy says now: it may have been relaxed during the wait.
+      const refusal = approvalRefusal(approval, policy);
+      if (isUnlimited(policy)) return refusal ? { kind: 'rejected', error: refusal } : { kind: 'proceed' };
       if (resumed && budgeted.length > 0 && (await budgets.holds(requestId, budgeted))) return { kind: 'proceed' };
       const kind = kindOf(purchase);
       const { items, renewals } = priceLines(purchase);
@@ -82,16 +93,7 @@ export function createSpendGuard(deps: {
       const verdict = evaluateOrder(policy, kind, lines);
       const { totals } = verdict;
       if (verdict.violations.length > 0) return { kind: 'rejected', error: policyError(verdict.violations), totals };
-      if (approval?.decision === 'denied') {
-        return {
-          kind: 'rejected',
-          error: { message: `denied by ${approval.by ?? 'an approver'} at ${approval.at}${approval.reason ? `: ${approval.reason}` : ''}`, code: 'approval_denied' },
-          totals,
-        };
-      }
-      if (approval?.decision === 'expired') {
-        return { kind: 'rejected', error: { message: `no approval within ${policy.approval.expiryHours} hours (expired at ${approval.at})`, code: 'approval_expired' }, totals };
-      }
+      if (refusal) return { kind: 'rejected', error: refusal, totals };
       if (verdict.approvalReasons.length > 0 && approval?.decision !== 'approved') return { kind: 'approval', reasons: verdict.approvalReasons, totals };
       const reserved = Object.fromEntries(Object.entries(totals).filter(([currency]) => budgeted.includes(currency)));
       if (Object.keys(reserved).length === 0) return { kind: 'proceed', totals };

@@ -38,6 +38,20 @@ describe('the spend guard', () => {
     expect(prices).not.toHaveBeenCalled();
   });
 
+  it('never buys an order denied, or whose wait expired, even once the policy no longer asks for approval', async () => {
+    // Held under the old policy, decided, then the policy was changed to `{}` (no limits) before the worker took it again.
+    const guard = createSpendGuard({ policy: parseSpendingPolicy({}), subscriptions: async () => [], prices: async () => new Map([[KVM2.id, KVM2]]), budgets: fakeBudgets() });
+    const denied = { decision: 'denied' as const, by: 'bob', at: 'then' };
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(1), approval: denied, resumed: false, now })).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'approval_denied' },
+    });
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(1), approval: { decision: 'expired', at: 'then' }, resumed: false, now })).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'approval_expired' },
+    });
+  });
+
   it('waits (retry) when the catalog cannot be read, rather than letting an unpriced order through', async () => {
     const guard = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => Promise.reject(new Error('down')), budgets: fakeBudgets() });
     expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(1), resumed: false, now })).toMatchObject({ kind: 'retry', reason: expect.stringContaining('down') });
