@@ -25,7 +25,10 @@ export interface BudgetLedger {
   ): Promise<ReserveResult>;
   /** Ends a request's reservations: `release` gives the amount back (nothing bought), `keep` makes it final. Idempotent. */
   settle(requestId: string, currencies: string[], how: 'release' | 'keep', now: Date): Promise<void>;
-  /** Whether a request holds a reservation in any of these currencies (an earlier delivery reserved it). */
+  /**
+   * Whether a request holds a whole reservation, found in any of these currencies (an earlier delivery
+   * reserved it); not when that delivery died between the currencies of its reservation.
+   */
   holds(requestId: string, currencies: string[]): Promise<boolean>;
   /** Spending so far per currency and window: everyone's, or one owner's (the caller who placed the orders). */
   usage(currencies: string[], now: Date, owner?: string): Promise<BudgetUsage>;

@@ -80,14 +80,16 @@ export function createDynamoDbBudgetLedger(options: { client: DynamoDBClient; ta
       const usage: BudgetUsage = {};
       let already = false;
       // Currencies in a fixed order, so two multi-currency orders never wait on each other in turn.
-      for (const [currency, cents] of Object.entries(totals).sort(([a], [b]) => a.localeCompare(b))) {
+      const ordered = Object.entries(totals).sort(([a], [b]) => a.localeCompare(b));
+      const of = ordered.map(([currency]) => currency);
+      for (const [currency, cents] of ordered) {
         const outcome = await update<'already' | 'reserved' | Violation[]>(currency, now, ({ state }) => {
           const used = usageOf(state, now.getTime());
           usage[currency] = used;
           if (state.holds[requestId]) return { result: 'already' as const };
           const violations = check({ [currency]: used }, { [currency]: cents });
           if (violations.length > 0) return { result: violations };
-          return { write: withHold(state, requestId, cents, now.getTime(), owner), result: 'reserved' as const };
+          return { write: withHold(state, requestId, cents, now.getTime(), owner, of), result: 'reserved' as const };
         });
         if (outcome === 'already') already = true;
         else if (outcome === 'reserved') {
@@ -105,8 +107,15 @@ export function createDynamoDbBudgetLedger(options: { client: DynamoDBClient; ta
     settle,
 
     async holds(requestId, currencies) {
-      const states = await Promise.all(currencies.map(read));
-      return states.some(({ state }) => state.holds[requestId] !== undefined);
+      const states = new Map(await Promise.all(currencies.map(async (currency) => [currency, (await read(currency)).state] as const)));
+      const hold = [...states.values()].map((state) => state.holds[requestId]).find((found) => found !== undefined);
+      if (!hold) return false;
+      // A reservation its worker died in the middle of: a currency it did not reach was never checked.
+      for (const currency of hold.of ?? []) {
+        const state = states.get(currency) ?? (await read(currency)).state;
+        if (state.holds[requestId] === undefined) return false;
+      }
+      return true;
     },
 
     async usage(currencies, now, owner) {

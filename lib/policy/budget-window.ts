@@ -25,6 +25,11 @@ export interface Hold {
   /** Epoch ms: holds never settled (a worker died at the wrong moment) are forgotten after a while. */
   at: number;
   owner?: string;
+  /**
+   * Every currency of the reservation, which is written one currency at a time: a hold whose worker died
+   * before reaching the others is not the whole reservation. Absent on holds written before it existed.
+   */
+  of?: string[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -76,15 +81,15 @@ const added = (buckets: Buckets, hour: string, month: string, cents: number): Bu
   months: { ...buckets.months, [month]: Math.max(0, (buckets.months[month] ?? 0) + cents) },
 });
 
-/** The state with a new reservation counted in the current hour and month (and its owner's). */
-export function withHold(state: BudgetState, requestId: string, cents: number, now: number, owner?: string): BudgetState {
+/** The state with a new reservation counted in the current hour and month (and its owner's); `of`: see Hold. */
+export function withHold(state: BudgetState, requestId: string, cents: number, now: number, owner?: string, of?: string[]): BudgetState {
   const hour = hourKey(now);
   const month = monthKey(now);
   const next = pruned(state, now);
   const owners = owner === undefined ? next.owners : { ...next.owners, [owner]: added(next.owners?.[owner] ?? { hours: {}, months: {} }, hour, month, cents) };
   return {
     ...added(next, hour, month, cents),
-    holds: { ...next.holds, [requestId]: { cents, hour, month, at: now, ...(owner === undefined ? {} : { owner }) } },
+    holds: { ...next.holds, [requestId]: { cents, hour, month, at: now, ...(owner === undefined ? {} : { owner }), ...(of ? { of } : {}) } },
     ...(owners ? { owners } : {}),
   };
 }
