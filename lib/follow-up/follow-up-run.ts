@@ -13,7 +13,7 @@ import { type FollowUpSettings, nextLook } from './follow-up-policy.ts';
 export interface FollowUpDependencies {
   followUps: FollowUps;
   requests: Pick<RequestLedger, 'get'>;
-  /** Ids of the account's subscriptions (read once per run, on the first pending payment that needs it). */
+  /** Reads the ids of the account's subscriptions (the run reads them once, on the first pending payment that needs them). */
   subscriptionIds: () => Promise<Set<string>>;
   /** Looks for the purchase an unknown request may have made, as the worker's reconciliation does. */
   reconcile: (record: LedgerRecord) => Promise<ReconcileVerdict>;
@@ -40,15 +40,21 @@ export interface FollowUpReport {
 
 type Step = 'paid' | 'expired' | 'resolved' | 'later' | 'none';
 
+/** The account's subscription ids, and when the read of them started (epoch ms): they are at least that recent. */
+type ListSubscriptions = () => Promise<{ ids: Set<string>; at: number }>;
+
 /** The final outcome of a pending payment: succeeded once its subscription exists, failed at the deadline. */
-async function followPayment(record: LedgerRecord, deps: FollowUpDependencies, now: Date): Promise<Step> {
+async function followPayment(record: LedgerRecord, deps: FollowUpDependencies, listSubscriptions: ListSubscriptions, now: Date): Promise<Step> {
   const { followUp, outcome } = record;
   if (!followUp || !outcome) return 'none';
   const subscriptionId = record.subscriptionId ?? outcome.order?.subscription_id ?? undefined;
   // A renewal's subscription exists before it is paid: its payment shows as the expiry moving (its key).
   const renewal = record.order?.kind === 'renewal' ? await deps.reconcile(record) : undefined;
-  const paid = renewal ? renewal.result === 'found' : subscriptionId !== undefined && (await deps.subscriptionIds()).has(subscriptionId);
-  if (!paid && now.getTime() < followUp.until) return 'later';
+  const listed = !renewal && subscriptionId !== undefined ? await listSubscriptions() : undefined;
+  const paid = renewal ? renewal.result === 'found' : subscriptionId !== undefined && listed?.ids.has(subscriptionId) === true;
+  // Expired only on evidence from the deadline or later: the run's list may predate a payment made just before it.
+  const seenAt = listed?.at ?? now.getTime();
+  if (!paid && seenAt < followUp.until) return 'later';
   const orderId = outcome.order?.id;
   const final = buildOutcome({
     outcomeId: `final:${record.requestId}`,
@@ -121,6 +127,13 @@ async function settleBudgetOf(document: FollowUpDocument, deps: FollowUpDependen
  */
 export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUpReport> {
   const report: FollowUpReport = { looked: 0, paid: 0, expired: 0, resolved: 0 };
+  let listed: ReturnType<ListSubscriptions> | undefined;
+  // One read of the list per run, shared by every pending payment the run looks at.
+  const listSubscriptions: ListSubscriptions = () =>
+    (listed ??= (async () => {
+      const at = deps.now().getTime();
+      return { ids: await deps.subscriptionIds(), at };
+    })());
   const ids = await deps.followUps.due(deps.now().getTime(), deps.limit);
   await mapConcurrently(ids, 5, async (requestId) => {
     try {
@@ -129,7 +142,8 @@ export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUp
       report.looked += 1;
       const now = deps.now();
       if (!record.followUpUnpublished) {
-        const step = record.status === 'pending' ? await followPayment(record, deps, now) : record.status === 'unknown' ? await followUnknown(record, deps, now) : 'none';
+        const step =
+          record.status === 'pending' ? await followPayment(record, deps, listSubscriptions, now) : record.status === 'unknown' ? await followUnknown(record, deps, now) : 'none';
         if (step === 'later') {
           await deps.followUps.postpone(requestId, { ...record.followUp, ...nextLook(record.followUp, now.getTime(), deps.settings) });
           return;

@@ -25,28 +25,23 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
   const budgets = createDynamoDbBudgetLedger(table);
   const followUps = createDynamoDbFollowUps(table);
   const publish = createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn });
-  const readSubscriptionIds = async () => new Set((await reads.billing.subscriptions(await reads.token())).map((subscription) => subscription.id));
-  // Built once per container; what depends on the invocation (its deadline, one read of the list) per run.
-  return (context: Pick<Context, 'getRemainingTimeInMillis'>): FollowUpDependencies => {
-    let subscriptionIds: Promise<Set<string>> | undefined;
-    return {
-      followUps,
-      requests,
-      // One read of the list per run, shared by every pending payment the run looks at.
-      subscriptionIds: () => (subscriptionIds ??= readSubscriptionIds()),
-      reconcile: (record) => {
-        const { order } = record;
-        if (!order) return Promise.resolve({ result: 'absent' as const });
-        return reconcile(record.requestId, order, unknownAttemptWindow(record), { remainingMs: () => context.getRemainingTimeInMillis() });
-      },
-      publish,
-      settleBudget: (requestId, how, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), how, now),
-      metrics: powertoolsOrderMetrics,
-      settings: config.followUp,
-      limit: 200,
-      now: () => new Date(),
-    };
-  };
+  // Built once per container; what depends on the invocation (its deadline) per run.
+  return (context: Pick<Context, 'getRemainingTimeInMillis'>): FollowUpDependencies => ({
+    followUps,
+    requests,
+    subscriptionIds: async () => new Set((await reads.billing.subscriptions(await reads.token())).map((subscription) => subscription.id)),
+    reconcile: (record) => {
+      const { order } = record;
+      if (!order) return Promise.resolve({ result: 'absent' as const });
+      return reconcile(record.requestId, order, unknownAttemptWindow(record), { remainingMs: () => context.getRemainingTimeInMillis() });
+    },
+    publish,
+    settleBudget: (requestId, how, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), how, now),
+    metrics: powertoolsOrderMetrics,
+    settings: config.followUp,
+    limit: 200,
+    now: () => new Date(),
+  });
 }
 
 /** Scheduled: follows pending payments to their end, and looks again at unknown outcomes while evidence can appear. */

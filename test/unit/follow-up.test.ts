@@ -180,3 +180,88 @@ describe('a request proven not bought', () => {
     expect(await run('absent', 'lost')).toEqual(['r2:release']);
   });
 });
+
+describe('a payment completed just before its deadline', () => {
+  it('is not expired on a subscriptions list read earlier in the run, before the deadline', async () => {
+    const until = 60_000;
+    const clock = { now: until - 10_000 };
+    // The payment of r2's order completes 5 s before its deadline: its subscription appears then.
+    const account = () => new Set(clock.now >= until - 5_000 ? ['sub-r2'] : []);
+    const interim = (requestId: string) => buildOutcome({ outcomeId: `interim:${requestId}`, requestId, status: 'pending', attempts: 1, requestedAt: 'x', completedAt: 'y' });
+    const store = new Map<string, LedgerRecord>(
+      ['r1', 'r2'].map((requestId) => [
+        requestId,
+        {
+          requestId,
+          status: 'pending',
+          source: 'http',
+          attempts: 1,
+          outcome: interim(requestId),
+          subscriptionId: `sub-${requestId}`,
+          // r1's deadline is far ahead; r2's is `until`.
+          followUp: { at: 0, until: requestId === 'r1' ? until + 3_600_000 : until, looks: 0 },
+          createdAt: 'x',
+          updatedAt: 'y',
+        },
+      ]),
+    );
+    const followUps: FollowUps = {
+      due: async () => [...store.values()].filter((record) => record.followUp).map((record) => record.requestId),
+      settle: async (id, interimId, final) => {
+        const record = store.get(id);
+        if (record?.outcome?.outcomeId !== interimId) return false;
+        store.set(id, { ...record, status: final.status, outcome: final, followUpUnpublished: final });
+        return true;
+      },
+      resolve: async () => false,
+      postpone: async (id, followUp) => {
+        store.set(id, { ...(store.get(id) as LedgerRecord), followUp });
+      },
+      close: async (id) => {
+        const { followUp: _followUp, followUpUnpublished: _unpublished, ...rest } = store.get(id) as LedgerRecord;
+        store.set(id, rest);
+      },
+    };
+    let reads = 0;
+    // One run's dependencies, as the wiring builds them per invocation.
+    const depsOfRun = (): FollowUpDependencies => {
+      let listRead = (): void => undefined;
+      const listWasRead = new Promise<void>((resolve) => {
+        listRead = resolve;
+      });
+      return {
+        followUps,
+        // r2 is looked at once r1 had the list read, and the run has gone past r2's deadline meanwhile.
+        requests: {
+          get: async (id) => {
+            if (id === 'r2') {
+              await listWasRead;
+              clock.now = until + 1_000;
+            }
+            return store.get(id);
+          },
+        },
+        subscriptionIds: async () => {
+          reads += 1;
+          const ids = account();
+          listRead();
+          return ids;
+        },
+        reconcile: async () => ({ result: 'absent' }),
+        publish: async () => new Set(),
+        metrics: { outcome: () => undefined },
+        settings,
+        limit: 10,
+        now: () => new Date(clock.now),
+      };
+    };
+    await runFollowUps(depsOfRun());
+    // The list is read once per run, for both requests.
+    expect(reads).toBe(1);
+    // Not failed: the list it was judged on was read before the deadline, when the payment was not done yet.
+    expect(store.get('r2')?.status).not.toBe('failed');
+    clock.now = until + 2_000;
+    await runFollowUps(depsOfRun());
+    expect(store.get('r2')).toMatchObject({ status: 'succeeded', outcome: { outcomeId: 'final:r2', reconciliation: { subscriptionId: 'sub-r2' } } });
+  });
+});
