@@ -2,11 +2,13 @@ import type { FollowUpDocument, FollowUps } from '../ledger/follow-ups.ts';
 import type { LedgerRecord, RequestLedger } from '../ledger/request-ledger.ts';
 import type { PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { isOrderOutcome } from '../messaging/outcome-publisher.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
 import { buildOutcome } from '../order/outcome.ts';
 import { orderResolved, type Resolution } from '../order/resolution.ts';
 import { logger } from '../platform/logger.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { OrderMetrics } from '../platform/order-metrics.ts';
+import type { PendingPayment } from '../reconciliation/pending-payment.ts';
 import type { ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { type FollowUpSettings, nextLook } from './follow-up-policy.ts';
 
@@ -18,8 +20,10 @@ export interface FollowUpDependencies {
   /** Looks for the purchase an unknown request may have made, as the worker's reconciliation does. */
   reconcile: (record: LedgerRecord) => Promise<ReconcileVerdict>;
   publish: PublishOutcomes;
-  /** Ends the budget reservation of a resolved unknown: given back when not bought, kept when bought (idempotent). */
+  /** Ends the budget reservation of a resolved unknown: `release` gives it back, `keep` leaves it counted (idempotent). */
   settleBudget?: (requestId: string, how: 'release' | 'keep', now: Date) => Promise<void>;
+  /** Whether an order of this purchase could be awaiting payment (no subscription until someone pays it). */
+  pendingPayment: (purchase: Purchase) => Promise<PendingPayment>;
   /** Final outcomes the follow-up decides count like the worker's (the failed and unknown alarms watch them). */
   metrics: Pick<OrderMetrics, 'outcome'>;
   settings: FollowUpSettings;
@@ -107,14 +111,16 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
 }
 
 /**
- * An unknown's reservation stays counted until it is resolved: given back once proven not bought, kept once
- * bought. Done with every publication of the resolution (settling is idempotent), so a resolution recorded
- * by a write whose reply was lost, or by a run that died before settling, still settles it; a failure leaves
- * it counted, the safe side.
+ * An unknown's reservation stays counted until it is resolved: given back once proven not bought on a payment
+ * method that settles within the order request, kept otherwise (bought; or on a card, whose order may still
+ * await payment with no subscription, and be paid in hPanel any time later). Done with every publication of
+ * the resolution (settling is idempotent), so a resolution recorded by a write whose reply was lost, or by a
+ * run that died before settling, still settles it; a failure leaves it counted, the safe side.
  */
-async function settleBudgetOf(document: FollowUpDocument, deps: FollowUpDependencies, now: Date): Promise<void> {
+async function settleBudgetOf(record: LedgerRecord | undefined, document: FollowUpDocument, deps: FollowUpDependencies, now: Date): Promise<void> {
   if (document.type !== 'order.resolved' || !deps.settleBudget) return;
-  const how = document.resolution.result === 'not_bought' ? 'release' : 'keep';
+  const settlesAtOnce = record?.order !== undefined && (await deps.pendingPayment(record.order)).result === 'settled';
+  const how = document.resolution.result === 'not_bought' && settlesAtOnce ? 'release' : 'keep';
   await deps
     .settleBudget(document.requestId, how, now)
     .catch((error: unknown) => logger.error('could not settle the budget of a resolved request', { requestId: document.requestId, how, error: error as Error }));
@@ -153,7 +159,7 @@ export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUp
       }
       const document = record?.followUpUnpublished;
       if (document) {
-        await settleBudgetOf(document, deps, now);
+        await settleBudgetOf(record, document, deps, now);
         const unpublished = await deps.publish([document]);
         if (unpublished.has(document.outcomeId)) return;
         logger.info('follow-up published', { requestId, outcome: document.type });

@@ -6,6 +6,7 @@ import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts'
 import { createDynamoDbFollowUps } from '../ledger/dynamodb-follow-ups.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
+import { asOrder } from '../order/kinds/purchase.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { FollowUpConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
@@ -13,6 +14,7 @@ import { powertoolsOrderMetrics } from '../platform/metrics.ts';
 import { lambdaFunction } from '../platform/middy-stack.ts';
 import { budgetCurrencies } from '../policy/spending-policy.ts';
 import { unknownAttemptWindow } from '../reconciliation/attempt-window.ts';
+import { createPendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { type FollowUpDependencies, type FollowUpReport, runFollowUps } from './follow-up-run.ts';
 
@@ -25,6 +27,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
   const budgets = createDynamoDbBudgetLedger(table);
   const followUps = createDynamoDbFollowUps(table);
   const publish = createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn });
+  const pendingPayment = createPendingPaymentCheck({ paymentMethods: () => reads.catalog.paymentMethods(), neverPendingKinds: config.neverPendingPaymentKinds });
   // Built once per container; what depends on the invocation (its deadline) per run.
   return (context: Pick<Context, 'getRemainingTimeInMillis'>): FollowUpDependencies => ({
     followUps,
@@ -36,6 +39,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
       return reconcile(record.requestId, order, unknownAttemptWindow(record), { remainingMs: () => context.getRemainingTimeInMillis() });
     },
     publish,
+    pendingPayment: (purchase) => pendingPayment(asOrder(purchase)),
     settleBudget: (requestId, how, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), how, now),
     metrics: powertoolsOrderMetrics,
     settings: config.followUp,

@@ -116,7 +116,7 @@ function followUpSettings(env: Env): FollowUpSettings {
 /** The follow-up reads the account and reconciles as the worker does, and publishes on the same topic. */
 export type FollowUpConfig = Pick<
   WorkerConfig,
-  'tableName' | 'topicArn' | 'reconcile' | 'catalogCacheMs' | 'followUp' | keyof HostingerAccessConfig | 'reserveMs' | 'spendingPolicy'
+  'tableName' | 'topicArn' | 'reconcile' | 'catalogCacheMs' | 'followUp' | keyof HostingerAccessConfig | 'reserveMs' | 'spendingPolicy' | 'neverPendingPaymentKinds'
 >;
 
 export function followUpConfig(env: Env = process.env): FollowUpConfig {
@@ -128,8 +128,9 @@ export function followUpConfig(env: Env = process.env): FollowUpConfig {
     catalogCacheMs: catalogCacheMs(env),
     followUp: followUpSettings(env),
     reserveMs: reserveMs(env),
-    // A request proven not bought gives its budget reservation back.
+    // A request proven not bought gives its budget reservation back, if its order cannot be awaiting payment.
     spendingPolicy: loadSpendingPolicy(env),
+    neverPendingPaymentKinds: kindList(env, 'NEVER_PENDING_PAYMENT_KINDS', DEFAULT_NEVER_PENDING_PAYMENT_KINDS),
   };
 }
 

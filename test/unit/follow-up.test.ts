@@ -59,6 +59,7 @@ describe('runFollowUps', () => {
         return new Set(fail ? documents.map((document) => document.outcomeId) : []);
       },
       metrics: { outcome: (outcome) => counted.push(outcome.type) },
+      pendingPayment: async () => ({ result: 'settled' }),
       settings,
       limit: 10,
       now: () => new Date(5_000),
@@ -131,9 +132,9 @@ describe('runFollowUps', () => {
 });
 
 describe('a request proven not bought', () => {
-  it('gives its budget reservation back; one found bought keeps it', async () => {
+  it('gives its budget reservation back if its order cannot be awaiting payment; one found bought, or that may be paid later, keeps it', async () => {
     const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r2', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
-    const run = async (verdict: 'absent' | 'found', resolveReply: 'answered' | 'lost' = 'answered') => {
+    const run = async (verdict: 'absent' | 'found', resolveReply: 'answered' | 'lost' = 'answered', payment: 'settled' | 'mayBePending' = 'settled') => {
       const released: string[] = [];
       let stored: LedgerRecord = {
         requestId: 'r2',
@@ -141,6 +142,7 @@ describe('a request proven not bought', () => {
         source: 'queue',
         attempts: 1,
         outcome: unknown,
+        order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }], payment_method_id: 1 },
         followUp: { at: 0, until: 1_000, looks: 3 },
         createdAt: 'x',
         updatedAt: 'y',
@@ -167,6 +169,7 @@ describe('a request proven not bought', () => {
         settleBudget: async (requestId, how) => {
           released.push(`${requestId}:${how}`);
         },
+        pendingPayment: async () => (payment === 'settled' ? { result: 'settled' } : { result: 'mayBePending', reason: 'a card' }),
         settings,
         limit: 10,
         now: () => new Date(5_000),
@@ -178,6 +181,8 @@ describe('a request proven not bought', () => {
     expect(await run('found')).toEqual(['r2:keep']);
     // The resolution recorded by a write whose reply was lost still gives the budget back.
     expect(await run('absent', 'lost')).toEqual(['r2:release']);
+    // On a card its order may await payment, unseen, and be paid any time later (test/integration/budget-follow-up.test.ts).
+    expect(await run('absent', 'answered', 'mayBePending')).toEqual(['r2:keep']);
   });
 });
 
@@ -250,6 +255,7 @@ describe('a payment completed just before its deadline', () => {
         reconcile: async () => ({ result: 'absent' }),
         publish: async () => new Set(),
         metrics: { outcome: () => undefined },
+        pendingPayment: async () => ({ result: 'settled' }),
         settings,
         limit: 10,
         now: () => new Date(clock.now),
