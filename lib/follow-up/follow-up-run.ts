@@ -54,6 +54,8 @@ async function followPayment(record: LedgerRecord, deps: FollowUpDependencies, l
   const subscriptionId = record.subscriptionId ?? outcome.order?.subscription_id ?? undefined;
   // A renewal's subscription exists before it is paid: its payment shows as the expiry moving (its key).
   const renewal = record.order?.kind === 'renewal' ? await deps.reconcile(record) : undefined;
+  // Not looked at (no time left, the account unreadable): no evidence to expire it on, even at the deadline.
+  if (renewal?.result === 'deferred') return 'later';
   const listed = !renewal && subscriptionId !== undefined ? await listSubscriptions() : undefined;
   const paid = renewal ? renewal.result === 'found' : subscriptionId !== undefined && listed?.ids.has(subscriptionId) === true;
   // Expired only on evidence from the deadline or later: the run's list may predate a payment made just before it.
@@ -93,6 +95,8 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
   const { followUp, outcome } = record;
   if (!followUp || !outcome || record.resolution) return 'none';
   const verdict = await deps.reconcile(record);
+  // Not looked at (no time left, the account unreadable): the look is owed, even past the deadline.
+  if (verdict.result === 'deferred') return 'later';
   const over = now.getTime() >= followUp.until;
   let resolution: Resolution | undefined;
   if (verdict.result === 'found') {

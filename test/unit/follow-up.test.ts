@@ -271,3 +271,79 @@ describe('a payment completed just before its deadline', () => {
     expect(store.get('r2')).toMatchObject({ status: 'succeeded', outcome: { outcomeId: 'final:r2', reconciliation: { subscriptionId: 'sub-r2' } } });
   });
 });
+
+describe('a look that cannot be made at the deadline', () => {
+  const deferred = { result: 'deferred' as const, reason: 'the subscriptions list cannot be read now' };
+  const run = async (record: LedgerRecord) => {
+    let stored = record;
+    const published: string[] = [];
+    const deps: FollowUpDependencies = {
+      followUps: {
+        due: async () => (stored.followUp ? [stored.requestId] : []),
+        settle: async (_id, _interimId, final) => {
+          stored = { ...stored, status: final.status, outcome: final, followUpUnpublished: final };
+          return true;
+        },
+        resolve: async (_id, document, resolution) => {
+          stored = { ...stored, resolution, followUpUnpublished: document };
+          return true;
+        },
+        postpone: async (_id, followUp) => {
+          stored = { ...stored, followUp };
+        },
+        close: async () => {
+          const { followUp: _followUp, followUpUnpublished: _unpublished, ...rest } = stored;
+          stored = rest;
+        },
+      },
+      requests: { get: async () => stored },
+      subscriptionIds: async () => new Set(),
+      reconcile: async () => deferred,
+      publish: async (documents) => {
+        published.push(...documents.map((document) => document.type));
+        return new Set();
+      },
+      metrics: { outcome: () => undefined },
+      pendingPayment: async () => ({ result: 'settled' }),
+      settings,
+      limit: 10,
+      // Past the deadline (60 s).
+      now: () => new Date(61_000),
+    };
+    await runFollowUps(deps);
+    return { stored, published };
+  };
+
+  it('leaves an unknown followed, to be looked at again, rather than ending its follow-up with nothing decided', async () => {
+    const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r3', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
+    const { stored } = await run({
+      requestId: 'r3',
+      status: 'unknown',
+      source: 'queue',
+      attempts: 1,
+      outcome: unknown,
+      order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] },
+      followUp: { at: 60_000, until: 60_000, looks: 5 },
+      createdAt: 'x',
+      updatedAt: 'y',
+    });
+    expect(stored.followUp).toBeDefined();
+  });
+
+  it('does not expire a pending renewal whose payment could not be looked for', async () => {
+    const pending = buildOutcome({ outcomeId: 'interim', requestId: 'r4', status: 'pending', attempts: 1, requestedAt: 'x', completedAt: 'y' });
+    const { stored, published } = await run({
+      requestId: 'r4',
+      status: 'pending',
+      source: 'queue',
+      attempts: 1,
+      outcome: pending,
+      order: { kind: 'renewal', subscription_id: 'sub-1' },
+      followUp: { at: 60_000, until: 60_000, looks: 5 },
+      createdAt: 'x',
+      updatedAt: 'y',
+    });
+    expect(published).toEqual([]);
+    expect(stored).toMatchObject({ status: 'pending', followUp: expect.any(Object) });
+  });
+});
