@@ -61,9 +61,11 @@ export async function decideOrder(
   const now = deps.now();
   const expiresAt = record.approvalHold?.event.expiresAt;
   const expired = expiresAt !== undefined && now.getTime() >= Date.parse(expiresAt);
+  // An approval covers the totals the approver was shown, no more (the worker prices the order again).
+  const shown = input.decision === 'approved' ? record.approvalHold?.event.totals : undefined;
   const decision: ApprovalDecision = expired
     ? { decision: 'expired', at: now.toISOString() }
-    : { decision: input.decision, by: input.caller, at: now.toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
+    : { decision: input.decision, by: input.caller, at: now.toISOString(), ...(input.reason ? { reason: input.reason } : {}), ...(shown ? { totals: shown } : {}) };
   let decided = await deps.approvals.decide(input.requestId, decision, now);
   // Our own write whose reply was lost (the SDK's retry then finds it decided): it is ours, and stands.
   const mine = !decided.decided && decided.record?.approval && JSON.stringify(decided.record.approval) === JSON.stringify(decision);

@@ -8,6 +8,8 @@ export const approvalDecisionSchema = z.object({
   by: z.optional(z.string()),
   at: z.string(),
   reason: z.optional(z.string()),
+  /** An approval's: the order's totals when it was held (cents per currency), what the approver saw. It covers no more. */
+  totals: z.optional(z.record(z.string(), z.int())),
 });
 export type ApprovalDecision = z.output<typeof approvalDecisionSchema>;
 

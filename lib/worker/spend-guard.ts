@@ -4,6 +4,7 @@ import type { ApprovalDecision } from '../order/approval.ts';
 import { kindOf, type Purchase, priceLines } from '../order/kinds/purchase.ts';
 import type { OrderError } from '../order/order-error.ts';
 import { type BudgetStanding, budgetStandings, checkBudgets, evaluateOrder, type Violation } from '../policy/evaluate.ts';
+import { formatCents } from '../policy/money.ts';
 import { priceItems, priceRenewals } from '../policy/pricing.ts';
 import { budgetCurrencies, type SpendingPolicy } from '../policy/spending-policy.ts';
 import type { TerminalStatus } from './submit-order.ts';
@@ -44,6 +45,22 @@ function approvalRefusal(approval: ApprovalDecision | undefined, policy: Spendin
   }
   if (approval?.decision === 'expired') return { message: `no approval within ${policy.approval.expiryHours} hours (expired at ${approval.at})`, code: 'approval_expired' };
   return undefined;
+}
+
+/** Why an approval does not cover the order any more: it costs more now, at catalog prices, than the approver was shown. */
+function outgrownApproval(approval: ApprovalDecision, totals: Record<string, number>): OrderError | undefined {
+  const shown = approval.totals;
+  if (!shown) return undefined;
+  const dearer = Object.entries(totals).filter(([currency, cents]) => cents > (shown[currency] ?? 0));
+  if (dearer.length === 0) return undefined;
+  const was = Object.entries(shown).map(([currency, cents]) => formatCents(cents, currency));
+  const now = dearer.map(([currency, cents]) => formatCents(cents, currency));
+  return {
+    message:
+      `approved by ${approval.by ?? 'an approver'} at ${approval.at} for ${was.join(' + ')}, but at catalog prices it now costs ${now.join(' + ')}: ` +
+      'nothing was bought; send it again to have it approved at this price',
+    code: 'approval_outdated',
+  };
 }
 
 const isUnlimited = (policy: SpendingPolicy) =>
@@ -95,6 +112,8 @@ export function createSpendGuard(deps: {
       if (verdict.violations.length > 0) return { kind: 'rejected', error: policyError(verdict.violations), totals };
       if (refusal) return { kind: 'rejected', error: refusal, totals };
       if (verdict.approvalReasons.length > 0 && approval?.decision !== 'approved') return { kind: 'approval', reasons: verdict.approvalReasons, totals };
+      const outgrown = verdict.approvalReasons.length > 0 && approval ? outgrownApproval(approval, totals) : undefined;
+      if (outgrown) return { kind: 'rejected', error: outgrown, totals };
       const reserved = Object.fromEntries(Object.entries(totals).filter(([currency]) => budgeted.includes(currency)));
       if (Object.keys(reserved).length === 0) return { kind: 'proceed', totals };
       try {

@@ -57,7 +57,8 @@ describe('deciding on a held order', () => {
     expect(await decideOrder({ requestId: 'a', decision: 'approved', caller: 'bob', reason: 'ok' }, deps)).toEqual({
       kind: 'decided',
       replayed: false,
-      decision: { decision: 'approved', by: 'bob', at: NOW.toISOString(), reason: 'ok' },
+      // What the approver was shown: the approval covers no more.
+      decision: { decision: 'approved', by: 'bob', at: NOW.toISOString(), reason: 'ok', totals: { EUR: 1698 } },
     });
     expect(queued).toEqual([{ requestId: 'a', items: [{ item_id: 'hostingercom-vps-kvm2-eur-1m', quantity: 2 }], batchRun: { run: 'nightly:2026-11-30T03:00:00Z', size: 3 } }]);
     // The same decision again is a replay (and queues again: harmless); another one is refused.

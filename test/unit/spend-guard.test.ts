@@ -52,6 +52,20 @@ describe('the spend guard', () => {
     });
   });
 
+  it('does not buy an approved order for more than the approver was shown: its price rose while it waited', async () => {
+    // Held at 26.97 USD (3 x 8.99) and approved; the catalog price is 14.99 by the time the worker takes it again.
+    const dearer = { ...KVM2, firstPeriodPrice: 1499 };
+    const guard = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => new Map([[KVM2.id, dearer]]), budgets: fakeBudgets() });
+    const approval = { decision: 'approved' as const, by: 'bob', at: 'then', totals: { USD: 2697 } };
+    expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(3), approval, resumed: false, now })).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'approval_outdated', message: expect.stringContaining('44.97 USD') },
+    });
+    // At the price shown, or lower, the approval stands.
+    const same = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => new Map([[KVM2.id, KVM2]]), budgets: fakeBudgets() });
+    expect(await same.beforeFirstAttempt({ requestId: 'r', purchase: order(3), approval, resumed: false, now })).toMatchObject({ kind: 'proceed' });
+  });
+
   it('waits (retry) when the catalog cannot be read, rather than letting an unpriced order through', async () => {
     const guard = createSpendGuard({ policy, subscriptions: async () => [], prices: async () => Promise.reject(new Error('down')), budgets: fakeBudgets() });
     expect(await guard.beforeFirstAttempt({ requestId: 'r', purchase: order(1), resumed: false, now })).toMatchObject({ kind: 'retry', reason: expect.stringContaining('down') });
