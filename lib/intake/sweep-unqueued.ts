@@ -32,7 +32,8 @@ export async function sweepUnqueued(deps: SweepDependencies): Promise<{ found: n
         await deps.ledger.markEnqueued(requestId, deps.now());
         return;
       }
-      await deps.enqueue(requestId, record.order);
+      // A decided order of a scheduled run goes back with its run, as the decision sends it, so the run's summary counts it.
+      await deps.enqueue(requestId, record.order, record.approvalHold?.batchRun);
       await deps.ledger.markEnqueued(requestId, deps.now());
       queued += 1;
       logger.info('queued an order request whose message was not known to be queued', { requestId, recordedAt: record.createdAt });

@@ -5,8 +5,9 @@ import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { EnqueueOrder, EnqueueOrders } from './order-queue.ts';
 
 export function createSqsOrderQueue(options: { client: SQSClient; queueUrl: string }): EnqueueOrder {
-  return async (requestId, order) => {
-    await options.client.send(new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify({ requestId, ...order }) }));
+  return async (requestId, order, batchRun) => {
+    const message: PurchaseMessage = { requestId, ...order, ...(batchRun ? { batchRun } : {}) };
+    await options.client.send(new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(message) }));
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ApprovalDependencies, decideOrder, expireApprovals } from '../../lib/intake/approvals.ts';
+import { sweepUnqueued } from '../../lib/intake/sweep-unqueued.ts';
 import type { ApprovalLedger } from '../../lib/ledger/approval-ledger.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import { type ApprovalDecision, awaitingApproval } from '../../lib/order/approval.ts';
@@ -98,5 +99,23 @@ describe('a decision whose reply was lost', () => {
     };
     expect(await decideOrder({ requestId: 'a', decision: 'approved', caller: 'bob' }, deps)).toMatchObject({ kind: 'decided', replayed: false });
     expect(queued.map((m) => m.requestId)).toEqual(['a']);
+  });
+});
+
+describe('a decided order whose message was not confirmed on the queue', () => {
+  it('is queued by the sweep of unqueued requests with its scheduled run, so the run still counts it', async () => {
+    const decided: LedgerRecord = { ...held('s', '2026-12-01T12:00:00Z'), status: 'queued', approval: { decision: 'approved', by: 'bob', at: NOW.toISOString() } };
+    const sent: unknown[] = [];
+    await sweepUnqueued({
+      unqueued: { recordedBefore: async () => ['s'] },
+      ledger: { get: async () => decided, markEnqueued: async () => undefined },
+      enqueue: async (...args) => {
+        sent.push(args);
+      },
+      olderThanMs: 0,
+      limit: 10,
+      now: () => NOW,
+    });
+    expect(sent).toEqual([['s', decided.order, { run: 'nightly:2026-11-30T03:00:00Z', size: 3 }]]);
   });
 });
