@@ -116,18 +116,19 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
 
 /**
  * An unknown's reservation stays counted until it is resolved: given back once proven not bought on a payment
- * method that settles within the order request, kept otherwise (bought; or on a card, whose order may still
- * await payment with no subscription, and be paid in hPanel any time later). Done with every publication of
- * the resolution (settling is idempotent), so a resolution recorded by a write whose reply was lost, or by a
- * run that died before settling, still settles it; a failure leaves it counted, the safe side.
+ * method that settles within the order request, kept otherwise (bought; on a card, whose order may still
+ * await payment with no subscription, and be paid in hPanel any time later; or nothing decided when its
+ * follow-up ends, so its hold does not linger in the budget item). Done whenever the run is about to publish
+ * the resolution or end the follow-up (settling is idempotent), so a resolution recorded by a write whose
+ * reply was lost, or by a run that died before settling, still settles it; a failure leaves it counted.
  */
-async function settleBudgetOf(record: LedgerRecord | undefined, document: FollowUpDocument, deps: FollowUpDependencies, now: Date): Promise<void> {
-  if (document.type !== 'order.resolved' || !deps.settleBudget) return;
-  const settlesAtOnce = record?.order !== undefined && (await deps.pendingPayment(record.order)).result === 'settled';
-  const how = document.resolution.result === 'not_bought' && settlesAtOnce ? 'release' : 'keep';
+async function settleBudgetOf(record: LedgerRecord, document: FollowUpDocument | undefined, deps: FollowUpDependencies, now: Date): Promise<void> {
+  if (record.status !== 'unknown' || !deps.settleBudget) return;
+  const notBought = document?.type === 'order.resolved' && document.resolution.result === 'not_bought';
+  const how = notBought && record.order !== undefined && (await deps.pendingPayment(record.order)).result === 'settled' ? 'release' : 'keep';
   await deps
-    .settleBudget(document.requestId, how, now)
-    .catch((error: unknown) => logger.error('could not settle the budget of a resolved request', { requestId: document.requestId, how, error: error as Error }));
+    .settleBudget(record.requestId, how, now)
+    .catch((error: unknown) => logger.error('could not settle the budget of a followed-up request', { requestId: record.requestId, how, error: error as Error }));
 }
 
 /**
@@ -162,8 +163,8 @@ export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUp
         record = await deps.requests.get(requestId);
       }
       const document = record?.followUpUnpublished;
+      if (record) await settleBudgetOf(record, document, deps, now);
       if (document) {
-        await settleBudgetOf(record, document, deps, now);
         const unpublished = await deps.publish([document]);
         if (unpublished.has(document.outcomeId)) return;
         logger.info('follow-up published', { requestId, outcome: document.type });

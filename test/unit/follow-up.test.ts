@@ -134,7 +134,7 @@ describe('runFollowUps', () => {
 describe('a request proven not bought', () => {
   it('gives its budget reservation back if its order cannot be awaiting payment; one found bought, or that may be paid later, keeps it', async () => {
     const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r2', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
-    const run = async (verdict: 'absent' | 'found', resolveReply: 'answered' | 'lost' = 'answered', payment: 'settled' | 'mayBePending' = 'settled') => {
+    const run = async (verdict: 'absent' | 'found' | 'inconclusive', resolveReply: 'answered' | 'lost' = 'answered', payment: 'settled' | 'mayBePending' = 'settled') => {
       const released: string[] = [];
       let stored: LedgerRecord = {
         requestId: 'r2',
@@ -163,7 +163,12 @@ describe('a request proven not bought', () => {
         },
         requests: { get: async () => stored },
         subscriptionIds: async () => new Set(),
-        reconcile: async () => (verdict === 'found' ? { result: 'found', subscriptionId: 'sub-9' } : { result: 'absent' }) as never,
+        reconcile: async () =>
+          (verdict === 'found'
+            ? { result: 'found', subscriptionId: 'sub-9' }
+            : verdict === 'inconclusive'
+              ? { result: 'inconclusive', candidates: 2 }
+              : { result: 'absent' }) as never,
         publish: async () => new Set(),
         metrics: { outcome: () => undefined },
         settleBudget: async (requestId, how) => {
@@ -174,7 +179,7 @@ describe('a request proven not bought', () => {
         limit: 10,
         now: () => new Date(5_000),
       };
-      expect(await runFollowUps(deps)).toMatchObject({ resolved: resolveReply === 'answered' ? 1 : 0 });
+      expect(await runFollowUps(deps)).toMatchObject({ resolved: resolveReply === 'answered' && verdict !== 'inconclusive' ? 1 : 0 });
       return released;
     };
     expect(await run('absent')).toEqual(['r2:release']);
@@ -183,6 +188,8 @@ describe('a request proven not bought', () => {
     expect(await run('absent', 'lost')).toEqual(['r2:release']);
     // On a card its order may await payment, unseen, and be paid any time later (test/integration/budget-follow-up.test.ts).
     expect(await run('absent', 'answered', 'mayBePending')).toEqual(['r2:keep']);
+    // Nothing decided by the end of its follow-up: kept, its hold settled rather than left in the budget item.
+    expect(await run('inconclusive')).toEqual(['r2:keep']);
   });
 });
 
