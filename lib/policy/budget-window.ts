@@ -35,6 +35,12 @@ export interface Hold {
 const HOUR_MS = 3_600_000;
 /** Holds left unsettled longer than any month are dropped (their spending stays counted). */
 const HOLD_RETENTION_MS = 40 * 24 * HOUR_MS;
+/**
+ * Holds kept at most, the newest: a currency's budget is one item, which DynamoDB caps at 400 KB (about 2,800
+ * holds). Holds left unsettled (a worker that died, a request ended on a later delivery) would otherwise fill
+ * it, and then every reservation fails. A dropped hold's amount stays counted; only its settling is lost.
+ */
+export const MAX_HOLDS = 1_000;
 
 export const EMPTY_BUDGET: BudgetState = { hours: {}, months: {}, holds: {} };
 
@@ -71,7 +77,12 @@ function pruned(state: BudgetState, now: number): BudgetState {
     .filter(([, buckets]) => Object.keys(buckets.hours).length > 0 || Object.keys(buckets.months).length > 0);
   return {
     ...prunedBuckets(state, now),
-    holds: Object.fromEntries(Object.entries(state.holds).filter(([, hold]) => now - hold.at < HOLD_RETENTION_MS)),
+    holds: Object.fromEntries(
+      Object.entries(state.holds)
+        .filter(([, hold]) => now - hold.at < HOLD_RETENTION_MS)
+        .sort(([, a], [, b]) => b.at - a.at)
+        .slice(0, MAX_HOLDS),
+    ),
     ...(owners.length > 0 ? { owners: Object.fromEntries(owners) } : {}),
   };
 }

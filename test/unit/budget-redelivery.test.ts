@@ -21,8 +21,10 @@ import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
  * is changing: settle whenever a spend guard exists (settling is idempotent, a no-op without a hold).
  * Such a request that ends bought never settles its hold either: holds stay in the currency's one budget
  * item for 40 days, and on the local DynamoDB the item passes DynamoDB's 400 KB item limit at 2,862 open
- * holds (reservations with an owner), after which every reservation fails (ValidationException) and every
- * order under a budget waits until it lands in the dead-letter queue: about 72 such redelivered orders a day.
+ * holds (reservations with an owner), after which every reservation failed (ValidationException) and every
+ * order under a budget waited until it landed in the dead-letter queue: about 72 such redelivered orders a
+ * day. The budget item now keeps only the newest MAX_HOLDS holds (budget-window.ts), so that outage is gone;
+ * the leak of a failed request's reservation is not.
  */
 const ITEM = 'hostingercom-vps-kvm2-usd-1m';
 const price = { id: ITEM, itemName: 'KVM 2', currency: 'USD', price: 899, firstPeriodPrice: 899, period: 1, periodUnit: 'month' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_BUDGET, hourKey, settled, usageOf, withHold } from '../../lib/policy/budget-window.ts';
+import { EMPTY_BUDGET, hourKey, MAX_HOLDS, settled, usageOf, withHold } from '../../lib/policy/budget-window.ts';
 import { budgetStandings, checkBudgets, evaluateOrder, matchesItem, type PricedLine } from '../../lib/policy/evaluate.ts';
 import { priceItems } from '../../lib/policy/pricing.ts';
 import { budgetCurrencies, NO_LIMITS, parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
@@ -119,6 +119,20 @@ describe('budgets', () => {
     ]);
     const aliceReleased = settled(owned, 'x', 'release', t0);
     expect(aliceReleased && [usageOf(aliceReleased, t0).daily, usageOf(aliceReleased, t0, 'alice').daily, usageOf(aliceReleased, t0, 'bob').daily]).toEqual([150, 0, 100]);
+  });
+});
+
+describe('a budget item full of holds never settled', () => {
+  it("keeps the newest MAX_HOLDS, so the item stays under DynamoDB's 400 KB and reserving goes on; what they count stays counted", () => {
+    const t0 = Date.UTC(2026, 10, 30, 8);
+    let state = EMPTY_BUDGET;
+    for (let i = 0; i < MAX_HOLDS + 200; i++) state = withHold(state, `r${i}`, 100, t0 + i, 'arn:aws:iam::000000000000:user/alice');
+    expect(Object.keys(state.holds)).toHaveLength(MAX_HOLDS + 1);
+    expect(state.holds.r0).toBeUndefined();
+    expect(state.holds[`r${MAX_HOLDS + 199}`]).toBeDefined();
+    expect(usageOf(state, t0 + MAX_HOLDS + 200)).toEqual({ daily: (MAX_HOLDS + 200) * 100, monthly: (MAX_HOLDS + 200) * 100 });
+    // A dropped hold cannot be given back: its amount stays counted (the safe side).
+    expect(settled(state, 'r0', 'release', t0 + MAX_HOLDS + 200)).toBeUndefined();
   });
 });
 
