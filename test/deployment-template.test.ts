@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { APPROVAL_INDEX } from '../lib/ledger/dynamodb-approval-ledger.ts';
 import { LEDGER_TABLE } from '../lib/ledger/dynamodb-table.ts';
 import { DEFAULT_HOSTINGER_API_URL } from '../lib/platform/config.ts';
-import { ledgerTableOf, readDeploymentTemplate, workerSettingsOf } from '../local/deployment-template.ts';
+import { ledgerTableOf, readDeploymentTemplate, readServerlessYml, workerSettingsOf } from '../local/deployment-template.ts';
 import { DEFAULT_WORKER_SETTINGS } from '../local/stack.ts';
 
 /** Facts the code and serverless.yml share, held together without packaging (template.test.ts packages). */
@@ -23,6 +23,11 @@ describe('serverless.yml and the code', () => {
       maxReceiveCount: params.maxReceiveCount,
     });
     expect(() => workerSettingsOf({ ...template, params: { default: { ...params, workerBatchSize: 'ten' } } })).toThrow(/workerBatchSize must be an integer/);
+  });
+
+  it('deploy the worker without a batching window, which the local event source (and so the bench) does not have', () => {
+    const { functions } = readServerlessYml<{ functions: { orderWorker: { events: { sqs?: { maximumBatchingWindow?: number } }[] } } }>();
+    expect(functions.orderWorker.events.flatMap((event) => (event.sqs ? [event.sqs.maximumBatchingWindow] : []))).toEqual([0]);
   });
 
   it('give the local stack the deployed ledger table, laid out as the ledger code expects', () => {

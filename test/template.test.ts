@@ -135,7 +135,8 @@ describe('the packaged CloudFormation template', () => {
 
   it('feeds the worker from the queue with partial batch failures', () => {
     const [[, mapping] = []] = ofType('AWS::Lambda::EventSourceMapping');
-    expect(mapping?.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 10 });
+    // No batching window: a lone order is not held back to fill a batch (and the local event source has none).
+    expect(mapping?.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 10, MaximumBatchingWindowInSeconds: 0 });
     expect(mapping?.Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': ['OrdersQueue', 'Arn'] });
   });
 
