@@ -20,6 +20,22 @@ async function serverlessEsbuild(): Promise<BuildOptions> {
   return { ...configured, logLevel: 'warning' };
 }
 
+/**
+ * What custom.esbuild sets to make a bundle lean: minified, ESM builds of packages first (which esbuild can
+ * tree-shake; the default for the node platform is their CommonJS builds), the SDK's credential chain replaced by
+ * the environment's. A naive bundle of the same code leaves them at esbuild's defaults.
+ */
+const LEAN_KEYS = ['minify', 'mainFields', 'alias'] as const;
+
+/** How a bundle is built: as the deployment builds it ('deployed'), or the same code built naively ('naive'). */
+export type BundleBuild = 'deployed' | 'naive';
+
+async function esbuildOptions(build: BundleBuild): Promise<BuildOptions> {
+  const options = await serverlessEsbuild();
+  if (build === 'naive') for (const key of LEAN_KEYS) delete options[key];
+  return options;
+}
+
 /** A function as serverless.yml deploys it. */
 export interface DeployedFunction {
   name: string;
@@ -86,10 +102,10 @@ export async function deployedRuntime(): Promise<string> {
   return template.provider.runtime;
 }
 
-/** Bundles one entry point into `outDir` the way the deployment does, and says what went into it. */
-export async function bundle(name: string, entry: string, outDir: string): Promise<Bundle> {
-  const file = join(outDir, `${basename(entry, '.ts')}.mjs`);
-  const { metafile } = await build({ ...(await serverlessEsbuild()), entryPoints: [entry], outfile: file, metafile: true, absWorkingDir: ROOT });
+/** Bundles one entry point into `outDir` the way the deployment does (or naively), and says what went into it. */
+export async function bundle(name: string, entry: string, outDir: string, how: BundleBuild = 'deployed'): Promise<Bundle> {
+  const file = join(outDir, `${basename(entry, '.ts')}${how === 'naive' ? '.naive' : ''}.mjs`);
+  const { metafile } = await build({ ...(await esbuildOptions(how)), entryPoints: [entry], outfile: file, metafile: true, absWorkingDir: ROOT });
   const output = Object.values((metafile as Metafile).outputs)[0];
   if (!output) throw new Error(`esbuild produced nothing for ${entry}`);
   const packages: Record<string, number> = {};

@@ -16,7 +16,9 @@ import { DEFAULT_WORKER_SETTINGS, type LocalStack, startLocalStack } from '../lo
 import { runChild } from './child.ts';
 import { type CpuShares, profileCpu } from './cpu-profile.ts';
 import { BENCH_ORDER, orderMessage, reportProgress, sendInBatches } from './orders.ts';
+import { watchOtherProcesses } from './other-processes.ts';
 import { median, percentile } from './stats.ts';
+import { type WorkerStepTimes, workerStepTimer } from './worker-steps.ts';
 
 export interface PipelineConfig {
   /** Names the request ids and the progress lines, e.g. 'b10c5'. */
@@ -66,13 +68,19 @@ export interface Load {
   eventLoop: number;
   cpuMsPerOrder: number;
   threads: ThreadBusy[];
+  /** Cores other processes on the machine kept busy meanwhile, on average (other-processes.ts). */
+  otherCores: number;
 }
 
 export interface PipelineResult {
   config: PipelineConfig;
+  /** Runs of this configuration the bench made to get one that other processes did not disturb (run.ts); 1 if absent. */
+  attempts?: number;
   worker: WorkerShape;
   raw: Rate & Load;
   pipeline: Rate & Load & { latencyMs: { median: number; p99: number }; invocations: number };
+  /** Median time of the worker's steps during the pipeline run (worker-steps.ts). */
+  steps: WorkerStepTimes;
   idleLatencyMs?: { samples: number; median: number; p99: number };
   /** Orders sent one by one at a steady rate (half the measured throughput): intake to outcome under load. */
   pacedLatencyMs?: { orders: number; perSecond: number; median: number; p99: number };
@@ -142,6 +150,7 @@ const rate = (orders: number, ms: number): Rate => ({ orders, seconds: ms / 1000
 /** Starts watching the stack's threads; the result reads their load for the `orders` handled since. */
 function watchLoad(stack: LocalStack): (orders: number) => Load {
   const start = stack.threads.map((thread) => ({ thread, elu: thread.eventLoopUtilization(), cpu: thread.cpuUsage() }));
+  const others = watchOtherProcesses();
   return (orders) => {
     const threads = start.map(({ thread, elu, cpu }) => {
       const now = thread.cpuUsage();
@@ -149,7 +158,7 @@ function watchLoad(stack: LocalStack): (orders: number) => Load {
       return { name: thread.name, eventLoop: thread.eventLoopUtilization(elu).utilization, cpuMsPerOrder: cpuMs / orders };
     });
     const [pipeline] = threads as [ThreadBusy];
-    return { eventLoop: pipeline.eventLoop, cpuMsPerOrder: pipeline.cpuMsPerOrder, threads };
+    return { eventLoop: pipeline.eventLoop, cpuMsPerOrder: pipeline.cpuMsPerOrder, threads, otherCores: others() };
   };
 }
 
@@ -282,6 +291,7 @@ async function intakeCalls(stack: LocalStack, orders: number) {
 async function main(config: PipelineConfig): Promise<PipelineResult> {
   const batchSize = config.batchSize ?? DEFAULT_WORKER_SETTINGS.batchSize;
   const concurrency = config.concurrency ?? DEFAULT_WORKER_SETTINGS.concurrency;
+  const steps = workerStepTimer();
   const stack = await startLocalStack({
     apiPort: 0,
     awsPort: 0,
@@ -294,6 +304,7 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     // Function logs cost CPU the pipeline needs; POWERTOOLS_LOG_LEVEL=ERROR shows why orders fail, if they do.
     functionEnv: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
     log: (line) => console.error(`  ${config.label}: ${line}`),
+    decorateWorker: steps.decorate,
   });
   try {
     const inBatchConcurrency = workerConfig().concurrency;
@@ -320,7 +331,9 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     console.error(`  ${config.label}: raw round trips, ${config.orders} orders, ${worker.inflight} in flight`);
     const raw = await rawRoundTrips(stack, token, config.orders, worker.inflight);
     console.error(`  ${config.label}: pipeline, ${config.orders} orders, batch size ${batchSize}, ${concurrency} concurrent invocations`);
+    steps.reset();
     const { calls: steadyCalls, billed, ...pipeline } = await throughput(stack, arrivals, requestIds(config.label, 'run', config.orders), config.label);
+    const stepTimes = steps.medians();
     const cpuProfile = config.profileOrders > 0 ? await profiledRun(stack, arrivals, requestIds(config.label, 'profile', config.profileOrders), config.label) : undefined;
     const idleLatencyMs = config.idleSamples > 0 ? await idleLatency(stack, arrivals, config.label, config.idleSamples) : undefined;
     const pacedLatencyMs =
@@ -329,7 +342,7 @@ async function main(config: PipelineConfig): Promise<PipelineResult> {
     await tap.stop();
     await stack.worker.stop();
     const intake = config.intakeOrders > 0 ? await intakeCalls(stack, config.intakeOrders) : undefined;
-    return { config, worker, raw, pipeline, idleLatencyMs, pacedLatencyMs, cpuProfile, coldCalls, steadyCalls, intake, billed };
+    return { config, worker, raw, pipeline, steps: stepTimes, idleLatencyMs, pacedLatencyMs, cpuProfile, coldCalls, steadyCalls, intake, billed };
   } finally {
     await stack.stop();
   }

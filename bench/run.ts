@@ -6,15 +6,19 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { readDeploymentTemplate, workerSettingsOf } from '../local/deployment-template.ts';
 import { deployedFunctions } from './bundles.ts';
 import { scaleChart } from './chart.ts';
 import { runPhase } from './child.ts';
 import type { ColdStartConfig, ColdStartResult } from './coldstart.ts';
 import type { EnqueueConfig, EnqueueResult } from './enqueue-rate.ts';
 import type { PipelineConfig, PipelineResult } from './pipeline.ts';
-import { type BenchFigures, report } from './report.ts';
+import { type BenchFigures, DISTURBED_OTHER_CORES, heldThroughputTarget, otherCores, report } from './report.ts';
 
 const PHASES = ['coldstart', 'throughput', 'scale', 'enqueue'] as const;
+
+/** The worker's shape as serverless.yml deploys it (batch size, concurrent invocations). */
+const DEPLOYED_WORKER = workerSettingsOf(readDeploymentTemplate());
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `npm run bench -- [options]
@@ -119,8 +123,8 @@ async function main(): Promise<number> {
       // pipeline's time includes and the raw loop's does not, then weigh little (WORKER_CONCURRENCY is 10).
       const orders = Math.max(opts.scaleOrders, opts.cyclesPerCell * concurrency * Math.min(batchSize, 10));
       console.error(`scale: batch size ${batchSize}, concurrency ${concurrency}, latency ${latencyMs} ms, ${orders} orders`);
-      figures.scale.push(
-        await runPhase<PipelineConfig, PipelineResult>('pipeline.ts', {
+      const cell = () =>
+        runPhase<PipelineConfig, PipelineResult>('pipeline.ts', {
           label: `b${batchSize}c${concurrency}l${latencyMs}`,
           latencyMs,
           batchSize,
@@ -129,8 +133,21 @@ async function main(): Promise<number> {
           idleSamples: 0,
           intakeOrders: 0,
           profileOrders: 0,
-        }),
-      );
+        });
+      let run = await cell();
+      // A run held to a throughput target is measured again when other processes took cores from it; the least
+      // disturbed counts, whatever its ratio.
+      if (heldThroughputTarget({ batchSize, concurrency, latencyMs }, DEPLOYED_WORKER, opts.latencyMs) !== undefined) {
+        let attempts = 1;
+        while (otherCores(run) > DISTURBED_OTHER_CORES && attempts < 3) {
+          console.error(`  other processes kept ${otherCores(run).toFixed(2)} cores busy: measuring again`);
+          attempts += 1;
+          const again = await cell();
+          if (otherCores(again) < otherCores(run)) run = again;
+        }
+        run = { ...run, attempts };
+      }
+      figures.scale.push(run);
     }
   }
   if (wants('enqueue')) {
