@@ -382,12 +382,12 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
     },
     completedAt,
   );
-  if (spend?.kind === 'proceed') {
-    // Recorded first: a failure here leaves the reservation counted (the safe side) until it ages out.
-    await deps.spendGuard?.settle(requestId, result.status, now()).catch((error: unknown) => {
-      deps.log.error('could not settle the budget reservation', { requestId, status: result.status, error: error as Error });
-    });
-  }
+  // Whichever delivery made the reservation (a request that tried before ends on a later one): settling a
+  // request that holds none changes nothing. Recorded first: a failure here leaves the reservation counted
+  // (the safe side) until it ages out.
+  await deps.spendGuard?.settle(requestId, result.status, now()).catch((error: unknown) => {
+    deps.log.error('could not settle the budget reservation', { requestId, status: result.status, error: error as Error });
+  });
   await deps.keyed?.release(requestId, order, outcome.status, completedAt).catch((error: unknown) => {
     deps.log.error('could not free the purchase key; the next request for it is refused until it is freed', { requestId, error: error as Error });
   });
