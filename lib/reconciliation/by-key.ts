@@ -101,9 +101,10 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
         if (!endpointMissing(error)) return { result: 'deferred', reason: `the account could not be checked for ${name} now (${reasonOf(error)})` };
         return { result: 'unavailable', reason: `the account cannot be checked for ${name} (${reasonOf(error)})` };
       }
-      const settled = settleByKey(key, held.baseline, read);
+      const settled = settleByKey(key, held.baseline, read, deps.now());
       deps.log.info('settled an unknown attempt by its key', { requestId, key: name, found: settled.found, window });
       if (settled.found) return { result: 'found', key: name, bought: settled.bought, ...(settled.subscriptionId ? { subscriptionId: settled.subscriptionId } : {}) };
+      if (settled.ambiguous) return { result: 'inconclusive', candidates: 1, reason: settled.ambiguous };
       if (key.kind === 'domain' && notes?.domainTaken) {
         // Hostinger said the name is taken, after an attempt of ours that may have registered it; the portfolio
         // has not caught up. Taken to be ours: trying again could never register it, and a refusal would be false.

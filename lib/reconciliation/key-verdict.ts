@@ -34,18 +34,29 @@ export function baselineOf(key: PurchaseKey, facts: KeyFacts): { baseline: KeyBa
     case 'renewal': {
       const subscription = subscriptionIn(facts, key.subscriptionId);
       if (!subscription) return { refused: { subscription_id: [`${key.subscriptionId} is not a subscription of this account`] } };
-      return { baseline: { kind: 'renewal', expires_at: subscription.expires_at ?? null, next_billing_at: subscription.next_billing_at ?? null } };
+      return {
+        baseline: {
+          kind: 'renewal',
+          expires_at: subscription.expires_at ?? null,
+          next_billing_at: subscription.next_billing_at ?? null,
+          is_auto_renewed: subscription.is_auto_renewed === true,
+        },
+      };
     }
   }
 }
 
-export type KeySettlement = { found: true; bought: Bought; subscriptionId?: string } | { found: false };
+export type KeySettlement =
+  | { found: true; bought: Bought; subscriptionId?: string }
+  /** `ambiguous`: the account moved in a way this purchase and another cause both explain (why, to check by hand). */
+  | { found: false; ambiguous?: string };
 
 /**
  * Whether the purchase under a key happened, from the account now and its baseline: a VM with the hostname
  * that was not there before; the domain in the portfolio; the subscription's expiry or next billing later.
+ * `now` (epoch ms): when `facts` were read.
  */
-export function settleByKey(key: PurchaseKey, baseline: KeyBaseline, facts: KeyFacts): KeySettlement {
+export function settleByKey(key: PurchaseKey, baseline: KeyBaseline, facts: KeyFacts, now: number): KeySettlement {
   switch (key.kind) {
     case 'vps': {
       const before = baseline.kind === 'vps' ? baseline.vmIds : [];
@@ -59,8 +70,18 @@ export function settleByKey(key: PurchaseKey, baseline: KeyBaseline, facts: KeyF
     case 'renewal': {
       const subscription = subscriptionIn(facts, key.subscriptionId);
       if (!subscription || baseline.kind !== 'renewal') return { found: false };
-      const now = { expires_at: subscription.expires_at ?? null, next_billing_at: subscription.next_billing_at ?? null };
-      return renewalMoved(baseline, now) ? { found: true, bought: { subscription: { id: subscription.id, ...now } } } : { found: false };
+      const dates = { expires_at: subscription.expires_at ?? null, next_billing_at: subscription.next_billing_at ?? null };
+      if (!renewalMoved(baseline, dates)) return { found: false };
+      // Hostinger's own renewal, due since the baseline was read, moves the same dates by the same period:
+      // the subscription cannot say whose renewal it was (ours may have been lost before Hostinger read it).
+      const dueAt = baseline.is_auto_renewed && baseline.next_billing_at !== null ? Date.parse(baseline.next_billing_at) : Number.NaN;
+      if (dueAt <= now) {
+        return {
+          found: false,
+          ambiguous: `${subscription.id} renews automatically and was due at ${baseline.next_billing_at}: its new expiry may be Hostinger's automatic renewal, not this request's`,
+        };
+      }
+      return { found: true, bought: { subscription: { id: subscription.id, ...dates } } };
     }
   }
 }

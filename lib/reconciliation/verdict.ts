@@ -35,7 +35,8 @@ export type ReconcileVerdict =
   | { result: 'found'; subscription?: Subscription; subscriptionId?: string; bought?: Bought; key?: string }
   /** `definitive`: settled by a key, so the attempt surely bought nothing and another is safe (after any late work). */
   | { result: 'absent'; definitive?: boolean }
-  | { result: 'inconclusive'; candidates: number }
+  /** `reason`: why, when it is not that `candidates` subscriptions could each be this order's. */
+  | { result: 'inconclusive'; candidates: number; reason?: string }
   /** The API has no subscriptions list (404, 405, 501): no evidence either way, now or later. */
   | { result: 'unavailable'; reason: string }
   /** Cannot look now (no time left, the token or the list unreadable for a while): the next delivery looks. */

@@ -104,7 +104,10 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
         return {
           status: 'unknown',
           attempts,
-          error: { ...error, message: `${error.message}; ${verdict.candidates} subscription(s) made meanwhile could be this order's: check them in the Hostinger panel` },
+          error: {
+            ...error,
+            message: `${error.message}; ${verdict.reason ?? `${verdict.candidates} subscription(s) made meanwhile could be this order's`}: check them in the Hostinger panel`,
+          },
           reconciled: verdict,
           unresolved,
         };

@@ -76,8 +76,8 @@ describe('settling by key (pure)', () => {
   it('a hostname already in use is refused before the first attempt; a new VM with it afterwards is the purchase', () => {
     expect(baselineOf(vpsKey, { virtualMachines: [vm(1, 'web.example.tld')] })).toMatchObject({ refused: { 'setup.hostname': [expect.stringMatching(/VM 1/)] } });
     const { baseline } = baselineOf(vpsKey, { virtualMachines: [vm(1, 'other')] }) as { baseline: KeyBaseline };
-    expect(settleByKey(vpsKey, baseline, { virtualMachines: [vm(1, 'other')] })).toEqual({ found: false });
-    expect(settleByKey(vpsKey, baseline, { virtualMachines: [vm(1, 'other'), vm(2, 'WEB.example.tld')] })).toMatchObject({
+    expect(settleByKey(vpsKey, baseline, { virtualMachines: [vm(1, 'other')] }, Date.now())).toEqual({ found: false });
+    expect(settleByKey(vpsKey, baseline, { virtualMachines: [vm(1, 'other'), vm(2, 'WEB.example.tld')] }, Date.now())).toMatchObject({
       found: true,
       subscriptionId: 'sub-2',
       bought: { vm: { id: 2, ipv4: ['203.0.113.9'] } },
@@ -92,7 +92,7 @@ describe('settling by key (pure)', () => {
     const key = { kind: 'renewal', subscriptionId: 'S1' } as const;
     const subscriptions = (expires: string) => [{ id: 'S1', created_at: '2026-01-01T00:00:00Z', expires_at: expires, next_billing_at: expires }];
     const { baseline } = baselineOf(key, { subscriptions: subscriptions(before.expires_at) }) as { baseline: KeyBaseline };
-    expect(settleByKey(key, baseline, { subscriptions: subscriptions('2027-01-30T00:00:00Z') })).toMatchObject({
+    expect(settleByKey(key, baseline, { subscriptions: subscriptions('2027-01-30T00:00:00Z') }, Date.parse('2026-12-01T00:00:00Z'))).toMatchObject({
       found: true,
       bought: { subscription: { id: 'S1', expires_at: '2027-01-30T00:00:00Z' } },
     });

@@ -27,6 +27,8 @@ export function renewalBody(request: RenewalRequest): { payment_method_id?: numb
 export interface RenewalBaseline {
   expires_at: string | null;
   next_billing_at: string | null;
+  /** Hostinger renews it by itself at next_billing_at, which moves the same dates (absent in holds taken before it was read). */
+  is_auto_renewed?: boolean;
 }
 
 const later = (now: string | null, before: string | null) => now !== null && (before === null || Date.parse(now) > Date.parse(before));
