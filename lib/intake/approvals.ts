@@ -35,6 +35,14 @@ async function queueDecided(record: LedgerRecord, deps: ApprovalDependencies): P
   }
 }
 
+/** A decision repeated by its maker: answered as before, and the order queued again if it may not have been. */
+async function replayOf(record: LedgerRecord, input: { decision: 'approved' | 'denied'; caller: string }, deps: ApprovalDependencies): Promise<DecisionResult | undefined> {
+  const earlier = record.approval;
+  if (!earlier || earlier.decision !== input.decision || earlier.by !== input.caller) return undefined;
+  if (record.status === 'queued') await queueDecided(record, deps);
+  return { kind: 'decided', decision: earlier, replayed: true };
+}
+
 /**
  * Approves or denies an order waiting for approval. Nobody approves their own order unless the policy says
  * so (denying one's own is always allowed). A decision after the wait ended records it as expired instead.
@@ -47,11 +55,9 @@ export async function decideOrder(
   const record = await deps.ledger.get(input.requestId);
   if (!record) return { kind: 'missing' };
   if (record.status !== 'awaiting_approval') {
+    const replayed = await replayOf(record, input, deps);
+    if (replayed) return replayed;
     const earlier = record.approval;
-    if (earlier && earlier.decision === input.decision && earlier.by === input.caller) {
-      if (record.status === 'queued') await queueDecided(record, deps);
-      return { kind: 'decided', decision: earlier, replayed: true };
-    }
     const why = earlier ? `it was ${earlier.decision}${earlier.by ? ` by ${earlier.by}` : ''} at ${earlier.at}` : 'it is not waiting for approval';
     return { kind: 'conflict', message: `order ${input.requestId} cannot be ${input.decision}: ${why} (status ${record.status})`, status: record.status, decision: earlier };
   }
@@ -70,6 +76,9 @@ export async function decideOrder(
   // Our own write whose reply was lost (the SDK's retry then finds it decided): it is ours, and stands.
   const mine = !decided.decided && decided.record?.approval && JSON.stringify(decided.record.approval) === JSON.stringify(decision);
   if (mine && decided.record) decided = { decided: true, record: decided.record };
+  // The same decision by the same caller, made meanwhile (a double click, a client's retry): a replay.
+  const replayed = !decided.decided && decided.record ? await replayOf(decided.record, input, deps) : undefined;
+  if (replayed) return replayed;
   if (!decided.decided) {
     const other = decided.record?.approval;
     return {

@@ -119,3 +119,17 @@ describe('a decided order whose message was not confirmed on the queue', () => {
     expect(sent).toEqual([['s', decided.order, { run: 'nightly:2026-11-30T03:00:00Z', size: 3 }]]);
   });
 });
+
+describe('the same approval sent twice at once (a double click, a client retry)', () => {
+  it('answers both as decided, the second as a replay, not as a conflict', async () => {
+    const { deps } = fixture([held('d', '2026-12-01T12:00:00Z')]);
+    let ms = NOW.getTime();
+    const ticking = { ...deps, now: () => new Date(ms++) };
+    const [first, second] = await Promise.all([
+      decideOrder({ requestId: 'd', decision: 'approved', caller: 'bob' }, ticking),
+      decideOrder({ requestId: 'd', decision: 'approved', caller: 'bob' }, ticking),
+    ]);
+    expect([first.kind, second.kind]).toEqual(['decided', 'decided']);
+    expect([first, second].filter((result) => result.kind === 'decided' && result.replayed)).toHaveLength(1);
+  });
+});
