@@ -51,13 +51,16 @@ describe('overlapping follow-up runs with lost replies', () => {
 
     t.stack.aws.faults.loseNextReplies('dynamodb.UpdateItem', { match: requestId, times: 2 });
     t.stack.aws.faults.loseNextReplies('sns.PublishBatch', { match: requestId });
-    await Promise.all([run(), run()]);
+    // Its message delivered again meanwhile (a duplicate send): the worker publishes what is recorded, buys nothing.
+    const again = t.sendMessage(JSON.stringify({ requestId, payment_method_id: CARD_NEEDING_3DS, items: [{ item_id: KVM2 }], coupons: ['R-PAID'] }));
+    await Promise.all([run(), run(), again]);
     await run();
     await waitUntil(() => (finalsOf(requestId).length > 0 ? true : undefined), 5_000, 'the final outcome');
     await sleep(500);
     expect(new Set(finalsOf(requestId).map((outcome) => `${outcome.outcomeId} ${outcome.type}`))).toEqual(new Set([`final:${requestId} order.succeeded`]));
     expect((await t.getOrder(requestId)).json).toMatchObject({ status: 'succeeded' });
     expect((await t.getOrder(requestId)).json.followedUntil).toBeUndefined();
+    expect(t.stack.sandbox?.orders().filter((o) => o.coupons.includes('R-PAID'))).toHaveLength(1);
     expect(t.stack.aws.faults.lostReplies()['dynamodb.UpdateItem']).toBeGreaterThanOrEqual(2);
     expect(t.stack.aws.faults.lostReplies()['sns.PublishBatch']).toBeGreaterThanOrEqual(1);
   }, 60_000);
