@@ -1,9 +1,10 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { redriveDeadLetters } from '../../lib/messaging/dlq-redrive.ts';
 import { isOrderOutcome } from '../../lib/messaging/outcome-publisher.ts';
-import type { PurchaseKind } from '../../lib/order/kinds/purchase.ts';
+import { keyName, type Purchase, type PurchaseKind, purchaseKey } from '../../lib/order/kinds/purchase.ts';
 import type { Outcome } from '../../lib/order/outcome.ts';
 import type { OrderResolved } from '../../lib/order/resolution.ts';
 import { mapConcurrently } from '../../lib/platform/map-concurrently.ts';
@@ -196,6 +197,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const random = seededRandom(options.seed);
   const crashRandom = seededRandom(options.seed + 1);
   const crashesByPoint: Record<string, number> = {};
+  // Which requests each crash struck, and when: to explain a duplicate or a misattribution.
+  const crashesOf = new Map<string, string[]>();
   const log = options.progress ?? (() => undefined);
   // Requests whose first attempt meets a refused connection, by coupon; and those refused so far.
   const toRefuse = new Set<string>();
@@ -243,9 +246,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
           refuseFirst: (coupons) => coupons.some((coupon) => toRefuse.has(coupon) && !refused.has(coupon)),
           refused: (coupons) => coupons.forEach((coupon) => refused.add(coupon)),
         }),
-        (point) => {
+        (point, requestIds) => {
           const crash = crashRandom() < options.crashRate;
           if (crash) crashesByPoint[point] = (crashesByPoint[point] ?? 0) + 1;
+          if (crash) for (const id of requestIds) crashesOf.set(id, [...(crashesOf.get(id) ?? []), `${point} at ${new Date().toISOString()}`]);
           return crash;
         },
       ),
@@ -346,7 +350,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       );
     }
     payer?.stop();
-    return buildReport({
+    const report = buildReport({
       ...(payer ? { paidLater: payer.paid() } : {}),
       ledgerStatus,
       requests,
@@ -370,11 +374,37 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         decisions: approver.decisions,
       }),
     });
+    return { ...report, traces: await tracesOf(stack, report.involved, crashesOf, outcomes) };
   } finally {
     payer?.stop();
     await watcher.stop();
     await stack.stop();
   }
+}
+
+/** For each request: the worker crashes that struck it, the outcomes received, its ledger record and its purchase key. */
+async function tracesOf(stack: LocalStack, requestIds: string[], crashesOf: Map<string, string[]>, outcomes: Map<string, Outcome[]>): Promise<string[]> {
+  const read = async (pk: string) => {
+    const { Item } = await stack.clients.dynamodb.send(new GetItemCommand({ TableName: stack.resources.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }));
+    return Item && unmarshall(Item);
+  };
+  return Promise.all(
+    requestIds.map(async (requestId) => {
+      const record = await read(requestId);
+      const order = record?.order as Purchase | undefined;
+      const key = order ? purchaseKey(order, requestId) : undefined;
+      const hold = key ? await read(`purchase-key#${keyName(key)}`) : undefined;
+      const { order: _order, outcome: _outcome, ...ledger } = record ?? {};
+      const received = (outcomes.get(requestId) ?? []).map(({ status, attempts, reconciliation, error, completedAt }) => ({
+        status,
+        attempts,
+        reconciliation,
+        error: error?.message,
+        completedAt,
+      }));
+      return `${requestId}: crashes ${JSON.stringify(crashesOf.get(requestId) ?? [])}; outcomes ${JSON.stringify(received)}; ledger ${JSON.stringify(ledger)}; key ${JSON.stringify(hold ?? null)}`;
+    }),
+  );
 }
 
 const SETUP_COUPON = 'FC-SETUP';

@@ -51,6 +51,12 @@ export interface CampaignReport {
   resolved: { bought: number; notBought: number };
   /** Which request took whose order, by injected fault, to explain any misattribution. */
   misattributions: string[];
+  /** Each request with more than one order: its fault and its orders, to explain any duplicate purchase. */
+  duplicates: string[];
+  /** The requests a duplicate or a misattribution involves, for the campaign to describe (see `traces`). */
+  involved: string[];
+  /** What the campaign knows of the involved requests: the worker crashes that struck them, their ledger records. */
+  traces?: string[];
   /** The requests without a final outcome, with their injected fault, to explain any. */
   missing: string[];
   outcomesByType: Record<string, number>;
@@ -178,6 +184,9 @@ export function buildReport(input: {
   const creditedTimes = count(credits, ({ subscriptionId }) => subscriptionId);
   const notOwn = credits.filter(({ request, subscriptionId }) => couponBySubscription.get(subscriptionId) !== request.coupon);
   const misattributed = notOwn.filter(({ bought, subscriptionId }) => bought.length === 0 || (creditedTimes[subscriptionId] ?? 0) > 1);
+  const duplicated = requests.filter((request) => (ordersByCoupon.get(request.coupon) ?? []).length > 1);
+  const ownerOf = (subscriptionId: string) => requests.find((candidate) => candidate.coupon === couponBySubscription.get(subscriptionId));
+  const named = (one: CampaignRequest) => `${one.requestId} (${profileName(one.profile)}${one.kind ? `, ${one.kind}` : ''})`;
   const after500 = finals.filter(({ request }) => request.profile.kind === 'fault' && request.profile.rule.fault === 'error500AfterCreate');
 
   return {
@@ -209,11 +218,21 @@ export function buildReport(input: {
     },
     missing: requests.filter((request) => !finals.some((final) => final.request === request)).map((request) => `${request.requestId} (${profileName(request.profile)})`),
     misattributions: misattributed.map(({ request, subscriptionId }) => {
-      const ownerCoupon = couponBySubscription.get(subscriptionId);
-      const owner = requests.find((candidate) => candidate.coupon === ownerCoupon);
-      const named = (one: CampaignRequest) => `${one.requestId} (${profileName(one.profile)}${one.kind ? `, ${one.kind}` : ''})`;
-      return `${named(request)} took the order of ${owner ? named(owner) : ownerCoupon}`;
+      const owner = ownerOf(subscriptionId);
+      return `${named(request)} took ${subscriptionId}, the order of ${owner ? named(owner) : couponBySubscription.get(subscriptionId)}`;
     }),
+    duplicates: duplicated.map(
+      (request) =>
+        `${named(request)}: ${(ordersByCoupon.get(request.coupon) ?? [])
+          .map((order) => `${order.kind} order ${order.order.id} ${order.order.status} received ${order.receivedAt} answered ${order.answeredWith || 'reset'}`)
+          .join('; ')}`,
+    ),
+    involved: [
+      ...new Set([
+        ...duplicated.map((request) => request.requestId),
+        ...misattributed.flatMap(({ request, subscriptionId }) => [request, ownerOf(subscriptionId)].flatMap((one) => (one ? [one.requestId] : []))),
+      ]),
+    ],
     outcomesByType: count(finals, ({ outcome }) => outcome.type),
     outcomeDeliveries: [...outcomes.values()].reduce((sum, list) => sum + list.length, 0),
     unknowns: finals.filter(({ outcome }) => outcome.status === 'unknown').length,
@@ -390,6 +409,8 @@ export function formatReport(report: CampaignReport): string {
       : []),
     ...(report.awsFaults ? awsFaultLines(report.awsFaults) : []),
     ...report.misattributions.map((line) => `  misattributed: ${line}`),
+    ...report.duplicates.map((line) => `  bought more than once: ${line}`),
+    ...(report.traces ?? []).map((line) => `  trace: ${line}`),
     ...report.stragglers.map((line) => `  without a final outcome: ${line}`),
     ...report.missing.map((line) => `  without an outcome: ${line}`),
   ].join('\n');

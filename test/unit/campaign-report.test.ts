@@ -49,6 +49,9 @@ describe('campaign report', () => {
     const r = report([request(1)], [order('C1', 's1'), order('C1', 's2')], [outcome('r1', 'succeeded')]);
     expect(r.duplicatePurchases).toBe(1);
     expect(violations(r)).toEqual(['duplicate purchases: 1']);
+    // Named with its orders, so a failed run says which request to trace.
+    expect(r.involved).toEqual(['r1']);
+    expect(formatReport(r)).toMatch(/bought more than once: r1 \(clean\): .*order 1 completed.*; .*order 1 completed/);
   });
 
   it('counts requests without an outcome, and with two different outcomes', () => {
@@ -82,6 +85,8 @@ describe('campaign report', () => {
     // r3 bought nothing of its own, and took r2's subscription.
     expect(r.misattributedSuccesses).toBe(1);
     expect(violations(r)).toEqual(['successes misattributed: 1']);
+    expect(r.misattributions).toEqual(['r3 (clean) took s2, the order of r2 (error500AfterCreate)']);
+    expect(r.involved).toEqual(['r3', 'r2']);
     expect(r.errors500AfterCreate).toEqual({ injected: 2, caught: 1 });
     expect(r.reconciliation).toEqual({ found: 2, absent: 0, inconclusive: 1 });
     expect(r.unknownsByProfile).toEqual({ error500AfterCreate: 1 });
