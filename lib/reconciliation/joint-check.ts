@@ -47,7 +47,9 @@ function rivalSpan(record: LedgerRecord, deps: JointCheckDependencies): AttemptS
   const window = windowOfMark(inFlight, deps.timeoutMs);
   const ended = inFlight.answeredAt ?? inFlight.endedAt;
   // Still in flight: held by a live claim and no end recorded. Its own answer may yet say what it bought.
-  const open = record.status === 'submitting' && ended === undefined && (record.leaseUntil ?? 0) > deps.now();
+  // So may a VPS's, at any time until it is settled: its hostname finds its VM, which names the subscription
+  // (counting could pair that one with another attempt, and it would be credited twice).
+  const open = record.order?.kind === 'vps' || (record.status === 'submitting' && ended === undefined && (record.leaseUntil ?? 0) > deps.now());
   return spanOf(record.requestId, window, deps.settings, open);
 }
 

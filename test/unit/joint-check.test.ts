@@ -56,4 +56,29 @@ describe('settleJointly', () => {
     expect((await settleJointly('self', window, 'item', [subscription('s1', 10_500)], deps([inFlight]))).result).toBe('deferred');
     expect((await settleJointly('self', window, 'item', [subscription('s1', 10_500)], deps([inFlight]), { finalLook: true })).result).toBe('inconclusive');
   });
+
+  it("never pairs itself with a VPS's purchase while the VPS's attempt is unsettled: the VM found by its hostname names that subscription", async () => {
+    // The VPS's worker died after the call (no end recorded, its lease over): the next delivery settles it by
+    // its hostname, and the VM names its subscription. Counting would pair the older purchase (the VM's) with
+    // self, whose span closes first (a 500, answered), and leave self's own to the VPS: credited twice.
+    const vps = rival('vps-request', {
+      status: 'submitting',
+      leaseUntil: 15_000,
+      order: { kind: 'vps', item_id: 'item', setup: { template_id: 1130, data_center_id: 17, hostname: 'web.example.tld' } },
+      inFlight: { startedAt: 9_900, claimToken: 't' },
+    });
+    const d = deps([vps]);
+    const answered500 = { startedAt: 10_000, endedAt: 10_200, answered: true, httpStatus: 500 };
+    const verdict = await settleJointly('self', answered500, 'item', [subscription('vm-subscription', 9_950), subscription('own', 10_100)], d);
+    expect(d.claimed).toEqual([]);
+    expect(verdict.result).toBe('deferred');
+  });
+
+  it('pairs as before once the VPS is settled: its VM named its subscription, so only self is left to own the other', async () => {
+    const d = deps([]);
+    d.ledger.attributions = async () => new Map([['vm-subscription', 'vps-request']]);
+    const answered500 = { startedAt: 10_000, endedAt: 10_200, answered: true, httpStatus: 500 };
+    const verdict = await settleJointly('self', answered500, 'item', [subscription('vm-subscription', 9_950), subscription('own', 10_100)], d);
+    expect(verdict).toMatchObject({ result: 'found', subscription: { id: 'own' } });
+  });
 });
