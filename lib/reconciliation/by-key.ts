@@ -110,7 +110,10 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
         // has not caught up. Taken to be ours: trying again could never register it, and a refusal would be false.
         return { result: 'found', key: name, bought: { domain: { domain: key.domain, status: null } } };
       }
-      return { result: 'absent', definitive: true };
+      // Nothing to find is certain only after an answer (a 5xx). A lost answer may have been a 202: the
+      // purchase made, its payment still processing, and no VM set up, no domain registered, no expiry moved,
+      // whatever the payment method. Trying again would buy it twice.
+      return window.answered ? { result: 'absent', definitive: true } : { result: 'absent' };
     },
 
     async release(requestId, purchase, status, now) {

@@ -157,10 +157,18 @@ describe('keyed purchases: hold before the first attempt, settle by key', () => 
     expect(await keyedPurchases.prepare('a', domain)).toEqual({ ready: true });
     expect(await keyedPurchases.prepare('b', domain)).toEqual({ rejected: { domain: ['one.com is being bought by request a; one request at a time buys a key'] } });
     expect(await keyedPurchases.reconcile('b', domain, window, deadline)).toEqual({ result: 'absent', definitive: true });
-    expect(await keyedPurchases.reconcile('a', domain, window, deadline)).toEqual({ result: 'absent', definitive: true });
+    expect(await keyedPurchases.reconcile('a', domain, { ...window, answered: true, httpStatus: 500 }, deadline)).toEqual({ result: 'absent', definitive: true });
     await keyedPurchases.release('a', domain, 'failed', new Date(0));
     expect(keys.holds.get('domain:one.com')?.releasedAt).toBeDefined();
     expect(await keyedPurchases.prepare('b', domain)).toEqual({ ready: true });
+  });
+
+  it('found nothing after a lost answer is not certain: the answer may have been a 202, whose purchase sets nothing up on any payment method', async () => {
+    const { keyedPurchases } = keyed([]);
+    const domain = parsed('domain', { domain: 'lost.com', item_id: 'x' });
+    await keyedPurchases.prepare('a', domain);
+    expect(await keyedPurchases.reconcile('a', domain, window, deadline)).toEqual({ result: 'absent' });
+    expect(await keyedPurchases.reconcile('a', domain, { ...window, answered: true, httpStatus: 502 }, deadline)).toEqual({ result: 'absent', definitive: true });
   });
 
   it('"not available" after an uncertain attempt is our own registration, even before the portfolio shows it', async () => {
