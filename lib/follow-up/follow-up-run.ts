@@ -22,6 +22,11 @@ export interface FollowUpDependencies {
   publish: PublishOutcomes;
   /** Ends the budget reservation of a resolved unknown: `release` gives it back, `keep` leaves it counted (idempotent). */
   settleBudget?: (requestId: string, how: 'release' | 'keep', now: Date) => Promise<void>;
+  /**
+   * Frees the purchase key (VPS hostname, domain, renewed subscription) of a resolved unknown, as the worker does
+   * when a request ends with that status: `failed` frees any key, `succeeded` a renewal's only (idempotent).
+   */
+  releaseKey?: (requestId: string, purchase: Purchase, status: 'succeeded' | 'failed', now: Date) => Promise<void>;
   /** Whether an order of this purchase could be awaiting payment (no subscription until someone pays it). */
   pendingPayment: (purchase: Purchase) => Promise<PendingPayment>;
   /** Final outcomes the follow-up decides count like the worker's (the failed and unknown alarms watch them). */
@@ -115,20 +120,24 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
 }
 
 /**
- * An unknown's reservation stays counted until it is resolved: given back once proven not bought on a payment
- * method that settles within the order request, kept otherwise (bought; on a card, whose order may still
- * await payment with no subscription, and be paid in hPanel any time later; or nothing decided when its
- * follow-up ends, so its hold does not linger in the budget item). Done whenever the run is about to publish
- * the resolution or end the follow-up (settling is idempotent), so a resolution recorded by a write whose
- * reply was lost, or by a run that died before settling, still settles it; a failure leaves it counted.
+ * An unknown's reservation and purchase key stay held until it is resolved: given back once proven not bought on
+ * a payment method that settles within the order request, kept otherwise (bought, though a renewal's key is
+ * freed then as when a renewal ends; on a card, whose order may still await payment with no subscription, and
+ * be paid in hPanel any time later; or nothing decided when its follow-up ends, so its hold does not linger in
+ * the budget item). Done whenever the run is about to publish the resolution or end the follow-up (both are
+ * idempotent), so a resolution recorded by a write whose reply was lost, or by a run that died before settling,
+ * still settles it; a failure leaves them held.
  */
-async function settleBudgetOf(record: LedgerRecord, document: FollowUpDocument | undefined, deps: FollowUpDependencies, now: Date): Promise<void> {
-  if (record.status !== 'unknown' || !deps.settleBudget) return;
-  const notBought = document?.type === 'order.resolved' && document.resolution.result === 'not_bought';
-  const how = notBought && record.order !== undefined && (await deps.pendingPayment(record.order)).result === 'settled' ? 'release' : 'keep';
-  await deps
-    .settleBudget(record.requestId, how, now)
-    .catch((error: unknown) => logger.error('could not settle the budget of a followed-up request', { requestId: record.requestId, how, error: error as Error }));
+async function settleHoldsOf(record: LedgerRecord, document: FollowUpDocument | undefined, deps: FollowUpDependencies, now: Date): Promise<void> {
+  if (record.status !== 'unknown') return;
+  const resolution = document?.type === 'order.resolved' ? document.resolution.result : undefined;
+  const notBought = resolution === 'not_bought' && record.order !== undefined && (await deps.pendingPayment(record.order)).result === 'settled';
+  const how = notBought ? 'release' : 'keep';
+  const { requestId, order } = record;
+  await deps.settleBudget?.(requestId, how, now).catch((error: unknown) => logger.error('could not settle the budget of a followed-up request', { requestId, how, error: error as Error }));
+  const ended = notBought ? 'failed' : resolution === 'bought' ? 'succeeded' : undefined;
+  if (!order || !ended) return;
+  await deps.releaseKey?.(requestId, order, ended, now).catch((error: unknown) => logger.error('could not free the purchase key of a followed-up request', { requestId, error: error as Error }));
 }
 
 /**
@@ -163,7 +172,7 @@ export async function runFollowUps(deps: FollowUpDependencies): Promise<FollowUp
         record = await deps.requests.get(requestId);
       }
       const document = record?.followUpUnpublished;
-      if (record) await settleBudgetOf(record, document, deps, now);
+      if (record) await settleHoldsOf(record, document, deps, now);
       if (document) {
         const unpublished = await deps.publish([document]);
         if (unpublished.has(document.outcomeId)) return;

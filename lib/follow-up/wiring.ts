@@ -23,7 +23,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
   const table = { client: new DynamoDBClient(awsClientOptions), tableName: config.tableName };
   const requests = createDynamoDbRequestLedger(table);
   const reads = createHostingerReads(config);
-  const { reconcile } = createPurchaseReconciler(config, table, requests, reads);
+  const { reconcile, keyed } = createPurchaseReconciler(config, table, requests, reads);
   const budgets = createDynamoDbBudgetLedger(table);
   const followUps = createDynamoDbFollowUps(table);
   const publish = createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn });
@@ -41,6 +41,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
     publish,
     pendingPayment: (purchase) => pendingPayment(asOrder(purchase)),
     settleBudget: (requestId, how, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), how, now),
+    releaseKey: keyed.release,
     metrics: powertoolsOrderMetrics,
     settings: config.followUp,
     limit: 200,

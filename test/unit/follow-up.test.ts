@@ -134,7 +134,12 @@ describe('runFollowUps', () => {
 describe('a request proven not bought', () => {
   it('gives its budget reservation back if its order cannot be awaiting payment; one found bought, or that may be paid later, keeps it', async () => {
     const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r2', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
-    const run = async (verdict: 'absent' | 'found' | 'inconclusive', resolveReply: 'answered' | 'lost' = 'answered', payment: 'settled' | 'mayBePending' = 'settled') => {
+    const run = async (
+      verdict: 'absent' | 'found' | 'inconclusive',
+      resolveReply: 'answered' | 'lost' = 'answered',
+      payment: 'settled' | 'mayBePending' = 'settled',
+      order: LedgerRecord['order'] = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }], payment_method_id: 1 },
+    ) => {
       const released: string[] = [];
       let stored: LedgerRecord = {
         requestId: 'r2',
@@ -142,7 +147,7 @@ describe('a request proven not bought', () => {
         source: 'queue',
         attempts: 1,
         outcome: unknown,
-        order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }], payment_method_id: 1 },
+        order,
         followUp: { at: 0, until: 1_000, looks: 3 },
         createdAt: 'x',
         updatedAt: 'y',
@@ -174,6 +179,9 @@ describe('a request proven not bought', () => {
         settleBudget: async (requestId, how) => {
           released.push(`${requestId}:${how}`);
         },
+        releaseKey: async (requestId, _purchase, status) => {
+          released.push(`${requestId}:key as ${status}`);
+        },
         pendingPayment: async () => (payment === 'settled' ? { result: 'settled' } : { result: 'mayBePending', reason: 'a card' }),
         settings,
         limit: 10,
@@ -182,11 +190,14 @@ describe('a request proven not bought', () => {
       expect(await runFollowUps(deps)).toMatchObject({ resolved: resolveReply === 'answered' && verdict !== 'inconclusive' ? 1 : 0 });
       return released;
     };
-    expect(await run('absent')).toEqual(['r2:release']);
-    expect(await run('found')).toEqual(['r2:keep']);
-    // The resolution recorded by a write whose reply was lost still gives the budget back.
-    expect(await run('absent', 'lost')).toEqual(['r2:release']);
-    // On a card its order may await payment, unseen, and be paid any time later (test/integration/budget-follow-up.test.ts).
+    // The purchase key (a VPS's hostname, a domain, a renewed subscription) is freed as the worker frees it
+    // for a request that ends failed (any key) or succeeded (a renewal's only); a generic order has none.
+    expect(await run('absent')).toEqual(['r2:release', 'r2:key as failed']);
+    expect(await run('found')).toEqual(['r2:keep', 'r2:key as succeeded']);
+    // The resolution recorded by a write whose reply was lost still gives the budget and the key back.
+    expect(await run('absent', 'lost')).toEqual(['r2:release', 'r2:key as failed']);
+    // On a card its order may await payment, unseen, and be paid any time later (test/integration/budget-follow-up.test.ts):
+    // its budget stays counted and its key held, so that nothing is bought twice under it.
     expect(await run('absent', 'answered', 'mayBePending')).toEqual(['r2:keep']);
     // Nothing decided by the end of its follow-up: kept, its hold settled rather than left in the budget item.
     expect(await run('inconclusive')).toEqual(['r2:keep']);
