@@ -134,10 +134,14 @@ async function settleHoldsOf(record: LedgerRecord, document: FollowUpDocument | 
   const notBought = resolution === 'not_bought' && record.order !== undefined && (await deps.pendingPayment(record.order)).result === 'settled';
   const how = notBought ? 'release' : 'keep';
   const { requestId, order } = record;
-  await deps.settleBudget?.(requestId, how, now).catch((error: unknown) => logger.error('could not settle the budget of a followed-up request', { requestId, how, error: error as Error }));
+  await deps
+    .settleBudget?.(requestId, how, now)
+    .catch((error: unknown) => logger.error('could not settle the budget of a followed-up request', { requestId, how, error: error as Error }));
   const ended = notBought ? 'failed' : resolution === 'bought' ? 'succeeded' : undefined;
   if (!order || !ended) return;
-  await deps.releaseKey?.(requestId, order, ended, now).catch((error: unknown) => logger.error('could not free the purchase key of a followed-up request', { requestId, error: error as Error }));
+  await deps
+    .releaseKey?.(requestId, order, ended, now)
+    .catch((error: unknown) => logger.error('could not free the purchase key of a followed-up request', { requestId, error: error as Error }));
 }
 
 /**
