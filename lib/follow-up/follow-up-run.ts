@@ -8,6 +8,7 @@ import { orderResolved, type Resolution } from '../order/resolution.ts';
 import { logger } from '../platform/logger.ts';
 import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { OrderMetrics } from '../platform/order-metrics.ts';
+import { unknownAttemptWindow } from '../reconciliation/attempt-window.ts';
 import type { PendingPayment } from '../reconciliation/pending-payment.ts';
 import type { ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { type FollowUpSettings, nextLook } from './follow-up-policy.ts';
@@ -121,17 +122,20 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
 
 /**
  * An unknown's reservation and purchase key stay held until it is resolved: given back once proven not bought on
- * a payment method that settles within the order request, kept otherwise (bought, though a renewal's key is
- * freed then as when a renewal ends; on a card, whose order may still await payment with no subscription, and
- * be paid in hPanel any time later; or nothing decided when its follow-up ends, so its hold does not linger in
- * the budget item). Done whenever the run is about to publish the resolution or end the follow-up (both are
+ * a payment method that settles within the order request (never a VPS, domain or renewal whose answer was lost),
+ * kept otherwise (bought, though a renewal's key is freed then as when a renewal ends; on a card, whose order may
+ * still await payment with no subscription, and be paid in hPanel any time later; or nothing decided when its
+ * follow-up ends, so its hold does not linger in the budget item). Done whenever the run is about to publish the resolution or end the follow-up (both are
  * idempotent), so a resolution recorded by a write whose reply was lost, or by a run that died before settling,
  * still settles it; a failure leaves them held.
  */
 async function settleHoldsOf(record: LedgerRecord, document: FollowUpDocument | undefined, deps: FollowUpDependencies, now: Date): Promise<void> {
   if (record.status !== 'unknown') return;
   const resolution = document?.type === 'order.resolved' ? document.resolution.result : undefined;
-  const notBought = resolution === 'not_bought' && record.order !== undefined && (await deps.pendingPayment(record.order)).result === 'settled';
+  // A VPS, domain or renewal whose answer was lost may have been a 202 on any payment method: made, its payment
+  // processing, nothing to see by its key however long it is looked for. Proven nothing, it keeps both.
+  const lostKeyed = record.order?.kind !== undefined && !unknownAttemptWindow(record).answered;
+  const notBought = resolution === 'not_bought' && record.order !== undefined && !lostKeyed && (await deps.pendingPayment(record.order)).result === 'settled';
   const how = notBought ? 'release' : 'keep';
   const { requestId, order } = record;
   await deps

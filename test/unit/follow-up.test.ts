@@ -199,6 +199,12 @@ describe('a request proven not bought', () => {
     // On a card its order may await payment, unseen, and be paid any time later (test/integration/budget-follow-up.test.ts):
     // its budget stays counted and its key held, so that nothing is bought twice under it.
     expect(await run('absent', 'answered', 'mayBePending')).toEqual(['r2:keep']);
+    // A VPS, domain or renewal whose answer was lost may have been a 202, on PayPal too: nothing shows by its key,
+    // however long, so proven nothing it keeps its budget and its key (test/integration/keyed-follow-up-lost-202.test.ts).
+    expect(await run('absent', 'answered', 'settled', { kind: 'domain', domain: 'lost.com', item_id: 'hostingercom-domain-com-usd-1y', payment_method_id: 1 })).toEqual([
+      'r2:keep',
+    ]);
+    expect(await run('found', 'answered', 'settled', { kind: 'renewal', subscription_id: 'sub-1' })).toEqual(['r2:keep', 'r2:key as succeeded']);
     // Nothing decided by the end of its follow-up: kept, its hold settled rather than left in the budget item.
     expect(await run('inconclusive')).toEqual(['r2:keep']);
   });
