@@ -30,7 +30,7 @@ export interface SubmitDependencies {
   /** Hostinger request timeout: an attempt is started only if this much time is left (plus `reserveMs`). */
   timeoutMs: number;
   reserveMs: number;
-  /** Retry an attempt whose answer was lost when reconciliation finds no order. Off by default: it may buy twice. */
+  /** Retry a generic order's attempt whose answer was lost when reconciliation finds no order. Off by default: it may buy twice. */
   retryAmbiguous: boolean;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
@@ -122,8 +122,10 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
           unresolved,
         };
       }
-      // Settled by a key, absent is certain: trying again cannot buy twice.
-      if (!unresolved.answered && !deps.retryAmbiguous && !(verdict.result === 'absent' && verdict.definitive)) {
+      // Settled by a key, absent is certain: trying again cannot buy twice. retryAmbiguous never applies to a
+      // VPS, domain or renewal: its lost answer may have been a 202 made at once, which its key never shows.
+      const retryLost = deps.retryAmbiguous && order.kind === undefined;
+      if (!unresolved.answered && !retryLost && !(verdict.result === 'absent' && verdict.definitive)) {
         return {
           status: 'unknown',
           attempts,

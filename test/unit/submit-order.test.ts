@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
+import type { Purchase } from '../../lib/order/kinds/purchase.ts';
 import type { PendingPayment } from '../../lib/reconciliation/pending-payment.ts';
 import type { ReconcileVerdict } from '../../lib/reconciliation/verdict.ts';
 import { STALE_MARK_MS, type SubmitDependencies, type SubmitProgress, type SubmitState, submitOrder } from '../../lib/worker/submit-order.ts';
@@ -11,7 +12,7 @@ const lost: AttemptResult = { kind: 'ambiguous', error: { code: 'ETIMEDOUT', mes
 const plenty = { remainingMs: () => 60_000 };
 const subscription = { id: 'sub-1', created_at: '2026-11-27T10:00:00Z' };
 
-function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[]; deps?: Partial<SubmitDependencies>; pending?: PendingPayment } = {}) {
+function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[]; deps?: Partial<SubmitDependencies>; pending?: PendingPayment; purchase?: Purchase } = {}) {
   const placeOrder = vi.fn(async (_order: unknown, _token: string): Promise<AttemptResult> => results.shift() ?? { kind: 'succeeded', order: completed });
   const token = vi.fn(async ({ fresh = false } = {}) => (fresh ? 'fresh-token' : 'cached-token'));
   const sleep = vi.fn(async () => undefined);
@@ -32,7 +33,8 @@ function setup(results: AttemptResult[], options: { verdicts?: ReconcileVerdict[
     ...options.deps,
   };
   const progress = vi.fn((_event: SubmitProgress) => undefined);
-  const run = (state: SubmitState = { attemptsSoFar: 0 }, deadline = plenty) => submitOrder(order, state, deadline, deps, { startAttempt, reconcile, pendingPayment, progress });
+  const run = (state: SubmitState = { attemptsSoFar: 0 }, deadline = plenty) =>
+    submitOrder(options.purchase ?? order, state, deadline, deps, { startAttempt, reconcile, pendingPayment, progress });
   return { run, placeOrder, token, sleep, reconcile, startAttempt, progress, pendingPayment };
 }
 
@@ -191,6 +193,13 @@ describe('submitOrder: attempts with an unknown effect', () => {
     const { run, placeOrder } = setup([lost], { deps: { retryAmbiguous: true } });
     await expect(run()).resolves.toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(placeOrder).toHaveBeenCalledTimes(2);
+  });
+
+  it('with retryAmbiguous, a VPS, domain or renewal whose lost answer its key does not show is not tried again: it may have been a 202', async () => {
+    const purchase: Purchase = { kind: 'vps', item_id: 'hostingercom-vps-kvm1-usd-1m', setup: { template_id: 1130, data_center_id: 17, hostname: 'a.example.tld' } };
+    const { run, placeOrder } = setup([lost], { deps: { retryAmbiguous: true }, purchase });
+    await expect(run()).resolves.toMatchObject({ status: 'unknown', attempts: 1, reconciled: { result: 'absent' } });
+    expect(placeOrder).toHaveBeenCalledTimes(1);
   });
 
   it('settles an attempt left unknown by an earlier delivery before anything else', async () => {
