@@ -125,11 +125,16 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
  * a payment method that settles within the order request (never a VPS, domain or renewal whose answer was lost),
  * kept otherwise (bought, though a renewal's key is freed then as when a renewal ends; on a card, whose order may
  * still await payment with no subscription, and be paid in hPanel any time later; or nothing decided when its
- * follow-up ends, so its hold does not linger in the budget item). Done whenever the run is about to publish the resolution or end the follow-up (both are
- * idempotent), so a resolution recorded by a write whose reply was lost, or by a run that died before settling,
- * still settles it; a failure leaves them held.
+ * follow-up ends, so its hold does not linger in the budget item). A pending renewal's key is freed once its
+ * payment is followed to its end (paid or expired): until then its follow-up reads the payment by that key.
+ * Done whenever the run is about to publish the resolution or final outcome, or end the follow-up (all are
+ * idempotent), so one recorded by a write whose reply was lost, or by a run that died before settling, still
+ * settles it; a failure leaves them held.
  */
 async function settleHoldsOf(record: LedgerRecord, document: FollowUpDocument | undefined, deps: FollowUpDependencies, now: Date): Promise<void> {
+  if (record.order?.kind === 'renewal' && document !== undefined && document.type !== 'order.resolved' && (record.status === 'succeeded' || record.status === 'failed')) {
+    return freeKey(record.requestId, record.order, record.status, deps, now);
+  }
   if (record.status !== 'unknown') return;
   const resolution = document?.type === 'order.resolved' ? document.resolution.result : undefined;
   // A VPS, domain or renewal whose answer was lost may have been a 202 on any payment method: made, its payment
@@ -142,11 +147,13 @@ async function settleHoldsOf(record: LedgerRecord, document: FollowUpDocument | 
     .settleBudget?.(requestId, how, now)
     .catch((error: unknown) => logger.error('could not settle the budget of a followed-up request', { requestId, how, error: error as Error }));
   const ended = notBought ? 'failed' : resolution === 'bought' ? 'succeeded' : undefined;
-  if (!order || !ended) return;
-  await deps
-    .releaseKey?.(requestId, order, ended, now)
-    .catch((error: unknown) => logger.error('could not free the purchase key of a followed-up request', { requestId, error: error as Error }));
+  if (order && ended) await freeKey(requestId, order, ended, deps, now);
 }
+
+const freeKey = (requestId: string, order: Purchase, ended: 'succeeded' | 'failed', deps: FollowUpDependencies, now: Date): Promise<void> =>
+  (deps.releaseKey?.(requestId, order, ended, now) ?? Promise.resolve()).catch((error: unknown) =>
+    logger.error('could not free the purchase key of a followed-up request', { requestId, error: error as Error }),
+  );
 
 /**
  * One run of the follow-up: every due request is looked at once. Each document is recorded before it is

@@ -37,7 +37,7 @@ export interface KeyedPurchases {
    */
   prepare(requestId: string, purchase: Purchase): Promise<Prepared>;
   reconcile: ReconcilePurchase;
-  /** Frees the key once nothing more can be bought under it: a renewal when it ends; a VPS or domain when it bought nothing. */
+  /** Frees the key once nothing more can be bought under it: a renewal when it ends (not pending); a VPS or domain when it bought nothing. */
   release(requestId: string, purchase: Purchase, status: OutcomeStatus, now: Date): Promise<void>;
 }
 
@@ -118,7 +118,8 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
 
     async release(requestId, purchase, status, now) {
       const key = purchaseKey(purchase, requestId);
-      if (!key || status === 'unknown') return;
+      // Unknown or pending, it may still be bought: a pending renewal's follow-up frees its key when its payment ends.
+      if (!key || status === 'unknown' || status === 'pending') return;
       const boughtNothing = status === 'rejected' || status === 'failed';
       if (key.kind === 'renewal' || boughtNothing) await deps.keys.release(keyName(key), requestId, now);
     },

@@ -79,13 +79,23 @@ describe('runFollowUps', () => {
       createdAt: 'x',
       updatedAt: 'y',
     };
+    const freed: string[] = [];
+    const releaseKey = async (requestId: string, _purchase: unknown, status: string) => {
+      freed.push(`${requestId}:${status}`);
+    };
     const unpaid = fixture(record, []);
+    unpaid.deps.releaseKey = releaseKey;
     expect(await runFollowUps(unpaid.deps)).toMatchObject({ paid: 0 });
     expect(unpaid.current().status).toBe('pending');
+    // Its payment may still complete, and is read by its key: the key stays held (test/integration/renewal-pending-key.test.ts).
+    expect(freed).toEqual([]);
     const paid = fixture(record, []);
     paid.deps.reconcile = async () => ({ result: 'found', key: 'renewal:sub-1' });
+    paid.deps.releaseKey = releaseKey;
     expect(await runFollowUps(paid.deps)).toMatchObject({ paid: 1 });
     expect(paid.current()).toMatchObject({ status: 'succeeded' });
+    // Paid, the renewal has ended: its key is freed as the worker frees a renewal's.
+    expect(freed).toEqual(['r1:succeeded']);
   });
 
   it('records the final outcome before publishing it, and publishes it again after a failed publish', async () => {
