@@ -116,7 +116,13 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
     resolution = { result: 'not_bought', evidence: `no purchase that could be this request's appeared within ${days} day(s) of the attempt`, at: now.toISOString() };
   }
   if (!resolution) return over ? 'none' : 'later';
-  const resolved = await deps.followUps.resolve(record.requestId, orderResolved(record.requestId, outcome.outcomeId, resolution), resolution, now);
+  // A VM or a domain's registration started a subscription of its item, which only a subscription this
+  // reconciliation took is recorded as: otherwise it keeps standing in the way of generic orders of the item.
+  const keyedWindow =
+    verdict.result === 'found' && verdict.subscription === undefined && (record.order?.kind === 'vps' || record.order?.kind === 'domain')
+      ? unknownAttemptWindow(record)
+      : undefined;
+  const resolved = await deps.followUps.resolve(record.requestId, orderResolved(record.requestId, outcome.outcomeId, resolution), resolution, now, keyedWindow);
   return resolved ? 'resolved' : 'none';
 }
 

@@ -43,11 +43,15 @@ export function createDynamoDbFollowUps(table: LedgerTable): FollowUps {
         when`#outcome.#outcomeId = ${interimId} AND attribute_exists(#followUp)`,
       ),
 
-    // A resolved unknown is settled: it leaves the unsettled index, so it no longer stands in other requests' way.
-    resolve: (requestId, document, resolution, now) =>
+    // A resolved unknown is settled: it leaves the unsettled index, so it no longer stands in other requests' way;
+    // one found by its key whose subscription is not recorded as its own stays, with that window (as the worker's).
+    resolve: (requestId, document, resolution, now, keyedWindow) =>
       update(
         requestId,
-        { set: { resolution, followUpUnpublished: document, followUpAt: now.getTime(), updatedAt: now.toISOString() }, remove: ['unsettledItem', 'unsettledSince'] },
+        {
+          set: { resolution, followUpUnpublished: document, followUpAt: now.getTime(), updatedAt: now.toISOString(), ...(keyedWindow ? { keyedWindow } : {}) },
+          remove: keyedWindow ? [] : ['unsettledItem', 'unsettledSince'],
+        },
         when`attribute_not_exists(#resolution) AND attribute_exists(#followUp)`,
       ),
 

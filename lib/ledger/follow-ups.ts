@@ -26,8 +26,12 @@ export interface FollowUps {
   due(now: number, limit: number): Promise<string[]>;
   /** Replaces the interim outcome `interimId` by `final`, if it is still the request's outcome; false if not. */
   settle(requestId: string, interimId: string, final: Outcome, now: Date): Promise<boolean>;
-  /** Records what an unknown outcome turned out to be, once; false if it was already resolved. */
-  resolve(requestId: string, document: OrderResolved, resolution: Resolution, now: Date): Promise<boolean>;
+  /**
+   * Records what an unknown outcome turned out to be, once; false if it was already resolved. It leaves the
+   * unsettled index, unless `keyedWindow` is given: a VPS or domain found bought by its key, whose subscription
+   * is not recorded as its own, stays a rival of generic orders of its item for that window.
+   */
+  resolve(requestId: string, document: OrderResolved, resolution: Resolution, now: Date, keyedWindow?: AttemptWindow): Promise<boolean>;
   /** Records the next look. */
   postpone(requestId: string, followUp: FollowUp): Promise<void>;
   /** The follow-up is over and its document published. */

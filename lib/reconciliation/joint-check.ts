@@ -41,8 +41,9 @@ export function spanOf(requestId: string, window: AttemptWindow, settings: Pick<
 function rivalSpan(record: LedgerRecord, deps: JointCheckDependencies): AttemptSpan | undefined {
   const { inFlight } = record;
   if (record.status === 'unknown' && !record.resolution) return spanOf(record.requestId, unknownAttemptWindow(record), deps.settings);
-  // Bought (found by its key) with no subscription named: it owns one purchase of the item in its window.
-  if (record.status === 'succeeded' && record.keyedWindow) return spanOf(record.requestId, record.keyedWindow, deps.settings);
+  // Bought (found by its key, by the worker or the follow-up) with no subscription recorded as its own: it owns
+  // one purchase of the item in its window.
+  if (record.keyedWindow) return spanOf(record.requestId, record.keyedWindow, deps.settings);
   if (!inFlight || (record.status !== 'queued' && record.status !== 'submitting')) return undefined;
   const window = windowOfMark(inFlight, deps.timeoutMs);
   const ended = inFlight.answeredAt ?? inFlight.endedAt;

@@ -63,6 +63,16 @@ describe('DynamoDB follow-ups', () => {
     await expect(followUps.resolve('r1', document, { ...resolution, result: 'bought' }, at(50_000))).resolves.toBe(false);
   });
 
+  it('keeps a purchase found by its key, whose subscription is not its own yet, on the unsettled index with its window', async () => {
+    const { table, followUps } = await completed({ requestId: 'r1', outcome: outcomeOf('r1', 'unknown'), dueIn: 30_000 });
+    const resolution = { result: 'bought' as const, evidence: 'domain:x.com shows the purchase', at: at(40_000).toISOString() };
+    const keyedWindow = { startedAt: T0.getTime(), endedAt: at(1_000).getTime(), answered: false };
+    await expect(followUps.resolve('r1', orderResolved('r1', 'outcome-r1', resolution), resolution, at(40_000), keyedWindow)).resolves.toBe(true);
+    const item = await rawItem(table, 'r1');
+    expect(item).toMatchObject({ resolution, keyedWindow });
+    expect(item).toHaveProperty('unsettledItem');
+  });
+
   it('postpones the next look, and closes the follow-up; nothing happens to a request that is not followed up', async () => {
     const { table, followUps } = await completed(
       { requestId: 'r1', outcome: outcomeOf('r1', 'pending'), dueIn: 30_000 },
