@@ -28,6 +28,11 @@ export interface FollowUpDependencies {
    * when a request ends with that status: `failed` frees any key, `succeeded` a renewal's only (idempotent).
    */
   releaseKey?: (requestId: string, purchase: Purchase, status: 'succeeded' | 'failed', now: Date) => Promise<void>;
+  /**
+   * Records the subscription a VM found by its hostname names as the request's, as the worker records one
+   * (as certain as an answer); false if reconciliation had given it to another request.
+   */
+  recordSubscription?: (subscriptionId: string, requestId: string, now: Date) => Promise<boolean>;
   /** Whether an order of this purchase could be awaiting payment (no subscription until someone pays it). */
   pendingPayment: (purchase: Purchase) => Promise<PendingPayment>;
   /** Final outcomes the follow-up decides count like the worker's (the failed and unknown alarms watch them). */
@@ -116,12 +121,13 @@ async function followUnknown(record: LedgerRecord, deps: FollowUpDependencies, n
     resolution = { result: 'not_bought', evidence: `no purchase that could be this request's appeared within ${days} day(s) of the attempt`, at: now.toISOString() };
   }
   if (!resolution) return over ? 'none' : 'later';
-  // A VM or a domain's registration started a subscription of its item, which only a subscription this
-  // reconciliation took is recorded as: otherwise it keeps standing in the way of generic orders of the item.
-  const keyedWindow =
-    verdict.result === 'found' && verdict.subscription === undefined && (record.order?.kind === 'vps' || record.order?.kind === 'domain')
-      ? unknownAttemptWindow(record)
-      : undefined;
+  // A VM or a domain's registration started a subscription of its item: one this reconciliation took, or the
+  // VM names, is recorded as the request's; otherwise the request keeps standing in the way of generic orders
+  // of the item, which would take that subscription for their own.
+  const keyed = verdict.result === 'found' && verdict.subscription === undefined && (record.order?.kind === 'vps' || record.order?.kind === 'domain');
+  const recorded =
+    keyed && verdict.subscriptionId !== undefined && deps.recordSubscription !== undefined ? await deps.recordSubscription(verdict.subscriptionId, record.requestId, now) : false;
+  const keyedWindow = keyed && !recorded ? unknownAttemptWindow(record) : undefined;
   const resolved = await deps.followUps.resolve(record.requestId, orderResolved(record.requestId, outcome.outcomeId, resolution), resolution, now, keyedWindow);
   return resolved ? 'resolved' : 'none';
 }

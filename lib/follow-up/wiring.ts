@@ -5,6 +5,7 @@ import { createHostingerReads } from '../catalog/wiring.ts';
 import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
 import { createDynamoDbFollowUps } from '../ledger/dynamodb-follow-ups.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
+import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
 import { asOrder } from '../order/kinds/purchase.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
@@ -26,6 +27,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
   const { reconcile, keyed } = createPurchaseReconciler(config, table, requests, reads);
   const budgets = createDynamoDbBudgetLedger(table);
   const followUps = createDynamoDbFollowUps(table);
+  const subscriptions = createDynamoDbSubscriptionLedger(table);
   const publish = createSnsOutcomePublisher({ client: new SNSClient(awsClientOptions), topicArn: config.topicArn });
   const pendingPayment = createPendingPaymentCheck({ paymentMethods: () => reads.catalog.paymentMethods(), neverPendingKinds: config.neverPendingPaymentKinds });
   // Built once per container; what depends on the invocation (its deadline) per run.
@@ -42,6 +44,7 @@ export function createFollowUpDependencies(config: FollowUpConfig) {
     pendingPayment: (purchase) => pendingPayment(asOrder(purchase)),
     settleBudget: (requestId, how, now) => budgets.settle(requestId, budgetCurrencies(config.spendingPolicy), how, now),
     releaseKey: keyed.release,
+    recordSubscription: subscriptions.recordAnswer,
     metrics: powertoolsOrderMetrics,
     settings: config.followUp,
     limit: 200,

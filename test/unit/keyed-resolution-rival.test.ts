@@ -15,14 +15,15 @@ import { reconcileAttempt } from '../../lib/reconciliation/verdict.ts';
  * as the worker keeps a purchase it found by its key (keyedWindow); otherwise that order takes the subscription.
  */
 const window: AttemptWindow = { startedAt: 10_000, endedAt: 11_000, answered: false };
-const keyedSubscription: Subscription = { id: 's-domain', created_at: new Date(10_500).toISOString() };
+const keyedSubscription: Subscription = { id: 's-keyed', created_at: new Date(10_500).toISOString() };
 const settings = { clockSkewMs: 0, lateMs: 0, indexLagMs: 0, patienceMs: 60_000, sharedAccount: false };
 
 const DOMAIN: LedgerRecord['order'] = { kind: 'domain', domain: 'x.com', item_id: 'hostingercom-domain-com-usd-1y' };
 const VPS: LedgerRecord['order'] = { kind: 'vps', item_id: 'hostingercom-domain-com-usd-1y', setup: { template_id: 1130, data_center_id: 17, hostname: 'a.example.tld' } };
 
 /** The follow-up resolves the purchase bought; the record as the ledger keeps it, and whether the unsettled index lists it. */
-async function resolvedKeyed(order: LedgerRecord['order'], verdict: Awaited<ReturnType<FollowUpDependencies['reconcile']>>) {
+async function resolvedKeyed(order: LedgerRecord['order'], verdict: Awaited<ReturnType<FollowUpDependencies['reconcile']>>, canRecord = true) {
+  const recorded = new Map<string, string>();
   let stored: LedgerRecord = {
     requestId: 'keyed',
     status: 'unknown',
@@ -67,22 +68,30 @@ async function resolvedKeyed(order: LedgerRecord['order'], verdict: Awaited<Retu
     publish: async () => new Set(),
     metrics: { outcome: () => undefined },
     pendingPayment: async () => ({ result: 'settled' }),
+    ...(canRecord
+      ? {
+          recordSubscription: async (subscriptionId: string, requestId: string) => {
+            recorded.set(subscriptionId, requestId);
+            return true;
+          },
+        }
+      : {}),
     settings: { firstLookMs: 1_000, maxIntervalMs: 8_000, pendingForMs: 60_000, unknownForMs: 60_000 },
     limit: 10,
     now: () => new Date(20_000),
   });
   expect(stored.resolution?.result).toBe('bought');
-  return { record: stored, indexed };
+  return { record: stored, indexed, recorded };
 }
 
 /** A generic order of the same item whose lost attempt overlapped the domain's: the worker's check of it. */
-async function genericCheck({ record, indexed }: { record: LedgerRecord; indexed: boolean }) {
+async function genericCheck({ record, indexed, recorded }: { record: LedgerRecord; indexed: boolean; recorded: Map<string, string> }) {
   const claimed: string[] = [];
   const ledger = {
     unsettledAttempts: async () => (indexed ? [{ requestId: record.requestId, since: 10_000 }] : []),
     get: async (id: string) => (id === record.requestId ? record : undefined),
-    attributions: async () => new Map<string, string>(),
-    subscriptionsBoughtByAnswer: async () => new Set<string>(),
+    attributions: async () => recorded,
+    subscriptionsBoughtByAnswer: async () => new Set(recorded.keys()),
     claimSubscription: async (id: string) => {
       claimed.push(id);
       return true;
@@ -102,9 +111,15 @@ describe('a domain or VPS resolved bought by the follow-up', () => {
     expect(verdict.result).not.toBe('found');
   });
 
-  it("a VM that names its subscription, which nothing recorded as the request's: a generic order never takes it", async () => {
-    const { verdict, claimed } = await genericCheck(await resolvedKeyed(VPS, { result: 'found', key: 'vps:a.example.tld', subscriptionId: 's-domain' }));
+  it("a VM that names its subscription: recorded as the request's, as the worker records it, so a generic order never takes it", async () => {
+    const resolved = await resolvedKeyed(VPS, { result: 'found', key: 'vps:a.example.tld', subscriptionId: 's-keyed' });
+    expect(resolved.recorded).toEqual(new Map([['s-keyed', 'keyed']]));
+    const { verdict, claimed } = await genericCheck(resolved);
     expect(claimed).toEqual([]);
     expect(verdict.result).not.toBe('found');
+    // Where it cannot be recorded, the VPS stays in the way for its window instead.
+    const unrecorded = await genericCheck(await resolvedKeyed(VPS, { result: 'found', key: 'vps:a.example.tld', subscriptionId: 's-keyed' }, false));
+    expect(unrecorded.claimed).toEqual([]);
+    expect(unrecorded.verdict.result).not.toBe('found');
   });
 });
