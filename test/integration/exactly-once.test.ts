@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CrashPoint, injectWorkerCrashes } from '../../local/worker-faults.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import type { CrashPoint } from '../../local/worker-faults.ts';
+import { type CrashingStack, startCrashingStack } from '../support/crashing-stack.ts';
+import type { TestStack } from '../support/local-stack.ts';
 
 /** Never pay twice, never lose an order: redelivery, crashes and lost answers against the local stack. */
 const KVM1 = 'hostingercom-vps-kvm1-usd-1m';
-const crashes = new Map<string, CrashPoint>();
 let t: TestStack;
+let crashes: CrashingStack['crashes'];
 
 const order = (coupon: string, itemId = KVM1) => ({ items: [{ item_id: itemId, quantity: 1 }], coupons: [coupon] });
 const ordersFor = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const send = (requestId: string, coupon: string, itemId?: string) => t.sendMessage(JSON.stringify({ requestId, ...order(coupon, itemId) }));
 
 beforeAll(async () => {
-  // Crash once at the point registered for a request id, then behave.
-  t = await startTestStack({
-    worker: { visibilityTimeoutSeconds: 2, functionTimeoutSeconds: 3 },
-    functionEnv: { HOSTINGER_TIMEOUT_MS: '600', WORKER_RESERVE_MS: '300' },
-    decorateWorker: (deps) =>
-      injectWorkerCrashes(deps, (point, requestIds) => {
-        const victim = requestIds.find((requestId) => crashes.get(requestId) === point);
-        if (victim) crashes.delete(victim);
-        return victim !== undefined;
-      }),
-  });
+  ({ t, crashes } = await startCrashingStack());
 });
 afterAll(async () => {
   await t?.stop();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CrashPoint, injectWorkerCrashes } from '../../local/worker-faults.ts';
-import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
+import { type CrashingStack, sandboxOf, startCrashingStack } from '../support/crashing-stack.ts';
+import { type TestStack, waitUntil } from '../support/local-stack.ts';
 
 /**
  * A VPS whose answer was lost may have been a 202 on PayPal as on a card: the purchase made, its payment
@@ -15,36 +15,24 @@ const VPS = {
   payment_method_id: PAYPAL,
   setup: { template_id: 1130, data_center_id: 17, hostname: 'lost-202-freed.example.tld' },
 };
-const crashes = new Map<string, CrashPoint>();
 let t: TestStack;
+let crashes: CrashingStack['crashes'];
 
 beforeAll(async () => {
-  t = await startTestStack({
-    worker: { visibilityTimeoutSeconds: 2, functionTimeoutSeconds: 3 },
-    followUpIntervalMs: 200,
+  ({ t, crashes } = await startCrashingStack({
     functionEnv: {
-      HOSTINGER_TIMEOUT_MS: '600',
-      WORKER_RESERVE_MS: '300',
       FOLLOW_UP_FIRST_LOOK_SECONDS: '1',
       FOLLOW_UP_MAX_INTERVAL_SECONDS: '1',
       UNKNOWN_FOLLOW_UP_SECONDS: '3',
     },
-    decorateWorker: (deps) =>
-      injectWorkerCrashes(deps, (point, requestIds) => {
-        const victim = requestIds.find((requestId) => crashes.get(requestId) === point);
-        if (victim) crashes.delete(victim);
-        return victim !== undefined;
-      }),
-  });
+    followUpIntervalMs: 200,
+  }));
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-const sandbox = () => {
-  if (!t.stack.sandbox) throw new Error('these tests need the built-in sandbox');
-  return t.stack.sandbox;
-};
+const sandbox = () => sandboxOf(t);
 
 describe('a VPS whose 202 was lost, paid with PayPal, resolved not_bought by the follow-up', () => {
   it('keeps its hostname: a second request for it is refused, one order', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CrashPoint, injectWorkerCrashes } from '../../local/worker-faults.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { type CrashingStack, sandboxOf, startCrashingStack } from '../support/crashing-stack.ts';
+import type { TestStack } from '../support/local-stack.ts';
 
 /**
  * RETRY_AMBIGUOUS_ATTEMPTS=true trades a late order (made after RECONCILE_LATE_MS) for fewer unknowns on a
@@ -8,29 +8,17 @@ import { startTestStack, type TestStack } from '../support/local-stack.ts';
  * whose key never shows it on PayPal as on a card: trying it again buys it twice, so the flag must not apply.
  */
 const PAYPAL = 1327363;
-const crashes = new Map<string, CrashPoint>();
 let t: TestStack;
+let crashes: CrashingStack['crashes'];
 
 beforeAll(async () => {
-  t = await startTestStack({
-    worker: { visibilityTimeoutSeconds: 2, functionTimeoutSeconds: 3 },
-    functionEnv: { HOSTINGER_TIMEOUT_MS: '600', WORKER_RESERVE_MS: '300', RETRY_AMBIGUOUS_ATTEMPTS: 'true' },
-    decorateWorker: (deps) =>
-      injectWorkerCrashes(deps, (point, requestIds) => {
-        const victim = requestIds.find((requestId) => crashes.get(requestId) === point);
-        if (victim) crashes.delete(victim);
-        return victim !== undefined;
-      }),
-  });
+  ({ t, crashes } = await startCrashingStack({ functionEnv: { RETRY_AMBIGUOUS_ATTEMPTS: 'true' } }));
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-const sandbox = () => {
-  if (!t.stack.sandbox) throw new Error('these tests need the built-in sandbox');
-  return t.stack.sandbox;
-};
+const sandbox = () => sandboxOf(t);
 
 describe('with RETRY_AMBIGUOUS_ATTEMPTS=true, a VPS whose 202 was lost (the worker died after the call), paid with PayPal', () => {
   it('ends unknown with one order, never bought again', async () => {

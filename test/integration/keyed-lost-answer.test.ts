@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CrashPoint, injectWorkerCrashes } from '../../local/worker-faults.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { type CrashingStack, sandboxOf, startCrashingStack } from '../support/crashing-stack.ts';
+import type { TestStack } from '../support/local-stack.ts';
 
 /**
  * A VPS, domain or renewal whose worker died after the call: the answer is lost, and it may have been a 202
@@ -8,29 +8,17 @@ import { startTestStack, type TestStack } from '../support/local-stack.ts';
  * expiry, on PayPal as on a card. Found nothing by its key, the request must not be bought again.
  */
 const PAYPAL = 1327363;
-const crashes = new Map<string, CrashPoint>();
 let t: TestStack;
+let crashes: CrashingStack['crashes'];
 
 beforeAll(async () => {
-  t = await startTestStack({
-    worker: { visibilityTimeoutSeconds: 2, functionTimeoutSeconds: 3 },
-    functionEnv: { HOSTINGER_TIMEOUT_MS: '600', WORKER_RESERVE_MS: '300' },
-    decorateWorker: (deps) =>
-      injectWorkerCrashes(deps, (point, requestIds) => {
-        const victim = requestIds.find((requestId) => crashes.get(requestId) === point);
-        if (victim) crashes.delete(victim);
-        return victim !== undefined;
-      }),
-  });
+  ({ t, crashes } = await startCrashingStack());
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-const sandbox = () => {
-  if (!t.stack.sandbox) throw new Error('these tests need the built-in sandbox');
-  return t.stack.sandbox;
-};
+const sandbox = () => sandboxOf(t);
 const ordersFor = (coupon: string) =>
   sandbox()
     .orders()

@@ -1,6 +1,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeQueueToOutcomes } from '../../local/stack.ts';
+import { sandboxOf } from '../support/crashing-stack.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /** VPS, domain and renewal purchases over the wire: HTTP and queue intake, the worker, the sandbox, outcomes. */
@@ -18,10 +19,7 @@ afterAll(async () => {
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${counter++}`;
-const sandbox = () => {
-  if (!t.stack.sandbox) throw new Error('these tests need the built-in sandbox');
-  return t.stack.sandbox;
-};
+const sandbox = () => sandboxOf(t);
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${t.stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

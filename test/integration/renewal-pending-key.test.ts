@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxOf } from '../support/crashing-stack.ts';
 import { startTestStack, type TestStack, waitUntil } from '../support/local-stack.ts';
 
 /**
@@ -21,10 +22,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const sandbox = () => {
-  if (!t.stack.sandbox) throw new Error('these tests need the built-in sandbox');
-  return t.stack.sandbox;
-};
+const sandbox = () => sandboxOf(t);
 
 describe('a renewal whose payment is still processing (202, pending)', () => {
   it('keeps its subscription held: a second renewal of it is refused, one renewal order', async () => {
