@@ -36,11 +36,18 @@ const HOUR_MS = 3_600_000;
 /** Holds left unsettled longer than any month are dropped (their spending stays counted). */
 const HOLD_RETENTION_MS = 40 * 24 * HOUR_MS;
 /**
- * Holds kept at most, the newest: a currency's budget is one item, which DynamoDB caps at 400 KB (about 2,800
- * holds). Holds left unsettled (a worker that died, a request ended on a later delivery) would otherwise fill
- * it, and then every reservation fails. A dropped hold's amount stays counted; only its settling is lost.
+ * Holds kept at most, the newest: a currency's budget is one item, which DynamoDB caps at 400 KB. Holds left
+ * unsettled (a worker that died; an unknown outcome, for its follow-up's days) would otherwise fill it, and then
+ * every reservation fails. A dropped hold's amount stays counted; only its settling is lost. With MAX_OWNERS
+ * and the longest request ids and caller ARNs the item stays near 300 KB (test/unit/spending-policy.test.ts).
  */
-export const MAX_HOLDS = 1_000;
+export const MAX_HOLDS = 500;
+/**
+ * Callers whose own usage is kept at most, the most recently active: each keeps up to 25 hourly and 2 monthly
+ * buckets in the same item. A dropped caller's spending stays counted in the totals; only their own share
+ * (`usedByCaller` of GET /budget) starts again from zero.
+ */
+export const MAX_OWNERS = 100;
 
 export const EMPTY_BUDGET: BudgetState = { hours: {}, months: {}, holds: {} };
 
@@ -72,9 +79,12 @@ function prunedBuckets(buckets: Buckets, now: number): Buckets {
 
 /** Drops buckets no window can count any more, owners with nothing left, and stale holds. */
 function pruned(state: BudgetState, now: number): BudgetState {
+  const lastActive = (buckets: Buckets) => Object.keys(buckets.hours).sort().at(-1) ?? Object.keys(buckets.months).sort().at(-1) ?? '';
   const owners = Object.entries(state.owners ?? {})
     .map(([owner, buckets]) => [owner, prunedBuckets(buckets, now)] as const)
-    .filter(([, buckets]) => Object.keys(buckets.hours).length > 0 || Object.keys(buckets.months).length > 0);
+    .filter(([, buckets]) => Object.keys(buckets.hours).length > 0 || Object.keys(buckets.months).length > 0)
+    .sort(([, a], [, b]) => lastActive(b).localeCompare(lastActive(a)))
+    .slice(0, MAX_OWNERS);
   return {
     ...prunedBuckets(state, now),
     holds: Object.fromEntries(

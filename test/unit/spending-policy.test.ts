@@ -1,5 +1,7 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_BUDGET, hourKey, MAX_HOLDS, settled, usageOf, withHold } from '../../lib/policy/budget-window.ts';
+import { EMPTY_BUDGET, hourKey, MAX_HOLDS, MAX_OWNERS, settled, usageOf, withHold } from '../../lib/policy/budget-window.ts';
 import { budgetStandings, checkBudgets, evaluateOrder, matchesItem, type PricedLine } from '../../lib/policy/evaluate.ts';
 import { priceItems } from '../../lib/policy/pricing.ts';
 import { budgetCurrencies, NO_LIMITS, parseSpendingPolicy } from '../../lib/policy/spending-policy.ts';
@@ -134,7 +136,40 @@ describe('a budget item full of holds never settled', () => {
     // A dropped hold cannot be given back: its amount stays counted (the safe side).
     expect(settled(state, 'r0', 'release', t0 + MAX_HOLDS + 200)).toBeUndefined();
   });
+
+  it('keeps the MAX_OWNERS most recently active callers, and with the longest ids and ARNs the item stays far under 400 KB', () => {
+    const t0 = Date.UTC(2026, 10, 30, 8);
+    const hour = 3_600_000;
+    // The longest request id the API takes (128) and a long assumed-role ARN, over a day and a half of traffic.
+    const requestId = (i: number) => `${'r'.repeat(120)}${String(i).padStart(8, '0')}`;
+    const caller = (i: number) => `arn:aws:sts::123456789012:assumed-role/${'R'.repeat(64)}/${'s'.repeat(150)}${String(i).padStart(6, '0')}`;
+    let state = EMPTY_BUDGET;
+    let n = 0;
+    // Callers spread over 36 hours; the latest ones are active every hour, so their buckets are full.
+    for (let h = 0; h < 36; h++) for (let c = 0; c < 10; c++) state = withHold(state, requestId(n++), 1_234_567, t0 + h * hour, caller(h < 12 ? h * 10 + c : 1_000 + c));
+    for (let i = 0; i < 2 * MAX_OWNERS; i++) state = withHold(state, requestId(n++), 1_234_567, t0 + 36 * hour + i, caller(2_000 + i));
+    const owners = Object.keys(state.owners ?? {});
+    expect(owners).toHaveLength(MAX_OWNERS + 1);
+    // The most recent callers are kept, and the ones active every hour; the oldest are dropped.
+    expect(owners).toContain(caller(2_000 + 2 * MAX_OWNERS - 1));
+    expect(owners).not.toContain(caller(0));
+    expect(Object.keys(state.holds)).toHaveLength(MAX_HOLDS + 1);
+    // What the ledger writes (dynamodb-budget-ledger.ts), sized by DynamoDB's rules.
+    const item = marshall({ pk: 'budget#USD', currency: 'USD', ...state, version: 123_456, updatedAt: new Date(t0).toISOString() });
+    const size = Object.entries(item).reduce((sum, [name, value]) => sum + name.length + sizeOf(value), 0);
+    expect(size).toBeLessThan(320_000);
+  });
 });
+
+/** An attribute value's size as DynamoDB counts it: strings by UTF-8 bytes, numbers by significant digits, 3 bytes and 1 a member for maps and lists. */
+function sizeOf(value: AttributeValue): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S);
+  if (value.N !== undefined) return Math.ceil(value.N.replace(/^-?0*|\.|0*$/g, '').length / 2) + 1;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.L !== undefined) return 3 + value.L.reduce((sum, member) => sum + 1 + sizeOf(member), 0);
+  if (value.M !== undefined) return 3 + Object.entries(value.M).reduce((sum, [key, member]) => sum + 1 + Buffer.byteLength(key) + sizeOf(member), 0);
+  throw new Error(`unsized attribute ${JSON.stringify(value)}`);
+}
 
 describe('pricing from the catalog', () => {
   it('uses first-period prices and lists what the catalog lacks', () => {
