@@ -7,6 +7,49 @@ import { buildOutcome } from '../../lib/order/outcome.ts';
 
 const settings = { firstLookMs: 1_000, maxIntervalMs: 8_000, pendingForMs: 60_000, unknownForMs: 60_000 };
 
+/** A followed request's record: what the tests set, with one attempt made and placeholder timestamps. */
+const followed = (fields: Pick<LedgerRecord, 'requestId' | 'status' | 'source'> & Partial<LedgerRecord>): LedgerRecord => ({
+  attempts: 1,
+  createdAt: 'x',
+  updatedAt: 'y',
+  ...fields,
+});
+
+/**
+ * The follow-up's ledger writes over records in memory, each with its condition: `settle` only over the
+ * interim outcome, `resolve` only once. `resolveReply: 'lost'`: the resolution is written but its reply lost
+ * (the SDK's retry then fails the condition on the write it made).
+ */
+function memoryFollowUps(records: LedgerRecord[], options: { resolveReply?: 'answered' | 'lost' } = {}) {
+  const store = new Map(records.map((record) => [record.requestId, record]));
+  const closed: string[] = [];
+  const get = (id: string) => store.get(id) as LedgerRecord;
+  const followUps: FollowUps = {
+    due: async () => [...store.values()].filter((record) => record.followUp).map((record) => record.requestId),
+    settle: async (id, interimId, final) => {
+      const record = get(id);
+      if (record.outcome?.outcomeId !== interimId) return false;
+      store.set(id, { ...record, status: final.status, outcome: final, followUpUnpublished: final });
+      return true;
+    },
+    resolve: async (id, document, resolution) => {
+      const record = get(id);
+      if (record.resolution) return false;
+      store.set(id, { ...record, resolution, followUpUnpublished: document });
+      return options.resolveReply !== 'lost';
+    },
+    postpone: async (id, followUp) => {
+      store.set(id, { ...get(id), followUp });
+    },
+    close: async (id) => {
+      closed.push(id);
+      const { followUp: _followUp, followUpUnpublished: _unpublished, ...rest } = get(id);
+      store.set(id, rest);
+    },
+  };
+  return { followUps, get, closed };
+}
+
 describe('follow-up timing', () => {
   it('looks first after firstLookMs, then doubles up to the maximum, never past the deadline', () => {
     const started = startFollowUp('pending', 0, settings);
@@ -27,30 +70,12 @@ describe('follow-up timing', () => {
 describe('runFollowUps', () => {
   const pending = buildOutcome({ outcomeId: 'interim', requestId: 'r1', status: 'pending', attempts: 1, requestedAt: 'x', completedAt: 'y' });
   function fixture(record: LedgerRecord, publishFails: boolean[]) {
-    let stored: LedgerRecord = record;
-    const closed: string[] = [];
-    const followUps: FollowUps = {
-      due: async () => (stored.followUp ? [stored.requestId] : []),
-      settle: async (_id, interimId, final) => {
-        if (stored.outcome?.outcomeId !== interimId) return false;
-        stored = { ...stored, status: final.status, outcome: final, followUpUnpublished: final };
-        return true;
-      },
-      resolve: async () => false,
-      postpone: async (_id, followUp) => {
-        stored = { ...stored, followUp };
-      },
-      close: async (id) => {
-        closed.push(id);
-        const { followUp: _followUp, followUpUnpublished: _unpublished, ...rest } = stored;
-        stored = rest;
-      },
-    };
+    const { followUps, get, closed } = memoryFollowUps([record]);
     const published: string[] = [];
     const counted: string[] = [];
     const deps: FollowUpDependencies = {
       followUps,
-      requests: { get: async () => stored },
+      requests: { get: async (id) => get(id) },
       subscriptionIds: async () => new Set(['sub-1']),
       reconcile: async () => ({ result: 'absent' }),
       publish: async (documents) => {
@@ -64,21 +89,18 @@ describe('runFollowUps', () => {
       limit: 10,
       now: () => new Date(5_000),
     };
-    return { deps, published, closed, counted, current: () => stored };
+    return { deps, published, closed, counted, current: () => get(record.requestId) };
   }
 
   it("a pending renewal is paid once its subscription's expiry moved (its key), not because the subscription exists", async () => {
-    const record: LedgerRecord = {
+    const record = followed({
       requestId: 'r1',
       status: 'pending',
       source: 'http',
-      attempts: 1,
       outcome: pending,
       order: { kind: 'renewal', subscription_id: 'sub-1' },
       followUp: { at: 0, until: 60_000, looks: 0 },
-      createdAt: 'x',
-      updatedAt: 'y',
-    };
+    });
     const freed: string[] = [];
     const releaseKey = async (requestId: string, _purchase: unknown, status: string) => {
       freed.push(`${requestId}:${status}`);
@@ -99,17 +121,14 @@ describe('runFollowUps', () => {
   });
 
   it('records the final outcome before publishing it, and publishes it again after a failed publish', async () => {
-    const record: LedgerRecord = {
+    const record = followed({
       requestId: 'r1',
       status: 'pending',
       source: 'http',
-      attempts: 1,
       outcome: pending,
       subscriptionId: 'sub-1',
       followUp: { at: 0, until: 60_000, looks: 0 },
-      createdAt: 'x',
-      updatedAt: 'y',
-    };
+    });
     const f = fixture(record, [true, false]);
     expect(await runFollowUps(f.deps)).toMatchObject({ paid: 1 });
     expect(f.current()).toMatchObject({ status: 'succeeded', outcome: { outcomeId: 'final:r1' } });
@@ -123,17 +142,14 @@ describe('runFollowUps', () => {
   });
 
   it('looks again later while the payment is pending and the deadline is ahead', async () => {
-    const record: LedgerRecord = {
+    const record = followed({
       requestId: 'r1',
       status: 'pending',
       source: 'http',
-      attempts: 1,
       outcome: pending,
       subscriptionId: 'sub-other',
       followUp: { at: 0, until: 60_000, looks: 0 },
-      createdAt: 'x',
-      updatedAt: 'y',
-    };
+    });
     const f = fixture(record, []);
     await runFollowUps(f.deps);
     expect(f.current()).toMatchObject({ status: 'pending', followUp: { at: 7_000, looks: 1 } });
@@ -151,32 +167,22 @@ describe('a request proven not bought', () => {
       order: LedgerRecord['order'] = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }], payment_method_id: 1 },
     ) => {
       const released: string[] = [];
-      let stored: LedgerRecord = {
-        requestId: 'r2',
-        status: 'unknown',
-        source: 'queue',
-        attempts: 1,
-        outcome: unknown,
-        order,
-        followUp: { at: 0, until: 1_000, looks: 3 },
-        createdAt: 'x',
-        updatedAt: 'y',
-      };
+      const { followUps, get } = memoryFollowUps(
+        [
+          followed({
+            requestId: 'r2',
+            status: 'unknown',
+            source: 'queue',
+            outcome: unknown,
+            order,
+            followUp: { at: 0, until: 1_000, looks: 3 },
+          }),
+        ],
+        { resolveReply },
+      );
       const deps: FollowUpDependencies = {
-        followUps: {
-          due: async () => (stored.followUp ? ['r2'] : []),
-          settle: async () => false,
-          resolve: async (_id, document) => {
-            stored = { ...stored, followUpUnpublished: document };
-            // A lost reply: the SDK's retry fails the condition on the write it made.
-            return resolveReply === 'answered';
-          },
-          postpone: async () => undefined,
-          close: async () => {
-            stored = { ...stored, followUp: undefined };
-          },
-        },
-        requests: { get: async () => stored },
+        followUps,
+        requests: { get: async (id) => get(id) },
         subscriptionIds: async () => new Set(),
         reconcile: async () =>
           (verdict === 'found'
@@ -227,40 +233,19 @@ describe('a payment completed just before its deadline', () => {
     // The payment of r2's order completes 5 s before its deadline: its subscription appears then.
     const account = () => new Set(clock.now >= until - 5_000 ? ['sub-r2'] : []);
     const interim = (requestId: string) => buildOutcome({ outcomeId: `interim:${requestId}`, requestId, status: 'pending', attempts: 1, requestedAt: 'x', completedAt: 'y' });
-    const store = new Map<string, LedgerRecord>(
-      ['r1', 'r2'].map((requestId) => [
-        requestId,
-        {
+    const { followUps, get } = memoryFollowUps(
+      ['r1', 'r2'].map((requestId) =>
+        followed({
           requestId,
           status: 'pending',
           source: 'http',
-          attempts: 1,
           outcome: interim(requestId),
           subscriptionId: `sub-${requestId}`,
           // r1's deadline is far ahead; r2's is `until`.
           followUp: { at: 0, until: requestId === 'r1' ? until + 3_600_000 : until, looks: 0 },
-          createdAt: 'x',
-          updatedAt: 'y',
-        },
-      ]),
+        }),
+      ),
     );
-    const followUps: FollowUps = {
-      due: async () => [...store.values()].filter((record) => record.followUp).map((record) => record.requestId),
-      settle: async (id, interimId, final) => {
-        const record = store.get(id);
-        if (record?.outcome?.outcomeId !== interimId) return false;
-        store.set(id, { ...record, status: final.status, outcome: final, followUpUnpublished: final });
-        return true;
-      },
-      resolve: async () => false,
-      postpone: async (id, followUp) => {
-        store.set(id, { ...(store.get(id) as LedgerRecord), followUp });
-      },
-      close: async (id) => {
-        const { followUp: _followUp, followUpUnpublished: _unpublished, ...rest } = store.get(id) as LedgerRecord;
-        store.set(id, rest);
-      },
-    };
     let reads = 0;
     // One run's dependencies, as the wiring builds them per invocation.
     const depsOfRun = (): FollowUpDependencies => {
@@ -277,7 +262,7 @@ describe('a payment completed just before its deadline', () => {
               await listWasRead;
               clock.now = until + 1_000;
             }
-            return store.get(id);
+            return get(id);
           },
         },
         subscriptionIds: async () => {
@@ -299,38 +284,21 @@ describe('a payment completed just before its deadline', () => {
     // The list is read once per run, for both requests.
     expect(reads).toBe(1);
     // Not failed: the list it was judged on was read before the deadline, when the payment was not done yet.
-    expect(store.get('r2')?.status).not.toBe('failed');
+    expect(get('r2').status).not.toBe('failed');
     clock.now = until + 2_000;
     await runFollowUps(depsOfRun());
-    expect(store.get('r2')).toMatchObject({ status: 'succeeded', outcome: { outcomeId: 'final:r2', reconciliation: { subscriptionId: 'sub-r2' } } });
+    expect(get('r2')).toMatchObject({ status: 'succeeded', outcome: { outcomeId: 'final:r2', reconciliation: { subscriptionId: 'sub-r2' } } });
   });
 });
 
 describe('a look that cannot be made at the deadline', () => {
   const deferred = { result: 'deferred' as const, reason: 'the subscriptions list cannot be read now' };
   const run = async (record: LedgerRecord) => {
-    let stored = record;
+    const { followUps, get } = memoryFollowUps([record]);
     const published: string[] = [];
     const deps: FollowUpDependencies = {
-      followUps: {
-        due: async () => (stored.followUp ? [stored.requestId] : []),
-        settle: async (_id, _interimId, final) => {
-          stored = { ...stored, status: final.status, outcome: final, followUpUnpublished: final };
-          return true;
-        },
-        resolve: async (_id, document, resolution) => {
-          stored = { ...stored, resolution, followUpUnpublished: document };
-          return true;
-        },
-        postpone: async (_id, followUp) => {
-          stored = { ...stored, followUp };
-        },
-        close: async () => {
-          const { followUp: _followUp, followUpUnpublished: _unpublished, ...rest } = stored;
-          stored = rest;
-        },
-      },
-      requests: { get: async () => stored },
+      followUps,
+      requests: { get: async (id) => get(id) },
       subscriptionIds: async () => new Set(),
       reconcile: async () => deferred,
       publish: async (documents) => {
@@ -345,38 +313,36 @@ describe('a look that cannot be made at the deadline', () => {
       now: () => new Date(61_000),
     };
     await runFollowUps(deps);
-    return { stored, published };
+    return { stored: get(record.requestId), published };
   };
 
   it('leaves an unknown followed, to be looked at again, rather than ending its follow-up with nothing decided', async () => {
     const unknown = buildOutcome({ outcomeId: 'u', requestId: 'r3', status: 'unknown', attempts: 1, requestedAt: 'x', completedAt: new Date(0).toISOString() });
-    const { stored } = await run({
-      requestId: 'r3',
-      status: 'unknown',
-      source: 'queue',
-      attempts: 1,
-      outcome: unknown,
-      order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] },
-      followUp: { at: 60_000, until: 60_000, looks: 5 },
-      createdAt: 'x',
-      updatedAt: 'y',
-    });
+    const { stored } = await run(
+      followed({
+        requestId: 'r3',
+        status: 'unknown',
+        source: 'queue',
+        outcome: unknown,
+        order: { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] },
+        followUp: { at: 60_000, until: 60_000, looks: 5 },
+      }),
+    );
     expect(stored.followUp).toBeDefined();
   });
 
   it('does not expire a pending renewal whose payment could not be looked for', async () => {
     const pending = buildOutcome({ outcomeId: 'interim', requestId: 'r4', status: 'pending', attempts: 1, requestedAt: 'x', completedAt: 'y' });
-    const { stored, published } = await run({
-      requestId: 'r4',
-      status: 'pending',
-      source: 'queue',
-      attempts: 1,
-      outcome: pending,
-      order: { kind: 'renewal', subscription_id: 'sub-1' },
-      followUp: { at: 60_000, until: 60_000, looks: 5 },
-      createdAt: 'x',
-      updatedAt: 'y',
-    });
+    const { stored, published } = await run(
+      followed({
+        requestId: 'r4',
+        status: 'pending',
+        source: 'queue',
+        outcome: pending,
+        order: { kind: 'renewal', subscription_id: 'sub-1' },
+        followUp: { at: 60_000, until: 60_000, looks: 5 },
+      }),
+    );
     expect(published).toEqual([]);
     expect(stored).toMatchObject({ status: 'pending', followUp: expect.any(Object) });
   });
