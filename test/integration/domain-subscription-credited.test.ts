@@ -30,12 +30,7 @@ describe('a generic order on a domain item, while a domain purchase of that item
       { fault: 'resetAfterCreate', match: { path: '/api/domains/' } },
       { fault: 'reset', match: { coupon: 'DSC-G' } },
     ]);
-    const domain = await fetch(`${t.stack.apiUrl}/domains`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ domain: 'credited-elsewhere.com', item_id: ITEM, payment_method_id: PAYPAL }),
-    });
-    const domainId = ((await domain.json()) as { requestId: string }).requestId;
+    const domainId = (await t.post('/domains', { domain: 'credited-elsewhere.com', item_id: ITEM, payment_method_id: PAYPAL })).json.requestId as string;
     // The generic order goes out a moment later: its check comes after the domain request is done.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await t.sendMessage(JSON.stringify({ requestId: 'dsc-g', payment_method_id: PAYPAL, items: [{ item_id: ITEM, quantity: 1 }], coupons: ['DSC-G'] }));

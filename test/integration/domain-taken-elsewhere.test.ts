@@ -22,14 +22,9 @@ afterAll(async () => {
 describe('a domain registered elsewhere, after a lost first attempt', () => {
   it('is not reported bought', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'reset', match: { path: '/api/domains/' } }]);
-    const response = await fetch(`${t.stack.apiUrl}/domains`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ domain: 'taken-elsewhere.com', item_id: 'hostingercom-domain-com-usd-1y', payment_method_id: PAYPAL }),
-    });
-    const accepted = (await response.json()) as { requestId: string };
-    expect(response.status, JSON.stringify(accepted)).toBe(202);
-    const outcome = await t.waitForOutcome(accepted.requestId, 30_000);
+    const response = await t.post('/domains', { domain: 'taken-elsewhere.com', item_id: 'hostingercom-domain-com-usd-1y', payment_method_id: PAYPAL });
+    expect(response.status, JSON.stringify(response.json)).toBe(202);
+    const outcome = await t.waitForOutcome(response.json.requestId as string, 30_000);
     // Nothing was registered for it: the domain is not in the account, and no domain order completed.
     expect(t.stack.sandbox?.domains() ?? []).toEqual([]);
     expect(outcome).toMatchObject({ type: 'order.unknown', reconciliation: { result: 'absent' } });

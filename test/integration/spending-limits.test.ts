@@ -94,10 +94,7 @@ describe('spending limits in the worker', () => {
 });
 
 describe('POST /quotes and GET /budget', () => {
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${t.stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-  };
+  const post = (path: string, body: unknown) => t.post(path, body);
 
   it('quote at the sandbox catalog prices with the default payment method, the verdict and the budget left, buying nothing', async () => {
     await resetBudget();

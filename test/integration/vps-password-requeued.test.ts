@@ -29,10 +29,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${t.stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => t.post(path, body, headers);
 
 describe('a VPS with a root password queued again from the ledger', () => {
   it('that would wait for approval, reaches an outcome and is never set up with the marker as its password', async () => {

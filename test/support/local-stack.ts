@@ -36,6 +36,8 @@ export interface TestStack {
   resolutions: OrderResolved[];
   waitForOutcome(requestId: string, timeoutMs?: number): Promise<Outcome>;
   postOrder(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
+  /** A JSON POST to any route of the Order API (`/vps`, `/quotes`, …), as postOrder makes to /orders. */
+  post(route: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
   getOrder(requestId: string): Promise<{ status: number; json: Record<string, unknown> }>;
   sendMessage(body: string): Promise<string>;
   sendMessages(bodies: string[]): Promise<string[]>;
@@ -73,6 +75,14 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     else outcomes.push(outcomeSchema.parse(published));
   });
   const { sqs } = stack.clients;
+  const post = async (route: string, body: unknown, headers: Record<string, string>) => {
+    const response = await fetch(`${stack.apiUrl}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  };
   return {
     stack,
     outcomes,
@@ -80,14 +90,8 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     approvalEvents,
     resolutions,
     waitForOutcome: (requestId, timeoutMs = 15_000) => waitUntil(() => outcomes.find((o) => o.requestId === requestId), timeoutMs, `the outcome of ${requestId}`),
-    async postOrder(body, headers = {}) {
-      const response = await fetch(`${stack.apiUrl}/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      return { status: response.status, json: (await response.json()) as Record<string, unknown>, headers: response.headers };
-    },
+    postOrder: (body, headers = {}) => post('/orders', body, headers),
+    post: (route, body, headers = {}) => post(route, body, headers),
     async getOrder(requestId) {
       const response = await fetch(`${stack.apiUrl}/orders/${encodeURIComponent(requestId)}`);
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
