@@ -29,7 +29,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const sandboxOrdersWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const outcomesOf = (prefix: string) => t.outcomes.filter((o) => o.requestId.startsWith(prefix));
 /** The request id the progress file gives the order on `line` of the file, as last sent. */
 const requestIdOnLine = (batch: string, line: number, stateDir = join(dir, '.hostinger-orders')) => {
@@ -61,7 +60,7 @@ describe('submit a 500-line CSV', () => {
 
     await waitUntil(() => (new Set(outcomesOf(`${batch}:`).map((o) => o.requestId)).size === 500 ? true : undefined), 75_000, '500 outcomes');
     expect(outcomesOf(`${batch}:`).every((o) => o.type === 'order.succeeded')).toBe(true);
-    expect(sandboxOrdersWith('CLI-BULK')).toHaveLength(500);
+    expect(t.ordersWithCoupon('CLI-BULK')).toHaveLength(500);
   }, 120_000);
 
   it('sending the same file again sends nothing: the progress file says every line was sent', async () => {
@@ -119,7 +118,7 @@ describe('an interrupted submit', () => {
     expect(second.stdout).toMatch(/sent +40\n/);
     expect(second.stdout).toMatch(/skipped +10 +lines already sent earlier, skipped \(lines 1-10\)/);
     await waitUntil(() => (new Set(outcomesOf('interrupted-').map((o) => o.requestId)).size === 50 ? true : undefined), 40_000, '50 outcomes');
-    expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
+    expect(t.ordersWithCoupon('CLI-RESUME')).toHaveLength(50);
   }, 60_000);
 
   it('without the progress file, every line sent again in the same batch (--batch) is deduplicated by the ledger: nothing new is bought', async () => {
@@ -145,7 +144,7 @@ describe('an interrupted submit', () => {
       40_000,
       'the re-published outcomes',
     );
-    expect(sandboxOrdersWith('CLI-RESUME')).toHaveLength(50);
+    expect(t.ordersWithCoupon('CLI-RESUME')).toHaveLength(50);
   }, 60_000);
 });
 
@@ -267,7 +266,7 @@ describe('submit checks the catalog before sending', () => {
     expect(run.stderr).toContain('checked.jsonl: 1 line that the Hostinger catalog or the account');
     expect(run.stderr).toContain('nothing was sent (--no-catalog-check sends without this check)');
     expect(run.stdout).toBe('');
-    expect(sandboxOrdersWith('CLI-CHECKED')).toHaveLength(0);
+    expect(t.ordersWithCoupon('CLI-CHECKED')).toHaveLength(0);
     // No batch was recorded: nothing of it exists.
     expect((await cli(['status', '--batch', 'checked'], { cwd: dir, local })).stderr).toContain('no progress file for batch checked');
   });
@@ -293,7 +292,7 @@ describe('submit checks the catalog before sending', () => {
         `line 2  ${unknown}  rejected +attempts=0 error=the order does not match the Hostinger catalog or the account: items\\.0\\.item_id is not in the Hostinger catalog; nearest: hostingercom-vps-kvm2-usd-1m`,
       ),
     );
-    expect(sandboxOrdersWith('CLI-CHECKED')).toHaveLength(1);
+    expect(t.ordersWithCoupon('CLI-CHECKED')).toHaveLength(1);
   });
 });
 
@@ -398,7 +397,7 @@ describe('redrive', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('moved 1 message(s) back to the orders queue');
     expect(await t.waitForOutcome('cli-redriven')).toMatchObject({ type: 'order.succeeded' });
-    expect(sandboxOrdersWith('CLI-REDRIVE')).toHaveLength(1);
+    expect(t.ordersWithCoupon('CLI-REDRIVE')).toHaveLength(1);
     expect((await cli(['redrive'], { cwd: dir, local })).stdout).toContain('the dead-letter queue is empty');
   });
 });

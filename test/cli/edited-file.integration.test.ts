@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const line = (coupon: string) => JSON.stringify({ items: [{ item_id: DOMAIN }], coupons: [coupon] });
-const boughtWith = (coupon: string) => t.stack.sandbox?.orders().filter((order) => order.coupons.includes(coupon)).length ?? 0;
+const boughtWith = (coupon: string) => t.ordersWithCoupon(coupon).length;
 const batchOf = (stdout: string) => /^batch (\S+) /m.exec(stdout)?.[1] ?? '';
 
 /** Waits for the outcomes of `count` distinct requests of the batch, then a little longer, so a request too many would show. */

@@ -21,7 +21,6 @@ afterAll(async () => {
 });
 
 const held = (coupon: string) => ({ payment_method_id: 1327362, items: [{ item_id: KVM2_EUR, quantity: 2 }], coupons: [coupon] });
-const boughtWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const decide = async (requestId: string, action: 'approve' | 'deny', caller: string) => {
   const response = await fetch(`${t.stack.apiUrl}/orders/${requestId}/${action}`, {
     method: 'POST',
@@ -42,6 +41,6 @@ describe('an approval whose write reply was lost', () => {
     expect(approved).toMatchObject({ status: 200, json: { status: 'queued', approval: { decision: 'approved', by: BOB } } });
     // Queued by the decision itself, not a minute later by the sweep.
     await expect(t.waitForOutcome(requestId, 15_000)).resolves.toMatchObject({ status: 'succeeded', approval: { decision: 'approved', by: BOB } });
-    expect(boughtWith('AL-APPROVE')).toHaveLength(1);
+    expect(t.ordersWithCoupon('AL-APPROVE')).toHaveLength(1);
   }, 40_000);
 });

@@ -23,7 +23,6 @@ afterAll(async () => {
 });
 
 const held = (coupon: string) => ({ payment_method_id: 1327362, items: [{ item_id: KVM2_EUR, quantity: 2 }], coupons: [coupon] });
-const boughtWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
   const response = await fetch(`${t.stack.apiUrl}${path}`, {
     method,
@@ -59,15 +58,15 @@ describe('orders above the approval threshold', () => {
     // A redelivered message while it waits publishes the event again and buys nothing.
     await t.sendMessage(JSON.stringify({ requestId, ...held('APPROVE-1') }));
     await waitUntil(() => (t.approvalEvents.filter((e) => e.requestId === requestId).length >= 2 ? true : undefined), 15_000, 'the event again');
-    expect(boughtWith('APPROVE-1')).toHaveLength(0);
+    expect(t.ordersWithCoupon('APPROVE-1')).toHaveLength(0);
 
     const approved = await call('POST', `/orders/${requestId}/approve`, { 'x-local-caller': BOB, ...APPROVER }, { reason: 'budgeted in Q4' });
     expect(approved).toMatchObject({ status: 200, json: { requestId, status: 'queued', approval: { decision: 'approved', by: BOB, reason: 'budgeted in Q4' } } });
     const outcome = await t.waitForOutcome(requestId);
     expect(outcome).toMatchObject({ status: 'succeeded', totals: { EUR: 1698 }, approval: { decision: 'approved', by: BOB } });
-    expect(boughtWith('APPROVE-1')).toHaveLength(1);
+    expect(t.ordersWithCoupon('APPROVE-1')).toHaveLength(1);
     // Subscribers and GET get the order's id, status and totals, not the billing address (personal data).
-    expect(boughtWith('APPROVE-1')[0]?.order.billing_address).toBeDefined();
+    expect(t.ordersWithCoupon('APPROVE-1')[0]?.order.billing_address).toBeDefined();
     expect(outcome.order).toMatchObject({ id: expect.any(Number), status: 'completed', total: expect.any(Number) });
     expect(outcome.order).not.toHaveProperty('billing_address');
     const view = await call('GET', `/orders/${requestId}`, { 'x-local-caller': ALICE });
@@ -79,7 +78,7 @@ describe('orders above the approval threshold', () => {
     // Redelivering the original message after it was bought buys nothing more.
     await t.sendMessage(JSON.stringify({ requestId, ...held('APPROVE-1') }));
     await waitUntil(() => (t.outcomes.filter((o) => o.requestId === requestId).length >= 2 ? true : undefined), 15_000, 'the outcome again');
-    expect(boughtWith('APPROVE-1')).toHaveLength(1);
+    expect(t.ordersWithCoupon('APPROVE-1')).toHaveLength(1);
   });
 
   it('a denied order ends order.rejected naming who denied it, never sent', async () => {
@@ -95,7 +94,7 @@ describe('orders above the approval threshold', () => {
       error: { code: 'approval_denied', message: expect.stringContaining(`denied by ${ALICE}`) },
       approval: { decision: 'denied' },
     });
-    expect(boughtWith('DENY-1')).toHaveLength(0);
+    expect(t.ordersWithCoupon('DENY-1')).toHaveLength(0);
   });
 
   it('an order nobody decides on ends order.rejected when its wait runs out', async () => {
@@ -113,7 +112,7 @@ describe('orders above the approval threshold', () => {
     );
     const outcome = await t.waitForOutcome(requestId);
     expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'approval_expired' }, approval: { decision: 'expired' } });
-    expect(boughtWith('EXPIRE-1')).toHaveLength(0);
+    expect(t.ordersWithCoupon('EXPIRE-1')).toHaveLength(0);
   });
 });
 

@@ -9,7 +9,6 @@ let t: TestStack;
 let crashes: CrashingStack['crashes'];
 
 const order = (coupon: string, itemId = KVM1) => ({ items: [{ item_id: itemId, quantity: 1 }], coupons: [coupon] });
-const ordersFor = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const send = (requestId: string, coupon: string, itemId?: string) => t.sendMessage(JSON.stringify({ requestId, ...order(coupon, itemId) }));
 
 beforeAll(async () => {
@@ -25,7 +24,7 @@ describe('duplicates', () => {
     const outcome = await t.waitForOutcome('dup-concurrent');
     expect(outcome.type).toBe('order.succeeded');
     await new Promise((resolve) => setTimeout(resolve, 3500));
-    expect(ordersFor('X-DUP')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-DUP')).toHaveLength(1);
     const published = t.outcomes.filter((o) => o.requestId === 'dup-concurrent');
     expect(new Set(published.map((o) => o.outcomeId)).size).toBe(1);
   });
@@ -38,7 +37,7 @@ describe('duplicates', () => {
     const published = t.outcomes.filter((o) => o.requestId === 'dup-late');
     expect(published.length).toBeGreaterThanOrEqual(2);
     expect(published.every((o) => o.outcomeId === first.outcomeId)).toBe(true);
-    expect(ordersFor('X-LATE')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-LATE')).toHaveLength(1);
   });
 });
 
@@ -48,22 +47,22 @@ describe('500s and lost answers', () => {
     await send('r-500-after-create', 'X-500AC');
     const outcome = await t.waitForOutcome('r-500-after-create');
     expect(outcome).toMatchObject({ type: 'order.succeeded', attempts: 1, reconciliation: { result: 'found' } });
-    expect(ordersFor('X-500AC')).toHaveLength(1);
-    expect(outcome.reconciliation?.subscriptionId).toBe(ordersFor('X-500AC')[0]?.order.subscription_id);
+    expect(t.ordersWithCoupon('X-500AC')).toHaveLength(1);
+    expect(outcome.reconciliation?.subscriptionId).toBe(t.ordersWithCoupon('X-500AC')[0]?.order.subscription_id);
   });
 
   it('a reset after the order was created is found in the subscriptions', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'resetAfterCreate', match: { coupon: 'X-RESET-AC' } }]);
     await send('r-reset-after', 'X-RESET-AC');
     await expect(t.waitForOutcome('r-reset-after')).resolves.toMatchObject({ type: 'order.succeeded', reconciliation: { result: 'found' } });
-    expect(ordersFor('X-RESET-AC')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-RESET-AC')).toHaveLength(1);
   });
 
   it('an answer slower than the client timeout (order made late) is found, not bought again', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'delay', delayMs: 800, match: { coupon: 'X-SLOW' } }]);
     await send('r-slow', 'X-SLOW');
     await expect(t.waitForOutcome('r-slow')).resolves.toMatchObject({ type: 'order.succeeded', reconciliation: { result: 'found' } });
-    expect(ordersFor('X-SLOW')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-SLOW')).toHaveLength(1);
   });
 
   it('a lost answer with no order to be found ends order.unknown, saying what to check, and is not retried', async () => {
@@ -75,7 +74,7 @@ describe('500s and lost answers', () => {
     expect(outcome).toMatchObject({ type: 'order.unknown', reconciliation: { result: 'absent' } });
     expect(outcome.error?.message).toMatch(/Hostinger panel/);
     expect((t.stack.sandbox?.requestCount() ?? 0) - before).toBe(1);
-    expect(ordersFor('X-RESET')).toHaveLength(0);
+    expect(t.ordersWithCoupon('X-RESET')).toHaveLength(0);
   });
 });
 
@@ -90,20 +89,20 @@ describe('worker crashes', () => {
 
   it('before the claim: the redelivery buys it, once', async () => {
     await expect(crashCase('beforeClaim', 'c-before-claim', 'X-C1')).resolves.toMatchObject({ type: 'order.succeeded' });
-    expect(ordersFor('X-C1')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-C1')).toHaveLength(1);
   });
 
   it('after the call, before recording: the redelivery finds the order instead of buying again', async () => {
     const outcome = await crashCase('afterCall', 'c-after-call', 'X-C2');
     expect(outcome).toMatchObject({ type: 'order.succeeded', reconciliation: { result: 'found' } });
-    expect(ordersFor('X-C2')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-C2')).toHaveLength(1);
   });
 
   it('after recording, before publishing: the redelivery publishes the recorded outcome', async () => {
     const outcome = await crashCase('afterRecord', 'c-after-record', 'X-C3');
     expect(outcome).toMatchObject({ type: 'order.succeeded' });
     expect(outcome.reconciliation).toBeUndefined();
-    expect(ordersFor('X-C3')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-C3')).toHaveLength(1);
   });
 
   it('after publishing, before the delete: the redelivery publishes the same outcome again, buys nothing', async () => {
@@ -112,7 +111,7 @@ describe('worker crashes', () => {
     const published = t.outcomes.filter((o) => o.requestId === 'c-after-publish');
     expect(published.length).toBeGreaterThanOrEqual(2);
     expect(published.every((o) => o.outcomeId === outcome.outcomeId)).toBe(true);
-    expect(ordersFor('X-C4')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-C4')).toHaveLength(1);
   });
 });
 
@@ -128,7 +127,7 @@ describe('dead letters', () => {
     expect(await redriveDeadLetters({ client: sqs, deadLetterQueueUrl, queueUrl })).toBe(2);
     await expect(t.waitForOutcome(`sqs-${dead.MessageId}`)).resolves.toMatchObject({ type: 'order.succeeded' });
     await expect(t.waitForOutcome('dlq-named')).resolves.toMatchObject({ type: 'order.succeeded' });
-    expect(ordersFor('X-DLQ')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-DLQ')).toHaveLength(1);
     expect(await redriveDeadLetters({ client: sqs, deadLetterQueueUrl, queueUrl })).toBe(0);
   });
 });
@@ -142,6 +141,6 @@ describe('failing publishes', () => {
     expect(t.outcomes.some((o) => o.requestId === 'p-fail')).toBe(false);
     t.stack.aws.faults.setFailureRate('sns.PublishBatch', 0);
     await expect(t.waitForOutcome('p-fail', 10_000)).resolves.toMatchObject({ type: 'order.succeeded' });
-    expect(ordersFor('X-PUB')).toHaveLength(1);
+    expect(t.ordersWithCoupon('X-PUB')).toHaveLength(1);
   });
 });

@@ -19,7 +19,6 @@ const order = (coupon: string, itemId: string, paymentMethodId?: number) => ({
   items: [{ item_id: itemId, quantity: 1 }],
   coupons: [coupon],
 });
-const ordersFor = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const send = async (requestId: string, body: unknown) => t.sendMessage(JSON.stringify({ requestId, ...(body as object) }));
 
 beforeAll(async () => {
@@ -47,7 +46,7 @@ describe('a 5xx after Hostinger made an order awaiting payment', () => {
     const outcome = await t.waitForOutcome('h-card');
     expect(outcome).toMatchObject({ type: 'order.unknown', attempts: 1, error: { httpStatus: 500 }, reconciliation: { result: 'absent' } });
     expect(outcome.error?.message).toContain(`an order awaiting payment on payment method ${CARD} (card) may exist: check hPanel > Billing > Orders before ordering again`);
-    expect(ordersFor('H-CARD')).toMatchObject([{ order: { status: 'awaiting_payment' } }]);
+    expect(t.ordersWithCoupon('H-CARD')).toMatchObject([{ order: { status: 'awaiting_payment' } }]);
   });
 
   it('on a card that needs 3-D Secure, after a plain 500-after-create: the same', async () => {
@@ -56,21 +55,21 @@ describe('a 5xx after Hostinger made an order awaiting payment', () => {
     const outcome = await t.waitForOutcome('h-3ds');
     expect(outcome).toMatchObject({ type: 'order.unknown', attempts: 1 });
     expect(outcome.error?.message).toContain(`payment method ${CARD_3DS} (card)`);
-    expect(ordersFor('H-3DS')).toHaveLength(1);
+    expect(t.ordersWithCoupon('H-3DS')).toHaveLength(1);
   });
 
   it('on PayPal the order cannot wait: it was completed, and reconciliation finds it', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'error500AfterPendingOrder', match: { coupon: 'H-PAYPAL' } }]);
     await send('h-paypal', order('H-PAYPAL', 'hostingercom-domain-com-usd-1y', PAYPAL));
     await expect(t.waitForOutcome('h-paypal')).resolves.toMatchObject({ type: 'order.succeeded', reconciliation: { result: 'found' } });
-    expect(ordersFor('H-PAYPAL')).toHaveLength(1);
+    expect(t.ordersWithCoupon('H-PAYPAL')).toHaveLength(1);
   });
 
   it('on PayPal a 500 before any order is retried, as the seed asks', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'error500', match: { coupon: 'H-RETRY' } }]);
     await send('h-retry', order('H-RETRY', 'hostingercom-vps-kvm2-eur-1m', PAYPAL));
     await expect(t.waitForOutcome('h-retry')).resolves.toMatchObject({ type: 'order.succeeded', attempts: 2 });
-    expect(ordersFor('H-RETRY')).toHaveLength(1);
+    expect(t.ordersWithCoupon('H-RETRY')).toHaveLength(1);
   });
 });
 
@@ -84,7 +83,7 @@ describe('a gateway 5xx while the application goes on making the order', () => {
     await send(requestId, order(coupon, itemId, PAYPAL));
     await expect(t.waitForOutcome(requestId)).resolves.toMatchObject({ type: 'order.succeeded', attempts: 1, reconciliation: { result: 'found' } });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(ordersFor(coupon)).toHaveLength(1);
+    expect(t.ordersWithCoupon(coupon)).toHaveLength(1);
   });
 });
 
@@ -93,6 +92,6 @@ describe('a connection refused before anything was sent', () => {
     await send('h-refused', order('H-REFUSED', 'hostingercom-hosting-premium-usd-48m'));
     await expect(t.waitForOutcome('h-refused')).resolves.toMatchObject({ type: 'order.succeeded', attempts: 2 });
     expect(refused.has('H-REFUSED')).toBe(true);
-    expect(ordersFor('H-REFUSED')).toHaveLength(1);
+    expect(t.ordersWithCoupon('H-REFUSED')).toHaveLength(1);
   });
 });

@@ -7,7 +7,6 @@ const PAYPAL = 1327363;
 const burst = (coupon: string) => ({ payment_method_id: PAYPAL, items: [{ item_id: KVM2, quantity: 1 }], coupons: [coupon] });
 
 let t: TestStack;
-const ordersWithCoupon = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -23,11 +22,11 @@ describe('a burst of identical purchases during an incident', () => {
     const ids = posted.map((answer) => answer.json.requestId as string);
     const outcomes = await Promise.all(ids.map((id) => t.waitForOutcome(id, 90_000)));
     expect(outcomes.map((outcome) => outcome.type)).toEqual(Array(6).fill('order.succeeded'));
-    expect(ordersWithCoupon('J-500')).toHaveLength(6);
+    expect(t.ordersWithCoupon('J-500')).toHaveLength(6);
     // One purchase each: six distinct subscriptions, each the one its own attempt made.
     const subscriptions = outcomes.map((outcome) => outcome.reconciliation?.subscriptionId ?? outcome.order?.subscription_id);
     expect(new Set(subscriptions).size).toBe(6);
-    expect(new Set(subscriptions)).toEqual(new Set(ordersWithCoupon('J-500').map((o) => o.order.subscription_id)));
+    expect(new Set(subscriptions)).toEqual(new Set(t.ordersWithCoupon('J-500').map((o) => o.order.subscription_id)));
   }, 120_000);
 
   it('settles a burst whose answers were all lost after the orders were made', async () => {
@@ -36,6 +35,6 @@ describe('a burst of identical purchases during an incident', () => {
     const ids = posted.map((answer) => answer.json.requestId as string);
     const outcomes = await Promise.all(ids.map((id) => t.waitForOutcome(id, 90_000)));
     expect(outcomes.map((outcome) => outcome.type)).toEqual(Array(4).fill('order.succeeded'));
-    expect(ordersWithCoupon('J-LOST')).toHaveLength(4);
+    expect(t.ordersWithCoupon('J-LOST')).toHaveLength(4);
   }, 120_000);
 });

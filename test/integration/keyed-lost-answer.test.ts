@@ -19,10 +19,6 @@ afterAll(async () => {
 });
 
 const sandbox = () => sandboxOf(t);
-const ordersFor = (coupon: string) =>
-  sandbox()
-    .orders()
-    .filter((record) => record.coupons.includes(coupon));
 
 /** A subscription to renew, bought from the sandbox directly. */
 async function subscriptionToRenew(): Promise<string> {
@@ -44,7 +40,7 @@ async function lostAccepted(requestId: string, coupon: string, purchase: Record<
 describe('a 202 whose answer was lost (the worker died after the call), paid with PayPal', () => {
   it('a domain: ends unknown with one order, never registered twice', async () => {
     const outcome = await lostAccepted('lost-202-domain', 'L202-DOMAIN', { kind: 'domain', domain: 'lost-202.com', item_id: 'hostingercom-domain-com-usd-1y' });
-    expect(ordersFor('L202-DOMAIN').map((record) => record.order.status)).toEqual(['payment_initiated']);
+    expect(t.ordersWithCoupon('L202-DOMAIN').map((record) => record.order.status)).toEqual(['payment_initiated']);
     expect(outcome).toMatchObject({ kind: 'domain', type: 'order.unknown', reconciliation: { result: 'absent' } });
   }, 40_000);
 
@@ -54,14 +50,14 @@ describe('a 202 whose answer was lost (the worker died after the call), paid wit
       item_id: 'hostingercom-vps-kvm1-usd-1m',
       setup: { template_id: 1130, data_center_id: 17, hostname: 'lost-202.example.tld' },
     });
-    expect(ordersFor('L202-VPS').map((record) => record.order.status)).toEqual(['payment_initiated']);
+    expect(t.ordersWithCoupon('L202-VPS').map((record) => record.order.status)).toEqual(['payment_initiated']);
     expect(outcome).toMatchObject({ kind: 'vps', type: 'order.unknown', reconciliation: { result: 'absent' } });
   }, 40_000);
 
   it('a renewal: ends unknown with one renewal order', async () => {
     const subscriptionId = await subscriptionToRenew();
     const outcome = await lostAccepted('lost-202-renewal', 'L202-RENEWAL', { kind: 'renewal', subscription_id: subscriptionId });
-    expect(ordersFor('L202-RENEWAL').map((record) => record.order.status)).toEqual(['payment_initiated']);
+    expect(t.ordersWithCoupon('L202-RENEWAL').map((record) => record.order.status)).toEqual(['payment_initiated']);
     expect(outcome).toMatchObject({ kind: 'renewal', type: 'order.unknown', reconciliation: { result: 'absent' } });
   }, 40_000);
 });

@@ -15,7 +15,6 @@ import { startTestStack, type TestStack } from '../support/local-stack.ts';
  */
 const ITEM = 'hostingercom-vps-kvm2-usd-24m';
 let t: TestStack;
-const ordersFor = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 const send = (requestId: string, coupon: string) => t.sendMessage(JSON.stringify({ requestId, items: [{ item_id: ITEM, quantity: 1 }], coupons: [coupon] }));
 
 beforeAll(async () => {
@@ -32,7 +31,7 @@ describe('a pending order paid later, while another request on the same item has
     t.stack.sandbox?.addFaults([{ fault: 'error500AfterPendingOrder', match: { coupon: 'PL-A' } }]);
     await send('pl-a', 'PL-A');
     await expect(t.waitForOutcome('pl-a')).resolves.toMatchObject({ type: 'order.unknown' });
-    const [pending] = ordersFor('PL-A');
+    const [pending] = t.ordersWithCoupon('PL-A');
     expect(pending?.order.status).toBe('awaiting_payment');
     // Well past A's own window.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -47,7 +46,7 @@ describe('a pending order paid later, while another request on the same item has
     expect(paid.status).toBe(200);
 
     const outcome = await t.waitForOutcome('pl-b', 30_000);
-    expect(ordersFor('PL-B')).toHaveLength(0);
+    expect(t.ordersWithCoupon('PL-B')).toHaveLength(0);
     expect(outcome.type).not.toBe('order.succeeded');
   });
 });

@@ -16,7 +16,6 @@ const order = (coupon: string, extra: Record<string, unknown> = {}) => ({
 });
 
 let t: TestStack;
-const ordersWithCoupon = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -35,8 +34,8 @@ describe('HTTP intake to outcome', () => {
     const outcome = await t.waitForOutcome(requestId);
     expect(outcome).toMatchObject({ version: 1, type: 'order.succeeded', status: 'succeeded', requestId, attempts: 1, error: null });
     expect(outcome.order).toMatchObject({ status: 'completed', currency: 'USD' });
-    expect(ordersWithCoupon('T-OK')).toHaveLength(1);
-    expect(ordersWithCoupon('T-OK')[0]?.order.id).toBe(outcome.order?.id);
+    expect(t.ordersWithCoupon('T-OK')).toHaveLength(1);
+    expect(t.ordersWithCoupon('T-OK')[0]?.order.id).toBe(outcome.order?.id);
 
     const state = await t.getOrder(requestId);
     expect(state.status).toBe(200);
@@ -50,7 +49,7 @@ describe('HTTP intake to outcome', () => {
     const { json } = await t.postOrder(order('T-RETRY', { payment_method_id: PAYPAL }));
     const outcome = await t.waitForOutcome(json.requestId as string);
     expect(outcome).toMatchObject({ type: 'order.succeeded', attempts: 3 });
-    expect(ordersWithCoupon('T-RETRY')).toHaveLength(1);
+    expect(t.ordersWithCoupon('T-RETRY')).toHaveLength(1);
     expect((await t.getOrder(json.requestId as string)).json).toMatchObject({ status: 'succeeded', attempts: 3 });
   });
 
@@ -59,7 +58,7 @@ describe('HTTP intake to outcome', () => {
     const { json } = await t.postOrder(order('T-DOWN', { payment_method_id: PAYPAL }));
     const outcome = await t.waitForOutcome(json.requestId as string);
     expect(outcome).toMatchObject({ type: 'order.failed', attempts: 4, error: { httpStatus: 503 } });
-    expect(ordersWithCoupon('T-DOWN')).toHaveLength(0);
+    expect(t.ordersWithCoupon('T-DOWN')).toHaveLength(0);
   });
 
   it('a 422 is rejected at once with Hostinger field errors, never retried', async () => {
@@ -89,13 +88,13 @@ describe('HTTP intake to outcome', () => {
   it('a 429 slows every worker down: other orders wait for the Retry-After too', async () => {
     t.stack.sandbox?.addFaults([{ fault: 'rateLimit', retryAfterSeconds: 2, match: { coupon: 'T-429' } }]);
     const limited = await t.postOrder(order('T-429'));
-    await waitUntil(() => ((t.stack.sandbox?.requestCount() ?? 0) > 0 && ordersWithCoupon('T-429').length === 0 ? true : undefined), 5000, 'the 429');
+    await waitUntil(() => ((t.stack.sandbox?.requestCount() ?? 0) > 0 && t.ordersWithCoupon('T-429').length === 0 ? true : undefined), 5000, 'the 429');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const sentAt = Date.now();
     const other = await t.postOrder(order('T-AFTER-429'));
     await t.waitForOutcome(other.json.requestId as string);
     await t.waitForOutcome(limited.json.requestId as string);
-    const received = Date.parse(String(ordersWithCoupon('T-AFTER-429')[0]?.receivedAt));
+    const received = Date.parse(String(t.ordersWithCoupon('T-AFTER-429')[0]?.receivedAt));
     // The other order reached Hostinger only after the pause (about 1.7 s after it was sent here).
     expect(received - sentAt).toBeGreaterThan(1200);
   });
@@ -111,7 +110,7 @@ describe('HTTP intake to outcome', () => {
     const { json } = await t.postOrder(order('T-ROTATED'));
     const outcome = await t.waitForOutcome(json.requestId as string);
     expect(outcome).toMatchObject({ type: 'order.succeeded', attempts: 2 });
-    expect(ordersWithCoupon('T-ROTATED')).toHaveLength(1);
+    expect(t.ordersWithCoupon('T-ROTATED')).toHaveLength(1);
   });
 });
 
@@ -152,7 +151,7 @@ describe('HTTP API contract', () => {
     const third = await t.postOrder(order('T-IDEM'), headers);
     expect(third.json).toEqual({ requestId: first.json.requestId, status: 'succeeded' });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(ordersWithCoupon('T-IDEM')).toHaveLength(1);
+    expect(t.ordersWithCoupon('T-IDEM')).toHaveLength(1);
     expect(t.outcomes.filter((o) => o.requestId === first.json.requestId)).toHaveLength(1);
   });
 
@@ -225,7 +224,7 @@ describe('SQS intake', () => {
       error: { message: 'request id producer-taken-1 is already used by a different order' },
     });
     expect(t.outcomes.filter((o) => o.requestId === 'producer-taken-1')).toHaveLength(1);
-    expect(ordersWithCoupon('T-TAKEN-OTHER')).toHaveLength(0);
+    expect(t.ordersWithCoupon('T-TAKEN-OTHER')).toHaveLength(0);
   });
 
   it('reports only the failing message of a batch: the others are not run again', async () => {
@@ -238,7 +237,7 @@ describe('SQS intake', () => {
     expect(deferred.json).toMatchObject({ status: 'queued', attempts: 1, error: { httpStatus: 429 } });
     // Let the deferred message come back at least once (visibility timeout 4 s): nothing else is bought again.
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    expect(ordersWithCoupon('T-BATCH')).toHaveLength(7);
+    expect(t.ordersWithCoupon('T-BATCH')).toHaveLength(7);
     expect(t.outcomes.filter((o) => o.requestId.startsWith('batch-'))).toHaveLength(7);
     t.stack.sandbox?.clearFaults();
     const late = await t.waitForOutcome('batch-3', 10_000);

@@ -30,7 +30,6 @@ afterAll(async () => {
 });
 
 const resetBudget = () => t.stack.clients.dynamodb.send(new DeleteItemCommand({ TableName: t.stack.resources.tableName, Key: { pk: { S: budgetKey('USD') } } }));
-const boughtWith = (coupon: string) => t.stack.sandbox?.orders().filter((o) => o.coupons.includes(coupon)) ?? [];
 
 describe('spending limits in the worker', () => {
   it('many orders at once never buy more than the daily budget; every order over it is rejected naming the budget (property)', async () => {
@@ -49,7 +48,7 @@ describe('spending limits in the worker', () => {
           await Promise.all(chunks(bodies, 10).map((chunk) => t.sendMessages(chunk)));
           const outcomes = await Promise.all(requestIds.map((id) => t.waitForOutcome(id, 60_000)));
           const cost = (index: number) => (PRICES[orders[index]!.itemId] ?? 0) * orders[index]!.quantity;
-          const bought = boughtWith(coupon);
+          const bought = t.ordersWithCoupon(coupon);
           // At catalog prices, before VAT and coupons, as the budget counts.
           const spent = outcomes.reduce((sum, outcome, index) => sum + (outcome.status === 'succeeded' ? cost(index) : 0), 0);
           expect(spent).toBeLessThanOrEqual(DAILY_USD);
@@ -88,8 +87,8 @@ describe('spending limits in the worker', () => {
     const tooMany = await t.postOrder({ payment_method_id: 1327362, items: [{ item_id: 'hostingercom-domain-com-eur-1y', quantity: 6 }], coupons: ['BUDGET-QTY'] });
     const outcome = await t.waitForOutcome(tooMany.json.requestId as string);
     expect(outcome).toMatchObject({ status: 'rejected', error: { message: expect.stringContaining('maxQuantityPerItem: 6 x hostingercom-domain-com-eur-1y is more than 5') } });
-    expect(boughtWith('BUDGET-QTY')).toHaveLength(0);
-    await waitUntil(() => (boughtWith('BUDGET-AFTER-FAIL').length === 1 ? true : undefined), 5_000, 'the order after the failure');
+    expect(t.ordersWithCoupon('BUDGET-QTY')).toHaveLength(0);
+    await waitUntil(() => (t.ordersWithCoupon('BUDGET-AFTER-FAIL').length === 1 ? true : undefined), 5_000, 'the order after the failure');
   });
 });
 

@@ -5,6 +5,7 @@ import { outcomeSchema } from '../../lib/order/outcome.ts';
 import { type OrderResolved, orderResolvedSchema } from '../../lib/order/resolution.ts';
 import { type BatchCompleted, type BatchEnqueued, batchCompletedSchema, batchEnqueuedSchema } from '../../lib/scheduled/run-events.ts';
 import { watchOutcomes } from '../../local/outcome-watcher.ts';
+import type { SandboxOrderRecord } from '../../local/sandbox/server.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
 /** Settings that keep integration tests fast: quick retries, short timeouts. */
@@ -36,6 +37,8 @@ export interface TestStack {
   resolutions: OrderResolved[];
   waitForOutcome(requestId: string, timeoutMs?: number): Promise<Outcome>;
   postOrder(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
+  /** What the built-in sandbox made for the orders carrying this coupon (tests tag their orders with one). */
+  ordersWithCoupon(coupon: string): SandboxOrderRecord[];
   /** A JSON POST to any route of the Order API (`/vps`, `/quotes`, …), as postOrder makes to /orders. */
   post(route: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
   getOrder(requestId: string): Promise<{ status: number; json: Record<string, unknown> }>;
@@ -90,6 +93,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     approvalEvents,
     resolutions,
     waitForOutcome: (requestId, timeoutMs = 15_000) => waitUntil(() => outcomes.find((o) => o.requestId === requestId), timeoutMs, `the outcome of ${requestId}`),
+    ordersWithCoupon: (coupon) => stack.sandbox?.orders().filter((record) => record.coupons.includes(coupon)) ?? [],
     postOrder: (body, headers = {}) => post('/orders', body, headers),
     post: (route, body, headers = {}) => post(route, body, headers),
     async getOrder(requestId) {
