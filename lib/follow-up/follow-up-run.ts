@@ -10,7 +10,7 @@ import { mapConcurrently } from '../platform/map-concurrently.ts';
 import type { OrderMetrics } from '../platform/order-metrics.ts';
 import { unknownAttemptWindow } from '../reconciliation/attempt-window.ts';
 import type { PendingPayment } from '../reconciliation/pending-payment.ts';
-import type { ReconcileVerdict } from '../reconciliation/verdict.ts';
+import { keyMissesLostAnswer, type ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { type FollowUpSettings, nextLook } from './follow-up-policy.ts';
 
 export interface FollowUpDependencies {
@@ -149,9 +149,8 @@ async function settleHoldsOf(record: LedgerRecord, document: FollowUpDocument | 
   }
   if (record.status !== 'unknown') return;
   const resolution = document?.type === 'order.resolved' ? document.resolution.result : undefined;
-  // A VPS, domain or renewal whose answer was lost may have been a 202 on any payment method: made, its payment
-  // processing, nothing to see by its key however long it is looked for. Proven nothing, it keeps both.
-  const lostKeyed = record.order?.kind !== undefined && !unknownAttemptWindow(record).answered;
+  // Proven nothing by a key that cannot see what a lost answer bought, it keeps both.
+  const lostKeyed = record.order !== undefined && keyMissesLostAnswer(record.order, unknownAttemptWindow(record));
   const notBought = resolution === 'not_bought' && record.order !== undefined && !lostKeyed && (await deps.pendingPayment(record.order)).result === 'settled';
   const how = notBought ? 'release' : 'keep';
   const { requestId, order } = record;

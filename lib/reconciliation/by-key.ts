@@ -8,7 +8,7 @@ import type { OutcomeStatus } from '../order/outcome.ts';
 import type { Deadline } from '../retry/retry-policy.ts';
 import { baselineOf, type KeyFacts, keyField, settleByKey } from './key-verdict.ts';
 import { type Reconcile, type ReconcilerDependencies, waitToLook } from './reconciler.ts';
-import type { AttemptWindow, ReconcileVerdict } from './verdict.ts';
+import { type AttemptWindow, keyMissesLostAnswer, type ReconcileVerdict } from './verdict.ts';
 
 /** What one request's attempts have shown so far, for settling by key. */
 export interface AttemptNotes {
@@ -110,10 +110,8 @@ export function createKeyedPurchases(deps: KeyedPurchaseDependencies): KeyedPurc
         // has not caught up. Taken to be ours: trying again could never register it, and a refusal would be false.
         return { result: 'found', key: name, bought: { domain: { domain: key.domain, status: null } } };
       }
-      // Nothing to find is certain only after an answer (a 5xx). A lost answer may have been a 202: the
-      // purchase made, its payment still processing, and no VM set up, no domain registered, no expiry moved,
-      // whatever the payment method. Trying again would buy it twice.
-      return window.answered ? { result: 'absent', definitive: true } : { result: 'absent' };
+      // Nothing to find is certain only after an answer (a 5xx).
+      return keyMissesLostAnswer(purchase, window) ? { result: 'absent' } : { result: 'absent', definitive: true };
     },
 
     async release(requestId, purchase, status, now) {

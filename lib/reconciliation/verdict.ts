@@ -1,6 +1,7 @@
 import type { CatalogPrice, Subscription } from '../hostinger/billing-reader.ts';
 import type { SubscriptionAttribution } from '../ledger/subscription-ledger.ts';
 import type { Bought } from '../order/kinds/bought.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
 
 /**
  * An attempt whose effect is unknown. `answered`: a 5xx came back (`httpStatus`); otherwise the answer was
@@ -21,6 +22,14 @@ export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 504, 520, 521
 
 /** Whether Hostinger may create the order after the window ended: a lost answer, or a gateway that gave up. */
 export const mayFinishLate = (window: AttemptWindow): boolean => !window.answered || (window.httpStatus !== undefined && GATEWAY_STATUSES.has(window.httpStatus));
+
+/**
+ * Whether finding nothing under a VPS's, domain's or renewal's key proves nothing about this attempt: its answer
+ * was lost, and it may have been a 202 (the purchase made, its payment still processing) that sets up no VM,
+ * registers no domain and moves no expiry, on any payment method. Trying again would buy it twice, and freeing
+ * its key would let another request do so.
+ */
+export const keyMissesLostAnswer = (purchase: Purchase, window: Pick<AttemptWindow, 'answered'>): boolean => purchase.kind !== undefined && !window.answered;
 
 /** The subscription a lost order would have created: catalog item name, currency and billing period. */
 export interface SubscriptionKey {

@@ -5,7 +5,7 @@ import type { PurchaseEffect } from '../order/kinds/bought.ts';
 import type { Purchase } from '../order/kinds/purchase.ts';
 import { errorCause, type OrderError } from '../order/order-error.ts';
 import type { PendingPayment } from '../reconciliation/pending-payment.ts';
-import type { AttemptWindow, ReconcileVerdict } from '../reconciliation/verdict.ts';
+import { type AttemptWindow, keyMissesLostAnswer, type ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { attemptFits, type Deadline, delayBeforeRetry, type RetryPolicy } from '../retry/retry-policy.ts';
 import type { ThrottleGate } from '../retry/throttle-gate.ts';
 
@@ -122,9 +122,9 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
           unresolved,
         };
       }
-      // Settled by a key, absent is certain: trying again cannot buy twice. retryAmbiguous never applies to a
-      // VPS, domain or renewal: its lost answer may have been a 202 made at once, which its key never shows.
-      const retryLost = deps.retryAmbiguous && order.kind === undefined;
+      // Settled by a key, absent is certain: trying again cannot buy twice. retryAmbiguous never applies where
+      // the key cannot see what a lost answer bought.
+      const retryLost = deps.retryAmbiguous && !keyMissesLostAnswer(order, unresolved);
       if (!unresolved.answered && !retryLost && !(verdict.result === 'absent' && verdict.definitive)) {
         return {
           status: 'unknown',
