@@ -48,6 +48,8 @@ export interface WorkerConfig extends HostingerAccessConfig {
   /** How long the catalog and payment methods are cached (catalog checks, reconciliation). */
   catalogCacheMs: number;
   maxFleetPauseMs: number;
+  /** How long attempts on a catalog item take turns after an ambiguous one on it (RECONCILE_CAREFUL_SECONDS; 0: never). */
+  carefulMs: number;
   /** Outcomes carry Hostinger's billing address (personal data) only when OUTCOMES_INCLUDE_BILLING_ADDRESS=true. */
   includeBillingAddress: boolean;
   /** The spending policy (SPENDING_POLICY_FILE, or the packaged spending-policy.json). */
@@ -96,6 +98,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     neverPendingPaymentKinds: kindList(env, 'NEVER_PENDING_PAYMENT_KINDS', DEFAULT_NEVER_PENDING_PAYMENT_KINDS),
     catalogChecks: catalogChecksOn(env),
     maxFleetPauseMs: integer(env, 'THROTTLE_MAX_PAUSE_MS', 60_000),
+    carefulMs: integer(env, 'RECONCILE_CAREFUL_SECONDS', 300) * 1000,
     reconcile: reconcileSettings(env),
     catalogCacheMs: catalogCacheMs(env),
     spendingPolicy: loadSpendingPolicy(env),

@@ -24,6 +24,7 @@ import type { PendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
 import { type BatchCompleted, runCompletedId, runEntryOf, summarizeRun } from '../scheduled/run-events.ts';
 import { notesFrom, noting } from './attempt-notes.ts';
+import type { ItemTurns } from './item-turns.ts';
 import type { SpendDecision, SpendGuard } from './spend-guard.ts';
 import { type Reconciled, type SubmissionResult, type SubmitDependencies, submitOrder } from './submit-order.ts';
 import type { WorkerObserver } from './worker-events.ts';
@@ -60,6 +61,8 @@ export interface WorkerDependencies {
   now: () => Date;
   /** Told of each retry, reconciliation and deferral as it happens (the local stack prints them). */
   observe?: WorkerObserver;
+  /** Attempts on one catalog item take turns after an ambiguous one (careful mode); absent: never. */
+  itemTurns?: ItemTurns;
 }
 
 /**
@@ -240,6 +243,9 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   }
 
   const claimToken = randomUUID();
+  // On the message's last allowed delivery nothing may defer it any more: it would go to the dead-letter queue.
+  const lastDelivery = Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount;
+  const turn = deps.itemTurns?.(claimToken, order, { lastDelivery });
   const claimedAt = now();
   const claim = await ledger.claim({
     requestId,
@@ -307,8 +313,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
               {
                 startAttempt: (attemptsAnswered, lastError) => ledger.startNextAttempt(requestId, claimToken, attemptsAnswered, lastError, now()),
                 // On the message's last allowed delivery the check decides now: a deferral would send it to the DLQ.
-                reconcile: (window) =>
-                  deps.reconcile(requestId, order, window, deadline, notes, { finalLook: Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount }),
+                reconcile: (window) => deps.reconcile(requestId, order, window, deadline, notes, { finalLook: lastDelivery }),
                 attemptEnded: (window) =>
                   ledger
                     .markAttemptEnded(requestId, claimToken, {
@@ -324,6 +329,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
                   deps.observe?.({ ...event, requestId });
                 },
                 pendingPayment: () => deps.pendingPayment(asOrder(order)),
+                turn,
               },
             );
   if (result.status === 'deferred') {

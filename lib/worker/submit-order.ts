@@ -8,6 +8,7 @@ import type { PendingPayment } from '../reconciliation/pending-payment.ts';
 import { type AttemptWindow, keyMissesLostAnswer, type ReconcileVerdict } from '../reconciliation/verdict.ts';
 import { attemptFits, type Deadline, delayBeforeRetry, type RetryPolicy } from '../retry/retry-policy.ts';
 import type { ThrottleGate } from '../retry/throttle-gate.ts';
+import type { AttemptTurn } from './attempt-turn.ts';
 
 export type TerminalStatus = 'succeeded' | 'pending' | 'rejected' | 'failed' | 'unknown';
 
@@ -51,6 +52,8 @@ export interface SubmitHooks {
   progress?: (event: SubmitProgress) => void;
   /** Whether an order this attempt made could be waiting for payment, with no subscription to show it. */
   pendingPayment: () => Promise<PendingPayment>;
+  /** The request's place in line for its item, when attempts on it take turns (careful mode). */
+  turn?: AttemptTurn;
 }
 
 /**
@@ -168,12 +171,18 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
       return { status: 'deferred', attempts, error: { message: error instanceof Error ? error.message : 'token unavailable' } };
     }
     freshToken = false;
+    const turn = await hooks.turn?.begin(deadline);
+    if (turn && !turn.go) return { status: 'deferred', attempts, error: lastError ?? { message: turn.reason }, reason: turn.reason, retryAt: turn.retryAt };
+    // A wait for the turn makes the claim's mark stale, as any wait does.
+    if (turn?.waited) marked = false;
     if (marked && state.markedAt !== undefined && deps.now() - state.markedAt > STALE_MARK_MS) marked = false;
     if (!marked) await hooks.startAttempt(attempts, lastError);
     marked = false;
     const startedAt = deps.now();
     const result = await deps.placeOrder(order, token);
     attempts += 1;
+    const ambiguous = result.kind === 'ambiguous' || (result.kind === 'retryable' && (result.error.httpStatus ?? 0) >= 500);
+    if (!ambiguous) await hooks.turn?.answered();
     switch (result.kind) {
       case 'succeeded':
         return { status: 'succeeded', attempts, order: result.order, effect: result.effect };
@@ -186,7 +195,7 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
       case 'ambiguous':
         lastError = result.error;
         unresolved = { startedAt, endedAt: deps.now(), answered: false };
-        await hooks.attemptEnded?.(unresolved);
+        await Promise.all([hooks.attemptEnded?.(unresolved), hooks.turn?.ambiguous(unresolved)]);
         break;
       case 'unauthorized':
         if (tokenRefreshed) return { status: 'failed', attempts, error: result.error };
@@ -203,7 +212,7 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
         // A 5xx may come after the order was made: look before trying again.
         if ((result.error.httpStatus ?? 0) >= 500) {
           unresolved = { startedAt, endedAt: deps.now(), answered: true, httpStatus: result.error.httpStatus };
-          await hooks.attemptEnded?.(unresolved);
+          await Promise.all([hooks.attemptEnded?.(unresolved), hooks.turn?.ambiguous(unresolved)]);
         }
         break;
     }

@@ -8,6 +8,7 @@ import { createProvisioningReader } from '../hostinger/provisioning-reads.ts';
 import { createPurchaseClient } from '../hostinger/purchase-client.ts';
 import { createDynamoDbApprovalLedger } from '../ledger/dynamodb-approval-ledger.ts';
 import { createDynamoDbBudgetLedger } from '../ledger/dynamodb-budget-ledger.ts';
+import { createDynamoDbItemTurnLedger } from '../ledger/dynamodb-item-turn-ledger.ts';
 import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.ts';
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
@@ -21,6 +22,7 @@ import { lambdaFunction } from '../platform/middy-stack.ts';
 import { createPendingPaymentCheck } from '../reconciliation/pending-payment.ts';
 import { createPurchaseReconciler } from '../reconciliation/wiring.ts';
 import { createSharedThrottleGate } from '../retry/dynamodb-throttle-gate.ts';
+import { createItemTurns } from './item-turns.ts';
 import { processBatch, type WorkerDependencies } from './process-batch.ts';
 import { createSpendGuard } from './spend-guard.ts';
 
@@ -35,6 +37,7 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
   const reads = createHostingerReads(config);
   const { token, catalog } = reads;
   const { keyed, reconcile } = createPurchaseReconciler(config, table, requests, reads);
+  const gate = createSharedThrottleGate({ client: dynamodb, tableName: config.tableName, cacheMs: 2_000, maxPauseMs: config.maxFleetPauseMs });
   return {
     log: logger,
     ledger: { ...requests, ...createDynamoDbPlanRunLedger(table), ...subscriptions },
@@ -52,8 +55,22 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
       retryAmbiguous: config.retryAmbiguous,
       sleep,
       now: Date.now,
-      throttle: createSharedThrottleGate({ client: dynamodb, tableName: config.tableName, cacheMs: 2_000, maxPauseMs: config.maxFleetPauseMs }),
+      throttle: gate,
     },
+    itemTurns: createItemTurns({
+      caution: gate,
+      ledger: createDynamoDbItemTurnLedger(table),
+      settings: {
+        carefulMs: config.carefulMs,
+        clockSkewMs: config.reconcile.clockSkewMs,
+        lateMs: config.reconcile.lateMs,
+        timeoutMs: config.timeoutMs,
+        reserveMs: config.reserveMs,
+      },
+      log: logger,
+      sleep,
+      now: Date.now,
+    }),
     keyed,
     reconcile,
     pendingPayment: createPendingPaymentCheck({ paymentMethods: catalog.paymentMethods, neverPendingKinds: config.neverPendingPaymentKinds }),

@@ -1,0 +1,58 @@
+import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { expressions, when } from './dynamodb-expression.ts';
+import { conditional, expiresAt, fromItem, keyOf, type LedgerTable } from './dynamodb-table.ts';
+import type { ItemTurnLedger, TurnHold } from './item-turn-ledger.ts';
+
+const pkOf = (itemId: string) => `turn#${itemId}`;
+
+interface TurnRecord {
+  owner: string;
+  heldUntil: number;
+  hold: TurnHold;
+}
+
+/** Item turns on the ledger table, as `turn#<item id>` items; a turn ends by itself at `heldUntil`. */
+export function createDynamoDbItemTurnLedger({ client, tableName }: LedgerTable): ItemTurnLedger {
+  const hold = (itemId: string, owner: string, until: number, kind: TurnHold, condition: ReturnType<typeof when>) => {
+    const e = expressions();
+    return conditional(() =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: keyOf(pkOf(itemId)),
+          UpdateExpression: e.update({ set: { owner, heldUntil: until, hold: kind, expiresAt: expiresAt(new Date(until)) } }),
+          ConditionExpression: e.condition(condition),
+          ...e.attributes(),
+        }),
+      ),
+    );
+  };
+  async function holder(itemId: string): Promise<TurnRecord | undefined> {
+    const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: keyOf(pkOf(itemId)), ConsistentRead: true }));
+    return Item ? fromItem<TurnRecord>(Item) : undefined;
+  }
+  return {
+    async take(itemId, owner, until, now) {
+      if (await hold(itemId, owner, until, 'lease', when`attribute_not_exists(heldUntil) OR heldUntil <= ${now} OR #owner = ${owner}`)) return { taken: true };
+      const current = await holder(itemId);
+      // Given back or ended between the two reads: the caller asks again at once.
+      return { taken: false, heldUntil: current?.heldUntil ?? now, hold: current?.hold ?? 'lease' };
+    },
+    async block(itemId, owner, until) {
+      await hold(itemId, owner, until, 'block', when`attribute_not_exists(heldUntil) OR heldUntil < ${until}`);
+    },
+    async release(itemId, owner) {
+      const e = expressions();
+      await conditional(() =>
+        client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: keyOf(pkOf(itemId)),
+            ConditionExpression: e.condition(when`#owner = ${owner} AND #hold = ${'lease'}`),
+            ...e.attributes(),
+          }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * Who may call Hostinger next for one catalog item, when attempts on it take turns (careful mode, after an
+ * ambiguous attempt on it). `lease`: an attempt in progress holds the item until its longest possible end;
+ * `block`: an ambiguous attempt holds it until its window has closed.
+ */
+export type TurnHold = 'lease' | 'block';
+
+export type TurnTaken = { taken: true } | { taken: false; heldUntil: number; hold: TurnHold };
+
+export interface ItemTurnLedger {
+  /**
+   * Takes the item's turn until `until` (epoch ms) if nobody holds it at `now`, or if `owner` already does
+   * (so a write whose reply was lost, when retried, finds its own turn).
+   */
+  take(itemId: string, owner: string, until: number, now: number): Promise<TurnTaken>;
+  /** Holds the item until `until`, whoever holds it now, unless it is already held longer. */
+  block(itemId: string, owner: string, until: number): Promise<void>;
+  /** Gives back a turn `owner` holds; nothing if it holds none (released already, or blocked by someone else). */
+  release(itemId: string, owner: string): Promise<void>;
+}

@@ -1,0 +1,123 @@
+import type { ItemTurnLedger, TurnHold } from '../ledger/item-turn-ledger.ts';
+import type { Purchase } from '../order/kinds/purchase.ts';
+import type { Log } from '../platform/log.ts';
+import { spanOf } from '../reconciliation/joint-check.ts';
+import { type AttemptWindow, CREATED_AT_RESOLUTION_MS } from '../reconciliation/verdict.ts';
+import type { ItemCaution } from '../retry/item-caution.ts';
+import { attemptFits, type Deadline } from '../retry/retry-policy.ts';
+import type { AttemptTurn, TurnReady } from './attempt-turn.ts';
+
+export interface ItemTurnSettings {
+  /** How long an item stays careful after an ambiguous attempt on it (0: never). */
+  carefulMs: number;
+  clockSkewMs: number;
+  lateMs: number;
+  /** Hostinger's timeout (an attempt's longest call) and the worker's reserve. */
+  timeoutMs: number;
+  reserveMs: number;
+}
+
+export interface ItemTurnDependencies {
+  caution: ItemCaution;
+  ledger: ItemTurnLedger;
+  settings: ItemTurnSettings;
+  log: Log;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  random?: () => number;
+}
+
+/** How often a request waiting behind an attempt in progress asks again: such a turn usually ends long before its lease. */
+export const LEASE_POLL_MS = 100;
+
+/**
+ * When the next attempt on an item may start after an ambiguous one: once the span reconciliation reads for
+ * it has closed (spanOf), plus the front margin of the next attempt's own span (its `created_at` may read up
+ * to a second and the clock skew before its start), so the two spans cannot overlap.
+ */
+export const clearAfter = (window: AttemptWindow, settings: Pick<ItemTurnSettings, 'clockSkewMs' | 'lateMs'>): number =>
+  spanOf('', window, settings).to + settings.clockSkewMs + CREATED_AT_RESOLUTION_MS;
+
+/** A turn taken at `now` ends by itself after the attempt's longest possible time (its timeout and the reserve): a crashed worker never holds an item. */
+export const leaseEnd = (now: number, settings: Pick<ItemTurnSettings, 'timeoutMs' | 'reserveMs'>): number => now + settings.timeoutMs + settings.reserveMs;
+
+/** What a request does while the item is someone else's: go anyway, sleep in-process, or come back later. */
+export type WhileHeld = { go: true } | { sleepMs: number } | { retryAt: number };
+
+/**
+ * On the message's last allowed delivery it goes anyway (overlap costs decisiveness, never safety; a deferral
+ * would dead-letter it). Otherwise it waits in-process when the wait and the attempt still fit the deadline
+ * (behind a lease it asks again soon: an answer usually ends it early), else its message comes back when the
+ * holder's turn ends.
+ */
+export function whileHeld(held: { heldUntil: number; hold: TurnHold }, now: number, fits: (waitMs: number) => boolean, lastDelivery: boolean, jitter = 0): WhileHeld {
+  if (lastDelivery) return { go: true };
+  const waitMs = Math.max(0, held.heldUntil - now);
+  if (!fits(waitMs)) return { retryAt: held.heldUntil + jitter };
+  return { sleepMs: held.hold === 'lease' ? Math.min(waitMs, LEASE_POLL_MS + jitter) : waitMs + jitter };
+}
+
+/** The item a purchase takes turns on: a generic order of one item (VPS, domains and renewals settle by their key). */
+export const turnItemOf = (purchase: Purchase): string | undefined => (purchase.kind === undefined && purchase.items.length === 1 ? purchase.items[0]?.item_id : undefined);
+
+type TurnState = 'free' | 'calling' | 'blocked';
+
+/** Turns for each delivery of a request: `owner` names the delivery (its claim token), so a duplicate never gives back another's turn. */
+export function createItemTurns(deps: ItemTurnDependencies) {
+  const { settings, log } = deps;
+  const random = deps.random ?? Math.random;
+  return (owner: string, purchase: Purchase, options: { lastDelivery: boolean }): AttemptTurn | undefined => {
+    const itemId = turnItemOf(purchase);
+    if (itemId === undefined || settings.carefulMs <= 0) return undefined;
+    let state: TurnState = 'free';
+
+    async function begin(deadline: Deadline): Promise<TurnReady> {
+      let waited = false;
+      for (;;) {
+        const now = deps.now();
+        if (state !== 'blocked' && (await deps.caution.carefulUntil(itemId as string)) <= now) return { go: true, waited };
+        let held: Awaited<ReturnType<ItemTurnLedger['take']>>;
+        try {
+          held = await deps.ledger.take(itemId as string, owner, leaseEnd(now, settings), now);
+        } catch (error) {
+          // The turns only spare decisiveness: an unreachable ledger must not hold orders back.
+          log.warn('could not take the item turn; attempting without it', { itemId, error: error as Error });
+          return { go: true, waited };
+        }
+        if (held.taken) {
+          state = 'calling';
+          return { go: true, waited };
+        }
+        const fits = (waitMs: number) => attemptFits(deadline, waitMs, settings.timeoutMs, settings.reserveMs);
+        const decision = whileHeld(held, now, fits, options.lastDelivery, Math.floor(random() * 50));
+        if ('go' in decision) {
+          log.info('attempting without the item turn on the last allowed delivery', { itemId });
+          return { go: true, waited };
+        }
+        if ('retryAt' in decision) return { go: false, retryAt: decision.retryAt, reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn` };
+        await deps.sleep(decision.sleepMs);
+        waited = true;
+      }
+    }
+
+    const quietly = (what: string, write: () => Promise<void>) => write().catch((error: unknown) => log.warn(`could not ${what} the item turn`, { itemId, error: error as Error }));
+
+    return {
+      begin,
+      async answered() {
+        if (state === 'calling') await quietly('give back', () => deps.ledger.release(itemId, owner));
+        state = 'free';
+      },
+      async ambiguous(window) {
+        state = 'blocked';
+        const now = deps.now();
+        await Promise.all([
+          quietly('mark careful', () => deps.caution.beCareful(itemId, now + settings.carefulMs)),
+          quietly('block', () => deps.ledger.block(itemId, owner, clearAfter(window, settings))),
+        ]);
+      },
+    };
+  };
+}
+
+export type ItemTurns = ReturnType<typeof createItemTurns>;
