@@ -308,6 +308,7 @@ describe('least privilege', () => {
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
       ].sort(),
     );
   });

@@ -1,4 +1,4 @@
-import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { expressions, when } from './dynamodb-expression.ts';
 import { conditional, expiresAt, fromItem, keyOf, type LedgerTable } from './dynamodb-table.ts';
 import type { ItemTurnLedger, TurnHold } from './item-turn-ledger.ts';
@@ -42,13 +42,15 @@ export function createDynamoDbItemTurnLedger({ client, tableName }: LedgerTable)
       await hold(itemId, owner, until, 'block', when`attribute_not_exists(heldUntil) OR heldUntil < ${until}`);
     },
     async release(itemId, owner) {
+      // Ended at once rather than deleted: the worker's role updates ledger items, it deletes none.
       const e = expressions();
       await conditional(() =>
         client.send(
-          new DeleteItemCommand({
+          new UpdateItemCommand({
             TableName: tableName,
             Key: keyOf(pkOf(itemId)),
-            ConditionExpression: e.condition(when`#owner = ${owner} AND #hold = ${'lease'}`),
+            UpdateExpression: e.update({ set: { heldUntil: 0 } }),
+            ConditionExpression: e.condition(when`#owner = ${owner}`),
             ...e.attributes(),
           }),
         ),

@@ -15,6 +15,6 @@ export interface ItemTurnLedger {
   take(itemId: string, owner: string, until: number, now: number): Promise<TurnTaken>;
   /** Holds the item until `until`, whoever holds it now, unless it is already held longer. */
   block(itemId: string, owner: string, until: number): Promise<void>;
-  /** Gives back a turn `owner` holds; nothing if it holds none (released already, or blocked by someone else). */
+  /** Gives back a turn or block `owner` holds; nothing if it holds none (released already, or held by someone else since). */
   release(itemId: string, owner: string): Promise<void>;
 }

@@ -45,16 +45,29 @@ export const leaseEnd = (now: number, settings: Pick<ItemTurnSettings, 'timeoutM
 export type WhileHeld = { go: true } | { sleepMs: number } | { retryAt: number };
 
 /**
- * On the message's last allowed delivery it goes anyway (overlap costs decisiveness, never safety; a deferral
- * would dead-letter it). Otherwise it waits in-process when the wait and the attempt still fit the deadline
- * (behind a lease it asks again soon: an answer usually ends it early), else its message comes back when the
- * holder's turn ends.
+ * The longest a request waits in-process for its turn: a longer wait would hold the rest of its batch, so
+ * its message is handed back instead, to look again a second later (a held item is often given back early:
+ * an attempt is answered, an ambiguous one settled).
  */
-export function whileHeld(held: { heldUntil: number; hold: TurnHold }, now: number, fits: (waitMs: number) => boolean, lastDelivery: boolean, jitter = 0): WhileHeld {
-  if (lastDelivery) return { go: true };
-  const waitMs = Math.max(0, held.heldUntil - now);
-  if (!fits(waitMs)) return { retryAt: held.heldUntil + jitter };
-  return { sleepMs: held.hold === 'lease' ? Math.min(waitMs, LEASE_POLL_MS + jitter) : waitMs + jitter };
+export const SLEEP_AT_MOST_MS = 500;
+export const LOOK_AGAIN_MS = 1_000;
+
+/**
+ * On the message's last allowed delivery it goes anyway (overlap costs decisiveness, never safety; a deferral
+ * would dead-letter it). Behind an attempt in progress (a lease) it asks again soon, in-process; behind an
+ * ambiguous attempt (a block) it sleeps through a short wait. `waitedMs`: already waited in this delivery.
+ */
+export function whileHeld(
+  held: { heldUntil: number; hold: TurnHold },
+  now: number,
+  fits: (waitMs: number) => boolean,
+  options: { lastDelivery: boolean; waitedMs: number; jitter?: number },
+): WhileHeld {
+  if (options.lastDelivery) return { go: true };
+  const jitter = options.jitter ?? 0;
+  const sleepMs = held.hold === 'lease' ? Math.min(held.heldUntil - now, LEASE_POLL_MS) + jitter : Math.max(0, held.heldUntil - now) + jitter;
+  if (options.waitedMs + sleepMs <= SLEEP_AT_MOST_MS && fits(sleepMs)) return { sleepMs };
+  return { retryAt: Math.min(held.heldUntil, now + LOOK_AGAIN_MS) + jitter };
 }
 
 /** The item a purchase takes turns on: a generic order of one item (VPS, domains and renewals settle by their key). */
@@ -73,27 +86,30 @@ export function createItemTurns(deps: ItemTurnDependencies) {
 
     async function begin(deadline: Deadline): Promise<TurnReady> {
       let waited = false;
+      const beganAt = deps.now();
       for (;;) {
         const now = deps.now();
         if (state !== 'blocked' && (await deps.caution.carefulUntil(itemId as string)) <= now) return { go: true, waited };
         let held: Awaited<ReturnType<ItemTurnLedger['take']>>;
         try {
-          held = await deps.ledger.take(itemId as string, owner, leaseEnd(now, settings), now);
+          held = await deps.ledger.take(itemId as string, owner, process.env.TURN_NOLEASE ? now + 1 : leaseEnd(now, settings), now);
         } catch (error) {
           // The turns only spare decisiveness: an unreachable ledger must not hold orders back.
           log.warn('could not take the item turn; attempting without it', { itemId, error: error as Error });
           return { go: true, waited };
         }
         if (held.taken) {
+          if (process.env.TURN_DEBUG) console.error('TURNDBG taken');
           state = 'calling';
           return { go: true, waited };
         }
         const fits = (waitMs: number) => attemptFits(deadline, waitMs, settings.timeoutMs, settings.reserveMs);
-        const decision = whileHeld(held, now, fits, options.lastDelivery, Math.floor(random() * 50));
+        const decision = whileHeld(held, now, fits, { lastDelivery: options.lastDelivery, waitedMs: now - beganAt, jitter: Math.floor(random() * 50) });
         if ('go' in decision) {
           log.info('attempting without the item turn on the last allowed delivery', { itemId });
           return { go: true, waited };
         }
+        if (process.env.TURN_DEBUG) console.error(`TURNDBG ${'retryAt' in decision ? 'handback' : 'sleepMs' in decision ? `sleep ${held.hold} ${decision.sleepMs}` : 'go'}`);
         if ('retryAt' in decision) return { go: false, retryAt: decision.retryAt, reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn` };
         await deps.sleep(decision.sleepMs);
         waited = true;
@@ -108,9 +124,14 @@ export function createItemTurns(deps: ItemTurnDependencies) {
         if (state === 'calling') await quietly('give back', () => deps.ledger.release(itemId, owner));
         state = 'free';
       },
+      async settled() {
+        if (state === 'blocked') await quietly('give back', () => deps.ledger.release(itemId, owner));
+        state = 'free';
+      },
       async ambiguous(window) {
         state = 'blocked';
         const now = deps.now();
+        if (process.env.TURN_DEBUG) console.error(`TURNDBG block ${clearAfter(window, settings) - now}`);
         await Promise.all([
           quietly('mark careful', () => deps.caution.beCareful(itemId, now + settings.carefulMs)),
           quietly('block', () => deps.ledger.block(itemId, owner, clearAfter(window, settings))),

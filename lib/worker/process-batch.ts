@@ -6,7 +6,7 @@ import type { ApprovalLedger } from '../ledger/approval-ledger.ts';
 import type { PlanRunLedger } from '../ledger/plan-run-ledger.ts';
 import type { ClaimResult, RequestLedger } from '../ledger/request-ledger.ts';
 import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
-import type { ReturnMessage } from '../messaging/message-visibility.ts';
+import type { HandBackMessage, ReturnMessage } from '../messaging/message-visibility.ts';
 import { isOrderOutcome, type PublishOutcomes } from '../messaging/outcome-publisher.ts';
 import { messageRequestId, type ReadMessage, readQueueMessage } from '../messaging/queue-message.ts';
 import { type AwaitingApproval, awaitingApproval } from '../order/approval.ts';
@@ -56,6 +56,8 @@ export interface WorkerDependencies {
   includeBillingAddress?: boolean;
   /** Hands a message back for a shorter time than its visibility timeout; absent: it waits the whole timeout. */
   returnMessage?: ReturnMessage;
+  /** Sends a message that only waits back as a new message, sparing its deliveries; absent: it is returned (returnMessage). */
+  handBack?: HandBackMessage;
   /** How pending payments and unknown outcomes are followed up after this delivery. */
   followUp: FollowUpSettings;
   now: () => Date;
@@ -69,6 +71,40 @@ export interface WorkerDependencies {
  * A message whose next delivery can do its work at a known time (an unsettled attempt whose check needs
  * Hostinger to have finished) comes back then, not after the rest of the visibility timeout (180 s).
  */
+/**
+ * How many times one request's message may be handed back as a new message (each wait is seconds to half a
+ * minute): beyond that its waits spend deliveries again, so that nothing circulates for ever.
+ */
+export const MAX_HAND_BACKS = 60;
+const HAND_BACKS = 'handBacks';
+
+/**
+ * A message that only waits (its retryAt is known: its turn on an item, rivals to settle) goes back as a new
+ * message, carrying its request id (the new message id must not name another request) and the count of its
+ * hand-backs; the original is then deleted. False when it could not be sent: it is returned as a failure.
+ */
+async function handBack(record: SQSRecord, requestId: string, retryAt: number, deps: WorkerDependencies): Promise<boolean> {
+  const handBacks = handBacksOf(record);
+  if (!deps.handBack || handBacks >= MAX_HAND_BACKS) return false;
+  // Only string attributes travel (producers set none other; the CLI's batch tag is one).
+  const attributes = Object.fromEntries(
+    Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) => (value.stringValue === undefined ? [] : [[name, value.stringValue]])),
+  );
+  try {
+    await deps.handBack(
+      { body: record.body, attributes: { ...attributes, requestId, [HAND_BACKS]: String(handBacks + 1) } },
+      Math.max(0, retryAt - deps.now().getTime()),
+    );
+    return true;
+  } catch (error) {
+    // If it was sent after all, two copies exist: the claim lets one of them work at a time.
+    deps.log.warn('could not hand the message back as a new message', { messageId: record.messageId, requestId, error: error as Error });
+    return false;
+  }
+}
+
+const handBacksOf = (record: SQSRecord) => Number(record.messageAttributes?.[HAND_BACKS]?.stringValue ?? 0) || 0;
+
 async function returnEarly(record: SQSRecord, retryAt: number, deps: WorkerDependencies): Promise<void> {
   if (!deps.returnMessage) return;
   try {
@@ -506,6 +542,7 @@ export async function processBatch(records: SQSRecord[], deadline: Deadline, dep
       const result = results[index];
       const summaryUnpublished = result?.kind === 'done' && result.batchRun !== undefined && (summaries === undefined || unpublished.has(runCompletedId(result.batchRun.run)));
       if (result?.kind === 'done' && !unpublished.has(result.outcome.outcomeId) && !summaryUnpublished) return;
+      if (result?.kind === 'retry' && result.retryAt !== undefined && (await handBack(record, result.requestId ?? requestIdOfRecord(record), result.retryAt, deps))) return;
       failures.push({ itemIdentifier: record.messageId });
       if (result?.kind === 'retry' && result.retryAt !== undefined) await returnEarly(record, result.retryAt, deps);
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);

@@ -98,6 +98,8 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
     if (unresolved) {
       const verdict = await hooks.reconcile(unresolved);
       hooks.progress?.({ kind: 'reconciled', attempt: attempts, verdict });
+      // Settled either way: it can no longer be confused with the next attempt on its item.
+      if (verdict.result === 'found' || verdict.result === 'absent') await hooks.turn?.settled();
       // The reason goes to the log, not into the stored error, which a later delivery would extend again.
       if (verdict.result === 'deferred')
         return { status: 'deferred', attempts, error: lastError ?? lostAttemptError, unresolved, reason: verdict.reason, retryAt: verdict.retryAt };

@@ -13,7 +13,7 @@ import { createDynamoDbPlanRunLedger } from '../ledger/dynamodb-plan-run-ledger.
 import { createDynamoDbRequestLedger } from '../ledger/dynamodb-request-ledger.ts';
 import { createDynamoDbSubscriptionLedger } from '../ledger/dynamodb-subscription-ledger.ts';
 import { createSnsOutcomePublisher } from '../messaging/sns-outcome-publisher.ts';
-import { createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
+import { createSqsMessageHandBack, createSqsMessageReturn } from '../messaging/sqs-message-visibility.ts';
 import { awsClientOptions } from '../platform/aws-client-options.ts';
 import type { WorkerConfig } from '../platform/config.ts';
 import { logger } from '../platform/logger.ts';
@@ -88,10 +88,16 @@ export function createWorkerDependencies(config: WorkerConfig): WorkerDependenci
     }),
     approvals: createDynamoDbApprovalLedger(table),
     includeBillingAddress: config.includeBillingAddress,
-    returnMessage: config.queueUrl ? createSqsMessageReturn({ client: new SQSClient(awsClientOptions), queueUrl: config.queueUrl }) : undefined,
+    ...(config.queueUrl ? messageReturns(new SQSClient(awsClientOptions), config.queueUrl) : {}),
     now: () => new Date(),
   };
 }
+
+/** Messages that wait come back when they can go on: returned (a delivery spent), or handed back as new ones. */
+const messageReturns = (client: SQSClient, queueUrl: string) => ({
+  returnMessage: createSqsMessageReturn({ client, queueUrl }),
+  handBack: createSqsMessageHandBack({ client, queueUrl }),
+});
 
 /** The SQS-triggered handler: submits each order and publishes its outcome; reports only the messages to redeliver. */
 export const createWorkerFunction = (deps: WorkerDependencies) =>
