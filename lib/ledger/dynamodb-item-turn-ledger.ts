@@ -33,13 +33,16 @@ export function createDynamoDbItemTurnLedger({ client, tableName }: LedgerTable)
   }
   return {
     async take(itemId, owner, until, now) {
-      if (await hold(itemId, owner, until, 'lease', when`attribute_not_exists(heldUntil) OR heldUntil <= ${now} OR #owner = ${owner}`)) return { taken: true };
+      // Its own lease only: its own block holds it too, until the ambiguous attempt's window has closed.
+      const own = when`attribute_not_exists(heldUntil) OR heldUntil <= ${now} OR (#owner = ${owner} AND #hold = ${'lease'})`;
+      if (await hold(itemId, owner, until, 'lease', own)) return { taken: true };
       const current = await holder(itemId);
       // Given back or ended between the two reads: the caller asks again at once.
       return { taken: false, heldUntil: current?.heldUntil ?? now, hold: current?.hold ?? 'lease' };
     },
     async block(itemId, owner, until) {
-      await hold(itemId, owner, until, 'block', when`attribute_not_exists(heldUntil) OR heldUntil < ${until}`);
+      // Its own lease becomes the block even when longer: its attempt has ended, and only a block keeps it from itself.
+      await hold(itemId, owner, until, 'block', when`attribute_not_exists(heldUntil) OR heldUntil < ${until} OR (#owner = ${owner} AND #hold = ${'lease'})`);
     },
     async release(itemId, owner) {
       // Ended at once rather than deleted: the worker's role updates ledger items, it deletes none.

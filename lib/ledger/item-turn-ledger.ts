@@ -9,11 +9,11 @@ export type TurnTaken = { taken: true } | { taken: false; heldUntil: number; hol
 
 export interface ItemTurnLedger {
   /**
-   * Takes the item's turn until `until` (epoch ms) if nobody holds it at `now`, or if `owner` already does
-   * (so a write whose reply was lost, when retried, finds its own turn).
+   * Takes the item's turn until `until` (epoch ms) if nobody holds it at `now`, or if `owner` already holds its
+   * lease (so a write whose reply was lost, when retried, finds its own turn). Its own block holds it off too.
    */
   take(itemId: string, owner: string, until: number, now: number): Promise<TurnTaken>;
-  /** Holds the item until `until`, whoever holds it now, unless it is already held longer. */
+  /** Holds the item until `until`, whoever holds it now, unless it is already held longer (but `owner`'s own lease, its attempt over, always gives way). */
   block(itemId: string, owner: string, until: number): Promise<void>;
   /** Gives back a turn or block `owner` holds; nothing if it holds none (released already, or held by someone else since). */
   release(itemId: string, owner: string): Promise<void>;

@@ -43,6 +43,25 @@ describe('DynamoDB item turns', () => {
     await expect(ledger.take(ITEM, 'b', NOW + 36_000, NOW + 30_000)).resolves.toEqual({ taken: true });
   });
 
+  it('holds the item against its own owner too while blocked: a delivery never attempts inside its own ambiguous window', async () => {
+    const ledger = await turns();
+    await ledger.block(ITEM, 'a', NOW + 20_000);
+    await expect(ledger.take(ITEM, 'a', NOW + 6_000, NOW + 1_000)).resolves.toEqual({ taken: false, heldUntil: NOW + 20_000, hold: 'block' });
+  });
+
+  it('makes its owner’s lease the block even when the lease would end later (a fast 5xx), and no one else’s', async () => {
+    const ledger = await turns();
+    await ledger.take(ITEM, 'a', NOW + 12_000, NOW);
+    await ledger.block(ITEM, 'a', NOW + 10_500);
+    await expect(ledger.take(ITEM, 'a', NOW + 13_000, NOW + 1_000)).resolves.toEqual({ taken: false, heldUntil: NOW + 10_500, hold: 'block' });
+    await expect(ledger.take(ITEM, 'b', NOW + 13_000, NOW + 1_000)).resolves.toEqual({ taken: false, heldUntil: NOW + 10_500, hold: 'block' });
+
+    // Another owner's shorter block leaves a longer lease alone.
+    await ledger.take('hostingercom-vps-kvm1-usd-1m', 'a', NOW + 12_000, NOW);
+    await ledger.block('hostingercom-vps-kvm1-usd-1m', 'b', NOW + 10_500);
+    await expect(ledger.take('hostingercom-vps-kvm1-usd-1m', 'c', NOW + 13_000, NOW + 1_000)).resolves.toEqual({ taken: false, heldUntil: NOW + 12_000, hold: 'lease' });
+  });
+
   it('blocks a free item', async () => {
     const ledger = await turns();
     await ledger.block(ITEM, 'a', NOW + 8_000);
