@@ -32,6 +32,7 @@ export function createDynamoDbItemTurnLedger({ client, tableName }: LedgerTable)
     return Item ? fromItem<TurnRecord>(Item) : undefined;
   }
   return {
+    holder,
     async take(itemId, owner, until, now) {
       // Its own lease only: its own block holds it too, until the ambiguous attempt's window has closed.
       const own = when`attribute_not_exists(heldUntil) OR heldUntil <= ${now} OR (#owner = ${owner} AND #hold = ${'lease'})`;

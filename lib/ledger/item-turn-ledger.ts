@@ -15,6 +15,8 @@ export interface ItemTurnLedger {
   take(itemId: string, owner: string, until: number, now: number): Promise<TurnTaken>;
   /** Holds the item until `until`, whoever holds it now, unless it is already held longer (but `owner`'s own lease, its attempt over, always gives way). */
   block(itemId: string, owner: string, until: number): Promise<void>;
+  /** Who holds the item's turn now, and until when (read consistently); undefined when nobody ever did. */
+  holder(itemId: string): Promise<{ owner: string; heldUntil: number; hold: TurnHold } | undefined>;
   /** Gives back a turn or block `owner` holds; nothing if it holds none (released already, or held by someone else since). */
   release(itemId: string, owner: string): Promise<void>;
 }

@@ -28,7 +28,7 @@ export interface ItemTurnDependencies {
 }
 
 /** How often a request waiting behind an attempt in progress asks again: such a turn usually ends long before its lease. */
-export const LEASE_POLL_MS = 100;
+export const LEASE_POLL_MS = 25;
 
 /**
  * When the next attempt on an item may start after an ambiguous one: once the span reconciliation reads for
@@ -65,9 +65,10 @@ export function whileHeld(
 ): WhileHeld {
   if (options.lastDelivery) return { go: true };
   const jitter = options.jitter ?? 0;
-  const sleepMs = held.hold === 'lease' ? Math.min(held.heldUntil - now, LEASE_POLL_MS) + jitter : Math.max(0, held.heldUntil - now) + jitter;
+  const waitMs = Math.max(0, held.heldUntil - now);
+  const sleepMs = (held.hold === 'lease' ? Math.min(waitMs, LEASE_POLL_MS) : waitMs) + jitter;
   if (options.waitedMs + sleepMs <= SLEEP_AT_MOST_MS && fits(sleepMs)) return { sleepMs };
-  return { retryAt: Math.min(held.heldUntil, now + LOOK_AGAIN_MS) + jitter };
+  return { retryAt: (held.hold === 'lease' ? Math.min(held.heldUntil, now + LOOK_AGAIN_MS) : held.heldUntil) + jitter };
 }
 
 /** The item a purchase takes turns on: a generic order of one item (VPS, domains and renewals settle by their key). */
@@ -92,14 +93,13 @@ export function createItemTurns(deps: ItemTurnDependencies) {
         if (state !== 'blocked' && (await deps.caution.carefulUntil(itemId as string)) <= now) return { go: true, waited };
         let held: Awaited<ReturnType<ItemTurnLedger['take']>>;
         try {
-          held = await deps.ledger.take(itemId as string, owner, process.env.TURN_NOLEASE ? now + 1 : leaseEnd(now, settings), now);
+          held = await deps.ledger.take(itemId as string, owner, leaseEnd(now, settings), now);
         } catch (error) {
           // The turns only spare decisiveness: an unreachable ledger must not hold orders back.
           log.warn('could not take the item turn; attempting without it', { itemId, error: error as Error });
           return { go: true, waited };
         }
         if (held.taken) {
-          if (process.env.TURN_DEBUG) console.error('TURNDBG taken');
           state = 'calling';
           return { go: true, waited };
         }
@@ -109,7 +109,6 @@ export function createItemTurns(deps: ItemTurnDependencies) {
           log.info('attempting without the item turn on the last allowed delivery', { itemId });
           return { go: true, waited };
         }
-        if (process.env.TURN_DEBUG) console.error(`TURNDBG ${'retryAt' in decision ? 'handback' : 'sleepMs' in decision ? `sleep ${held.hold} ${decision.sleepMs}` : 'go'}`);
         if ('retryAt' in decision) return { go: false, retryAt: decision.retryAt, reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn` };
         await deps.sleep(decision.sleepMs);
         waited = true;
@@ -120,6 +119,17 @@ export function createItemTurns(deps: ItemTurnDependencies) {
 
     return {
       begin,
+      async peek() {
+        const now = deps.now();
+        if ((await deps.caution.carefulUntil(itemId)) <= now) return undefined;
+        const held = await deps.ledger.holder(itemId).catch(() => undefined);
+        if (!held || held.owner === owner || held.heldUntil - now <= SLEEP_AT_MOST_MS || options.lastDelivery) return undefined;
+        const jitter = Math.floor(random() * 50);
+        return {
+          retryAt: (held.hold === 'lease' ? Math.min(held.heldUntil, now + LOOK_AGAIN_MS) : held.heldUntil) + jitter,
+          reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn`,
+        };
+      },
       async answered() {
         if (state === 'calling') await quietly('give back', () => deps.ledger.release(itemId, owner));
         state = 'free';
@@ -131,7 +141,6 @@ export function createItemTurns(deps: ItemTurnDependencies) {
       async ambiguous(window) {
         state = 'blocked';
         const now = deps.now();
-        if (process.env.TURN_DEBUG) console.error(`TURNDBG block ${clearAfter(window, settings) - now}`);
         await Promise.all([
           quietly('mark careful', () => deps.caution.beCareful(itemId, now + settings.carefulMs)),
           quietly('block', () => deps.ledger.block(itemId, owner, clearAfter(window, settings))),

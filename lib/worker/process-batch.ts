@@ -282,6 +282,9 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   // On the message's last allowed delivery nothing may defer it any more: it would go to the dead-letter queue.
   const lastDelivery = Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount;
   const turn = deps.itemTurns?.(claimToken, order, { lastDelivery });
+  // Its item is held for a while: it comes back then, before anything is written for it.
+  const held = await turn?.peek();
+  if (held) return { kind: 'retry', reason: held.reason, requestId, retryAt: held.retryAt };
   const claimedAt = now();
   const claim = await ledger.claim({
     requestId,
