@@ -48,6 +48,8 @@ export interface CampaignOptions {
   payLeftOrders?: boolean;
   /** How far the local DynamoDB's indexes lag behind the table (aws-faults.ts); 0: no lag. */
   indexLagMs: number;
+  /** RECONCILE_CAREFUL_SECONDS for the worker (0: attempts never take turns); absent: the product's default. */
+  carefulSeconds?: number;
   progress?: (line: string) => void;
 }
 
@@ -234,6 +236,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       // A budget and approvals on part of the traffic (spending.ts).
       SPENDING_POLICY_FILE: writeCampaignPolicy(),
       ...awsFaultFunctionEnv(options.indexLagMs),
+      ...(options.carefulSeconds === undefined ? {} : { RECONCILE_CAREFUL_SECONDS: String(options.carefulSeconds) }),
     },
     followUpIntervalMs: 500,
     sweepIntervalMs: SWEEP_INTERVAL_MS,

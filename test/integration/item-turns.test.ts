@@ -5,7 +5,7 @@ import { startTestStack, type TestStack } from '../support/local-stack.ts';
 describe('attempts on one item take turns after an ambiguous one', () => {
   let t: TestStack;
   beforeAll(async () => {
-    t = await startTestStack({ functionEnv });
+    t = await startTestStack({ functionEnv: { ...functionEnv, RECONCILE_CAREFUL_SECONDS: '300' } });
   });
   afterAll(async () => {
     await t?.stop();

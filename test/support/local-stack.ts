@@ -23,6 +23,9 @@ export const FAST_FUNCTION_ENV = {
   RECONCILE_INDEX_LAG_MS: '0',
   // A 429's pause of the whole fleet, kept short so one test's rate limit does not stall the next.
   THROTTLE_MAX_PAUSE_MS: '2500',
+  // Off: after an ambiguity, identical purchases would take turns, and tests of anything else would wait them
+  // out (item-turns.test.ts and the fault campaigns run with them on, as deployed).
+  RECONCILE_CAREFUL_SECONDS: '0',
 };
 
 export interface TestStack {
