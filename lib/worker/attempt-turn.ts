@@ -10,7 +10,7 @@ export type TurnReady = { go: true; waited: boolean } | { go: false; retryAt: nu
  * closed, so counting can settle each one alone. Outside careful mode every call is free: nothing is written.
  */
 export interface AttemptTurn {
-  /** Before anything is written for the delivery: when the item is held long by another, when to come back. */
+  /** Before anything is written for the delivery: when the item is blocked for a while by another's ambiguous attempt, when to come back. */
   peek(): Promise<{ retryAt: number; reason: string } | undefined>;
   /** Right before an attempt: takes (or keeps) the item's turn; the attempt runs on it. */
   begin(deadline: Deadline): Promise<TurnReady>;

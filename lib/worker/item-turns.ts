@@ -38,8 +38,13 @@ export const LEASE_POLL_MS = 25;
 export const clearAfter = (window: AttemptWindow, settings: Pick<ItemTurnSettings, 'clockSkewMs' | 'lateMs'>): number =>
   spanOf('', window, settings).to + settings.clockSkewMs + CREATED_AT_RESOLUTION_MS;
 
-/** A turn taken at `now` ends by itself after the attempt's longest possible time (its timeout and the reserve): a crashed worker never holds an item. */
-export const leaseEnd = (now: number, settings: Pick<ItemTurnSettings, 'timeoutMs' | 'reserveMs'>): number => now + settings.timeoutMs + settings.reserveMs;
+/**
+ * A turn taken at `now` ends by itself, so a crashed worker never holds an item for long: once the window its
+ * attempt would have if the worker died during the call has closed (its longest call, unanswered, then late
+ * work). An attempt that is answered gives its turn back at once; one that ends ambiguous holds it as a block.
+ */
+export const leaseEnd = (now: number, settings: Pick<ItemTurnSettings, 'timeoutMs' | 'reserveMs' | 'clockSkewMs' | 'lateMs'>): number =>
+  clearAfter({ startedAt: now, endedAt: now + settings.timeoutMs + settings.reserveMs, answered: false }, settings);
 
 /** What a request does while the item is someone else's: go anyway, sleep in-process, or come back later. */
 export type WhileHeld = { go: true } | { sleepMs: number } | { retryAt: number };
@@ -119,14 +124,15 @@ export function createItemTurns(deps: ItemTurnDependencies) {
 
     return {
       begin,
+      /** Before anything is written for the delivery: whether the item is blocked for a while by another's ambiguous attempt. */
       async peek() {
         const now = deps.now();
         if ((await deps.caution.carefulUntil(itemId)) <= now) return undefined;
         const held = await deps.ledger.holder(itemId).catch(() => undefined);
-        if (!held || held.owner === owner || held.heldUntil - now <= SLEEP_AT_MOST_MS || options.lastDelivery) return undefined;
-        const jitter = Math.floor(random() * 50);
+        // Behind a lease it goes on and asks for the turn right before its attempt: a lease usually ends in moments.
+        if (!held || held.hold !== 'block' || held.owner === owner || held.heldUntil - now <= SLEEP_AT_MOST_MS || options.lastDelivery) return undefined;
         return {
-          retryAt: (held.hold === 'lease' ? Math.min(held.heldUntil, now + LOOK_AGAIN_MS) : held.heldUntil) + jitter,
+          retryAt: held.heldUntil + Math.floor(random() * 50),
           reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn`,
         };
       },

@@ -157,6 +157,14 @@ describe('createItemTurns', () => {
     await expect(b.begin(deadline)).resolves.toEqual({ go: true, waited: false });
   });
 
+  it('peeks past a lease (it usually ends in moments: the request asks for its turn right before its attempt)', async () => {
+    const memory = memoryTurnLedger();
+    const { of } = turnsWith(memory.ledger, { careful: true });
+    await of('a').begin(deadline);
+    expect(memory.current()).toMatchObject({ owner: 'a', hold: 'lease' });
+    await expect(of('b').peek()).resolves.toBeUndefined();
+  });
+
   it('does not peek past its own turn', async () => {
     const memory = memoryTurnLedger();
     const { of } = turnsWith(memory.ledger, { careful: true });
