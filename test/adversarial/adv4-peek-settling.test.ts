@@ -54,7 +54,7 @@ describe('adv4: a request that only settles an earlier attempt', () => {
     const placeOrder = vi.fn(async (): Promise<AttemptResult> => ({ kind: 'ambiguous', error: { message: 'lost' } }));
     const handBack = vi.fn<HandBackMessage>(async () => undefined);
     const deps = workerDeps(placeOrder, {
-      ledger: fakeWorkerLedger({ claim }),
+      ledger: fakeWorkerLedger({ claim, get: async () => earlier }),
       reconcile,
       handBack,
       now: () => new Date(NOW),

@@ -2,7 +2,9 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { ItemTurnLedger } from '../../lib/ledger/item-turn-ledger.ts';
+import type { InFlightAttempt, LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { HandBackMessage, MessageCopy } from '../../lib/messaging/message-visibility.ts';
+import type { Outcome } from '../../lib/order/outcome.ts';
 import type { ReconcilePurchase } from '../../lib/reconciliation/by-key.ts';
 import { waitToLook } from '../../lib/reconciliation/reconciler.ts';
 import { createItemTurns } from '../../lib/worker/item-turns.ts';
@@ -57,8 +59,21 @@ describe('adv4: a request starved of its turn', () => {
     const returnMessage = vi.fn(async (_receipt: string, afterMs: number) => void (now += afterMs));
     const recordDeliveryFailure = vi.fn(async () => undefined);
     const publish = vi.fn(async () => new Set<string>());
+    // The request's record, as far as this test needs it: an attempt left unsettled by a delivery is found by the next.
+    let stored: LedgerRecord = { requestId: 'r', status: 'queued', source: 'queue', attempts: 0, createdAt: '', updatedAt: '' };
+    const ledger = fakeWorkerLedger({
+      recordDeliveryFailure,
+      get: async () => stored,
+      claim: async () => ({ claimed: true, record: stored }),
+      release: async (_id: string, _token: string, released: { attempts: number; unresolved?: InFlightAttempt }) => {
+        stored = { ...stored, status: 'submitting', attempts: released.attempts, inFlight: released.unresolved };
+      },
+      complete: async (_id: string, _token: string, { outcome }: { outcome: Outcome }) => {
+        stored = { ...stored, status: outcome.status, outcome, inFlight: undefined };
+      },
+    });
     const deps = workerDeps(placeOrder, {
-      ledger: fakeWorkerLedger({ recordDeliveryFailure }),
+      ledger,
       submit: { ...workerDeps(placeOrder).submit, timeoutMs: settings.timeoutMs, reserveMs: settings.reserveMs, now: () => now },
       reconcile,
       handBack,
