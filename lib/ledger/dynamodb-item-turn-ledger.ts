@@ -43,7 +43,12 @@ export function createDynamoDbItemTurnLedger({ client, tableName }: LedgerTable)
     },
     async block(itemId, owner, until) {
       // Its own lease becomes the block even when longer: its attempt has ended, and only a block keeps it from itself.
-      await hold(itemId, owner, until, 'block', when`attribute_not_exists(heldUntil) OR heldUntil < ${until} OR (#owner = ${owner} AND #hold = ${'lease'})`);
+      if (await hold(itemId, owner, until, 'block', when`attribute_not_exists(heldUntil) OR heldUntil < ${until} OR (#owner = ${owner} AND #hold = ${'lease'})`)) return;
+      // Another's longer lease: its owner gives it back as soon as its attempt is answered, which would free the
+      // item inside this attempt's window. The block takes the lease over, for the lease's longer time.
+      const current = await holder(itemId);
+      if (current?.hold !== 'lease' || current.owner === owner) return;
+      await hold(itemId, owner, current.heldUntil, 'block', when`#owner = ${current.owner} AND #hold = ${'lease'} AND heldUntil = ${current.heldUntil}`);
     },
     async release(itemId, owner) {
       // Ended at once rather than deleted: the worker's role updates ledger items, it deletes none.

@@ -13,7 +13,11 @@ export interface ItemTurnLedger {
    * lease (so a write whose reply was lost, when retried, finds its own turn). Its own block holds it off too.
    */
   take(itemId: string, owner: string, until: number, now: number): Promise<TurnTaken>;
-  /** Holds the item until `until`, whoever holds it now, unless it is already held longer (but `owner`'s own lease, its attempt over, always gives way). */
+  /**
+   * Holds the item until `until`, whoever holds it now, unless a block already holds it longer (`owner`'s own
+   * lease, its attempt over, always gives way; another's longer lease is taken over for its own time, so that
+   * its owner, answered, cannot give the item back inside this window).
+   */
   block(itemId: string, owner: string, until: number): Promise<void>;
   /** Who holds the item's turn now, and until when (read consistently); undefined when nobody ever did. */
   holder(itemId: string): Promise<{ owner: string; heldUntil: number; hold: TurnHold } | undefined>;
