@@ -105,6 +105,21 @@ async function handBack(record: SQSRecord, requestId: string, retryAt: number, d
 
 const handBacksOf = (record: SQSRecord) => Number(record.messageAttributes?.[HAND_BACKS]?.stringValue ?? 0) || 0;
 
+/**
+ * Whether this delivery's next step may be an attempt, so that it waits for its item's turn: not when an
+ * earlier attempt is still to be settled (a check of the account, which needs no turn, and which rivals wait
+ * for), nor when the request is decided or waits for approval (its outcome or event is published again).
+ */
+async function mayAttemptNext(requestId: string, deps: WorkerDependencies): Promise<boolean> {
+  let record: Awaited<ReturnType<WorkerDependencies['ledger']['get']>>;
+  try {
+    record = await deps.ledger.get(requestId);
+  } catch {
+    return true;
+  }
+  return !record || (record.inFlight === undefined && (record.status === 'queued' || record.status === 'submitting'));
+}
+
 async function returnEarly(record: SQSRecord, retryAt: number, deps: WorkerDependencies): Promise<void> {
   if (!deps.returnMessage) return;
   try {
@@ -281,10 +296,12 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   const claimToken = randomUUID();
   // On the message's last allowed delivery nothing may defer it any more: it would go to the dead-letter queue.
   const lastDelivery = Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount;
-  const turn = deps.itemTurns?.(claimToken, order, { lastDelivery });
-  // Its item is held for a while: it comes back then, before anything is written for it.
+  // A message that has spent its hand-backs waiting goes anyway too: its next waits would spend deliveries, and
+  // an attempt on its last one could not defer its check (it would go to the dead-letter queue, no outcome).
+  const turn = deps.itemTurns?.(claimToken, order, { lastDelivery: lastDelivery || handBacksOf(record) >= MAX_HAND_BACKS });
+  // Its item is held for a while: it comes back then, before anything is written for it (unless it needs no turn).
   const held = await turn?.peek();
-  if (held) return { kind: 'retry', reason: held.reason, requestId, retryAt: held.retryAt };
+  if (held && (await mayAttemptNext(requestId, deps))) return { kind: 'retry', reason: held.reason, requestId, retryAt: held.retryAt };
   const claimedAt = now();
   const claim = await ledger.claim({
     requestId,
