@@ -77,6 +77,8 @@ export interface WorkerDependencies {
  */
 export const MAX_HAND_BACKS = 60;
 const HAND_BACKS = 'handBacks';
+/** SQS refuses a message with more message attributes than this. */
+const SQS_MAX_MESSAGE_ATTRIBUTES = 10;
 
 /**
  * A message that only waits (its retryAt is known: its turn on an item, rivals to settle) goes back as a new
@@ -87,14 +89,16 @@ async function handBack(record: SQSRecord, requestId: string, retryAt: number, d
   const handBacks = handBacksOf(record);
   if (!deps.handBack || handBacks >= MAX_HAND_BACKS) return false;
   // Only string attributes travel (producers set none other; the CLI's batch tag is one).
-  const attributes = Object.fromEntries(
+  const attributes: Record<string, string> = Object.fromEntries(
     Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) => (value.stringValue === undefined ? [] : [[name, value.stringValue]])),
   );
+  // The request id is added only where the body does not name it already: SQS takes at most 10 attributes.
+  const read = readQueueMessage(record.body);
+  const named = attributes.requestId === undefined && (read.ok ? read.message.requestId : read.requestId) === requestId;
+  const copied = { ...attributes, ...(named ? {} : { requestId }), [HAND_BACKS]: String(handBacks + 1) };
+  if (Object.keys(copied).length > SQS_MAX_MESSAGE_ATTRIBUTES) return false;
   try {
-    await deps.handBack(
-      { body: record.body, attributes: { ...attributes, requestId, [HAND_BACKS]: String(handBacks + 1) } },
-      Math.max(0, retryAt - deps.now().getTime()),
-    );
+    await deps.handBack({ body: record.body, attributes: copied }, Math.max(0, retryAt - deps.now().getTime()));
     return true;
   } catch (error) {
     // If it was sent after all, two copies exist: the claim lets one of them work at a time.

@@ -43,13 +43,13 @@ function waitingWorker(handBack: HandBackMessage | undefined) {
 const deadline = { remainingMs: () => 60_000 };
 
 describe('processBatch: a message that only waits is handed back as a new message', () => {
-  it('sends its body, its string attributes, its request id and a first hand-back count, due at retryAt; the original is deleted', async () => {
+  it('sends its body (which names its request), its string attributes and a first hand-back count, due at retryAt; the original is deleted', async () => {
     const handBack = vi.fn<HandBackMessage>(async () => undefined);
     const { deps, returnMessage } = waitingWorker(handBack);
     const original = record('m-1', { requestId: 'a', ...order }, { batch: 'nightly' }, { blob: { dataType: 'Binary', binaryValue: 'AAEC' } as never });
     const response = await processBatch([original], deadline, deps);
     expect(response.batchItemFailures).toEqual([]);
-    expect(handBack).toHaveBeenCalledExactlyOnceWith({ body: original.body, attributes: { batch: 'nightly', requestId: 'a', handBacks: '1' } }, RETRY_IN_MS);
+    expect(handBack).toHaveBeenCalledExactlyOnceWith({ body: original.body, attributes: { batch: 'nightly', handBacks: '1' } }, RETRY_IN_MS);
     expect(returnMessage).not.toHaveBeenCalled();
   });
 
