@@ -110,18 +110,20 @@ async function handBack(record: SQSRecord, requestId: string, retryAt: number, d
 const handBacksOf = (record: SQSRecord) => Number(record.messageAttributes?.[HAND_BACKS]?.stringValue ?? 0) || 0;
 
 /**
- * Whether this delivery's next step may be an attempt, so that it waits for its item's turn: not when an
- * earlier attempt is still to be settled (a check of the account, which needs no turn, and which rivals wait
- * for), nor when the request is decided or waits for approval (its outcome or event is published again).
+ * Whether a request whose item is held waits for its turn: yes when its next step is an attempt (or another
+ * delivery works on it); not when an earlier attempt is still to be settled (a check of the account, which
+ * needs no turn, and which rivals wait for), nor when it is decided or waits for approval (published again).
  */
-async function mayAttemptNext(requestId: string, deps: WorkerDependencies): Promise<boolean> {
+async function waitsForTurn(requestId: string, deps: WorkerDependencies): Promise<boolean> {
   let record: Awaited<ReturnType<WorkerDependencies['ledger']['get']>>;
   try {
     record = await deps.ledger.get(requestId);
   } catch {
     return true;
   }
-  return !record || (record.inFlight === undefined && (record.status === 'queued' || record.status === 'submitting'));
+  // Held by another delivery: its claim would be refused, and a refused claim spends a delivery.
+  if (!record || (record.leaseUntil ?? 0) > deps.now().getTime()) return true;
+  return record.inFlight === undefined && (record.status === 'queued' || record.status === 'submitting');
 }
 
 async function returnEarly(record: SQSRecord, retryAt: number, deps: WorkerDependencies): Promise<void> {
@@ -305,7 +307,7 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
   const turn = deps.itemTurns?.(claimToken, order, { lastDelivery: lastDelivery || handBacksOf(record) >= MAX_HAND_BACKS });
   // Its item is held for a while: it comes back then, before anything is written for it (unless it needs no turn).
   const held = await turn?.peek();
-  if (held && (await mayAttemptNext(requestId, deps))) return { kind: 'retry', reason: held.reason, requestId, retryAt: held.retryAt };
+  if (held && (await waitsForTurn(requestId, deps))) return { kind: 'retry', reason: held.reason, requestId, retryAt: held.retryAt };
   const claimedAt = now();
   const claim = await ledger.claim({
     requestId,
