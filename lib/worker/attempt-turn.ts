@@ -18,6 +18,9 @@ export interface AttemptTurn {
   answered(): Promise<void>;
   /** The attempt ended ambiguous: the item turns careful and is held until the attempt's window has closed. */
   ambiguous(window: AttemptWindow): Promise<void>;
-  /** The ambiguous attempt was settled (found or absent): the item need not be held for it any longer. */
-  settled(): Promise<void>;
+  /**
+   * The ambiguous attempt was settled (found or absent): the item need not be held for it any longer.
+   * `earlierOwner`: the delivery that made it, when that was an earlier one (its block is given back).
+   */
+  settled(earlierOwner?: string): Promise<void>;
 }

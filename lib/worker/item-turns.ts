@@ -140,8 +140,9 @@ export function createItemTurns(deps: ItemTurnDependencies) {
         if (state === 'calling') await quietly('give back', () => deps.ledger.release(itemId, owner));
         state = 'free';
       },
-      async settled() {
+      async settled(earlierOwner) {
         if (state === 'blocked') await quietly('give back', () => deps.ledger.release(itemId, owner));
+        else if (earlierOwner !== undefined) await quietly('give back', () => deps.ledger.release(itemId, earlierOwner));
         state = 'free';
       },
       async ambiguous(window) {

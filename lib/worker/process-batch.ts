@@ -391,7 +391,8 @@ async function processRecord(record: SQSRecord, deadline: Deadline, deps: Worker
                   deps.observe?.({ ...event, requestId });
                 },
                 pendingPayment: () => deps.pendingPayment(asOrder(order)),
-                turn,
+                // An earlier delivery's attempt, settled here, gives back the block that delivery took for it.
+                turn: turn && earlier ? { ...turn, settled: () => turn.settled(earlier.claimToken) } : turn,
               },
             );
   if (result.status === 'deferred') {
