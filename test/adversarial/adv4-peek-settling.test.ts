@@ -14,7 +14,7 @@ import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
  * Adversarial review (adv4): the peek before the claim holds back every request for a careful item while
  * another holds its turn, including a request that only has to settle an earlier attempt (a check of the
  * account, no call to Hostinger's order endpoint, no turn needed). Under steady traffic on a careful item
- * (attempts taking turns back to back) such a request is handed back again and again, its own check waits
+ * (ambiguous attempts blocking it one after another) such a request is handed back again and again, its own check waits
  * past its patience, and rivals that wait for it to settle wait with it.
  */
 const NOW = 1_800_000_000_000;
@@ -29,16 +29,16 @@ const record = (messageId: string, body: object): SQSRecord =>
     messageAttributes: {},
   }) as unknown as SQSRecord;
 
-/** Another request's attempt holds the item's turn right now (a lease until its longest possible end). */
+/** Another request's ambiguous attempt blocks the item right now, until its window has closed. */
 const heldByAnother: ItemTurnLedger = {
-  holder: async () => ({ owner: 'another-delivery', heldUntil: NOW + 12_000, hold: 'lease' }),
-  take: async () => ({ taken: false, heldUntil: NOW + 12_000, hold: 'lease' }),
+  holder: async () => ({ owner: 'another-delivery', heldUntil: NOW + 12_000, hold: 'block' }),
+  take: async () => ({ taken: false, heldUntil: NOW + 12_000, hold: 'block' }),
   block: async () => undefined,
   release: async () => undefined,
 };
 
 describe('adv4: a request that only settles an earlier attempt', () => {
-  it('is settled on its delivery, not handed back behind another request’s turn', async () => {
+  it('is settled on its delivery, not handed back behind another request’s block', async () => {
     // Its earlier delivery's attempt lost its answer a minute ago: nothing but a check of the account is left to do.
     const earlier: LedgerRecord = {
       requestId: 'r',
