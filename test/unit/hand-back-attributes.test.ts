@@ -6,7 +6,7 @@ import { processBatch } from '../../lib/worker/process-batch.ts';
 import { workerDeps } from '../support/worker.ts';
 
 /**
- * Adversarial review (adv4): SQS takes at most 10 message attributes per message (SendMessage fails with
+ * Found in review: SQS takes at most 10 message attributes per message (SendMessage fails with
  * InvalidParameterValue beyond; fauxqs does not check it, so the over-the-wire test cannot see it). The copy
  * adds `requestId` and `handBacks` to the producer's attributes: a message that came with 9 or 10 of its own
  * can never be handed back, and every wait of it spends a delivery, as before hand-backs existed.
@@ -30,7 +30,7 @@ const sqsLikeHandBack = vi.fn<HandBackMessage>(async (copy) => {
   if (count > SQS_MAX_ATTRIBUTES) throw new Error(`Number of message attributes [${count}] exceeds the allowed maximum [${SQS_MAX_ATTRIBUTES}].`);
 });
 
-describe('adv4: hand-back of a message with many attributes', () => {
+describe('hand-back of a message with many attributes', () => {
   it('hands back a message that came with 9 attributes of its own (the SQS limit is 10)', async () => {
     const deps = workerDeps(async () => gateway, {
       reconcile: async () => ({ result: 'deferred', reason: 'rivals not visible yet', retryAt: NOW + 5_000 }),

@@ -6,12 +6,12 @@ import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { ReconcilePurchase } from '../../lib/reconciliation/by-key.ts';
 import { createItemTurns } from '../../lib/worker/item-turns.ts';
 import { processBatch } from '../../lib/worker/process-batch.ts';
-import { useLedgerTable } from '../ledger/support.ts';
 import { collectingLog } from '../support/log.ts';
 import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
+import { useLedgerTable } from './support.ts';
 
 /**
- * Adversarial review (adv4): "the owner of a block gives it back once its attempt is settled" holds only when
+ * Found in review: "the owner of a block gives it back once its attempt is settled" holds only when
  * the attempt is settled by the delivery that made it. With the deployed settings (30 s worker, 10 s timeout)
  * a lost answer's check never fits in its own delivery (waitToLook needs wait + 2 timeouts + reserve = 28 s),
  * so it is settled by the next delivery, under another claim token: the block stays until it ends by itself.
@@ -20,7 +20,7 @@ const newTable = useLedgerTable();
 const NOW = 1_800_000_000_000;
 const ITEM = 'hostingercom-vps-kvm2-usd-1m';
 
-describe('adv4: an ambiguous attempt settled by a later delivery', () => {
+describe('an ambiguous attempt settled by a later delivery', () => {
   it('gives back the block its earlier delivery took for it', async () => {
     const turnLedger = createDynamoDbItemTurnLedger(await newTable());
     // The earlier delivery (claim token d1) lost its answer and blocked the item for the attempt's window.

@@ -11,7 +11,7 @@ import { collectingLog } from '../support/log.ts';
 import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 
 /**
- * Adversarial review (adv4): the peek before the claim holds back every request for a careful item while
+ * Found in review: the peek before the claim holds back every request for a careful item while
  * another holds its turn, including a request that only has to settle an earlier attempt (a check of the
  * account, no call to Hostinger's order endpoint, no turn needed). Under steady traffic on a careful item
  * (ambiguous attempts blocking it one after another) such a request is handed back again and again, its own check waits
@@ -37,7 +37,7 @@ const heldByAnother: ItemTurnLedger = {
   release: async () => undefined,
 };
 
-describe('adv4: a request that only settles an earlier attempt', () => {
+describe('a request that only settles an earlier attempt', () => {
   it('is settled on its delivery, not handed back behind another request’s block', async () => {
     // Its earlier delivery's attempt lost its answer a minute ago: nothing but a check of the account is left to do.
     const earlier: LedgerRecord = {

@@ -4,10 +4,10 @@ import type { Purchase } from '../../lib/order/kinds/purchase.ts';
 import { spanOf } from '../../lib/reconciliation/joint-check.ts';
 import { clearAfter, createItemTurns } from '../../lib/worker/item-turns.ts';
 import { collectingLog } from '../support/log.ts';
-import { useLedgerTable } from '../ledger/support.ts';
+import { useLedgerTable } from './support.ts';
 
 /**
- * Adversarial review (adv4): an ambiguous attempt's block must hold the item for its whole window, whoever
+ * Found in review: an ambiguous attempt's block must hold the item for its whole window, whoever
  * held a lease on it when the attempt ended.
  */
 const newTable = useLedgerTable();
@@ -16,7 +16,7 @@ const settings = { carefulMs: 300_000, clockSkewMs: 2_000, lateMs: 5_000, timeou
 const purchase = { items: [{ item_id: 'hostingercom-vps-kvm2-usd-1m', quantity: 1 }] } as Purchase;
 const deadline = { remainingMs: () => 60_000 };
 
-describe('adv4: a block refused by a longer lease of another', () => {
+describe('a block refused by a longer lease of another', () => {
   it('still keeps the next attempt out of the ambiguous attempt’s window once the lease is given back', async () => {
     const ledger = createDynamoDbItemTurnLedger(await newTable());
     let now = T;

@@ -13,7 +13,7 @@ import { collectingLog } from '../support/log.ts';
 import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 
 /**
- * Adversarial review (adv4): a request that keeps finding its careful item held by others (a backlog of
+ * Found in review: a request that keeps finding its careful item held by others (a backlog of
  * orders for one item takes turns back to back, and a turn goes to whoever asks first once it is free: no
  * line, no fairness) is handed back MAX_HAND_BACKS times, then returned (spending deliveries), and makes its
  * FIRST attempt on its last allowed delivery. With the deployed settings (30 s worker, 10 s Hostinger timeout,
@@ -27,7 +27,7 @@ const MAX_RECEIVE_COUNT = 5;
 const WORKER_TIMEOUT_MS = 30_000;
 const settings = { carefulMs: 300_000, clockSkewMs: 2_000, lateMs: 5_000, timeoutMs: 10_000, reserveMs: 2_000 };
 
-describe('adv4: a request starved of its turn', () => {
+describe('a request starved of its turn', () => {
   it('still ends with a published outcome (not in the dead-letter queue) when its one attempt loses its answer', async () => {
     let now = START;
     // Someone else's attempt holds the item whenever this request looks (a backlog taking turns back to back).
