@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createDynamoDbItemTurnLedger } from '../../lib/ledger/dynamodb-item-turn-ledger.ts';
 import type { Purchase } from '../../lib/order/kinds/purchase.ts';
 import { spanOf } from '../../lib/reconciliation/joint-check.ts';
-import { clearAfter, createItemTurns } from '../../lib/worker/item-turns.ts';
-import { collectingLog } from '../support/log.ts';
+import { clearAfter } from '../../lib/worker/item-turns.ts';
+import { turnsOnClock } from '../support/item-turns.ts';
 import { useLedgerTable } from './support.ts';
 
 /**
@@ -19,11 +19,10 @@ const deadline = { remainingMs: () => 60_000 };
 describe('a block refused by a longer lease of another', () => {
   it('still keeps the next attempt out of the ambiguous attempt’s window once the lease is given back', async () => {
     const ledger = createDynamoDbItemTurnLedger(await newTable());
-    let now = T;
-    const base = { ledger, settings, log: collectingLog(), sleep: async (ms: number) => void (now += ms), now: () => now, random: () => 0 };
+    const clock = { now: T };
     // Container 1 knows the item is careful; container 2 read the gate before it turned careful (its cache lives 2 s).
-    const careful = createItemTurns({ ...base, caution: { carefulUntil: async () => T + settings.carefulMs, beCareful: async () => undefined } });
-    const stale = createItemTurns({ ...base, caution: { carefulUntil: async () => 0, beCareful: async () => undefined } });
+    const careful = turnsOnClock(ledger, clock, settings);
+    const stale = turnsOnClock(ledger, clock, settings, { careful: false });
     const a = careful('delivery-a', purchase, { lastDelivery: false });
     const b = stale('delivery-b', purchase, { lastDelivery: false });
     const c = careful('delivery-c', purchase, { lastDelivery: false });
@@ -32,9 +31,9 @@ describe('a block refused by a longer lease of another', () => {
     // A takes the turn (a lease until T + 12 s) and calls Hostinger.
     await expect(a.begin(deadline)).resolves.toEqual({ go: true, waited: false });
     // B, whose container has not seen the item turn careful, calls too, and gets a fast 502 (Hostinger may still create it).
-    now = T + 100;
+    clock.now = T + 100;
     await expect(b.begin(deadline)).resolves.toEqual({ go: true, waited: false });
-    now = T + 300;
+    clock.now = T + 300;
     const bWindow = { startedAt: T + 100, endedAt: T + 300, answered: true, httpStatus: 502 };
     await b.ambiguous(bWindow);
     // B's window, as reconciliation reads it, stays open until here; no attempt may start before clearAfter.
@@ -43,11 +42,11 @@ describe('a block refused by a longer lease of another', () => {
     expect(bClear).toBeLessThan(T + settings.timeoutMs + settings.reserveMs); // shorter than A's lease: the block was refused
 
     // A is answered quickly and gives its lease back.
-    now = T + 1_000;
+    clock.now = T + 1_000;
     await a.answered();
     // C asks for the turn inside B's window.
-    now = T + 1_100;
-    expect(now).toBeLessThan(bSpanEnd);
+    clock.now = T + 1_100;
+    expect(clock.now).toBeLessThan(bSpanEnd);
     const cTurn = await c.begin(deadline);
     // Expected: C is held off until B's window has closed. Actual: C takes the turn at once ({ go: true }).
     expect(cTurn).toMatchObject({ go: false });

@@ -4,9 +4,8 @@ import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import { createDynamoDbItemTurnLedger } from '../../lib/ledger/dynamodb-item-turn-ledger.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { ReconcilePurchase } from '../../lib/reconciliation/by-key.ts';
-import { createItemTurns } from '../../lib/worker/item-turns.ts';
 import { processBatch } from '../../lib/worker/process-batch.ts';
-import { collectingLog } from '../support/log.ts';
+import { turnsOnClock } from '../support/item-turns.ts';
 import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 import { useLedgerTable } from './support.ts';
 
@@ -19,6 +18,7 @@ import { useLedgerTable } from './support.ts';
 const newTable = useLedgerTable();
 const NOW = 1_800_000_000_000;
 const ITEM = 'hostingercom-vps-kvm2-usd-1m';
+const SETTINGS = { carefulMs: 300_000, clockSkewMs: 2_000, lateMs: 5_000, timeoutMs: 100, reserveMs: 1_000 };
 
 describe('an ambiguous attempt settled by a later delivery', () => {
   it('gives back the block its earlier delivery took for it', async () => {
@@ -39,15 +39,7 @@ describe('an ambiguous attempt settled by a later delivery', () => {
       ledger: fakeWorkerLedger({ claim: async () => ({ claimed: true, record: earlier }), get: async () => earlier }),
       reconcile,
       now: () => new Date(NOW),
-      itemTurns: createItemTurns({
-        caution: { carefulUntil: async () => NOW + 300_000, beCareful: async () => undefined },
-        ledger: turnLedger,
-        settings: { carefulMs: 300_000, clockSkewMs: 2_000, lateMs: 5_000, timeoutMs: 100, reserveMs: 1_000 },
-        log: collectingLog(),
-        sleep: async () => undefined,
-        now: () => NOW,
-        random: () => 0,
-      }),
+      itemTurns: turnsOnClock(turnLedger, { now: NOW }, SETTINGS),
     });
     const record = {
       messageId: 'm-2',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDynamoDbItemTurnLedger } from '../../lib/ledger/dynamodb-item-turn-ledger.ts';
 import type { Purchase } from '../../lib/order/kinds/purchase.ts';
-import { clearAfter, createItemTurns } from '../../lib/worker/item-turns.ts';
-import { collectingLog } from '../support/log.ts';
+import { clearAfter } from '../../lib/worker/item-turns.ts';
+import { turnsOnClock } from '../support/item-turns.ts';
 import { useLedgerTable } from './support.ts';
 
 const newTable = useLedgerTable();
@@ -14,35 +14,27 @@ const deadline = { remainingMs: () => 60_000 };
 describe('item turns on the DynamoDB ledger', () => {
   it('keep the item held for an ambiguous attempt’s whole window, even when its own delivery tries again (its check was unavailable)', async () => {
     const ledger = createDynamoDbItemTurnLedger(await newTable());
-    let now = T;
-    const turns = createItemTurns({
-      caution: { carefulUntil: async () => T + settings.carefulMs, beCareful: async () => undefined },
-      ledger,
-      settings,
-      log: collectingLog(),
-      sleep: async (ms) => void (now += ms),
-      now: () => now,
-      random: () => 0,
-    });
+    const clock = { now: T };
+    const turns = turnsOnClock(ledger, clock, settings);
     const a = turns('delivery-a', purchase, { lastDelivery: false });
     const b = turns('delivery-b', purchase, { lastDelivery: false });
     if (!a || !b) throw new Error('no turns for a generic order of one item');
 
     await expect(a.begin(deadline)).resolves.toEqual({ go: true, waited: false });
     // A fast 504: its window closes before the lease it took would have ended.
-    now = T + 500;
-    const window = { startedAt: T, endedAt: now, answered: true, httpStatus: 504 };
+    clock.now = T + 500;
+    const window = { startedAt: T, endedAt: clock.now, answered: true, httpStatus: 504 };
     await a.ambiguous(window);
     const clear = clearAfter(window, settings);
     expect(clear).toBeLessThan(T + settings.timeoutMs + settings.reserveMs);
 
     // Its check was unavailable: the delivery would try again, but not inside its own window...
-    now = T + 1_000;
+    clock.now = T + 1_000;
     await expect(a.begin(deadline)).resolves.toMatchObject({ go: false });
     // ...and nor may anyone else.
-    now = T + 2_000;
+    clock.now = T + 2_000;
     await expect(b.begin(deadline)).resolves.toMatchObject({ go: false });
-    now = clear;
+    clock.now = clear;
     await expect(b.begin(deadline)).resolves.toEqual({ go: true, waited: false });
   });
 });

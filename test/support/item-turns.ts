@@ -1,4 +1,23 @@
+import type { ItemTurnLedger } from '../../lib/ledger/item-turn-ledger.ts';
+import { createItemTurns, type ItemTurnSettings } from '../../lib/worker/item-turns.ts';
 import type { TestStack } from './local-stack.ts';
+import { collectingLog } from './log.ts';
+
+/**
+ * Item turns on a clock the test moves (sleeping moves it too), in careful mode unless `careful` is false (a
+ * container whose cached gate has not seen the item turn careful yet).
+ */
+export function turnsOnClock(ledger: ItemTurnLedger, clock: { now: number }, settings: ItemTurnSettings, options: { careful?: boolean } = {}) {
+  return createItemTurns({
+    caution: { carefulUntil: async () => (options.careful === false ? 0 : clock.now + settings.carefulMs), beCareful: async () => undefined },
+    ledger,
+    settings,
+    log: collectingLog(),
+    sleep: async (ms) => void (clock.now += ms),
+    now: () => clock.now,
+    random: () => 0,
+  });
+}
 
 const PREMIUM = 'hostingercom-hosting-premium-usd-12m';
 /** PayPal never leaves an order awaiting payment: a purchase shows as a subscription at once, and an attempt that bought nothing is retried. */

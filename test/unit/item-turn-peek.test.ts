@@ -5,9 +5,8 @@ import type { ItemTurnLedger } from '../../lib/ledger/item-turn-ledger.ts';
 import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { HandBackMessage } from '../../lib/messaging/message-visibility.ts';
 import type { ReconcilePurchase } from '../../lib/reconciliation/by-key.ts';
-import { createItemTurns } from '../../lib/worker/item-turns.ts';
 import { processBatch } from '../../lib/worker/process-batch.ts';
-import { collectingLog } from '../support/log.ts';
+import { turnsOnClock } from '../support/item-turns.ts';
 import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 
 /**
@@ -19,6 +18,7 @@ import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
  */
 const NOW = 1_800_000_000_000;
 const ITEM = 'hostingercom-vps-kvm2-usd-1m';
+const SETTINGS = { carefulMs: 300_000, clockSkewMs: 2_000, lateMs: 5_000, timeoutMs: 100, reserveMs: 1_000 };
 
 const record = (messageId: string, body: object): SQSRecord =>
   ({
@@ -58,15 +58,7 @@ describe('a request that only settles an earlier attempt', () => {
       reconcile,
       handBack,
       now: () => new Date(NOW),
-      itemTurns: createItemTurns({
-        caution: { carefulUntil: async () => NOW + 300_000, beCareful: async () => undefined },
-        ledger: heldByAnother,
-        settings: { carefulMs: 300_000, clockSkewMs: 2_000, lateMs: 5_000, timeoutMs: 100, reserveMs: 1_000 },
-        log: collectingLog(),
-        sleep: async () => undefined,
-        now: () => NOW,
-        random: () => 0,
-      }),
+      itemTurns: turnsOnClock(heldByAnother, { now: NOW }, SETTINGS),
     });
 
     const response = await processBatch([record('m-1', { requestId: 'r', items: [{ item_id: ITEM, quantity: 1 }] })], { remainingMs: () => 60_000 }, deps);

@@ -7,9 +7,8 @@ import type { HandBackMessage, MessageCopy } from '../../lib/messaging/message-v
 import type { Outcome } from '../../lib/order/outcome.ts';
 import type { ReconcilePurchase } from '../../lib/reconciliation/by-key.ts';
 import { waitToLook } from '../../lib/reconciliation/reconciler.ts';
-import { createItemTurns } from '../../lib/worker/item-turns.ts';
 import { MAX_HAND_BACKS, processBatch } from '../../lib/worker/process-batch.ts';
-import { collectingLog } from '../support/log.ts';
+import { turnsOnClock } from '../support/item-turns.ts';
 import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
 
 /**
@@ -29,17 +28,17 @@ const settings = { carefulMs: 300_000, clockSkewMs: 2_000, lateMs: 5_000, timeou
 
 describe('a request starved of its turn', () => {
   it('still ends with a published outcome (not in the dead-letter queue) when its one attempt loses its answer', async () => {
-    let now = START;
+    const clock = { now: START };
     // Someone else's attempt holds the item whenever this request looks (a backlog taking turns back to back).
     const busyItem: ItemTurnLedger = {
-      holder: async () => ({ owner: 'someone-else', heldUntil: now + 12_000, hold: 'lease' }),
-      take: async () => ({ taken: false, heldUntil: now + 12_000, hold: 'lease' }),
+      holder: async () => ({ owner: 'someone-else', heldUntil: clock.now + 12_000, hold: 'lease' }),
+      take: async () => ({ taken: false, heldUntil: clock.now + 12_000, hold: 'lease' }),
       block: async () => undefined,
       release: async () => undefined,
     };
     // Hostinger's answer is lost after its whole timeout (the item is careful because such answers happen).
     const placeOrder = vi.fn(async (): Promise<AttemptResult> => {
-      now += settings.timeoutMs;
+      clock.now += settings.timeoutMs;
       return { kind: 'ambiguous', error: { message: 'the answer was lost' } };
     });
     // The reconciler's own first step: wait until Hostinger can have finished, or defer when the invocation has no time left.
@@ -48,15 +47,15 @@ describe('a request starved of its turn', () => {
         settings: { clockSkewMs: 2_000, lateMs: 5_000, settleMs: 1_000, indexLagMs: 2_000, patienceMs: 120_000, sharedAccount: false },
         timeoutMs: settings.timeoutMs,
         reserveMs: settings.reserveMs,
-        sleep: async (ms) => void (now += ms),
-        now: () => now,
+        sleep: async (ms) => void (clock.now += ms),
+        now: () => clock.now,
       })) ?? { result: 'absent' };
     const copies: MessageCopy[] = [];
     const handBack = vi.fn<HandBackMessage>(async (copy, afterMs) => {
       copies.push(copy);
-      now += afterMs;
+      clock.now += afterMs;
     });
-    const returnMessage = vi.fn(async (_receipt: string, afterMs: number) => void (now += afterMs));
+    const returnMessage = vi.fn(async (_receipt: string, afterMs: number) => void (clock.now += afterMs));
     const recordDeliveryFailure = vi.fn(async () => undefined);
     const publish = vi.fn(async () => new Set<string>());
     // The request's record, as far as this test needs it: an attempt left unsettled by a delivery is found by the next.
@@ -74,29 +73,21 @@ describe('a request starved of its turn', () => {
     });
     const deps = workerDeps(placeOrder, {
       ledger,
-      submit: { ...workerDeps(placeOrder).submit, timeoutMs: settings.timeoutMs, reserveMs: settings.reserveMs, now: () => now },
+      submit: { ...workerDeps(placeOrder).submit, timeoutMs: settings.timeoutMs, reserveMs: settings.reserveMs, now: () => clock.now },
       reconcile,
       handBack,
       returnMessage,
       publish,
       maxReceiveCount: MAX_RECEIVE_COUNT,
-      now: () => new Date(now),
-      itemTurns: createItemTurns({
-        caution: { carefulUntil: async () => now + 60_000, beCareful: async () => undefined },
-        ledger: busyItem,
-        settings,
-        log: collectingLog(),
-        sleep: async (ms) => void (now += ms),
-        now: () => now,
-        random: () => 0,
-      }),
+      now: () => new Date(clock.now),
+      itemTurns: turnsOnClock(busyItem, clock, settings),
     });
 
     const body = JSON.stringify({ requestId: 'r', items: [{ item_id: ITEM, quantity: 1 }] });
     let message = { id: 'm-0', attributes: {} as Record<string, string>, receiveCount: 1 };
     let deadLettered = false;
     for (let deliveries = 0; deliveries < 200; deliveries++) {
-      const invokedAt = now;
+      const invokedAt = clock.now;
       const record = {
         messageId: message.id,
         receiptHandle: `receipt-${message.id}-${message.receiveCount}`,
@@ -105,7 +96,7 @@ describe('a request starved of its turn', () => {
         messageAttributes: Object.fromEntries(Object.entries(message.attributes).map(([name, value]) => [name, { dataType: 'String', stringValue: value }])),
       } as unknown as SQSRecord;
       const handedBefore = copies.length;
-      const { batchItemFailures } = await processBatch([record], { remainingMs: () => WORKER_TIMEOUT_MS - (now - invokedAt) }, deps);
+      const { batchItemFailures } = await processBatch([record], { remainingMs: () => WORKER_TIMEOUT_MS - (clock.now - invokedAt) }, deps);
       if (copies.length > handedBefore) {
         const copy = copies.at(-1) as MessageCopy;
         message = { id: `m-${copies.length}`, attributes: copy.attributes, receiveCount: 1 };
