@@ -130,7 +130,7 @@ export function createItemTurns(deps: ItemTurnDependencies) {
         if ((await deps.caution.carefulUntil(itemId)) <= now) return undefined;
         const held = await deps.ledger.holder(itemId).catch(() => undefined);
         // Behind a lease it goes on and asks for the turn right before its attempt: a lease usually ends in moments.
-        if (!held || held.hold !== 'block' || held.owner === owner || held.heldUntil - now <= SLEEP_AT_MOST_MS || options.lastDelivery) return undefined;
+        if (held?.hold !== 'block' || held.owner === owner || held.heldUntil - now <= SLEEP_AT_MOST_MS || options.lastDelivery) return undefined;
         return {
           retryAt: held.heldUntil + Math.floor(random() * 50),
           reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn`,
