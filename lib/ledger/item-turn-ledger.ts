@@ -14,13 +14,14 @@ export interface ItemTurnLedger {
    */
   take(itemId: string, owner: string, until: number, now: number): Promise<TurnTaken>;
   /**
-   * Holds the item until `until`, whoever holds it now, unless a block already holds it longer (`owner`'s own
-   * lease, its attempt over, always gives way; another's longer lease is taken over for its own time, so that
-   * its owner, answered, cannot give the item back inside this window).
+   * Holds the item until `until`, whoever holds it now, unless another's hold already holds it longer (`owner`'s
+   * own lease, its attempt over, always gives way). Whichever hold is given back first, the item stays held
+   * until the others' ends: neither a lease's owner, answered, nor another block's owner, settled, frees it
+   * inside this window.
    */
   block(itemId: string, owner: string, until: number): Promise<void>;
   /** Who holds the item's turn now, and until when (read consistently); undefined when nobody ever did. */
   holder(itemId: string): Promise<{ owner: string; heldUntil: number; hold: TurnHold } | undefined>;
-  /** Gives back a turn or block `owner` holds; nothing if it holds none (released already, or held by someone else since). */
+  /** Gives back a turn or block `owner` holds, down to the other holds the item carries; nothing if it holds none (released already, or held by someone else since). */
   release(itemId: string, owner: string): Promise<void>;
 }
