@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { messageRequestId, readQueueMessage } from './queue-message.ts';
+import { HAND_BACKS_ATTRIBUTE, messageRequestId, readQueueMessage } from './queue-message.ts';
 
 export interface RedriveOptions {
   client: SQSClient;
@@ -39,8 +39,9 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<numbe
           Id: String(index),
           MessageBody: message.Body ?? '',
           // A moved message gets a new message id: its request id travels with it.
+          // Its hand-backs start again, as its deliveries do (and the count's place goes to the request id: SQS takes 10).
           MessageAttributes: {
-            ...message.MessageAttributes,
+            ...Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).filter(([name]) => name !== HAND_BACKS_ATTRIBUTE)),
             requestId: {
               DataType: 'String',
               StringValue: messageRequestId(readQueueMessage(message.Body ?? ''), message.MessageAttributes?.requestId?.StringValue, message.MessageId ?? ''),

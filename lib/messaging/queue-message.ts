@@ -49,3 +49,6 @@ export function messageRequestId(read: ReadMessage, requestIdAttribute: string |
   if (attribute.success) return attribute.data;
   return (read.ok ? read.message.requestId : read.requestId) ?? `sqs-${messageId}`;
 }
+
+/** The message attribute counting how often a request's message was handed back as a new one (see process-batch). */
+export const HAND_BACKS_ATTRIBUTE = 'handBacks';

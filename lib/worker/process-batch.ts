@@ -8,7 +8,7 @@ import type { ClaimResult, RequestLedger } from '../ledger/request-ledger.ts';
 import type { SubscriptionLedger } from '../ledger/subscription-ledger.ts';
 import type { HandBackMessage, ReturnMessage } from '../messaging/message-visibility.ts';
 import { isOrderOutcome, type PublishOutcomes } from '../messaging/outcome-publisher.ts';
-import { messageRequestId, type ReadMessage, readQueueMessage } from '../messaging/queue-message.ts';
+import { HAND_BACKS_ATTRIBUTE as HAND_BACKS, messageRequestId, type ReadMessage, readQueueMessage } from '../messaging/queue-message.ts';
 import { type AwaitingApproval, awaitingApproval } from '../order/approval.ts';
 import { asOrder, kindOf, lostItsSecret, purchaseOf } from '../order/kinds/purchase.ts';
 import type { OrderError } from '../order/order-error.ts';
@@ -76,7 +76,6 @@ export interface WorkerDependencies {
  * minute): beyond that its waits spend deliveries again, so that nothing circulates for ever.
  */
 export const MAX_HAND_BACKS = 60;
-const HAND_BACKS = 'handBacks';
 /** SQS refuses a message with more message attributes than this. */
 const SQS_MAX_MESSAGE_ATTRIBUTES = 10;
 
