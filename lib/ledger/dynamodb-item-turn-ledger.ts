@@ -60,9 +60,10 @@ export function createDynamoDbItemTurnLedger({ client, tableName }: LedgerTable)
       return { taken: false, heldUntil: current?.heldUntil ?? now, hold: current?.hold ?? 'lease' };
     },
     async block(itemId, owner, until) {
+      // Its own lease becomes the block even when longer: its attempt has ended, and only a block keeps it from itself.
+      const longer = when`attribute_not_exists(heldUntil) OR heldUntil < ${until} OR (#owner = ${owner} AND #hold = ${'lease'})`;
       try {
-        // Its own lease becomes the block even when longer: its attempt has ended, and only a block keeps it from itself.
-        const { Attributes } = await hold(itemId, owner, until, 'block', when`attribute_not_exists(heldUntil) OR heldUntil < ${until} OR (#owner = ${owner} AND #hold = ${'lease'})`);
+        const { Attributes } = await hold(itemId, owner, until, 'block', longer);
         const replaced = Attributes && fromItem<TurnRecord>(Attributes);
         // Another's hold replaced (an unsettled attempt's block, a call in progress): still owed once this block is given back.
         if (replaced?.owner !== undefined && replaced.owner !== owner) await holdAlso(itemId, replaced.heldUntil);
