@@ -10,7 +10,7 @@ import type { LocalStack } from '../stack.ts';
 export const LOST_REPLY_CALLS: Record<string, string> = {
   'dynamodb.PutItem': 'PutItem (intake record, rejected messages, attributions)',
   'dynamodb.UpdateItem': 'UpdateItem (claims, attempts, releases, completions, marks)',
-  'sqs.SendMessage': 'SendMessage (intake, sweep, producers)',
+  'sqs.SendMessage': 'SendMessage (intake, sweep, producers, hand-backs)',
   'sqs.ChangeMessageVisibility': 'ChangeMessageVisibility (worker)',
   'sqs.DeleteMessageBatch': 'DeleteMessageBatch (event source)',
 };

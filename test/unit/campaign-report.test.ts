@@ -41,7 +41,7 @@ describe('campaign report', () => {
     const awsFaults = { lostReplies: { 'sqs.SendMessage': 2 }, hiddenByIndexLag: 3, intake: { answered202: 2, answered503: 1, accepted: 2 }, acceptedWithoutOutcome: 1 };
     const r = buildReport({ requests: [request(1)], sends: 1, orders: [order('C1', 's1')], outcomes, crashesByPoint: {}, redriven: 0, durationMs: 1, awsFaults });
     expect(violations(r)).toEqual(['requests answered 202 at the intake without a terminal outcome: 1']);
-    expect(formatReport(r)).toMatch(/reply lost after SendMessage \(intake, sweep, producers\)\s+2/);
+    expect(formatReport(r)).toMatch(/reply lost after SendMessage \(intake, sweep, producers, hand-backs\)\s+2/);
     expect(formatReport(r)).toMatch(/index lag .*\s+3/);
   });
 
