@@ -2,11 +2,10 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import { createDynamoDbItemTurnLedger } from '../../lib/ledger/dynamodb-item-turn-ledger.ts';
-import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { ReconcilePurchase } from '../../lib/reconciliation/by-key.ts';
 import { processBatch } from '../../lib/worker/process-batch.ts';
 import { turnsOnClock } from '../support/item-turns.ts';
-import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
+import { fakeWorkerLedger, unsettledRecord, workerDeps } from '../support/worker.ts';
 import { useLedgerTable } from './support.ts';
 
 /**
@@ -25,15 +24,7 @@ describe('an ambiguous attempt settled by a later delivery', () => {
     const turnLedger = createDynamoDbItemTurnLedger(await newTable());
     // The earlier delivery (claim token d1) lost its answer and blocked the item for the attempt's window.
     await turnLedger.block(ITEM, 'd1', NOW + 4_000);
-    const earlier: LedgerRecord = {
-      requestId: 'r',
-      status: 'submitting',
-      source: 'queue',
-      attempts: 0,
-      createdAt: '',
-      updatedAt: '',
-      inFlight: { startedAt: NOW - 16_000, claimToken: 'd1', endedAt: NOW - 6_000 },
-    };
+    const earlier = unsettledRecord('r', { startedAt: NOW - 16_000, claimToken: 'd1', endedAt: NOW - 6_000 });
     const reconcile = vi.fn<ReconcilePurchase>(async () => ({ result: 'found', subscription: { id: 'sub-1' } }) as never);
     const deps = workerDeps(async (): Promise<AttemptResult> => ({ kind: 'ambiguous', error: { message: 'lost' } }), {
       ledger: fakeWorkerLedger({ claim: async () => ({ claimed: true, record: earlier }), get: async () => earlier }),

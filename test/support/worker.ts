@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
-import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
+import type { InFlightAttempt, LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { OrderMetrics } from '../../lib/platform/order-metrics.ts';
 import type { WorkerDependencies } from '../../lib/worker/process-batch.ts';
 import { collectingLog } from './log.ts';
@@ -49,3 +49,14 @@ export function workerDeps(placeOrder: (order: { items: { item_id: string }[] })
     ...overrides,
   };
 }
+
+/** A request's record with an attempt an earlier delivery (`claimToken`) left unsettled: only a check of the account is left. */
+export const unsettledRecord = (requestId: string, inFlight: InFlightAttempt): LedgerRecord => ({
+  requestId,
+  status: 'submitting',
+  source: 'queue',
+  attempts: 0,
+  createdAt: '',
+  updatedAt: '',
+  inFlight,
+});

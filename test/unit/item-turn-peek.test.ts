@@ -2,12 +2,11 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../lib/hostinger/place-order.ts';
 import type { ItemTurnLedger } from '../../lib/ledger/item-turn-ledger.ts';
-import type { LedgerRecord } from '../../lib/ledger/request-ledger.ts';
 import type { HandBackMessage } from '../../lib/messaging/message-visibility.ts';
 import type { ReconcilePurchase } from '../../lib/reconciliation/by-key.ts';
 import { processBatch } from '../../lib/worker/process-batch.ts';
 import { turnsOnClock } from '../support/item-turns.ts';
-import { fakeWorkerLedger, workerDeps } from '../support/worker.ts';
+import { fakeWorkerLedger, unsettledRecord, workerDeps } from '../support/worker.ts';
 
 /**
  * Found in review: the peek before the claim holds back every request for a careful item while
@@ -40,15 +39,7 @@ const heldByAnother: ItemTurnLedger = {
 describe('a request that only settles an earlier attempt', () => {
   it('is settled on its delivery, not handed back behind another request’s block', async () => {
     // Its earlier delivery's attempt lost its answer a minute ago: nothing but a check of the account is left to do.
-    const earlier: LedgerRecord = {
-      requestId: 'r',
-      status: 'submitting',
-      source: 'queue',
-      attempts: 0,
-      createdAt: '',
-      updatedAt: '',
-      inFlight: { startedAt: NOW - 60_000, claimToken: 'earlier-delivery', endedAt: NOW - 59_000 },
-    };
+    const earlier = unsettledRecord('r', { startedAt: NOW - 60_000, claimToken: 'earlier-delivery', endedAt: NOW - 59_000 });
     const claim = vi.fn(async () => ({ claimed: true, record: earlier }));
     const reconcile = vi.fn<ReconcilePurchase>(async () => ({ result: 'found', subscription: { id: 'sub-1' } }) as never);
     const placeOrder = vi.fn(async (): Promise<AttemptResult> => ({ kind: 'ambiguous', error: { message: 'lost' } }));
