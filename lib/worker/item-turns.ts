@@ -89,16 +89,17 @@ export function createItemTurns(deps: ItemTurnDependencies) {
     const itemId = turnItemOf(purchase);
     if (itemId === undefined || settings.carefulMs <= 0) return undefined;
     let state: TurnState = 'free';
+    const waitReason = `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn`;
 
-    async function begin(deadline: Deadline): Promise<TurnReady> {
+    const begin = async (deadline: Deadline): Promise<TurnReady> => {
       let waited = false;
       const beganAt = deps.now();
       for (;;) {
         const now = deps.now();
-        if (state !== 'blocked' && (await deps.caution.carefulUntil(itemId as string)) <= now) return { go: true, waited };
+        if (state !== 'blocked' && (await deps.caution.carefulUntil(itemId)) <= now) return { go: true, waited };
         let held: Awaited<ReturnType<ItemTurnLedger['take']>>;
         try {
-          held = await deps.ledger.take(itemId as string, owner, leaseEnd(now, settings), now);
+          held = await deps.ledger.take(itemId, owner, leaseEnd(now, settings), now);
         } catch (error) {
           // The turns only spare decisiveness: an unreachable ledger must not hold orders back.
           log.warn('could not take the item turn; attempting without it', { itemId, error: error as Error });
@@ -114,11 +115,11 @@ export function createItemTurns(deps: ItemTurnDependencies) {
           log.info('attempting without the item turn on the last allowed delivery', { itemId });
           return { go: true, waited };
         }
-        if ('retryAt' in decision) return { go: false, retryAt: decision.retryAt, reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn` };
+        if ('retryAt' in decision) return { go: false, retryAt: decision.retryAt, reason: waitReason };
         await deps.sleep(decision.sleepMs);
         waited = true;
       }
-    }
+    };
 
     const quietly = (what: string, write: () => Promise<void>) => write().catch((error: unknown) => log.warn(`could not ${what} the item turn`, { itemId, error: error as Error }));
 
@@ -131,10 +132,7 @@ export function createItemTurns(deps: ItemTurnDependencies) {
         const held = await deps.ledger.holder(itemId).catch(() => undefined);
         // Behind a lease it goes on and asks for the turn right before its attempt: a lease usually ends in moments.
         if (held?.hold !== 'block' || held.owner === owner || held.heldUntil - now <= SLEEP_AT_MOST_MS || options.lastDelivery) return undefined;
-        return {
-          retryAt: held.heldUntil + Math.floor(random() * 50),
-          reason: `attempts on ${itemId} take turns after an ambiguous one; this one waits for its turn`,
-        };
+        return { retryAt: held.heldUntil + Math.floor(random() * 50), reason: waitReason };
       },
       async answered() {
         if (state === 'calling') await quietly('give back', () => deps.ledger.release(itemId, owner));

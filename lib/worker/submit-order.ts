@@ -183,6 +183,7 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
     const startedAt = deps.now();
     const result = await deps.placeOrder(order, token);
     attempts += 1;
+    // A lost answer, or a 5xx (which may come after the order was made): only a look at the account can tell.
     const ambiguous = result.kind === 'ambiguous' || (result.kind === 'retryable' && (result.error.httpStatus ?? 0) >= 500);
     if (!ambiguous) await hooks.turn?.answered();
     switch (result.kind) {
@@ -211,8 +212,8 @@ export async function submitOrder(order: Purchase, state: SubmitState, deadline:
         lastError = result.error;
         delayMs = delayBeforeRetry(attempts, deps.policy, result.retryAfterMs, deps.random);
         if (result.error.httpStatus === 429) await deps.throttle?.pause(deps.now() + delayMs);
-        // A 5xx may come after the order was made: look before trying again.
-        if ((result.error.httpStatus ?? 0) >= 500) {
+        // A 5xx: look before trying again.
+        if (ambiguous) {
           unresolved = { startedAt, endedAt: deps.now(), answered: true, httpStatus: result.error.httpStatus };
           await Promise.all([hooks.attemptEnded?.(unresolved), hooks.turn?.ambiguous(unresolved)]);
         }
